@@ -1,0 +1,191 @@
+//! Request bodies: JSON, or booper's form encoding with bracket keys
+//! (`body[content]=Testing 123`), read into one JSON value, with the size
+//! bounded and every failure in the error shape.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::request::Parts;
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+
+/// The largest request body taken: room for a job with a 1 MiB body.
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// A request body as JSON. An empty body reads as `{}`.
+pub struct Input(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for Input {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
+        let declared: Option<usize> = req
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok());
+        if declared.is_some_and(|n| n > MAX_BODY) {
+            return Err(ApiError::too_large(MAX_BODY));
+        }
+        let is_form = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY)
+            .await
+            .map_err(|_| ApiError::too_large(MAX_BODY))?;
+        parse(&bytes, is_form).map(Input)
+    }
+}
+
+fn parse(bytes: &Bytes, is_form: bool) -> Result<Value, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    if is_form {
+        return form_to_json(bytes);
+    }
+    serde_json::from_slice(bytes).map_err(|e| ApiError::malformed(format!("the body is not valid JSON: {e}")))
+}
+
+/// `a[b][c]=v` becomes `{"a": {"b": {"c": "v"}}}`; `a[]=x&a[]=y` and
+/// `a[0]=x&a[1]=y` become arrays. Values stay strings, as booper's do.
+pub fn form_to_json(bytes: &[u8]) -> Result<Value, ApiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes)
+        .map_err(|e| ApiError::malformed(format!("the form body does not decode: {e}")))?;
+    let mut root = Value::Object(Map::new());
+    for (key, value) in pairs {
+        let path = key_path(&key).ok_or_else(|| ApiError::malformed(format!("form key \"{key}\" has unbalanced brackets")))?;
+        insert(&mut root, &path, Value::String(value))
+            .map_err(|_| ApiError::malformed(format!("form key \"{key}\" conflicts with another key")))?;
+    }
+    Ok(arrays_from_indexes(root))
+}
+
+fn key_path(key: &str) -> Option<Vec<String>> {
+    let (head, mut rest) = match key.find('[') {
+        Some(i) => (&key[..i], &key[i..]),
+        None => (key, ""),
+    };
+    let mut path = vec![head.to_string()];
+    while !rest.is_empty() {
+        let inner = rest.strip_prefix('[')?;
+        let end = inner.find(']')?;
+        path.push(inner[..end].to_string());
+        rest = &inner[end + 1..];
+    }
+    Some(path)
+}
+
+fn insert(node: &mut Value, path: &[String], value: Value) -> Result<(), ()> {
+    let Some((first, rest)) = path.split_first() else {
+        *node = value;
+        return Ok(());
+    };
+    if first.is_empty() {
+        // `[]`: append to an array.
+        if node.is_null() || node.as_object().is_some_and(Map::is_empty) {
+            *node = Value::Array(Vec::new());
+        }
+        let items = node.as_array_mut().ok_or(())?;
+        let mut child = Value::Null;
+        insert(&mut child, rest, value)?;
+        items.push(child);
+        return Ok(());
+    }
+    if node.is_null() {
+        *node = Value::Object(Map::new());
+    }
+    let obj = node.as_object_mut().ok_or(())?;
+    let child = obj.entry(first.clone()).or_insert(Value::Null);
+    insert(child, rest, value)
+}
+
+/// Objects whose keys are exactly 0..n become arrays.
+fn arrays_from_indexes(value: Value) -> Value {
+    match value {
+        Value::Object(m) => {
+            let is_list = !m.is_empty() && m.keys().enumerate().all(|(i, k)| k.parse::<usize>().ok() == Some(i));
+            let m: Map<String, Value> = m.into_iter().map(|(k, v)| (k, arrays_from_indexes(v))).collect();
+            if is_list {
+                Value::Array(m.into_iter().map(|(_, v)| v).collect())
+            } else {
+                Value::Object(m)
+            }
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(arrays_from_indexes).collect()),
+        other => other,
+    }
+}
+
+/// A query string as pairs, for routes with several filters.
+pub struct Params(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded::from_str(query)
+            .map(Params)
+            .map_err(|e| ApiError::malformed(format!("the query string does not decode: {e}")))
+    }
+}
+
+impl Params {
+    /// The last value given for `name` (or `name[]`).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.all(name).pop()
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name || k.strip_suffix("[]") == Some(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// A whole number in `range`, or `default` when absent.
+    pub fn number(&self, name: &str, default: i64, range: std::ops::RangeInclusive<i64>) -> Result<i64, ApiError> {
+        match self.get(name) {
+            None | Some("") => Ok(default),
+            Some(text) => text.parse::<i64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
+                ApiError::invalid(name, format!("must be a whole number from {} to {}", range.start(), range.end()))
+            }),
+        }
+    }
+
+    /// Rejects parameters this route does not know, so a typo is not a silent no-op.
+    pub fn only(&self, known: &[&str]) -> Result<(), ApiError> {
+        match self.0.iter().find(|(k, _)| !known.contains(&k.trim_end_matches("[]"))) {
+            Some((k, _)) => Err(ApiError::invalid(k, format!("is not a filter here; use {}", known.join(", ")))),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn bracket_keys_nest_as_booper_reads_them() {
+        let v = form_to_json(b"method=post&url=https%3A%2F%2Fx.test&body[content]=Testing+123&body[meta][n]=1&schedule_in[]=30&schedule_in[]=seconds&headers[X-Key]=k").unwrap();
+        assert_eq!(
+            v,
+            json!({"method": "post", "url": "https://x.test", "body": {"content": "Testing 123", "meta": {"n": "1"}},
+                   "schedule_in": ["30", "seconds"], "headers": {"X-Key": "k"}})
+        );
+        assert_eq!(form_to_json(b"a[0]=x&a[1]=y").unwrap(), json!({"a": ["x", "y"]}));
+    }
+
+    #[test]
+    fn broken_form_keys_are_malformed() {
+        assert_eq!(form_to_json(b"a[b=1").unwrap_err().code, "malformed");
+        assert_eq!(form_to_json(b"a=1&a[b]=2").unwrap_err().code, "malformed");
+    }
+}

@@ -1,0 +1,57 @@
+//! Chime's local REST API: booper's job API plus ours, as one axum `Router`
+//! over the engine. `chime serve`, the CLI and the desktop window all go
+//! through it, with the same validation and errors.
+
+mod error;
+mod guard;
+mod input;
+mod jobs;
+mod logs;
+mod misc;
+mod schedules;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use chime_engine::Engine;
+use tokio_util::sync::CancellationToken;
+
+pub use error::{ApiError, ApiResult};
+pub use guard::{is_loopback_host, ApiKey};
+pub use input::MAX_BODY;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: Engine,
+    pub key: ApiKey,
+    /// Fired when the server stops, so live streams end and let it.
+    pub shutdown: CancellationToken,
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/api/ping", get(misc::ping))
+        .route("/api/echo", post(misc::echo))
+        .route("/api/jobs", post(jobs::create).get(jobs::list))
+        .route("/api/jobs/{id}", get(jobs::get).patch(jobs::patch))
+        .route("/api/jobs/{id}/cancel", post(jobs::cancel))
+        .route("/api/jobs/{id}/run", post(jobs::run))
+        .route("/api/schedules", get(schedules::list))
+        .route("/api/schedules/preview", post(schedules::preview))
+        .route("/api/schedules/{id}", get(schedules::get).patch(schedules::patch).delete(schedules::delete))
+        .route("/api/schedules/{id}/enable", post(schedules::enable))
+        .route("/api/schedules/{id}/disable", post(schedules::disable))
+        .route("/api/schedules/{id}/run", post(schedules::run))
+        .route("/api/logs", get(logs::list))
+        .route("/api/logs/stream", get(logs::stream))
+        .route("/api/logs/{id}", get(logs::get))
+        .fallback(not_found);
+    api.layer(axum::middleware::from_fn_with_state(state.clone(), guard::check))
+        // The body extractor enforces MAX_BODY itself, with the JSON error shape.
+        .layer(DefaultBodyLimit::disable())
+        .with_state(state)
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", format!("no route {}", uri.path()))
+}

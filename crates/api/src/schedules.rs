@@ -1,0 +1,53 @@
+//! `/api/schedules`: booper's schedule routes, and ours beside them.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::error::ApiResult;
+use crate::input::{Input, Params};
+use crate::jobs::created;
+use crate::AppState;
+
+pub async fn list(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+    params.only(&["limit", "offset", "q"])?;
+    let limit = params.number("limit", 10, 1..=100)?;
+    let offset = params.number("offset", 0, 0..=i64::MAX)?;
+    let q = params.get("q").map(str::to_string);
+    let page = app.engine.list_schedules(q, limit, offset).await?;
+    Ok(Json(json!({"data": page.schedules, "limit": page.limit, "offset": page.offset, "total": page.total})))
+}
+
+pub async fn get(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({"data": app.engine.get_schedule(&id).await?})))
+}
+
+pub async fn enable(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({"data": app.engine.enable_schedule(&id).await?})))
+}
+
+pub async fn disable(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({"data": app.engine.disable_schedule(&id).await?})))
+}
+
+pub async fn delete(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({"data": app.engine.delete_schedule(&id).await?})))
+}
+
+pub async fn patch(State(app): State<AppState>, Path(id): Path<String>, Input(patch): Input) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({"data": app.engine.patch_schedule(&id, patch).await?})))
+}
+
+pub async fn run(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<(axum::http::StatusCode, Json<Value>)> {
+    created(app.engine.run_schedule(&id).await?)
+}
+
+pub async fn preview(State(app): State<AppState>, Input(input): Input) -> ApiResult<Json<Value>> {
+    let p = app.engine.preview(&input)?;
+    let next: Vec<String> = p
+        .next
+        .iter()
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+        .collect();
+    Ok(Json(json!({"data": {"description": p.description, "next": next, "notes": p.notes}})))
+}

@@ -1,0 +1,428 @@
+//! A job as asked for by `POST /api/jobs` (and by PATCH, which merges into the
+//! stored request and asks again): every field read, every rule of SPEC
+//! section 1 checked, before anything is written.
+
+use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::duration;
+use crate::error::FieldError;
+use crate::request::{self, Method, RequestSpec};
+use crate::retry::RetryPolicy;
+
+/// What a request may change about how jobs are checked.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policy {
+    pub allow_http: bool,
+}
+
+/// Per-job settings that travel with every job a schedule creates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobOptions {
+    pub timeout_ms: i64,
+    pub retry: RetryPolicy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
+}
+
+pub const DEFAULT_TIMEOUT: Duration = Duration::seconds(30);
+const MAX_TIMEOUT: Duration = Duration::hours(1);
+
+impl Default for JobOptions {
+    fn default() -> Self {
+        JobOptions {
+            timeout_ms: DEFAULT_TIMEOUT.num_milliseconds(),
+            retry: RetryPolicy::default(),
+            callback_url: None,
+            webhook_url: None,
+        }
+    }
+}
+
+/// When the first run is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Start {
+    Now,
+    In(Duration),
+    At(DateTime<Utc>),
+}
+
+impl Start {
+    pub fn resolve(self, now: DateTime<Utc>) -> DateTime<Utc> {
+        match self {
+            Start::Now => now,
+            Start::In(d) => now + d,
+            // A time in the past runs now.
+            Start::At(t) => t.max(now),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Repeat {
+    Every(Duration),
+    Cron(String),
+}
+
+/// What a schedule does with runs it missed while the machine slept or Chime was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CatchUp {
+    #[default]
+    Once,
+    Skip,
+    All,
+}
+
+impl CatchUp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CatchUp::Once => "once",
+            CatchUp::Skip => "skip",
+            CatchUp::All => "all",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct JobDraft {
+    pub request: RequestSpec,
+    pub start: Start,
+    pub repeat: Option<Repeat>,
+    pub timezone: Tz,
+    pub idempotency_key: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub options: JobOptions,
+    pub catch_up: CatchUp,
+    pub state: Map<String, Value>,
+    pub inject_fields: bool,
+    /// What was asked, echoed back as booper's `args`.
+    pub args: Value,
+}
+
+const FIELDS: &[&str] = &[
+    "method", "url", "query", "body", "headers", "schedule_in", "scheduled_at", "repeat_every",
+    "cron", "timezone", "idempotency_key", "callback_url", "webhook_url", "name", "description",
+    "timeout", "retry", "catch_up", "state", "inject_fields",
+];
+
+/// Fields that only mean something for a schedule.
+const SCHEDULE_FIELDS: &[&str] = &["catch_up", "state", "inject_fields"];
+
+const MAX_NAME: usize = 200;
+const MAX_DESCRIPTION: usize = 2_000;
+const MAX_KEY: usize = 255;
+
+pub fn parse(input: &Value, policy: Policy) -> Result<JobDraft, FieldError> {
+    let obj = input
+        .as_object()
+        .ok_or_else(|| FieldError::new("body", "the request must be a JSON object of job fields"))?;
+    check_known_fields(obj)?;
+    let field = |name: &str| obj.get(name).filter(|v| !v.is_null());
+
+    let request = parse_request(obj, policy)?;
+    let start = match (field("schedule_in"), field("scheduled_at")) {
+        (Some(_), Some(_)) => {
+            return Err(FieldError::new(
+                "scheduled_at",
+                "give either schedule_in or scheduled_at, not both",
+            ))
+        }
+        (Some(v), None) => Start::In(duration::parse("schedule_in", v)?),
+        (None, Some(v)) => Start::At(parse_instant("scheduled_at", v)?),
+        (None, None) => Start::Now,
+    };
+    let repeat = match (field("repeat_every"), field("cron")) {
+        (Some(_), Some(_)) => {
+            return Err(FieldError::new("cron", "give either repeat_every or cron, not both"))
+        }
+        (Some(v), None) => Some(Repeat::Every(duration::parse("repeat_every", v)?)),
+        (None, Some(v)) => Some(Repeat::Cron(
+            v.as_str()
+                .ok_or_else(|| FieldError::new("cron", "must be a string such as \"0 9 * * 1-5\""))?
+                .to_string(),
+        )),
+        (None, None) => None,
+    };
+    if repeat.is_none() {
+        if let Some(name) = SCHEDULE_FIELDS.iter().find(|f| field(f).is_some()) {
+            return Err(FieldError::new(
+                *name,
+                "only applies to a schedule; add repeat_every or cron",
+            ));
+        }
+    }
+    let timezone = match field("timezone") {
+        Some(v) => crate::rule::parse_zone(
+            "timezone",
+            v.as_str().ok_or_else(|| FieldError::new("timezone", "must be a string such as \"Europe/Berlin\""))?,
+        )?,
+        None => Tz::UTC,
+    };
+    let draft = JobDraft {
+        request,
+        start,
+        repeat,
+        timezone,
+        idempotency_key: text_field(obj, "idempotency_key", MAX_KEY)?,
+        name: text_field(obj, "name", MAX_NAME)?,
+        description: text_field(obj, "description", MAX_DESCRIPTION)?,
+        options: parse_options(obj, policy)?,
+        catch_up: parse_catch_up(field("catch_up"))?,
+        state: match field("state") {
+            Some(Value::Object(m)) => m.clone(),
+            Some(_) => return Err(FieldError::new("state", "must be a JSON object")),
+            None => Map::new(),
+        },
+        inject_fields: match field("inject_fields") {
+            None => true,
+            Some(v) => as_bool(v).ok_or_else(|| FieldError::new("inject_fields", "must be true or false"))?,
+        },
+        args: echo(obj),
+    };
+    // A cron rule is read now, so its errors come back with the request.
+    if let Some(Repeat::Cron(text)) = &draft.repeat {
+        crate::rule::parse_cron(text, draft.timezone)?;
+    }
+    if let Some(Repeat::Every(d)) = &draft.repeat {
+        crate::rule::every(*d, Utc::now())?;
+    }
+    Ok(draft)
+}
+
+fn check_known_fields(obj: &Map<String, Value>) -> Result<(), FieldError> {
+    match obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        Some(unknown) => Err(FieldError::new(
+            unknown.as_str(),
+            match suggest(unknown) {
+                Some(near) => format!("is not a job field; did you mean {near}?"),
+                None => "is not a job field".to_string(),
+            },
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The known field closest to a misspelt one, when it is close enough to be a typo.
+fn suggest(unknown: &str) -> Option<&'static str> {
+    FIELDS
+        .iter()
+        .map(|f| (edit_distance(unknown, f), *f))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, f)| f)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+fn parse_request(obj: &Map<String, Value>, policy: Policy) -> Result<RequestSpec, FieldError> {
+    let method = match obj.get("method").filter(|v| !v.is_null()) {
+        Some(v) => Method::parse(v)?,
+        None => Method::Get,
+    };
+    let url = match obj.get("url") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+        Some(Value::String(_)) | None | Some(Value::Null) => {
+            return Err(FieldError::new("url", "is required"))
+        }
+        Some(_) => return Err(FieldError::new("url", "must be a string")),
+    };
+    request::parse_url("url", &url, policy.allow_http)?;
+    let query = object_field(obj, "query")?;
+    request::check_query(&query)?;
+    let headers = object_field(obj, "headers")?;
+    request::check_headers(&headers)?;
+    Ok(RequestSpec {
+        method,
+        url,
+        query,
+        headers,
+        body: obj.get("body").cloned(),
+    })
+}
+
+fn object_field(obj: &Map<String, Value>, name: &str) -> Result<Map<String, Value>, FieldError> {
+    match obj.get(name) {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(m)) => Ok(m.clone()),
+        Some(_) => Err(FieldError::new(name, "must be a JSON object")),
+    }
+}
+
+fn parse_options(obj: &Map<String, Value>, policy: Policy) -> Result<JobOptions, FieldError> {
+    let mut options = JobOptions::default();
+    if let Some(v) = obj.get("timeout").filter(|v| !v.is_null()) {
+        let timeout = duration::parse("timeout", v)?;
+        if timeout <= Duration::zero() || timeout > MAX_TIMEOUT {
+            return Err(FieldError::new("timeout", "must be more than 0 and at most 1 hour"));
+        }
+        options.timeout_ms = timeout.num_milliseconds();
+    }
+    if let Some(v) = obj.get("retry").filter(|v| !v.is_null()) {
+        options.retry = RetryPolicy::parse(v)?;
+    }
+    for (name, slot) in [
+        ("callback_url", &mut options.callback_url),
+        ("webhook_url", &mut options.webhook_url),
+    ] {
+        if let Some(v) = obj.get(name).filter(|v| !v.is_null()) {
+            let text = v.as_str().ok_or_else(|| FieldError::new(name, "must be a string"))?;
+            request::parse_url(name, text, policy.allow_http)?;
+            *slot = Some(text.trim().to_string());
+        }
+    }
+    Ok(options)
+}
+
+fn parse_catch_up(value: Option<&Value>) -> Result<CatchUp, FieldError> {
+    match value.map(|v| v.as_str()) {
+        None => Ok(CatchUp::default()),
+        Some(Some("once")) => Ok(CatchUp::Once),
+        Some(Some("skip")) => Ok(CatchUp::Skip),
+        Some(Some("all")) => Ok(CatchUp::All),
+        Some(_) => Err(FieldError::new("catch_up", "must be \"once\", \"skip\" or \"all\"")),
+    }
+}
+
+fn text_field(obj: &Map<String, Value>, name: &str, max: usize) -> Result<Option<String>, FieldError> {
+    match obj.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.chars().count() > max => Err(FieldError::new(
+            name,
+            format!("is longer than {max} characters"),
+        )),
+        Some(Value::String(s)) if name == "idempotency_key" && s.is_empty() => {
+            Err(FieldError::new(name, "must not be empty"))
+        }
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(FieldError::new(name, "must be a string")),
+    }
+}
+
+fn as_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s == "true" => Some(true),
+        Value::String(s) if s == "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Reads an absolute time: RFC 3339 with an offset, or unix seconds.
+pub fn parse_instant(field: &str, value: &Value) -> Result<DateTime<Utc>, FieldError> {
+    let seconds = match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => match s.trim().parse::<f64>() {
+            Ok(n) => Some(n),
+            Err(_) => return parse_rfc3339(field, s.trim()),
+        },
+        _ => None,
+    }
+    .ok_or_else(|| {
+        FieldError::new(field, "must be an RFC 3339 time such as \"2026-12-01T09:00:00+01:00\" or unix seconds")
+    })?;
+    if !seconds.is_finite() || seconds < 0.0 {
+        return Err(FieldError::new(field, "must be a positive number of unix seconds"));
+    }
+    let millis = (seconds * 1000.0).round() as i64;
+    Utc.timestamp_millis_opt(millis)
+        .single()
+        .filter(|t| t.timestamp() < 253_402_300_800) // before year 10000
+        .ok_or_else(|| FieldError::new(field, "is too far in the future"))
+}
+
+fn parse_rfc3339(field: &str, text: &str) -> Result<DateTime<Utc>, FieldError> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        .iter()
+        .any(|f| NaiveDateTime::parse_from_str(text, f).is_ok());
+    if naive {
+        return Err(FieldError::new(
+            field,
+            format!("\"{text}\" has no UTC offset; add Z or an offset such as +01:00"),
+        ));
+    }
+    Err(FieldError::new(
+        field,
+        format!("\"{text}\" is not an RFC 3339 time such as \"2026-12-01T09:00:00Z\""),
+    ))
+}
+
+/// booper's `args`: the fields as asked, with the method spelt out.
+fn echo(obj: &Map<String, Value>) -> Value {
+    let mut args = obj.clone();
+    let method = obj
+        .get("method")
+        .and_then(Value::as_str)
+        .unwrap_or("get")
+        .to_ascii_lowercase();
+    args.insert("method".into(), Value::String(method));
+    Value::Object(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ok(v: Value) -> JobDraft {
+        parse(&v, Policy::default()).unwrap()
+    }
+
+    fn err(v: Value) -> FieldError {
+        parse(&v, Policy::default()).unwrap_err()
+    }
+
+    #[test]
+    fn the_seed_example_reads() {
+        let d = ok(json!({"method": "POST", "url": "https://example.com/hook",
+            "body": {"content": "Testing 123"}, "schedule_in": [30, "seconds"]}));
+        assert_eq!(d.request.method, Method::Post);
+        assert_eq!(d.start, Start::In(Duration::seconds(30)));
+        assert_eq!(d.args["method"], "post");
+        assert_eq!(d.args["schedule_in"], json!([30, "seconds"]));
+        assert!(d.repeat.is_none());
+    }
+
+    #[test]
+    fn typos_are_caught_with_a_suggestion() {
+        let e = err(json!({"url": "https://x.test", "shedule_in": 30}));
+        assert_eq!(e.field, "shedule_in");
+        assert!(e.message.contains("did you mean schedule_in?"), "{}", e.message);
+    }
+
+    #[test]
+    fn schedule_only_fields_need_a_schedule() {
+        assert_eq!(err(json!({"url": "https://x.test", "catch_up": "all"})).field, "catch_up");
+        assert!(parse(&json!({"url": "https://x.test", "catch_up": "all", "cron": "* * * * *"}), Policy::default()).is_ok());
+    }
+
+    #[test]
+    fn times_are_read_with_their_offsets() {
+        let d = ok(json!({"url": "https://x.test", "scheduled_at": "2030-01-01T10:00:00+01:00"}));
+        assert_eq!(d.start, Start::At(Utc.with_ymd_and_hms(2030, 1, 1, 9, 0, 0).unwrap()));
+        let d = ok(json!({"url": "https://x.test", "scheduled_at": 1893456000.5}));
+        assert_eq!(d.start, Start::At(Utc.timestamp_millis_opt(1_893_456_000_500).unwrap()));
+        assert!(err(json!({"url": "https://x.test", "scheduled_at": "2030-01-01T10:00:00"})).message.contains("no UTC offset"));
+    }
+}

@@ -1,0 +1,182 @@
+//! The engine: the store, the scheduler loop, dispatch and the recorder,
+//! started together and stopped together. Every surface (the API, the CLI,
+//! the desktop window) works through these methods.
+
+pub(crate) mod jobs;
+mod logs;
+mod schedules;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use tokio::sync::{broadcast, mpsc, Notify, Semaphore};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::clock::SharedClock;
+use crate::dispatch::Dispatcher;
+use crate::draft::Policy;
+use crate::error::Result;
+use crate::event::{Event, EventBus};
+use crate::recorder::{self, Record};
+use crate::scheduler;
+use crate::store::{Store, Tx};
+
+pub use jobs::{Created, JobPage};
+pub use logs::LogQuery;
+pub use schedules::SchedulePage;
+
+/// How the engine is set up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The SQLite database file.
+    pub db_path: PathBuf,
+    /// Let plain `http://` targets through.
+    pub allow_http: bool,
+    /// Extra PEM files of CA certificates to trust.
+    pub ca_certs: Vec<PathBuf>,
+    /// Attempts in flight at once.
+    pub max_in_flight: usize,
+    /// How long a shutdown waits for in-flight attempts before leaving them
+    /// to be retried at the next start.
+    pub shutdown_grace: Duration,
+}
+
+impl Config {
+    pub fn new(db_path: impl Into<PathBuf>) -> Config {
+        Config {
+            db_path: db_path.into(),
+            allow_http: false,
+            ca_certs: Vec::new(),
+            max_in_flight: 512,
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub store: Store,
+    pub clock: SharedClock,
+    pub bus: EventBus,
+    /// Wakes the scheduler when jobs change.
+    pub wake: Notify,
+    pub dispatcher: Dispatcher,
+    pub slots: Arc<Semaphore>,
+    pub allow_http: std::sync::atomic::AtomicBool,
+    pub records: Mutex<Option<mpsc::UnboundedSender<Record>>>,
+    pub stop: CancellationToken,
+    pub attempts: TaskTracker,
+    pub background: TaskTracker,
+    pub shutdown_grace: Duration,
+}
+
+impl Engine {
+    /// Opens the store, recovers attempts a crash interrupted, and starts the
+    /// scheduler and the recorder.
+    pub async fn start(config: Config, clock: SharedClock) -> Result<Engine> {
+        let dispatcher = Dispatcher::new(&config.ca_certs)?;
+        let db_path = config.db_path.clone();
+        let store = tokio::task::spawn_blocking(move || Store::open(&db_path)).await??;
+        let (records_tx, records_rx) = mpsc::unbounded_channel();
+        let engine = Engine {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                bus: EventBus::default(),
+                wake: Notify::new(),
+                dispatcher,
+                slots: Arc::new(Semaphore::new(config.max_in_flight)),
+                allow_http: config.allow_http.into(),
+                records: Mutex::new(Some(records_tx)),
+                stop: CancellationToken::new(),
+                attempts: TaskTracker::new(),
+                background: TaskTracker::new(),
+                shutdown_grace: config.shutdown_grace,
+            }),
+        };
+        let recovered = engine.write(scheduler::recover_interrupted).await?;
+        if recovered > 0 {
+            tracing::warn!(recovered, "retrying attempts interrupted when Chime last stopped");
+        }
+        engine.inner.background.spawn(recorder::run(engine.clone(), records_rx));
+        engine.inner.background.spawn(scheduler::run(engine.clone()));
+        Ok(engine)
+    }
+
+    /// Stops claiming jobs, lets in-flight attempts finish (up to the grace
+    /// period; the rest are retried at the next start), and flushes the log.
+    pub async fn shutdown(&self) {
+        let inner = &self.inner;
+        inner.stop.cancel();
+        inner.attempts.close();
+        if tokio::time::timeout(inner.shutdown_grace, inner.attempts.wait()).await.is_err() {
+            tracing::warn!("attempts still in flight at shutdown will be retried at the next start");
+        }
+        // Dropping the last sender lets the recorder drain and end.
+        inner.records.lock().unwrap_or_else(|e| e.into_inner()).take();
+        inner.background.close();
+        inner.background.wait().await;
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.inner.clock.now()
+    }
+
+    /// Live events, as they are stored.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
+        self.inner.bus.subscribe()
+    }
+
+    pub fn set_allow_http(&self, allow: bool) {
+        self.inner.allow_http.store(allow, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn policy(&self) -> Policy {
+        Policy {
+            allow_http: self.inner.allow_http.load(std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    /// Runs `f` in a write transaction off the async threads, then publishes
+    /// its events and wakes the scheduler.
+    pub(crate) async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let inner = self.inner.clone();
+        let now = inner.clock.now();
+        let (value, events) = tokio::task::spawn_blocking(move || inner.store.write(now, f)).await??;
+        self.after_commit(events);
+        Ok(value)
+    }
+
+    pub(crate) fn after_commit(&self, events: Vec<Event>) {
+        if !events.is_empty() {
+            self.inner.wake.notify_one();
+            self.inner.bus.publish(events);
+        }
+    }
+
+    pub(crate) async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || inner.store.read(f)).await?
+    }
+
+    pub(crate) fn record(&self, record: Record) {
+        if let Some(tx) = self.inner.records.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            // The recorder only goes away at shutdown, after every attempt.
+            let _ = tx.send(record);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! What can be done to schedules: read, list, enable, disable, delete,
+//! change, run outside the rule, and preview a rule.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::jobs::{cancel, merge_args, patch_object, spawn_run, Created, Spawn};
+use super::Engine;
+use crate::draft::{self, Repeat};
+use crate::error::{Error, FieldError, Result};
+use crate::rule::{self, Preview, Rule};
+use crate::schedule::{Frequency, Schedule, ScheduleView};
+use crate::store::{jobs, schedules, Tx};
+
+#[derive(Debug, Clone)]
+pub struct SchedulePage {
+    pub schedules: Vec<ScheduleView>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+const MAX_PREVIEW: usize = 100;
+
+impl Engine {
+    pub async fn list_schedules(&self, q: Option<String>, limit: i64, offset: i64) -> Result<SchedulePage> {
+        let (rows, total) = self
+            .read(move |c| {
+                let (rows, total) = schedules::list(c, q.as_deref(), limit, offset)?;
+                let rows = rows
+                    .into_iter()
+                    .map(|s| Ok((next_run_at(c, &s)?, s)))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((rows, total))
+            })
+            .await?;
+        Ok(SchedulePage {
+            schedules: rows.into_iter().map(|(next, s)| s.view(next)).collect(),
+            total,
+            limit,
+            offset,
+        })
+    }
+
+    pub async fn get_schedule(&self, id: &str) -> Result<ScheduleView> {
+        let id = id.to_string();
+        self.read(move |c| {
+            let s = schedules::get(c, &id)?.ok_or_else(|| not_found(&id))?;
+            Ok(s.view(next_run_at(c, &s)?))
+        })
+        .await
+    }
+
+    /// Stops the schedule: its pending job is cancelled and no more are made.
+    pub async fn disable_schedule(&self, id: &str) -> Result<ScheduleView> {
+        self.change_schedule(id, |tx, s| {
+            if s.disabled_at.is_none() {
+                cancel_pending(tx, s, "schedule disabled")?;
+                s.disabled_at = Some(tx.now);
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Starts the schedule again from the rule's next time. `$previous` starts
+    /// empty: what came before the pause is not this run's previous.
+    pub async fn enable_schedule(&self, id: &str) -> Result<ScheduleView> {
+        self.change_schedule(id, |tx, s| {
+            if s.disabled_at.is_some() {
+                s.disabled_at = None;
+                s.previous = None;
+                let next = s.rule()?.next_after(tx.now).ok_or_else(|| {
+                    Error::Conflict("the schedule's rule has no future run".into())
+                })?;
+                spawn_run(tx, s, next, Spawn::Pending { key: None })?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Deletes the schedule and cancels its pending job; past jobs stay in the log.
+    pub async fn delete_schedule(&self, id: &str) -> Result<ScheduleView> {
+        let id = id.to_string();
+        self.write(move |tx| {
+            let mut s = load(tx, &id)?;
+            cancel_pending(tx, &mut s, "schedule deleted")?;
+            schedules::delete(&tx.sql, &s.id)?;
+            Ok(s.view(None))
+        })
+        .await
+    }
+
+    /// An extra run now, outside the rule; the rule's own runs go on.
+    pub async fn run_schedule(&self, id: &str) -> Result<Created> {
+        let id = id.to_string();
+        let job = self
+            .write(move |tx| {
+                let mut s = load(tx, &id)?;
+                let job = spawn_run(tx, &mut s, tx.now, Spawn::Extra)?;
+                schedules::save(&tx.sql, &s, tx.now)?;
+                Ok(job)
+            })
+            .await?;
+        let job = self.views(vec![job], false).await?.remove(0);
+        Ok(Created { job, created: true })
+    }
+
+    /// `PATCH /api/schedules/{id}`: change the rule, the request, the state or
+    /// the options. The patch is merged into what was asked and checked again
+    /// as a whole; the pending job follows the new rule and request.
+    pub async fn patch_schedule(&self, id: &str, patch: Value) -> Result<ScheduleView> {
+        let patch = patch_object(patch)?;
+        for field in ["schedule_in", "scheduled_at", "idempotency_key"] {
+            if patch.contains_key(field) {
+                return Err(FieldError::new(field, "applies to a single job; a schedule's times come from its rule").into());
+            }
+        }
+        let policy = self.policy();
+        self.change_schedule(id, move |tx, s| {
+            let mut args = merge_args(&s.args, &patch, &["repeat_every", "cron"]);
+            for stale in ["schedule_in", "scheduled_at", "idempotency_key"] {
+                if let Some(obj) = args.as_object_mut() {
+                    obj.remove(stale);
+                }
+            }
+            let d = draft::parse(&args, policy)?;
+            let Some(repeat) = &d.repeat else {
+                return Err(FieldError::new("repeat_every", "a schedule needs repeat_every or cron").into());
+            };
+            let rule_changed = ["repeat_every", "cron", "timezone"].iter().any(|f| patch.contains_key(*f));
+            if rule_changed {
+                s.frequency = match repeat {
+                    Repeat::Every(interval) => Frequency::Every {
+                        interval: *interval,
+                        anchor: tx.now + *interval,
+                    },
+                    Repeat::Cron(text) => Frequency::Cron(text.trim().to_string()),
+                };
+                s.timezone = d.timezone;
+            }
+            s.name = d.name.clone();
+            s.description = d.description.clone();
+            s.request = d.request.clone();
+            s.options = d.options.clone();
+            s.catch_up = d.catch_up;
+            s.inject_fields = d.inject_fields;
+            if patch.contains_key("state") {
+                s.state = d.state.clone();
+            }
+            s.args = d.args.clone();
+            if s.disabled_at.is_none() {
+                // The pending job is replaced so it carries the new request
+                // and the new rule's next time.
+                cancel_pending(tx, s, "schedule changed")?;
+                let next = match (rule_changed, &s.frequency) {
+                    (true, Frequency::Every { anchor, .. }) => *anchor,
+                    _ => s.rule()?.next_after(tx.now).ok_or_else(|| FieldError::new("cron", "has no future run"))?,
+                };
+                spawn_run(tx, s, next, Spawn::Pending { key: None })?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// `POST /api/schedules/preview`: a rule in words, its next runs in its
+    /// zone, and notes (daylight saving among them).
+    pub fn preview(&self, input: &Value) -> Result<Preview> {
+        let obj = input
+            .as_object()
+            .ok_or_else(|| FieldError::new("body", "must be a JSON object with cron or repeat_every"))?;
+        for key in obj.keys() {
+            if !["cron", "repeat_every", "timezone", "count", "from"].contains(&key.as_str()) {
+                return Err(FieldError::new(key.as_str(), "is not a preview field; use cron or repeat_every, timezone, count, from").into());
+            }
+        }
+        let zone = match obj.get("timezone").filter(|v| !v.is_null()) {
+            Some(v) => rule::parse_zone("timezone", v.as_str().ok_or_else(|| FieldError::new("timezone", "must be a string"))?)?,
+            None => chrono_tz::Tz::UTC,
+        };
+        let count = match obj.get("count").filter(|v| !v.is_null()) {
+            Some(v) => v
+                .as_u64()
+                .filter(|n| (1..=MAX_PREVIEW as u64).contains(n))
+                .ok_or_else(|| FieldError::new("count", "must be a whole number from 1 to 100"))? as usize,
+            None => 10,
+        };
+        let now = self.now();
+        let from = match obj.get("from").filter(|v| !v.is_null()) {
+            Some(v) => draft::parse_instant("from", v)?,
+            None => now,
+        };
+        let rule = match (obj.get("cron").filter(|v| !v.is_null()), obj.get("repeat_every").filter(|v| !v.is_null())) {
+            (Some(_), Some(_)) => return Err(FieldError::new("cron", "give either repeat_every or cron, not both").into()),
+            (Some(c), None) => Rule::Cron(rule::parse_cron(
+                c.as_str().ok_or_else(|| FieldError::new("cron", "must be a string such as \"0 9 * * 1-5\""))?,
+                zone,
+            )?),
+            (None, Some(e)) => {
+                let interval = crate::duration::parse("repeat_every", e)?;
+                rule::every(interval, from + interval)?
+            }
+            (None, None) => return Err(FieldError::new("cron", "give cron or repeat_every").into()),
+        };
+        // The first interval run is one interval after `from`: preview from just before it.
+        let start = match &rule {
+            Rule::Every { anchor, .. } => *anchor - chrono::Duration::milliseconds(1),
+            Rule::Cron(_) => from,
+        };
+        Ok(rule.preview(start, count, zone))
+    }
+
+    async fn change_schedule(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut Tx, &mut Schedule) -> Result<()> + Send + 'static,
+    ) -> Result<ScheduleView> {
+        let id = id.to_string();
+        self.write(move |tx| {
+            let mut s = load(tx, &id)?;
+            f(tx, &mut s)?;
+            schedules::save(&tx.sql, &s, tx.now)?;
+            Ok(s.view(next_run_at(&tx.sql, &s)?))
+        })
+        .await
+    }
+}
+
+fn not_found(id: &str) -> Error {
+    Error::NotFound(format!("schedule {id}"))
+}
+
+fn load(tx: &Tx, id: &str) -> Result<Schedule> {
+    schedules::get(&tx.sql, id)?.ok_or_else(|| not_found(id))
+}
+
+fn cancel_pending(tx: &mut Tx, s: &mut Schedule, reason: &str) -> Result<()> {
+    if let Some(pending) = s.pending_job_id.take() {
+        if let Some(job) = jobs::get(&tx.sql, &pending)? {
+            if job.state.is_pending() {
+                cancel(tx, &job, reason)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// When the schedule runs next: its pending job's time.
+fn next_run_at(c: &rusqlite::Connection, s: &Schedule) -> Result<Option<DateTime<Utc>>> {
+    let Some(pending) = &s.pending_job_id else { return Ok(None) };
+    Ok(jobs::get(c, pending)?.filter(|j| j.state.is_pending()).map(|j| j.scheduled_at))
+}

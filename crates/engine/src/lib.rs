@@ -1,0 +1,31 @@
+//! Chime's engine: jobs and schedules in SQLite, a scheduler that sleeps until
+//! the next due run, dispatch over HTTP, and the event log. It knows nothing of
+//! HTTP serving, Tauri or the UI; every surface goes through [`Engine`].
+
+pub mod attempt;
+pub mod clock;
+pub mod curl;
+pub mod dispatch;
+pub mod draft;
+pub mod duration;
+pub mod dynamic;
+mod engine;
+pub mod error;
+pub mod event;
+pub mod job;
+mod recorder;
+pub mod request;
+pub mod retry;
+pub mod rule;
+pub mod schedule;
+mod scheduler;
+pub mod store;
+pub mod time;
+
+pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
+pub use engine::{Config, Created, Engine, JobPage, LogQuery, SchedulePage};
+pub use error::{Error, FieldError, Result};
+pub use event::{Event, EventKind};
+pub use job::{JobState, JobView};
+pub use schedule::ScheduleView;
+pub use store::{JobFilter, JobOrder};

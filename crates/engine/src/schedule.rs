@@ -1,0 +1,106 @@
+//! A schedule: a recurring rule that creates the next job each time one comes
+//! due, and carries `$state` (and `$previous`) across them.
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::draft::{CatchUp, JobOptions};
+use crate::duration;
+use crate::error::FieldError;
+use crate::request::RequestSpec;
+use crate::rule::{self, Rule};
+
+/// How the rule is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Frequency {
+    Every { interval: Duration, anchor: DateTime<Utc> },
+    Cron(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub frequency: Frequency,
+    pub timezone: Tz,
+    pub request: RequestSpec,
+    pub options: JobOptions,
+    pub args: Value,
+    pub catch_up: CatchUp,
+    pub inject_fields: bool,
+    pub state: Map<String, Value>,
+    /// The last run's response, for `$previous`; cleared on re-enable.
+    pub previous: Option<Value>,
+    pub run_count: i64,
+    pub pending_job_id: Option<String>,
+    pub inserted_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub disabled_at: Option<DateTime<Utc>>,
+}
+
+impl Schedule {
+    pub fn rule(&self) -> Result<Rule, FieldError> {
+        match &self.frequency {
+            Frequency::Every { interval, anchor } => rule::every(*interval, *anchor),
+            Frequency::Cron(text) => Ok(Rule::Cron(rule::parse_cron(text, self.timezone)?)),
+        }
+    }
+
+    pub fn view(&self, next_run_at: Option<DateTime<Utc>>) -> ScheduleView {
+        let frequency = match &self.frequency {
+            Frequency::Every { interval, .. } => {
+                let (n, unit) = duration::whole_units(*interval);
+                json!({"repeat_every": [n, unit]})
+            }
+            Frequency::Cron(text) => json!({"cron": text, "timezone": self.timezone.name()}),
+        };
+        ScheduleView {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            inserted_at: self.inserted_at,
+            updated_at: self.updated_at,
+            disabled_at: self.disabled_at,
+            frequency,
+            timezone: self.timezone.name().to_string(),
+            summary: self.rule().map(|r| r.describe()).unwrap_or_default(),
+            args: self.args.clone(),
+            state: self.state.clone(),
+            next_run_at: if self.disabled_at.is_some() { None } else { next_run_at },
+            pending_job_id: self.pending_job_id.clone(),
+            run_count: self.run_count,
+            catch_up: self.catch_up,
+            inject_fields: self.inject_fields,
+            request: self.request.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScheduleView {
+    pub id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    #[serde(serialize_with = "crate::time::ser")]
+    pub inserted_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::time::ser")]
+    pub updated_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::time::ser_opt")]
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub frequency: Value,
+    pub timezone: String,
+    /// The rule in words.
+    pub summary: String,
+    pub args: Value,
+    pub state: Map<String, Value>,
+    #[serde(serialize_with = "crate::time::ser_opt")]
+    pub next_run_at: Option<DateTime<Utc>>,
+    pub pending_job_id: Option<String>,
+    pub run_count: i64,
+    pub catch_up: CatchUp,
+    pub inject_fields: bool,
+    pub request: RequestSpec,
+}

@@ -1,0 +1,123 @@
+//! SQL for the event log.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use serde_json::Value;
+
+use super::json_col;
+use crate::error::Result;
+use crate::event::{Event, EventKind};
+use crate::time::{from_ms, to_ms};
+
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub kind: EventKind,
+    pub job_id: Option<String>,
+    pub schedule_id: Option<String>,
+    pub attempt: Option<u32>,
+    pub payload: Value,
+}
+
+const COLUMNS: &str = "id, kind, at, job_id, schedule_id, attempt, payload";
+
+fn from_row(r: &Row) -> rusqlite::Result<Event> {
+    let kind: String = r.get(1)?;
+    Ok(Event {
+        id: r.get(0)?,
+        event: EventKind::parse(&kind).unwrap_or(EventKind::Updated),
+        inserted_at: from_ms(r.get(2)?),
+        job_id: r.get(3)?,
+        schedule_id: r.get(4)?,
+        attempt: r.get(5)?,
+        payload: json_col(r.get(6)?)?,
+    })
+}
+
+pub fn insert(conn: &Connection, now: DateTime<Utc>, e: NewEvent) -> Result<Event> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO events (kind, at, job_id, schedule_id, attempt, payload)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    stmt.execute(params![
+        e.kind.as_str(),
+        to_ms(now),
+        e.job_id,
+        e.schedule_id,
+        e.attempt,
+        serde_json::to_string(&e.payload)?,
+    ])?;
+    Ok(Event {
+        id: conn.last_insert_rowid(),
+        event: e.kind,
+        inserted_at: from_ms(to_ms(now)),
+        job_id: e.job_id,
+        schedule_id: e.schedule_id,
+        attempt: e.attempt,
+        payload: e.payload,
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub job_id: Option<String>,
+    pub schedule_id: Option<String>,
+    pub kinds: Vec<EventKind>,
+    /// Only events with an id greater than this.
+    pub after: Option<i64>,
+    /// Only events with an id smaller than this (for paging back in history).
+    pub before: Option<i64>,
+    pub limit: i64,
+    /// Oldest first (for streams and resumes) or newest first (for history).
+    pub ascending: bool,
+}
+
+pub fn list(conn: &Connection, f: &EventFilter) -> Result<Vec<Event>> {
+    let mut clauses = Vec::new();
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    if let Some(j) = &f.job_id {
+        clauses.push("job_id = ?".to_string());
+        args.push(j.clone().into());
+    }
+    if let Some(s) = &f.schedule_id {
+        clauses.push("schedule_id = ?".to_string());
+        args.push(s.clone().into());
+    }
+    if !f.kinds.is_empty() {
+        clauses.push(format!("kind IN ({})", vec!["?"; f.kinds.len()].join(", ")));
+        args.extend(f.kinds.iter().map(|k| k.as_str().to_string().into()));
+    }
+    if let Some(a) = f.after {
+        clauses.push("id > ?".to_string());
+        args.push(a.into());
+    }
+    if let Some(b) = f.before {
+        clauses.push("id < ?".to_string());
+        args.push(b.into());
+    }
+    let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let dir = if f.ascending { "ASC" } else { "DESC" };
+    let sql = format!("SELECT {COLUMNS} FROM events {filter} ORDER BY id {dir} LIMIT {}", f.limit);
+    Ok(conn
+        .prepare(&sql)?
+        .query_map(params_from_iter(args.iter()), from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Event>> {
+    let sql = format!("SELECT {COLUMNS} FROM events WHERE id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?)
+}
+
+/// The request and response events of one job, oldest first, for its attempts.
+pub fn of_job(conn: &Connection, job_id: &str, kinds: &[EventKind]) -> Result<Vec<Event>> {
+    list(
+        conn,
+        &EventFilter {
+            job_id: Some(job_id.to_string()),
+            kinds: kinds.to_vec(),
+            limit: 10_000,
+            ascending: true,
+            ..EventFilter::default()
+        },
+    )
+}

@@ -1,0 +1,309 @@
+//! SQL for jobs.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use serde_json::Value;
+
+use super::{json_col, ms_opt};
+use crate::draft::JobOptions;
+use crate::error::Result;
+use crate::job::{Job, JobState, OutcomeSummary};
+use crate::request::RequestSpec;
+use crate::time::{from_ms, to_ms};
+
+const COLUMNS: &str = "seq, id, schedule_id, run, idempotency_key, name, description, state, \
+    request, options, args, attempt, scheduled_at, planned_at, inserted_at, updated_at, \
+    attempted_at, completed_at, cancelled_at, discarded_at, note";
+
+const PENDING: &str = "state IN ('scheduled', 'available', 'retryable')";
+
+fn from_row(r: &Row) -> rusqlite::Result<Job> {
+    let state: String = r.get(7)?;
+    Ok(Job {
+        seq: r.get(0)?,
+        id: r.get(1)?,
+        schedule_id: r.get(2)?,
+        run: r.get(3)?,
+        idempotency_key: r.get(4)?,
+        name: r.get(5)?,
+        description: r.get(6)?,
+        state: JobState::parse(&state).unwrap_or(JobState::Discarded),
+        request: json_col(r.get(8)?)?,
+        options: json_col(r.get(9)?)?,
+        args: json_col(r.get(10)?)?,
+        attempt: r.get(11)?,
+        scheduled_at: from_ms(r.get(12)?),
+        planned_at: ms_opt(r.get(13)?),
+        inserted_at: from_ms(r.get(14)?),
+        updated_at: from_ms(r.get(15)?),
+        attempted_at: ms_opt(r.get(16)?),
+        completed_at: ms_opt(r.get(17)?),
+        cancelled_at: ms_opt(r.get(18)?),
+        discarded_at: ms_opt(r.get(19)?),
+        note: r.get(20)?,
+    })
+}
+
+/// A new job's row.
+pub struct JobInsert<'a> {
+    pub schedule_id: Option<&'a str>,
+    pub run: Option<i64>,
+    pub idempotency_key: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub request: &'a RequestSpec,
+    pub options: &'a JobOptions,
+    pub args: &'a Value,
+    pub scheduled_at: DateTime<Utc>,
+    pub planned_at: Option<DateTime<Utc>>,
+    pub note: Option<&'a str>,
+}
+
+pub fn insert(conn: &Connection, j: &JobInsert, now: DateTime<Utc>) -> Result<Job> {
+    let state = if j.scheduled_at <= now { JobState::Available } else { JobState::Scheduled };
+    let sql = format!(
+        "INSERT INTO jobs (id, schedule_id, run, idempotency_key, name, description, state,
+            request, options, args, scheduled_at, planned_at, inserted_at, updated_at, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)
+         RETURNING {COLUMNS}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let job = stmt.query_row(
+        params![
+            uuid::Uuid::new_v4().to_string(),
+            j.schedule_id,
+            j.run,
+            j.idempotency_key,
+            j.name,
+            j.description,
+            state.as_str(),
+            serde_json::to_string(j.request)?,
+            serde_json::to_string(j.options)?,
+            serde_json::to_string(j.args)?,
+            to_ms(j.scheduled_at),
+            j.planned_at.map(to_ms),
+            to_ms(now),
+            j.note,
+        ],
+        from_row,
+    )?;
+    Ok(job)
+}
+
+/// A job by its uuid, or by booper's integer `job_id`.
+pub fn get(conn: &Connection, id: &str) -> Result<Option<Job>> {
+    let by_seq = id.parse::<i64>().ok();
+    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1 OR seq = ?2");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![id, by_seq], from_row)
+        .optional()?)
+}
+
+/// The job with this idempotency key that has not run yet.
+pub fn unrun_with_key(conn: &Connection, key: &str) -> Result<Option<Job>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs WHERE idempotency_key = ?1
+         AND state IN ('scheduled', 'available') AND attempt = 0 LIMIT 1"
+    );
+    Ok(conn.prepare_cached(&sql)?.query_row([key], from_row).optional()?)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct JobFilter {
+    pub states: Vec<JobState>,
+    pub schedule_id: Option<String>,
+    /// Free text, matched against the name, description and URL.
+    pub q: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+    pub order: JobOrder,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobOrder {
+    pub column: &'static str,
+    pub descending: bool,
+}
+
+impl Default for JobOrder {
+    fn default() -> Self {
+        JobOrder { column: "inserted_at", descending: true }
+    }
+}
+
+/// Columns a list may be ordered by: (name in the API, column).
+pub const ORDER_COLUMNS: &[(&str, &str)] = &[
+    ("inserted_at", "inserted_at"),
+    ("scheduled_at", "scheduled_at"),
+    ("attempted_at", "attempted_at"),
+    ("completed_at", "completed_at"),
+    ("updated_at", "updated_at"),
+    ("job_id", "seq"),
+    ("id", "seq"),
+    ("state", "state"),
+    ("name", "name"),
+];
+
+pub fn list(conn: &Connection, f: &JobFilter) -> Result<(Vec<Job>, i64)> {
+    let mut clauses = Vec::new();
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    if !f.states.is_empty() {
+        let marks = vec!["?"; f.states.len()].join(", ");
+        clauses.push(format!("state IN ({marks})"));
+        args.extend(f.states.iter().map(|s| s.as_str().to_string().into()));
+    }
+    if let Some(s) = &f.schedule_id {
+        clauses.push("schedule_id = ?".into());
+        args.push(s.clone().into());
+    }
+    if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
+        clauses.push(
+            "(name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\' \
+             OR json_extract(request, '$.url') LIKE ? ESCAPE '\\')"
+                .into(),
+        );
+        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        args.extend(std::iter::repeat_n(pattern.into(), 3));
+    }
+    let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let total: i64 = conn.query_row(
+        &format!("SELECT COUNT(*) FROM jobs {filter}"),
+        params_from_iter(args.iter()),
+        |r| r.get(0),
+    )?;
+    let dir = if f.order.descending { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs {filter} ORDER BY {} {dir} NULLS LAST, seq {dir} LIMIT {} OFFSET {}",
+        f.order.column, f.limit, f.offset
+    );
+    let jobs = conn
+        .prepare(&sql)?
+        .query_map(params_from_iter(args.iter()), from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((jobs, total))
+}
+
+/// Claims up to `limit` due jobs for dispatch: they become `executing` with
+/// their attempt counted, in one statement.
+pub fn claim_due(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Result<Vec<Job>> {
+    let sql = format!(
+        "UPDATE jobs SET state = 'executing', attempt = attempt + 1, attempted_at = ?1, updated_at = ?1
+         WHERE seq IN (SELECT seq FROM jobs WHERE {PENDING} AND scheduled_at <= ?1
+                       ORDER BY scheduled_at, seq LIMIT ?2)
+         RETURNING {COLUMNS}"
+    );
+    let mut jobs = conn
+        .prepare_cached(&sql)?
+        .query_map(params![to_ms(now), limit as i64], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    jobs.sort_by_key(|j| (j.scheduled_at, j.seq));
+    Ok(jobs)
+}
+
+/// When the earliest pending job is due.
+pub fn next_due_at(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
+    let sql = format!("SELECT MIN(scheduled_at) FROM jobs WHERE {PENDING}");
+    let ms: Option<i64> = conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))?;
+    Ok(ms.map(from_ms))
+}
+
+/// Jobs left `executing`: at start-up, these were interrupted by a crash or kill.
+pub fn executing(conn: &Connection) -> Result<Vec<Job>> {
+    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE state = 'executing'");
+    Ok(conn
+        .prepare(&sql)?
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A change to a job's row; unset fields stay as they are.
+#[derive(Debug, Default)]
+pub struct JobUpdate<'a> {
+    pub state: Option<JobState>,
+    pub attempt: Option<u32>,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub request: Option<&'a RequestSpec>,
+    pub options: Option<&'a JobOptions>,
+    pub args: Option<&'a Value>,
+    pub name: Option<Option<&'a str>>,
+    pub description: Option<Option<&'a str>>,
+    pub note: Option<&'a str>,
+}
+
+pub fn update(conn: &Connection, seq: i64, u: &JobUpdate, now: DateTime<Utc>) -> Result<()> {
+    let state = u.state.map(JobState::as_str);
+    let finished_col = |s: JobState| match u.state {
+        Some(x) if x == s => Some(to_ms(now)),
+        _ => None,
+    };
+    conn.prepare_cached(
+        "UPDATE jobs SET
+            state = COALESCE(?2, state),
+            attempt = COALESCE(?3, attempt),
+            scheduled_at = COALESCE(?4, scheduled_at),
+            request = COALESCE(?5, request),
+            options = COALESCE(?6, options),
+            args = COALESCE(?7, args),
+            name = CASE WHEN ?8 THEN ?9 ELSE name END,
+            description = CASE WHEN ?10 THEN ?11 ELSE description END,
+            note = COALESCE(?12, note),
+            completed_at = COALESCE(?13, completed_at),
+            discarded_at = COALESCE(?14, discarded_at),
+            cancelled_at = COALESCE(?15, cancelled_at),
+            updated_at = ?16
+         WHERE seq = ?1",
+    )?
+    .execute(params![
+        seq,
+        state,
+        u.attempt,
+        u.scheduled_at.map(to_ms),
+        u.request.map(serde_json::to_string).transpose()?,
+        u.options.map(serde_json::to_string).transpose()?,
+        u.args.map(serde_json::to_string).transpose()?,
+        u.name.is_some(),
+        u.name.flatten(),
+        u.description.is_some(),
+        u.description.flatten(),
+        u.note,
+        finished_col(JobState::Completed),
+        finished_col(JobState::Discarded),
+        finished_col(JobState::Cancelled),
+        to_ms(now),
+    ])?;
+    Ok(())
+}
+
+/// The last finished attempt of each of these jobs.
+pub fn last_outcomes(conn: &Connection, job_ids: &[&str]) -> Result<HashMap<String, OutcomeSummary>> {
+    let mut out = HashMap::new();
+    for chunk in job_ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = format!(
+            "SELECT job_id, attempt, status, error, duration_ms, finished_at FROM attempts a
+             WHERE job_id IN ({marks})
+               AND attempt = (SELECT MAX(attempt) FROM attempts b WHERE b.job_id = a.job_id)"
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(chunk.iter()), |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                OutcomeSummary {
+                    attempt: r.get(1)?,
+                    status: r.get(2)?,
+                    error: r.get(3)?,
+                    duration_ms: r.get(4)?,
+                    finished_at: from_ms(r.get(5)?),
+                },
+            ))
+        })?;
+        for row in rows {
+            let (id, outcome) = row?;
+            out.insert(id, outcome);
+        }
+    }
+    Ok(out)
+}

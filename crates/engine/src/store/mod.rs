@@ -1,0 +1,223 @@
+//! The SQLite store: the source of truth. One writer connection (SQLite takes
+//! one writer at a time anyway) used in short transactions that write many
+//! rows each, and a few reader connections that WAL lets run beside it.
+
+pub mod attempts;
+pub mod events;
+pub mod jobs;
+pub mod schedules;
+pub mod settings;
+
+use std::fs::OpenOptions;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::event::{Event, EventKind};
+
+pub use attempts::{AttemptRow, AttemptWrite};
+pub use events::{EventFilter, NewEvent};
+pub use jobs::{JobFilter, JobInsert, JobOrder, JobUpdate};
+pub use schedules::ScheduleInsert;
+
+/// Versioned migrations, applied in order at start-up, each in its transaction.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("migrations/0001_init.sql"))];
+
+/// How many reader connections are kept open between uses.
+const IDLE_READERS: usize = 4;
+
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+/// A write transaction that gathers the events it stores, so they can be
+/// published once (and only if) it commits.
+pub struct Tx<'c> {
+    pub sql: rusqlite::Transaction<'c>,
+    pub now: DateTime<Utc>,
+    events: Vec<Event>,
+}
+
+impl Store {
+    /// Opens (or creates, owner-only) the database at `path` and brings its
+    /// schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        create_private(path)?;
+        let mut writer = connect(path)?;
+        migrate(&mut writer)?;
+        Ok(Store {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction on the writer. The events it
+    /// emitted are returned after the commit, with their ids.
+    pub fn write<T>(
+        &self,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&mut Tx) -> Result<T>,
+    ) -> Result<(T, Vec<Event>)> {
+        let mut conn = lock(&self.writer);
+        let sql = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut tx = Tx { sql, now, events: Vec::new() };
+        let value = f(&mut tx)?;
+        let Tx { sql, events, .. } = tx;
+        sql.commit()?;
+        Ok((value, events))
+    }
+
+    /// Runs `f` on a reader connection.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = lock(&self.readers).pop();
+        let conn = match conn {
+            Some(c) => c,
+            None => connect(&self.path)?,
+        };
+        let result = f(&conn);
+        let mut idle = lock(&self.readers);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+}
+
+impl Tx<'_> {
+    /// Stores an event; it is published when the transaction commits.
+    pub fn emit(&mut self, new: NewEvent) -> Result<i64> {
+        let event = events::insert(&self.sql, self.now, new)?;
+        let id = event.id;
+        self.events.push(event);
+        Ok(id)
+    }
+
+    pub fn emit_job(
+        &mut self,
+        kind: EventKind,
+        job_id: &str,
+        schedule_id: Option<&str>,
+        attempt: Option<u32>,
+        payload: Value,
+    ) -> Result<i64> {
+        self.emit(NewEvent {
+            kind,
+            job_id: Some(job_id.to_string()),
+            schedule_id: schedule_id.map(str::to_string),
+            attempt,
+            payload,
+        })
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock left no half-done SQL behind (the
+    // transaction rolled back when dropped), so the connection is still good.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(unix)]
+fn create_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+        .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))
+}
+
+#[cfg(not(unix))]
+fn create_private(path: &Path) -> Result<()> {
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map(drop)
+        .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))
+}
+
+fn connect(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags)?;
+    // WAL lets readers run beside the writer; NORMAL sync in WAL mode survives
+    // a crash or kill of Chime (an OS crash may lose the last commits).
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA busy_timeout = 5000;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+    )?;
+    for (version, name, sql) in MIGRATIONS {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let applied: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+            [version],
+            |r| r.get(0),
+        )?;
+        if !applied {
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                rusqlite::params![version, name, Utc::now().timestamp_millis()],
+            )?;
+            tracing::info!(version, name, "applied migration");
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Reads a JSON column.
+fn json_col<T: serde::de::DeserializeOwned>(text: String) -> rusqlite::Result<T> {
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn ms_opt(v: Option<i64>) -> Option<DateTime<Utc>> {
+    v.map(crate::time::from_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_twice_applies_migrations_once_and_keeps_the_file_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chime.db");
+        drop(Store::open(&path).unwrap());
+        let store = Store::open(&path).unwrap();
+        let versions: i64 = store
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(versions, MIGRATIONS.len() as i64);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Chime's data folder: the database, the API key, the lock that keeps two
+//! Chimes off one database, and the instance file through which the CLI finds
+//! the running one. Everything in it is owner-only.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+pub const KEY_FILE: &str = "api-key";
+pub const INSTANCE_FILE: &str = "instance.json";
+pub const LOCK_FILE: &str = "chime.lock";
+pub const DB_FILE: &str = "chime.db";
+
+/// `--data-dir`, else `CHIME_DATA_DIR`, else the OS data folder.
+pub fn resolve(flag: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(dir) = flag.or_else(|| std::env::var_os("CHIME_DATA_DIR").map(PathBuf::from)) {
+        return Ok(dir);
+    }
+    let base = dirs::data_dir().context("this system has no data folder; pass --data-dir or set CHIME_DATA_DIR")?;
+    Ok(base.join("chime"))
+}
+
+/// Creates the folder, owner-only.
+pub fn ensure(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("cannot make {} private", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes a file readable by its owner only.
+pub fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(contents)?;
+    Ok(())
+}
+
+/// The API key: `CHIME_API_KEY`, else the one stored in the folder, else a
+/// new one, generated and stored on first start.
+pub fn api_key(dir: &Path) -> Result<String> {
+    if let Ok(key) = std::env::var("CHIME_API_KEY") {
+        if !key.trim().is_empty() {
+            return Ok(key.trim().to_string());
+        }
+    }
+    let path = dir.join(KEY_FILE);
+    match fs::read_to_string(&path) {
+        Ok(key) if !key.trim().is_empty() => Ok(key.trim().to_string()),
+        _ => {
+            let key = new_key();
+            write_private(&path, key.as_bytes())?;
+            Ok(key)
+        }
+    }
+}
+
+pub fn new_key() -> String {
+    let random: String = rand::thread_rng().sample_iter(&Alphanumeric).take(40).map(char::from).collect();
+    format!("chime_{random}")
+}
+
+/// Holds the folder's lock for as long as it lives.
+pub struct DirLock(#[allow(dead_code)] File);
+
+/// Takes the folder's lock, or says which Chime holds it.
+pub fn lock(dir: &Path) -> Result<DirLock> {
+    let path = dir.join(LOCK_FILE);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(DirLock(file)),
+        Err(_) => {
+            let where_ = read_instance(dir)
+                .map(|i| format!(" (pid {}, {})", i.pid, i.url))
+                .unwrap_or_default();
+            bail!(
+                "another Chime is already running with the data folder {}{where_}; stop it first, or use another --data-dir",
+                dir.display()
+            )
+        }
+    }
+}
+
+/// What a running Chime writes so the CLI can find it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Instance {
+    pub url: String,
+    pub port: u16,
+    pub pid: u32,
+}
+
+pub fn write_instance(dir: &Path, port: u16) -> Result<()> {
+    let instance = Instance { url: format!("http://127.0.0.1:{port}"), port, pid: std::process::id() };
+    write_private(&dir.join(INSTANCE_FILE), serde_json::to_string_pretty(&instance)?.as_bytes())
+}
+
+pub fn read_instance(dir: &Path) -> Option<Instance> {
+    let text = fs::read_to_string(dir.join(INSTANCE_FILE)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+pub fn remove_instance(dir: &Path) {
+    let _ = fs::remove_file(dir.join(INSTANCE_FILE));
+}
