@@ -21,13 +21,15 @@ pub fn resolve(flag: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(dir) = flag.or_else(|| std::env::var_os("CHIME_DATA_DIR").map(PathBuf::from)) {
         return Ok(dir);
     }
-    let base = dirs::data_dir().context("this system has no data folder; pass --data-dir or set CHIME_DATA_DIR")?;
+    let base = dirs::data_dir()
+        .context("this system has no data folder; pass --data-dir or set CHIME_DATA_DIR")?;
     Ok(base.join("chime"))
 }
 
 /// Creates the folder, owner-only.
 pub fn ensure(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir).with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -46,7 +48,9 @@ pub fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     file.write_all(contents)?;
     Ok(())
 }
@@ -71,7 +75,11 @@ pub fn api_key(dir: &Path) -> Result<String> {
 }
 
 pub fn new_key() -> String {
-    let random: String = rand::thread_rng().sample_iter(&Alphanumeric).take(40).map(char::from).collect();
+    let random: String = rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(40)
+        .map(char::from)
+        .collect();
     format!("chime_{random}")
 }
 
@@ -110,8 +118,15 @@ pub struct Instance {
 }
 
 pub fn write_instance(dir: &Path, port: u16) -> Result<()> {
-    let instance = Instance { url: format!("http://127.0.0.1:{port}"), port, pid: std::process::id() };
-    write_private(&dir.join(INSTANCE_FILE), serde_json::to_string_pretty(&instance)?.as_bytes())
+    let instance = Instance {
+        url: format!("http://127.0.0.1:{port}"),
+        port,
+        pid: std::process::id(),
+    };
+    write_private(
+        &dir.join(INSTANCE_FILE),
+        serde_json::to_string_pretty(&instance)?.as_bytes(),
+    )
 }
 
 pub fn read_instance(dir: &Path) -> Option<Instance> {

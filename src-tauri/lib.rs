@@ -22,7 +22,9 @@ pub enum Command {
 
 pub fn main_entry() -> Result<()> {
     let cli = Cli::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     match cli.command {
         Some(Command::Serve(args)) => runtime.block_on(serve::run(args)),
         None => {

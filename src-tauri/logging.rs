@@ -37,7 +37,10 @@ pub fn init(data_dir: &Path) -> Option<WorkerGuard> {
             .with_ansi(false)
             .with_writer(stderr.and(file))
             .try_init(),
-        None => tracing_subscriber::fmt().with_env_filter(filter).with_writer(stderr).try_init(),
+        None => tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(stderr)
+            .try_init(),
     };
     if result.is_err() {
         // Already initialised (tests start several servers in one process).

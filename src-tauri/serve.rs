@@ -41,24 +41,36 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let mut config = Config::new(dir.join(datadir::DB_FILE));
     config.allow_http = args.allow_http;
     config.ca_certs = args.ca_cert.iter().cloned().collect();
-    let engine = Engine::start(config, Arc::new(SystemClock)).await.context("cannot start the engine")?;
+    let engine = Engine::start(config, Arc::new(SystemClock))
+        .await
+        .context("cannot start the engine")?;
 
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
-        format!("cannot listen on {addr}; is something else using port {}? `--port 0` picks a free one", args.port)
+        format!(
+            "cannot listen on {addr}; is something else using port {}? `--port 0` picks a free one",
+            args.port
+        )
     })?;
     let port = listener.local_addr()?.port();
     datadir::write_instance(&dir, port)?;
     tracing::info!(port, data_dir = %dir.display(), "listening");
 
     let shutdown = CancellationToken::new();
-    let app = router(AppState { engine: engine.clone(), key: ApiKey::new(&key), shutdown: shutdown.clone() });
+    let app = router(AppState {
+        engine: engine.clone(),
+        key: ApiKey::new(&key),
+        shutdown: shutdown.clone(),
+    });
     tokio::spawn(stop_on_signal(shutdown.clone()));
     let mut out = tokio::io::stdout();
-    out.write_all(format!("listening on http://127.0.0.1:{port}\n").as_bytes()).await?;
+    out.write_all(format!("listening on http://127.0.0.1:{port}\n").as_bytes())
+        .await?;
     out.flush().await?;
 
-    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown.cancelled_owned()).await;
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await;
     engine.shutdown().await;
     datadir::remove_instance(&dir);
     tracing::info!("stopped");
@@ -70,7 +82,10 @@ async fn stop_on_signal(shutdown: CancellationToken) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
             tracing::error!("cannot listen for signals; stop Chime with SIGKILL");
             return;
         };

@@ -19,7 +19,12 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, field: None, message: message.into() }
+        ApiError {
+            status,
+            code,
+            field: None,
+            message: message.into(),
+        }
     }
 
     pub fn invalid(field: &str, problem: impl std::fmt::Display) -> ApiError {
@@ -36,7 +41,10 @@ impl ApiError {
             ..ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
-                format!("body: the request is larger than {} MiB", limit / (1024 * 1024)),
+                format!(
+                    "body: the request is larger than {} MiB",
+                    limit / (1024 * 1024)
+                ),
             )
         }
     }
@@ -57,11 +65,19 @@ impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         match e {
             Error::Invalid(f) => f.into(),
-            Error::NotFound(what) => ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found")),
+            Error::NotFound(what) => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("{what} not found"),
+            ),
             Error::Conflict(message) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
             other => {
                 tracing::error!("internal error: {other}");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", other.to_string())
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    other.to_string(),
+                )
             }
         }
     }
@@ -69,7 +85,8 @@ impl From<Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.code, "field": self.field, "message": self.message}});
+        let body =
+            json!({"error": {"code": self.code, "field": self.field, "message": self.message}});
         (self.status, Json(body)).into_response()
     }
 }

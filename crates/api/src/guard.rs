@@ -30,7 +30,11 @@ impl ApiKey {
     }
 }
 
-pub async fn check(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, ApiError> {
+pub async fn check(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     if let Some(host) = request.headers().get(header::HOST) {
         let host = host.to_str().unwrap_or_default();
         if !is_loopback_host(host) {
@@ -48,7 +52,10 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim);
     match presented {
         Some(key) if state.key.matches(key) => Ok(next.run(request).await),
@@ -67,7 +74,11 @@ pub fn is_loopback_host(host: &str) -> bool {
         rest.split(']').next().unwrap_or_default()
     } else {
         host.rsplit_once(':').map_or(host, |(name, port)| {
-            if port.chars().all(|c| c.is_ascii_digit()) { name } else { host }
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
         })
     };
     let name = name.trim_end_matches('.').to_ascii_lowercase();
@@ -83,10 +94,25 @@ mod tests {
 
     #[test]
     fn only_loopback_names_pass() {
-        for ok in ["127.0.0.1", "127.0.0.1:7391", "localhost", "localhost:80", "[::1]:9", "tauri.localhost"] {
+        for ok in [
+            "127.0.0.1",
+            "127.0.0.1:7391",
+            "localhost",
+            "localhost:80",
+            "[::1]:9",
+            "tauri.localhost",
+        ] {
             assert!(is_loopback_host(ok), "{ok}");
         }
-        for bad in ["evil.com", "127.0.0.1.evil.com", "evil.com:127", "10.0.0.1", "[::2]:80", "localhost.evil.com", "127.0.0.1.nip.io"] {
+        for bad in [
+            "evil.com",
+            "127.0.0.1.evil.com",
+            "evil.com:127",
+            "10.0.0.1",
+            "[::2]:80",
+            "localhost.evil.com",
+            "127.0.0.1.nip.io",
+        ] {
             assert!(!is_loopback_host(bad), "{bad}");
         }
     }

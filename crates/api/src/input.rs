@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use serde_json::{Map, Value};
 
@@ -20,24 +20,41 @@ impl<S: Send + Sync> FromRequest<S> for Input {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
-        let declared: Option<usize> = req
-            .headers()
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse().ok());
-        if declared.is_some_and(|n| n > MAX_BODY) {
-            return Err(ApiError::too_large(MAX_BODY));
-        }
         let is_form = req
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY)
-            .await
-            .map_err(|_| ApiError::too_large(MAX_BODY))?;
+        let bytes = read_bounded(req.into_body()).await?;
         parse(&bytes, is_form).map(Input)
     }
+}
+
+/// Past this, an oversized body is no longer read to the end before the
+/// answer: the connection is cut instead.
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Reads the body up to MAX_BODY. An oversized one is read to its end (up to
+/// DRAIN_LIMIT) and dropped, so the client finishes sending and gets its 413.
+pub async fn read_bounded(body: axum::body::Body) -> Result<Bytes, ApiError> {
+    use futures::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut kept = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::malformed(format!("the body could not be read: {e}")))?;
+        total += chunk.len();
+        if total <= MAX_BODY {
+            kept.extend_from_slice(&chunk);
+        } else if total > DRAIN_LIMIT {
+            break;
+        }
+    }
+    if total > MAX_BODY {
+        return Err(ApiError::too_large(MAX_BODY));
+    }
+    Ok(Bytes::from(kept))
 }
 
 fn parse(bytes: &Bytes, is_form: bool) -> Result<Value, ApiError> {
@@ -47,7 +64,8 @@ fn parse(bytes: &Bytes, is_form: bool) -> Result<Value, ApiError> {
     if is_form {
         return form_to_json(bytes);
     }
-    serde_json::from_slice(bytes).map_err(|e| ApiError::malformed(format!("the body is not valid JSON: {e}")))
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::malformed(format!("the body is not valid JSON: {e}")))
 }
 
 /// `a[b][c]=v` becomes `{"a": {"b": {"c": "v"}}}`; `a[]=x&a[]=y` and
@@ -57,9 +75,12 @@ pub fn form_to_json(bytes: &[u8]) -> Result<Value, ApiError> {
         .map_err(|e| ApiError::malformed(format!("the form body does not decode: {e}")))?;
     let mut root = Value::Object(Map::new());
     for (key, value) in pairs {
-        let path = key_path(&key).ok_or_else(|| ApiError::malformed(format!("form key \"{key}\" has unbalanced brackets")))?;
-        insert(&mut root, &path, Value::String(value))
-            .map_err(|_| ApiError::malformed(format!("form key \"{key}\" conflicts with another key")))?;
+        let path = key_path(&key).ok_or_else(|| {
+            ApiError::malformed(format!("form key \"{key}\" has unbalanced brackets"))
+        })?;
+        insert(&mut root, &path, Value::String(value)).map_err(|_| {
+            ApiError::malformed(format!("form key \"{key}\" conflicts with another key"))
+        })?;
     }
     Ok(arrays_from_indexes(root))
 }
@@ -107,8 +128,14 @@ fn insert(node: &mut Value, path: &[String], value: Value) -> Result<(), ()> {
 fn arrays_from_indexes(value: Value) -> Value {
     match value {
         Value::Object(m) => {
-            let is_list = !m.is_empty() && m.keys().enumerate().all(|(i, k)| k.parse::<usize>().ok() == Some(i));
-            let m: Map<String, Value> = m.into_iter().map(|(k, v)| (k, arrays_from_indexes(v))).collect();
+            let is_list = !m.is_empty()
+                && m.keys()
+                    .enumerate()
+                    .all(|(i, k)| k.parse::<usize>().ok() == Some(i));
+            let m: Map<String, Value> = m
+                .into_iter()
+                .map(|(k, v)| (k, arrays_from_indexes(v)))
+                .collect();
             if is_list {
                 Value::Array(m.into_iter().map(|(_, v)| v).collect())
             } else {
@@ -149,19 +176,42 @@ impl Params {
     }
 
     /// A whole number in `range`, or `default` when absent.
-    pub fn number(&self, name: &str, default: i64, range: std::ops::RangeInclusive<i64>) -> Result<i64, ApiError> {
+    pub fn number(
+        &self,
+        name: &str,
+        default: i64,
+        range: std::ops::RangeInclusive<i64>,
+    ) -> Result<i64, ApiError> {
         match self.get(name) {
             None | Some("") => Ok(default),
-            Some(text) => text.parse::<i64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
-                ApiError::invalid(name, format!("must be a whole number from {} to {}", range.start(), range.end()))
-            }),
+            Some(text) => text
+                .parse::<i64>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        name,
+                        format!(
+                            "must be a whole number from {} to {}",
+                            range.start(),
+                            range.end()
+                        ),
+                    )
+                }),
         }
     }
 
     /// Rejects parameters this route does not know, so a typo is not a silent no-op.
     pub fn only(&self, known: &[&str]) -> Result<(), ApiError> {
-        match self.0.iter().find(|(k, _)| !known.contains(&k.trim_end_matches("[]"))) {
-            Some((k, _)) => Err(ApiError::invalid(k, format!("is not a filter here; use {}", known.join(", ")))),
+        match self
+            .0
+            .iter()
+            .find(|(k, _)| !known.contains(&k.trim_end_matches("[]")))
+        {
+            Some((k, _)) => Err(ApiError::invalid(
+                k,
+                format!("is not a filter here; use {}", known.join(", ")),
+            )),
             None => Ok(()),
         }
     }
@@ -180,7 +230,10 @@ mod tests {
             json!({"method": "post", "url": "https://x.test", "body": {"content": "Testing 123", "meta": {"n": "1"}},
                    "schedule_in": ["30", "seconds"], "headers": {"X-Key": "k"}})
         );
-        assert_eq!(form_to_json(b"a[0]=x&a[1]=y").unwrap(), json!({"a": ["x", "y"]}));
+        assert_eq!(
+            form_to_json(b"a[0]=x&a[1]=y").unwrap(),
+            json!({"a": ["x", "y"]})
+        );
     }
 
     #[test]

@@ -22,14 +22,19 @@ pub async fn list(State(app): State<AppState>, params: Params) -> ApiResult<Json
     params.only(&["state", "limit", "offset", "order_by", "schedule_id", "q"])?;
     let filter = JobFilter {
         states: states(&params)?,
-        schedule_id: params.get("schedule_id").filter(|s| !s.is_empty()).map(str::to_string),
+        schedule_id: params
+            .get("schedule_id")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
         q: params.get("q").map(str::to_string),
         limit: params.number("limit", 10, 1..=100)?,
         offset: params.number("offset", 0, 0..=i64::MAX)?,
         order: order(&params)?,
     };
     let page = app.engine.list_jobs(filter).await?;
-    Ok(Json(json!({"data": page.jobs, "limit": page.limit, "offset": page.offset, "total": page.total})))
+    Ok(Json(
+        json!({"data": page.jobs, "limit": page.limit, "offset": page.offset, "total": page.total}),
+    ))
 }
 
 pub async fn get(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
@@ -40,8 +45,14 @@ pub async fn cancel(State(app): State<AppState>, Path(id): Path<String>) -> ApiR
     Ok(Json(json!({"data": app.engine.cancel_job(&id).await?})))
 }
 
-pub async fn patch(State(app): State<AppState>, Path(id): Path<String>, Input(patch): Input) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"data": app.engine.patch_job(&id, patch).await?})))
+pub async fn patch(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Input(patch): Input,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(
+        json!({"data": app.engine.patch_job(&id, patch).await?}),
+    ))
 }
 
 pub async fn run(State(app): State<AppState>, Path(id): Path<String>) -> Answer {
@@ -50,7 +61,11 @@ pub async fn run(State(app): State<AppState>, Path(id): Path<String>) -> Answer 
 
 /// 201 with a new job, 200 with an existing one.
 pub fn created(c: Created) -> Answer {
-    let status = if c.created { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if c.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, Json(json!({"data": c.job}))))
 }
 
@@ -63,7 +78,10 @@ fn states(params: &Params) -> ApiResult<Vec<JobState>> {
         .map(|s| {
             JobState::parse(s.trim()).ok_or_else(|| {
                 let names: Vec<&str> = ALL_STATES.iter().map(|s| s.as_str()).collect();
-                ApiError::invalid("state", format!("\"{s}\" is not a job state; use {}", names.join(", ")))
+                ApiError::invalid(
+                    "state",
+                    format!("\"{s}\" is not a job state; use {}", names.join(", ")),
+                )
             })
         })
         .collect()
@@ -83,16 +101,33 @@ fn order(params: &Params) -> ApiResult<JobOrder> {
     let (field, dir) = match parts.as_slice() {
         [field] => (field.as_str(), "asc"),
         [field, dir] => (field.as_str(), dir.as_str()),
-        _ => return Err(ApiError::invalid("order_by", "must be [field, \"asc\" or \"desc\"]")),
+        _ => {
+            return Err(ApiError::invalid(
+                "order_by",
+                "must be [field, \"asc\" or \"desc\"]",
+            ))
+        }
     };
-    let column = ORDER_COLUMNS.iter().find(|(name, _)| *name == field).map(|(_, c)| *c).ok_or_else(|| {
-        let names: Vec<&str> = ORDER_COLUMNS.iter().map(|(n, _)| *n).collect();
-        ApiError::invalid("order_by", format!("cannot order by \"{field}\"; use {}", names.join(", ")))
-    })?;
+    let column = ORDER_COLUMNS
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map(|(_, c)| *c)
+        .ok_or_else(|| {
+            let names: Vec<&str> = ORDER_COLUMNS.iter().map(|(n, _)| *n).collect();
+            ApiError::invalid(
+                "order_by",
+                format!("cannot order by \"{field}\"; use {}", names.join(", ")),
+            )
+        })?;
     let descending = match dir.to_ascii_lowercase().as_str() {
         "asc" => false,
         "desc" => true,
-        _ => return Err(ApiError::invalid("order_by", format!("direction \"{dir}\" must be asc or desc"))),
+        _ => {
+            return Err(ApiError::invalid(
+                "order_by",
+                format!("direction \"{dir}\" must be asc or desc"),
+            ))
+        }
     };
     Ok(JobOrder { column, descending })
 }

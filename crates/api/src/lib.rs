@@ -38,7 +38,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/jobs/{id}/run", post(jobs::run))
         .route("/api/schedules", get(schedules::list))
         .route("/api/schedules/preview", post(schedules::preview))
-        .route("/api/schedules/{id}", get(schedules::get).patch(schedules::patch).delete(schedules::delete))
+        .route(
+            "/api/schedules/{id}",
+            get(schedules::get)
+                .patch(schedules::patch)
+                .delete(schedules::delete),
+        )
         .route("/api/schedules/{id}/enable", post(schedules::enable))
         .route("/api/schedules/{id}/disable", post(schedules::disable))
         .route("/api/schedules/{id}/run", post(schedules::run))
@@ -46,12 +51,19 @@ pub fn router(state: AppState) -> Router {
         .route("/api/logs/stream", get(logs::stream))
         .route("/api/logs/{id}", get(logs::get))
         .fallback(not_found);
-    api.layer(axum::middleware::from_fn_with_state(state.clone(), guard::check))
-        // The body extractor enforces MAX_BODY itself, with the JSON error shape.
-        .layer(DefaultBodyLimit::disable())
-        .with_state(state)
+    api.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        guard::check,
+    ))
+    // The body extractor enforces MAX_BODY itself, with the JSON error shape.
+    .layer(DefaultBodyLimit::disable())
+    .with_state(state)
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", format!("no route {}", uri.path()))
+    ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no route {}", uri.path()),
+    )
 }

@@ -27,7 +27,15 @@ const HEARTBEAT: Duration = Duration::from_secs(15);
 const CATCH_UP_PAGE: i64 = 500;
 
 pub async fn list(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
-    params.only(&["job_id", "schedule_id", "event", "after", "before", "limit", "order"])?;
+    params.only(&[
+        "job_id",
+        "schedule_id",
+        "event",
+        "after",
+        "before",
+        "limit",
+        "order",
+    ])?;
     let mut query = filter(&params)?;
     query.after = id_param(&params, "after")?;
     query.before = id_param(&params, "before")?;
@@ -44,7 +52,9 @@ pub async fn list(State(app): State<AppState>, params: Params) -> ApiResult<Json
 }
 
 pub async fn get(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    let id: i64 = id.parse().map_err(|_| ApiError::invalid("id", "must be a log entry's number"))?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::invalid("id", "must be a log entry's number"))?;
     Ok(Json(json!({"data": app.engine.get_event(id).await?})))
 }
 
@@ -56,7 +66,11 @@ pub async fn stream(
     params.only(&["job_id", "schedule_id", "event", "after"])?;
     let query = filter(&params)?;
     let resume = match headers.get("last-event-id").and_then(|v| v.to_str().ok()) {
-        Some(text) => Some(text.trim().parse::<i64>().map_err(|_| ApiError::invalid("Last-Event-ID", "must be an event id"))?),
+        Some(text) => Some(
+            text.trim()
+                .parse::<i64>()
+                .map_err(|_| ApiError::invalid("Last-Event-ID", "must be an event id"))?,
+        ),
         None => id_param(&params, "after")?,
     };
     // Subscribe before reading where the log ends, so nothing falls between.
@@ -135,8 +149,12 @@ impl Follower {
 }
 
 fn matches(q: &LogQuery, e: &Event) -> bool {
-    q.job_id.as_ref().is_none_or(|j| e.job_id.as_ref() == Some(j))
-        && q.schedule_id.as_ref().is_none_or(|s| e.schedule_id.as_ref() == Some(s))
+    q.job_id
+        .as_ref()
+        .is_none_or(|j| e.job_id.as_ref() == Some(j))
+        && q.schedule_id
+            .as_ref()
+            .is_none_or(|s| e.schedule_id.as_ref() == Some(s))
         && (q.kinds.is_empty() || q.kinds.contains(&e.event))
 }
 
@@ -150,7 +168,11 @@ fn sse_event(e: &Event) -> SseEvent {
 
 async fn tail_id(engine: &Engine) -> ApiResult<i64> {
     let newest = engine
-        .list_events(LogQuery { limit: 1, ascending: false, ..LogQuery::default() })
+        .list_events(LogQuery {
+            limit: 1,
+            ascending: false,
+            ..LogQuery::default()
+        })
         .await?;
     Ok(newest.first().map_or(0, |e| e.id))
 }
@@ -164,13 +186,22 @@ fn filter(params: &Params) -> ApiResult<LogQuery> {
         .map(|s| {
             EventKind::parse(s.trim()).ok_or_else(|| {
                 let names: Vec<&str> = ALL_KINDS.iter().map(|k| k.as_str()).collect();
-                ApiError::invalid("event", format!("\"{s}\" is not an event; use {}", names.join(", ")))
+                ApiError::invalid(
+                    "event",
+                    format!("\"{s}\" is not an event; use {}", names.join(", ")),
+                )
             })
         })
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(LogQuery {
-        job_id: params.get("job_id").filter(|s| !s.is_empty()).map(str::to_string),
-        schedule_id: params.get("schedule_id").filter(|s| !s.is_empty()).map(str::to_string),
+        job_id: params
+            .get("job_id")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        schedule_id: params
+            .get("schedule_id")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
         kinds,
         ..LogQuery::default()
     })
@@ -180,6 +211,9 @@ fn id_param(params: &Params, name: &str) -> ApiResult<Option<i64>> {
     params
         .get(name)
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<i64>().map_err(|_| ApiError::invalid(name, "must be an event id (a whole number)")))
+        .map(|s| {
+            s.parse::<i64>()
+                .map_err(|_| ApiError::invalid(name, "must be an event id (a whole number)"))
+        })
         .transpose()
 }

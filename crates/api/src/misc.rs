@@ -5,8 +5,8 @@ use axum::extract::Request;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
-use crate::error::{ApiError, ApiResult};
-use crate::input::MAX_BODY;
+use crate::error::ApiResult;
+use crate::input::read_bounded;
 
 pub async fn ping() -> &'static str {
     "Pong"
@@ -16,7 +16,7 @@ pub async fn ping() -> &'static str {
 /// and body (parsed when it is JSON).
 pub async fn echo(request: Request) -> ApiResult<Json<Value>> {
     let (parts, body) = request.into_parts();
-    let bytes: Bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| ApiError::too_large(MAX_BODY))?;
+    let bytes: Bytes = read_bounded(body).await?;
     let mut headers = Map::new();
     for (name, value) in &parts.headers {
         let text = if name == axum::http::header::AUTHORIZATION {
@@ -26,10 +26,18 @@ pub async fn echo(request: Request) -> ApiResult<Json<Value>> {
         };
         headers.insert(name.as_str().to_string(), Value::String(text));
     }
-    let query: Vec<(String, String)> = serde_urlencoded::from_str(parts.uri.query().unwrap_or_default()).unwrap_or_default();
-    let query: Map<String, Value> = query.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or_default()).unwrap_or_default();
+    let query: Map<String, Value> = query
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    let body = serde_json::from_str::<Value>(&text).unwrap_or(if text.is_empty() { Value::Null } else { Value::String(text) });
+    let body = serde_json::from_str::<Value>(&text).unwrap_or(if text.is_empty() {
+        Value::Null
+    } else {
+        Value::String(text)
+    });
     Ok(Json(json!({"data": {
         "method": parts.method.as_str(),
         "path": parts.uri.path(),

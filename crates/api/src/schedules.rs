@@ -15,7 +15,9 @@ pub async fn list(State(app): State<AppState>, params: Params) -> ApiResult<Json
     let offset = params.number("offset", 0, 0..=i64::MAX)?;
     let q = params.get("q").map(str::to_string);
     let page = app.engine.list_schedules(q, limit, offset).await?;
-    Ok(Json(json!({"data": page.schedules, "limit": page.limit, "offset": page.offset, "total": page.total})))
+    Ok(Json(
+        json!({"data": page.schedules, "limit": page.limit, "offset": page.offset, "total": page.total}),
+    ))
 }
 
 pub async fn get(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
@@ -23,22 +25,40 @@ pub async fn get(State(app): State<AppState>, Path(id): Path<String>) -> ApiResu
 }
 
 pub async fn enable(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"data": app.engine.enable_schedule(&id).await?})))
+    Ok(Json(
+        json!({"data": app.engine.enable_schedule(&id).await?}),
+    ))
 }
 
-pub async fn disable(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"data": app.engine.disable_schedule(&id).await?})))
+pub async fn disable(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(
+        json!({"data": app.engine.disable_schedule(&id).await?}),
+    ))
 }
 
 pub async fn delete(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"data": app.engine.delete_schedule(&id).await?})))
+    Ok(Json(
+        json!({"data": app.engine.delete_schedule(&id).await?}),
+    ))
 }
 
-pub async fn patch(State(app): State<AppState>, Path(id): Path<String>, Input(patch): Input) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"data": app.engine.patch_schedule(&id, patch).await?})))
+pub async fn patch(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Input(patch): Input,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(
+        json!({"data": app.engine.patch_schedule(&id, patch).await?}),
+    ))
 }
 
-pub async fn run(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<(axum::http::StatusCode, Json<Value>)> {
+pub async fn run(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<(axum::http::StatusCode, Json<Value>)> {
     created(app.engine.run_schedule(&id).await?)
 }
 
@@ -49,5 +69,7 @@ pub async fn preview(State(app): State<AppState>, Input(input): Input) -> ApiRes
         .iter()
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
         .collect();
-    Ok(Json(json!({"data": {"description": p.description, "next": next, "notes": p.notes}})))
+    Ok(Json(
+        json!({"data": {"description": p.description, "next": next, "notes": p.notes}}),
+    ))
 }

@@ -91,17 +91,28 @@ pub fn verdict(
         Some(r) if r.status < 400 => (Outcome::Success, false, None),
         Some(r) => {
             let retryable = r.status == 429 || r.status >= 500;
-            let asked = header_text(&r.headers, "retry-after").and_then(|v| retry::retry_after(v, now));
+            let asked =
+                header_text(&r.headers, "retry-after").and_then(|v| retry::retry_after(v, now));
             (Outcome::Failure, retryable, asked)
         }
     };
     if outcome == Outcome::Success {
-        return Verdict { outcome, state: JobState::Completed, retry_at: None };
+        return Verdict {
+            outcome,
+            state: JobState::Completed,
+            retry_at: None,
+        };
     }
     if !retryable || policy.exhausted(attempt) {
-        return Verdict { outcome, state: JobState::Discarded, retry_at: None };
+        return Verdict {
+            outcome,
+            state: JobState::Discarded,
+            retry_at: None,
+        };
     }
-    let wait = asked_wait.unwrap_or_else(|| policy.delay(attempt)).max(Duration::zero());
+    let wait = asked_wait
+        .unwrap_or_else(|| policy.delay(attempt))
+        .max(Duration::zero());
     Verdict {
         outcome,
         state: JobState::Retryable,
@@ -133,17 +144,34 @@ mod tests {
         if let Some(v) = retry_after {
             headers.insert("retry-after".into(), v.into());
         }
-        ResponseRecord { status, headers, body: String::new(), truncated: false }
+        ResponseRecord {
+            status,
+            headers,
+            body: String::new(),
+            truncated: false,
+        }
     }
 
     #[test]
     fn statuses_decide_retry_or_not() {
         let p = RetryPolicy::default();
         let now = Utc::now();
-        assert_eq!(verdict(Some(&response(200, None)), &p, 1, now).state, JobState::Completed);
-        assert_eq!(verdict(Some(&response(302, None)), &p, 1, now).state, JobState::Completed);
-        assert_eq!(verdict(Some(&response(404, None)), &p, 1, now).state, JobState::Discarded);
-        assert_eq!(verdict(Some(&response(503, None)), &p, 1, now).state, JobState::Retryable);
+        assert_eq!(
+            verdict(Some(&response(200, None)), &p, 1, now).state,
+            JobState::Completed
+        );
+        assert_eq!(
+            verdict(Some(&response(302, None)), &p, 1, now).state,
+            JobState::Completed
+        );
+        assert_eq!(
+            verdict(Some(&response(404, None)), &p, 1, now).state,
+            JobState::Discarded
+        );
+        assert_eq!(
+            verdict(Some(&response(503, None)), &p, 1, now).state,
+            JobState::Retryable
+        );
         assert_eq!(verdict(None, &p, 1, now).state, JobState::Retryable);
         assert_eq!(verdict(None, &p, 3, now).state, JobState::Discarded);
     }
@@ -151,7 +179,12 @@ mod tests {
     #[test]
     fn too_many_requests_waits_as_asked() {
         let now = Utc::now();
-        let v = verdict(Some(&response(429, Some("120"))), &RetryPolicy::default(), 1, now);
+        let v = verdict(
+            Some(&response(429, Some("120"))),
+            &RetryPolicy::default(),
+            1,
+            now,
+        );
         assert_eq!(v.state, JobState::Retryable);
         assert_eq!(v.retry_at, Some(now + Duration::seconds(120)));
     }

@@ -44,7 +44,9 @@ impl Clock for SystemClock {
         {
             Box::pin(async move {
                 if let Err(e) = wall_timer::sleep_until(deadline).await {
-                    tracing::warn!("wall-clock timer unavailable ({e}); sleeping on the monotonic clock");
+                    tracing::warn!(
+                        "wall-clock timer unavailable ({e}); sleeping on the monotonic clock"
+                    );
                     let left = (deadline - Utc::now()).to_std().unwrap_or_default();
                     tokio::time::sleep(left.min(std::time::Duration::from_secs(1))).await;
                 }
@@ -88,10 +90,8 @@ mod wall_timer {
     fn create(deadline: DateTime<Utc>) -> io::Result<OwnedFd> {
         // SAFETY: plain syscalls; the fd is owned by OwnedFd right after creation.
         unsafe {
-            let raw = libc::timerfd_create(
-                libc::CLOCK_REALTIME,
-                libc::TFD_NONBLOCK | libc::TFD_CLOEXEC,
-            );
+            let raw =
+                libc::timerfd_create(libc::CLOCK_REALTIME, libc::TFD_NONBLOCK | libc::TFD_CLOEXEC);
             if raw < 0 {
                 return Err(io::Error::last_os_error());
             }
@@ -100,7 +100,10 @@ mod wall_timer {
             // becomes one nanosecond after the epoch, which fires at once.
             let nanos = deadline.timestamp_nanos_opt().unwrap_or(i64::MAX).max(1);
             let spec = libc::itimerspec {
-                it_interval: libc::timespec { tv_sec: 0, tv_nsec: 0 },
+                it_interval: libc::timespec {
+                    tv_sec: 0,
+                    tv_nsec: 0,
+                },
                 it_value: libc::timespec {
                     tv_sec: nanos / 1_000_000_000,
                     tv_nsec: nanos % 1_000_000_000,

@@ -35,13 +35,20 @@ impl Dispatcher {
             .connect_timeout(Duration::from_secs(30));
         for file in ca_files {
             let path = file.as_ref();
-            let pem = std::fs::read(path)
-                .map_err(|e| Error::io(format!("cannot read CA certificate {}", path.display()), e))?;
+            let pem = std::fs::read(path).map_err(|e| {
+                Error::io(format!("cannot read CA certificate {}", path.display()), e)
+            })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::Internal(format!("{} holds no usable PEM certificate: {e}", path.display()))
+                Error::Internal(format!(
+                    "{} holds no usable PEM certificate: {e}",
+                    path.display()
+                ))
             })?;
             if certs.is_empty() {
-                return Err(Error::Internal(format!("{} holds no PEM certificate", path.display())));
+                return Err(Error::Internal(format!(
+                    "{} holds no PEM certificate",
+                    path.display()
+                )));
             }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
@@ -54,9 +61,15 @@ impl Dispatcher {
     }
 
     /// Sends `request`, giving the whole exchange (body included) `timeout`.
-    pub async fn send(&self, request: &SentRequest, timeout: Duration) -> Result<ResponseRecord, SendError> {
-        let method = reqwest::Method::from_bytes(request.method.as_bytes())
-            .map_err(|_| SendError { message: format!("bad method {}", request.method) })?;
+    pub async fn send(
+        &self,
+        request: &SentRequest,
+        timeout: Duration,
+    ) -> Result<ResponseRecord, SendError> {
+        let method =
+            reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| SendError {
+                message: format!("bad method {}", request.method),
+            })?;
         let mut builder = self
             .client
             .request(method, &request.url)
@@ -80,7 +93,12 @@ impl Dispatcher {
                 body.extend_from_slice(&chunk);
             }
             let (body, truncated) = cap_body(&body, more);
-            Ok::<_, reqwest::Error>(ResponseRecord { status, headers, body, truncated })
+            Ok::<_, reqwest::Error>(ResponseRecord {
+                status,
+                headers,
+                body,
+                truncated,
+            })
         };
         exchange.await.map_err(|e| describe(&e, timeout))
     }
@@ -89,7 +107,9 @@ impl Dispatcher {
 fn header_map(headers: &Map<String, Value>) -> Result<HeaderMap, SendError> {
     let mut map = HeaderMap::new();
     for (name, value) in headers {
-        let bad = || SendError { message: format!("header {name} cannot be sent") };
+        let bad = || SendError {
+            message: format!("header {name} cannot be sent"),
+        };
         let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
         let value = HeaderValue::from_str(value.as_str().unwrap_or_default()).map_err(|_| bad())?;
         map.append(name, value);

@@ -106,9 +106,26 @@ pub struct JobDraft {
 }
 
 const FIELDS: &[&str] = &[
-    "method", "url", "query", "body", "headers", "schedule_in", "scheduled_at", "repeat_every",
-    "cron", "timezone", "idempotency_key", "callback_url", "webhook_url", "name", "description",
-    "timeout", "retry", "catch_up", "state", "inject_fields",
+    "method",
+    "url",
+    "query",
+    "body",
+    "headers",
+    "schedule_in",
+    "scheduled_at",
+    "repeat_every",
+    "cron",
+    "timezone",
+    "idempotency_key",
+    "callback_url",
+    "webhook_url",
+    "name",
+    "description",
+    "timeout",
+    "retry",
+    "catch_up",
+    "state",
+    "inject_fields",
 ];
 
 /// Fields that only mean something for a schedule.
@@ -119,9 +136,9 @@ const MAX_DESCRIPTION: usize = 2_000;
 const MAX_KEY: usize = 255;
 
 pub fn parse(input: &Value, policy: Policy) -> Result<JobDraft, FieldError> {
-    let obj = input
-        .as_object()
-        .ok_or_else(|| FieldError::new("body", "the request must be a JSON object of job fields"))?;
+    let obj = input.as_object().ok_or_else(|| {
+        FieldError::new("body", "the request must be a JSON object of job fields")
+    })?;
     check_known_fields(obj)?;
     let field = |name: &str| obj.get(name).filter(|v| !v.is_null());
 
@@ -139,7 +156,10 @@ pub fn parse(input: &Value, policy: Policy) -> Result<JobDraft, FieldError> {
     };
     let repeat = match (field("repeat_every"), field("cron")) {
         (Some(_), Some(_)) => {
-            return Err(FieldError::new("cron", "give either repeat_every or cron, not both"))
+            return Err(FieldError::new(
+                "cron",
+                "give either repeat_every or cron, not both",
+            ))
         }
         (Some(v), None) => Some(Repeat::Every(duration::parse("repeat_every", v)?)),
         (None, Some(v)) => Some(Repeat::Cron(
@@ -160,7 +180,9 @@ pub fn parse(input: &Value, policy: Policy) -> Result<JobDraft, FieldError> {
     let timezone = match field("timezone") {
         Some(v) => crate::rule::parse_zone(
             "timezone",
-            v.as_str().ok_or_else(|| FieldError::new("timezone", "must be a string such as \"Europe/Berlin\""))?,
+            v.as_str().ok_or_else(|| {
+                FieldError::new("timezone", "must be a string such as \"Europe/Berlin\"")
+            })?,
         )?,
         None => Tz::UTC,
     };
@@ -181,7 +203,8 @@ pub fn parse(input: &Value, policy: Policy) -> Result<JobDraft, FieldError> {
         },
         inject_fields: match field("inject_fields") {
             None => true,
-            Some(v) => as_bool(v).ok_or_else(|| FieldError::new("inject_fields", "must be true or false"))?,
+            Some(v) => as_bool(v)
+                .ok_or_else(|| FieldError::new("inject_fields", "must be true or false"))?,
         },
         args: echo(obj),
     };
@@ -272,7 +295,10 @@ fn parse_options(obj: &Map<String, Value>, policy: Policy) -> Result<JobOptions,
     if let Some(v) = obj.get("timeout").filter(|v| !v.is_null()) {
         let timeout = duration::parse("timeout", v)?;
         if timeout <= Duration::zero() || timeout > MAX_TIMEOUT {
-            return Err(FieldError::new("timeout", "must be more than 0 and at most 1 hour"));
+            return Err(FieldError::new(
+                "timeout",
+                "must be more than 0 and at most 1 hour",
+            ));
         }
         options.timeout_ms = timeout.num_milliseconds();
     }
@@ -284,7 +310,9 @@ fn parse_options(obj: &Map<String, Value>, policy: Policy) -> Result<JobOptions,
         ("webhook_url", &mut options.webhook_url),
     ] {
         if let Some(v) = obj.get(name).filter(|v| !v.is_null()) {
-            let text = v.as_str().ok_or_else(|| FieldError::new(name, "must be a string"))?;
+            let text = v
+                .as_str()
+                .ok_or_else(|| FieldError::new(name, "must be a string"))?;
             request::parse_url(name, text, policy.allow_http)?;
             *slot = Some(text.trim().to_string());
         }
@@ -298,11 +326,18 @@ fn parse_catch_up(value: Option<&Value>) -> Result<CatchUp, FieldError> {
         Some(Some("once")) => Ok(CatchUp::Once),
         Some(Some("skip")) => Ok(CatchUp::Skip),
         Some(Some("all")) => Ok(CatchUp::All),
-        Some(_) => Err(FieldError::new("catch_up", "must be \"once\", \"skip\" or \"all\"")),
+        Some(_) => Err(FieldError::new(
+            "catch_up",
+            "must be \"once\", \"skip\" or \"all\"",
+        )),
     }
 }
 
-fn text_field(obj: &Map<String, Value>, name: &str, max: usize) -> Result<Option<String>, FieldError> {
+fn text_field(
+    obj: &Map<String, Value>,
+    name: &str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
     match obj.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.chars().count() > max => Err(FieldError::new(
@@ -337,10 +372,16 @@ pub fn parse_instant(field: &str, value: &Value) -> Result<DateTime<Utc>, FieldE
         _ => None,
     }
     .ok_or_else(|| {
-        FieldError::new(field, "must be an RFC 3339 time such as \"2026-12-01T09:00:00+01:00\" or unix seconds")
+        FieldError::new(
+            field,
+            "must be an RFC 3339 time such as \"2026-12-01T09:00:00+01:00\" or unix seconds",
+        )
     })?;
     if !seconds.is_finite() || seconds < 0.0 {
-        return Err(FieldError::new(field, "must be a positive number of unix seconds"));
+        return Err(FieldError::new(
+            field,
+            "must be a positive number of unix seconds",
+        ));
     }
     let millis = (seconds * 1000.0).round() as i64;
     Utc.timestamp_millis_opt(millis)
@@ -353,9 +394,14 @@ fn parse_rfc3339(field: &str, text: &str) -> Result<DateTime<Utc>, FieldError> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc));
     }
-    let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        .iter()
-        .any(|f| NaiveDateTime::parse_from_str(text, f).is_ok());
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .any(|f| NaiveDateTime::parse_from_str(text, f).is_ok());
     if naive {
         return Err(FieldError::new(
             field,
@@ -408,21 +454,42 @@ mod tests {
     fn typos_are_caught_with_a_suggestion() {
         let e = err(json!({"url": "https://x.test", "shedule_in": 30}));
         assert_eq!(e.field, "shedule_in");
-        assert!(e.message.contains("did you mean schedule_in?"), "{}", e.message);
+        assert!(
+            e.message.contains("did you mean schedule_in?"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn schedule_only_fields_need_a_schedule() {
-        assert_eq!(err(json!({"url": "https://x.test", "catch_up": "all"})).field, "catch_up");
-        assert!(parse(&json!({"url": "https://x.test", "catch_up": "all", "cron": "* * * * *"}), Policy::default()).is_ok());
+        assert_eq!(
+            err(json!({"url": "https://x.test", "catch_up": "all"})).field,
+            "catch_up"
+        );
+        assert!(parse(
+            &json!({"url": "https://x.test", "catch_up": "all", "cron": "* * * * *"}),
+            Policy::default()
+        )
+        .is_ok());
     }
 
     #[test]
     fn times_are_read_with_their_offsets() {
         let d = ok(json!({"url": "https://x.test", "scheduled_at": "2030-01-01T10:00:00+01:00"}));
-        assert_eq!(d.start, Start::At(Utc.with_ymd_and_hms(2030, 1, 1, 9, 0, 0).unwrap()));
+        assert_eq!(
+            d.start,
+            Start::At(Utc.with_ymd_and_hms(2030, 1, 1, 9, 0, 0).unwrap())
+        );
         let d = ok(json!({"url": "https://x.test", "scheduled_at": 1893456000.5}));
-        assert_eq!(d.start, Start::At(Utc.timestamp_millis_opt(1_893_456_000_500).unwrap()));
-        assert!(err(json!({"url": "https://x.test", "scheduled_at": "2030-01-01T10:00:00"})).message.contains("no UTC offset"));
+        assert_eq!(
+            d.start,
+            Start::At(Utc.timestamp_millis_opt(1_893_456_000_500).unwrap())
+        );
+        assert!(
+            err(json!({"url": "https://x.test", "scheduled_at": "2030-01-01T10:00:00"}))
+                .message
+                .contains("no UTC offset")
+        );
     }
 }

@@ -50,9 +50,12 @@ fn parse_pair(field: &str, pair: &[Value]) -> Result<f64, FieldError> {
         _ => None,
     }
     .ok_or_else(|| FieldError::new(field, "the first item of [n, \"unit\"] must be a number"))?;
-    let unit = unit
-        .as_str()
-        .ok_or_else(|| FieldError::new(field, "the second item of [n, \"unit\"] must be a unit such as \"seconds\""))?;
+    let unit = unit.as_str().ok_or_else(|| {
+        FieldError::new(
+            field,
+            "the second item of [n, \"unit\"] must be a unit such as \"seconds\"",
+        )
+    })?;
     Ok(amount * unit_seconds(field, unit)? as f64)
 }
 
@@ -167,7 +170,10 @@ mod tests {
         assert_eq!(whole_units(Duration::seconds(90)), (90, "seconds".into()));
         assert_eq!(whole_units(Duration::days(1)), (1, "day".into()));
         assert_eq!(whole_units(Duration::weeks(2)), (2, "weeks".into()));
-        assert_eq!(whole_units(Duration::milliseconds(1500)), (1500, "milliseconds".into()));
+        assert_eq!(
+            whole_units(Duration::milliseconds(1500)),
+            (1500, "milliseconds".into())
+        );
         assert_eq!(words(Duration::hours(1)), "1 hour");
     }
 }

@@ -41,7 +41,9 @@ impl RunContext {
             None => (path, None),
         };
         let mut value = self.root(root)?;
-        let Some(rest) = rest else { return Some(value.clone()) };
+        let Some(rest) = rest else {
+            return Some(value.clone());
+        };
         for key in rest.split('.') {
             let next = match value {
                 Value::Object(m) => m.get(key),
@@ -102,8 +104,9 @@ fn substitute(value: &Value, ctx: &RunContext) -> Value {
 
 fn is_path(s: &str) -> bool {
     ROOTS.iter().any(|root| {
-        s.strip_prefix(root)
-            .is_some_and(|rest| rest.is_empty() || (rest.starts_with('.') && !rest.contains(char::is_whitespace)))
+        s.strip_prefix(root).is_some_and(|rest| {
+            rest.is_empty() || (rest.starts_with('.') && !rest.contains(char::is_whitespace))
+        })
     })
 }
 
@@ -184,16 +187,21 @@ mod tests {
         assert_eq!(body["$state"], json!({"cursor": 4, "page": "p2"}));
         assert_eq!(body["$job"]["id"], "j1");
         assert_eq!(body["$previous"]["sent"], json!(["a", "b"]));
-        let off = RunContext { inject: false, ..ctx() };
+        let off = RunContext {
+            inject: false,
+            ..ctx()
+        };
         assert_eq!(render(&s, &off).body.unwrap(), json!({"k": 1}));
     }
 
     #[test]
     fn templates_fill_the_url_query_and_headers_as_text() {
         let out = render(
-            &spec(json!({"method": "get", "url": "https://x.test/{{$state.page}}/items",
+            &spec(
+                json!({"method": "get", "url": "https://x.test/{{$state.page}}/items",
                 "query": {"after": "$state.cursor", "tag": "t-{{ $job.run }}"},
-                "headers": {"X-Cursor": "{{$state.cursor}}", "X-Literal": "{{not a path}}"}})),
+                "headers": {"X-Cursor": "{{$state.cursor}}", "X-Literal": "{{not a path}}"}}),
+            ),
             &ctx(),
         );
         assert_eq!(out.url, "https://x.test/p2/items");

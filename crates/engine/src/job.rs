@@ -56,11 +56,17 @@ impl JobState {
 
     /// Waiting to run (again): it can still be changed, run now or cancelled.
     pub fn is_pending(self) -> bool {
-        matches!(self, JobState::Scheduled | JobState::Available | JobState::Retryable)
+        matches!(
+            self,
+            JobState::Scheduled | JobState::Available | JobState::Retryable
+        )
     }
 
     pub fn is_finished(self) -> bool {
-        matches!(self, JobState::Completed | JobState::Discarded | JobState::Cancelled)
+        matches!(
+            self,
+            JobState::Completed | JobState::Discarded | JobState::Cancelled
+        )
     }
 }
 

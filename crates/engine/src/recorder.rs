@@ -63,8 +63,19 @@ pub(crate) async fn run(engine: Engine, mut rx: mpsc::UnboundedReceiver<Record>)
 fn write_batch(tx: &mut Tx, records: Vec<Record>) -> EngineResult<()> {
     for record in records {
         match record {
-            Record::Sent { job_id, schedule_id, attempt, request } => {
-                tx.emit_job(EventKind::Request, &job_id, schedule_id.as_deref(), Some(attempt), serde_json::to_value(&request)?)?;
+            Record::Sent {
+                job_id,
+                schedule_id,
+                attempt,
+                request,
+            } => {
+                tx.emit_job(
+                    EventKind::Request,
+                    &job_id,
+                    schedule_id.as_deref(),
+                    Some(attempt),
+                    serde_json::to_value(&request)?,
+                )?;
             }
             Record::Finished(f) => finish(tx, *f)?,
         }
@@ -79,9 +90,24 @@ fn finish(tx: &mut Tx, f: Finished) -> EngineResult<()> {
     let policy = &job.options.retry;
     let (verdict, error) = match &f.result {
         Result::Response(r) => (attempt::verdict(Some(r), policy, job.attempt, tx.now), None),
-        Result::Failed { message, retryable: true, .. } => (attempt::verdict(None, policy, job.attempt, tx.now), Some(message.as_str())),
-        Result::Failed { message, retryable: false, .. } => (
-            Verdict { outcome: Outcome::Error, state: JobState::Discarded, retry_at: None },
+        Result::Failed {
+            message,
+            retryable: true,
+            ..
+        } => (
+            attempt::verdict(None, policy, job.attempt, tx.now),
+            Some(message.as_str()),
+        ),
+        Result::Failed {
+            message,
+            retryable: false,
+            ..
+        } => (
+            Verdict {
+                outcome: Outcome::Error,
+                state: JobState::Discarded,
+                retry_at: None,
+            },
             Some(message.as_str()),
         ),
     };
@@ -106,7 +132,13 @@ fn finish(tx: &mut Tx, f: Finished) -> EngineResult<()> {
         Result::Response(r) => {
             let mut payload = serde_json::to_value(r)?;
             payload["duration_ms"] = json!(duration_ms);
-            tx.emit_job(EventKind::Response, &job.id, sid, Some(job.attempt), payload)?;
+            tx.emit_job(
+                EventKind::Response,
+                &job.id,
+                sid,
+                Some(job.attempt),
+                payload,
+            )?;
         }
         Result::Failed { message, .. } => {
             tx.emit_job(
@@ -155,11 +187,17 @@ fn finish(tx: &mut Tx, f: Finished) -> EngineResult<()> {
 /// Keeps a schedule's `$previous` (the last response body, parsed when it is
 /// JSON) and merges a successful response's top-level `$set` into `$state`,
 /// in the same transaction as the attempt.
-fn remember_response(tx: &mut Tx, schedule_id: &str, r: &ResponseRecord, outcome: Outcome) -> EngineResult<()> {
+fn remember_response(
+    tx: &mut Tx,
+    schedule_id: &str,
+    r: &ResponseRecord,
+    outcome: Outcome,
+) -> EngineResult<()> {
     let Some(mut s) = schedules::get(&tx.sql, schedule_id)? else {
         return Ok(()); // deleted while the attempt ran
     };
-    let body: Value = serde_json::from_str(&r.body).unwrap_or_else(|_| Value::String(r.body.clone()));
+    let body: Value =
+        serde_json::from_str(&r.body).unwrap_or_else(|_| Value::String(r.body.clone()));
     if outcome == Outcome::Success {
         if let Some(set) = body.get("$set").and_then(Value::as_object) {
             for (k, v) in set {

@@ -71,9 +71,8 @@ pub fn parse_url(field: &str, text: &str, allow_http: bool) -> Result<Url, Field
     }
     // Dynamic parts (`{{$state.page}}`) are checked as if they were plain text.
     let probe = strip_templates(text);
-    let url = Url::parse(probe.trim()).map_err(|e| {
-        FieldError::new(field, format!("\"{text}\" is not a valid URL ({e})"))
-    })?;
+    let url = Url::parse(probe.trim())
+        .map_err(|e| FieldError::new(field, format!("\"{text}\" is not a valid URL ({e})")))?;
     match url.scheme() {
         "https" => {}
         "http" if allow_http => {}
@@ -277,8 +276,14 @@ mod tests {
         assert!(parse_url("url", "http://127.0.0.1:9/x", true).is_ok());
         let e = parse_url("url", "http://example.com", false).unwrap_err();
         assert!(e.message.contains("must use https"), "{}", e.message);
-        assert!(parse_url("url", "ftp://example.com", true).unwrap_err().message.contains("scheme \"ftp\""));
-        assert!(parse_url("url", "not a url", true).unwrap_err().message.contains("not a valid URL"));
+        assert!(parse_url("url", "ftp://example.com", true)
+            .unwrap_err()
+            .message
+            .contains("scheme \"ftp\""));
+        assert!(parse_url("url", "not a url", true)
+            .unwrap_err()
+            .message
+            .contains("not a valid URL"));
         assert!(parse_url("url", "https://x.test/{{$state.page}}", false).is_ok());
     }
 
@@ -286,9 +291,18 @@ mod tests {
     fn headers_must_be_valid_strings() {
         let check = |v: Value| check_headers(v.as_object().unwrap()).map_err(|e| e.message);
         assert!(check(json!({"X-Ok": "yes"})).is_ok());
-        assert_eq!(check(json!({"X-Count": 3})).unwrap_err(), "headers.X-Count: must be a string");
-        assert!(check(json!({"Bad Name": "x"})).unwrap_err().contains("not a valid header name"));
-        assert!(check(json!({"X-Nl": "a\nb"})).unwrap_err().contains("cannot carry"));
-        assert!(check(json!({"Content-Length": "3"})).unwrap_err().contains("set by Chime"));
+        assert_eq!(
+            check(json!({"X-Count": 3})).unwrap_err(),
+            "headers.X-Count: must be a string"
+        );
+        assert!(check(json!({"Bad Name": "x"}))
+            .unwrap_err()
+            .contains("not a valid header name"));
+        assert!(check(json!({"X-Nl": "a\nb"}))
+            .unwrap_err()
+            .contains("cannot carry"));
+        assert!(check(json!({"Content-Length": "3"}))
+            .unwrap_err()
+            .contains("set by Chime"));
     }
 }

@@ -46,9 +46,15 @@ impl RetryPolicy {
         for (key, v) in obj {
             match key.as_str() {
                 "max_attempts" => {
-                    let n = v.as_u64().filter(|n| (1..=MAX_ATTEMPTS).contains(n)).ok_or_else(|| {
-                        FieldError::new("retry.max_attempts", "must be a whole number from 1 to 100")
-                    })?;
+                    let n = v
+                        .as_u64()
+                        .filter(|n| (1..=MAX_ATTEMPTS).contains(n))
+                        .ok_or_else(|| {
+                            FieldError::new(
+                                "retry.max_attempts",
+                                "must be a whole number from 1 to 100",
+                            )
+                        })?;
                     policy.max_attempts = n as u32;
                 }
                 "backoff" => {
@@ -126,14 +132,18 @@ mod tests {
         let p = RetryPolicy::default();
         for (attempt, nominal) in [(1, 10_000), (2, 20_000), (3, 40_000)] {
             let d = p.delay(attempt).num_milliseconds();
-            assert!((nominal * 3 / 4..=nominal * 5 / 4).contains(&d), "attempt {attempt}: {d}");
+            assert!(
+                (nominal * 3 / 4..=nominal * 5 / 4).contains(&d),
+                "attempt {attempt}: {d}"
+            );
         }
         assert!(p.delay(40) <= MAX_DELAY);
     }
 
     #[test]
     fn fixed_backoff_waits_the_base() {
-        let p = RetryPolicy::parse(&json!({"backoff": "fixed", "base": "2s", "max_attempts": 5})).unwrap();
+        let p = RetryPolicy::parse(&json!({"backoff": "fixed", "base": "2s", "max_attempts": 5}))
+            .unwrap();
         assert_eq!(p.delay(4), Duration::seconds(2));
         assert!(!p.exhausted(4));
         assert!(p.exhausted(5));

@@ -22,7 +22,7 @@ pub enum Rule {
         interval: Duration,
         anchor: DateTime<Utc>,
     },
-    Cron(CronRule),
+    Cron(Box<CronRule>),
 }
 
 #[derive(Debug, Clone)]
@@ -181,15 +181,16 @@ impl CronRule {
             )),
             _ => {
                 let asked = local.date_naive().and_time(self.planned_time()?);
-                (asked != naive && self.zone.from_local_datetime(&asked) == LocalResult::None)
-                    .then(|| {
+                (asked != naive && self.zone.from_local_datetime(&asked) == LocalResult::None).then(
+                    || {
                         format!(
                             "{} does not exist in {} (clocks go forward); that run happens at {}.",
                             asked.format("%Y-%m-%d %H:%M"),
                             self.zone,
                             local.format("%H:%M %:z")
                         )
-                    })
+                    },
+                )
             }
         }
     }
@@ -210,7 +211,9 @@ struct OffsetChange {
 }
 
 fn offset_seconds(zone: Tz, t: DateTime<Utc>) -> i32 {
-    zone.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc()
+    zone.offset_from_utc_datetime(&t.naive_utc())
+        .fix()
+        .local_minus_utc()
 }
 
 fn offset_text(seconds: i32) -> String {
@@ -272,14 +275,31 @@ struct Field {
 }
 
 const FIELDS: [Field; 5] = [
-    Field { name: "minute", min: 0, max: 59, names: &[] },
-    Field { name: "hour", min: 0, max: 23, names: &[] },
-    Field { name: "day-of-month", min: 1, max: 31, names: &[] },
+    Field {
+        name: "minute",
+        min: 0,
+        max: 59,
+        names: &[],
+    },
+    Field {
+        name: "hour",
+        min: 0,
+        max: 23,
+        names: &[],
+    },
+    Field {
+        name: "day-of-month",
+        min: 1,
+        max: 31,
+        names: &[],
+    },
     Field {
         name: "month",
         min: 1,
         max: 12,
-        names: &["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"],
+        names: &[
+            "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+        ],
     },
     Field {
         name: "day-of-week",
@@ -329,7 +349,9 @@ fn expand_nickname(text: &str) -> Result<String, FieldError> {
         _ => {
             return Err(FieldError::new(
                 "cron",
-                format!("unknown nickname \"{text}\"; use @hourly, @daily, @weekly, @monthly or @yearly"),
+                format!(
+                "unknown nickname \"{text}\"; use @hourly, @daily, @weekly, @monthly or @yearly"
+            ),
             ))
         }
     };
@@ -341,7 +363,10 @@ fn expand_nickname(text: &str) -> Result<String, FieldError> {
 fn check_fields(text: &str) -> Result<(), FieldError> {
     let parts: Vec<&str> = text.split_whitespace().collect();
     if parts.is_empty() {
-        return Err(FieldError::new("cron", "is empty; write 5 fields such as \"*/5 * * * *\""));
+        return Err(FieldError::new(
+            "cron",
+            "is empty; write 5 fields such as \"*/5 * * * *\"",
+        ));
     }
     if parts.len() != 5 {
         let hint = if parts.len() == 6 {
@@ -372,7 +397,10 @@ fn check_item(item: &str, field: &Field) -> Result<(), FieldError> {
         return Ok(());
     }
     if item.is_empty() {
-        return Err(FieldError::new("cron", format!("{} has an empty list item", field.name)));
+        return Err(FieldError::new(
+            "cron",
+            format!("{} has an empty list item", field.name),
+        ));
     }
     let (range, step) = match item.split_once('/') {
         Some((range, step)) => (range, Some(step)),
@@ -380,10 +408,16 @@ fn check_item(item: &str, field: &Field) -> Result<(), FieldError> {
     };
     if let Some(step) = step {
         let n: u32 = step.parse().map_err(|_| {
-            FieldError::new("cron", format!("{} step \"{step}\" is not a number", field.name))
+            FieldError::new(
+                "cron",
+                format!("{} step \"{step}\" is not a number", field.name),
+            )
         })?;
         if n == 0 {
-            return Err(FieldError::new("cron", format!("{} step must be at least 1", field.name)));
+            return Err(FieldError::new(
+                "cron",
+                format!("{} step must be at least 1", field.name),
+            ));
         }
     }
     if range == "*" || (range.is_empty() && step.is_some()) {
@@ -424,13 +458,21 @@ fn value(text: &str, field: &Field) -> Result<u32, FieldError> {
     if n < field.min || n > field.max {
         return Err(FieldError::new(
             "cron",
-            format!("{} {n} is out of range {}-{}", field.name, field.min, field.max),
+            format!(
+                "{} {n} is out of range {}-{}",
+                field.name, field.min, field.max
+            ),
         ));
     }
     Ok(n)
 }
 
-/// A rule from the two ways a request can give one.
+/// A cron rule read in `zone` (see [`parse_cron`]).
+pub fn cron(text: &str, zone: Tz) -> Result<Rule, FieldError> {
+    Ok(Rule::Cron(Box::new(parse_cron(text, zone)?)))
+}
+
+/// An interval rule on the grid that starts at `anchor`.
 pub fn every(interval: Duration, anchor: DateTime<Utc>) -> Result<Rule, FieldError> {
     if interval < MIN_INTERVAL {
         return Err(FieldError::new("repeat_every", "must be at least 1 second"));
@@ -458,7 +500,7 @@ mod tests {
     }
 
     fn cron(text: &str, zone: &str) -> Rule {
-        Rule::Cron(parse_cron(text, parse_zone("timezone", zone).unwrap()).unwrap())
+        super::cron(text, parse_zone("timezone", zone).unwrap()).unwrap()
     }
 
     fn runs(rule: &Rule, from: &str, n: usize) -> Vec<DateTime<Utc>> {
@@ -487,11 +529,17 @@ mod tests {
         // The 13th of the month OR any Friday.
         let rule = cron("0 0 13 * 5", "UTC");
         let found = runs(&rule, "2026-11-01T00:00:00Z", 10);
-        assert!(found.iter().any(|t| t.day() == 13 && t.weekday() != Weekday::Fri));
-        assert!(found.iter().any(|t| t.weekday() == Weekday::Fri && t.day() != 13));
+        assert!(found
+            .iter()
+            .any(|t| t.day() == 13 && t.weekday() != Weekday::Fri));
+        assert!(found
+            .iter()
+            .any(|t| t.weekday() == Weekday::Fri && t.day() != 13));
         // Sunday is 0 and 7.
-        assert_eq!(runs(&cron("0 0 * * 0", "UTC"), "2026-11-01T00:00:00Z", 3),
-                   runs(&cron("0 0 * * 7", "UTC"), "2026-11-01T00:00:00Z", 3));
+        assert_eq!(
+            runs(&cron("0 0 * * 0", "UTC"), "2026-11-01T00:00:00Z", 3),
+            runs(&cron("0 0 * * 7", "UTC"), "2026-11-01T00:00:00Z", 3)
+        );
     }
 
     #[test]
@@ -501,9 +549,16 @@ mod tests {
         let found = runs(&rule, "2027-03-13T12:00:00Z", 3);
         assert_eq!(found[0], utc("2027-03-14T07:00:00Z")); // 03:00 EDT, right after the gap
         assert_eq!(found[1], utc("2027-03-15T06:30:00Z")); // 02:30 EDT
-        // Every-15-minutes runs inside the gap simply do not happen.
-        let quarter = runs(&cron("*/15 * * * *", "America/New_York"), "2027-03-14T06:40:00Z", 2);
-        assert_eq!(quarter, vec![utc("2027-03-14T06:45:00Z"), utc("2027-03-14T07:00:00Z")]);
+                                                           // Every-15-minutes runs inside the gap simply do not happen.
+        let quarter = runs(
+            &cron("*/15 * * * *", "America/New_York"),
+            "2027-03-14T06:40:00Z",
+            2,
+        );
+        assert_eq!(
+            quarter,
+            vec![utc("2027-03-14T06:45:00Z"), utc("2027-03-14T07:00:00Z")]
+        );
     }
 
     #[test]
@@ -513,18 +568,45 @@ mod tests {
         let found = runs(&rule, "2026-10-31T12:00:00Z", 3);
         assert_eq!(found[0], utc("2026-11-01T05:30:00Z")); // 01:30 EDT, the first pass
         assert_eq!(found[1], utc("2026-11-02T06:30:00Z")); // next day, 01:30 EST
-        let notes = rule.preview(utc("2026-10-31T12:00:00Z"), 3, "America/New_York".parse().unwrap()).notes;
+        let notes = rule
+            .preview(
+                utc("2026-10-31T12:00:00Z"),
+                3,
+                "America/New_York".parse().unwrap(),
+            )
+            .notes;
         assert!(notes.iter().any(|n| n.contains("go back")), "{notes:?}");
-        assert!(notes.iter().any(|n| n.contains("happens twice")), "{notes:?}");
+        assert!(
+            notes.iter().any(|n| n.contains("happens twice")),
+            "{notes:?}"
+        );
     }
 
     #[test]
     fn preview_notes_the_spring_gap() {
         let zone: Tz = "America/New_York".parse().unwrap();
-        let preview = cron("30 2 * * *", "America/New_York").preview(utc("2027-03-12T12:00:00Z"), 4, zone);
-        assert!(preview.notes.iter().any(|n| n.contains("go forward from 02:00 to 03:00")), "{:?}", preview.notes);
-        assert!(preview.notes.iter().any(|n| n.contains("2027-03-14 02:30 does not exist")), "{:?}", preview.notes);
-        assert_eq!(preview.next[1].format("%H:%M %:z").to_string(), "03:00 -04:00");
+        let preview =
+            cron("30 2 * * *", "America/New_York").preview(utc("2027-03-12T12:00:00Z"), 4, zone);
+        assert!(
+            preview
+                .notes
+                .iter()
+                .any(|n| n.contains("go forward from 02:00 to 03:00")),
+            "{:?}",
+            preview.notes
+        );
+        assert!(
+            preview
+                .notes
+                .iter()
+                .any(|n| n.contains("2027-03-14 02:30 does not exist")),
+            "{:?}",
+            preview.notes
+        );
+        assert_eq!(
+            preview.next[1].format("%H:%M %:z").to_string(),
+            "03:00 -04:00"
+        );
     }
 
     #[test]
@@ -533,7 +615,10 @@ mod tests {
         let rule = every(Duration::seconds(10), anchor).unwrap();
         assert_eq!(rule.next_after(utc("2025-12-31T00:00:00Z")), Some(anchor));
         assert_eq!(rule.next_after(anchor), Some(utc("2026-01-01T00:00:10Z")));
-        assert_eq!(rule.next_after(utc("2026-01-01T00:00:13.7Z")), Some(utc("2026-01-01T00:00:20Z")));
+        assert_eq!(
+            rule.next_after(utc("2026-01-01T00:00:13.7Z")),
+            Some(utc("2026-01-01T00:00:20Z"))
+        );
         assert_eq!(rule.describe(), "Every 10 seconds");
     }
 
@@ -543,7 +628,10 @@ mod tests {
         assert_eq!(err("0 9 * * 8"), "cron: day-of-week 8 is out of range 0-7");
         assert_eq!(err("60 * * * *"), "cron: minute 60 is out of range 0-59");
         assert_eq!(err("* 24 * * *"), "cron: hour 24 is out of range 0-23");
-        assert_eq!(err("* * 0 * *"), "cron: day-of-month 0 is out of range 1-31");
+        assert_eq!(
+            err("* * 0 * *"),
+            "cron: day-of-month 0 is out of range 1-31"
+        );
         assert_eq!(err("* * * 13 *"), "cron: month 13 is out of range 1-12");
         assert!(err("0 0 * * * *").contains("has 6 fields"));
         assert!(err("* *").contains("has 2 fields"));
@@ -559,6 +647,9 @@ mod tests {
     fn names_and_nicknames_are_read() {
         assert!(parse_cron("0 9 * JAN-MAR MON-FRI", Tz::UTC).is_ok());
         let daily = cron("@daily", "UTC");
-        assert_eq!(runs(&daily, "2026-11-29T10:00:00Z", 1), vec![utc("2026-11-30T00:00:00Z")]);
+        assert_eq!(
+            runs(&daily, "2026-11-29T10:00:00Z", 1),
+            vec![utc("2026-11-30T00:00:00Z")]
+        );
     }
 }

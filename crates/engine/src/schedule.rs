@@ -15,7 +15,10 @@ use crate::rule::{self, Rule};
 /// How the rule is stored.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Frequency {
-    Every { interval: Duration, anchor: DateTime<Utc> },
+    Every {
+        interval: Duration,
+        anchor: DateTime<Utc>,
+    },
     Cron(String),
 }
 
@@ -45,7 +48,7 @@ impl Schedule {
     pub fn rule(&self) -> Result<Rule, FieldError> {
         match &self.frequency {
             Frequency::Every { interval, anchor } => rule::every(*interval, *anchor),
-            Frequency::Cron(text) => Ok(Rule::Cron(rule::parse_cron(text, self.timezone)?)),
+            Frequency::Cron(text) => rule::cron(text, self.timezone),
         }
     }
 
@@ -69,7 +72,11 @@ impl Schedule {
             summary: self.rule().map(|r| r.describe()).unwrap_or_default(),
             args: self.args.clone(),
             state: self.state.clone(),
-            next_run_at: if self.disabled_at.is_some() { None } else { next_run_at },
+            next_run_at: if self.disabled_at.is_some() {
+                None
+            } else {
+                next_run_at
+            },
             pending_job_id: self.pending_job_id.clone(),
             run_count: self.run_count,
             catch_up: self.catch_up,

@@ -67,7 +67,9 @@ pub(crate) async fn run(engine: Engine) {
         let full = claimed.len() == limit;
         for c in claimed {
             let Ok(permit) = inner.slots.clone().try_acquire_owned() else {
-                tracing::error!("no dispatch slot for a claimed job; it will be retried at the next start");
+                tracing::error!(
+                    "no dispatch slot for a claimed job; it will be retried at the next start"
+                );
                 continue;
             };
             inner.attempts.spawn(attempt(engine.clone(), c, permit));
@@ -174,12 +176,20 @@ fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
         Ok(rule) => rule,
         Err(e) => {
             tracing::error!(schedule = %s.id, "the stored rule no longer reads ({e}); the schedule stops");
-            return Plan { next: None, skip_this: false, note: Value::Null };
+            return Plan {
+                next: None,
+                skip_this: false,
+                note: Value::Null,
+            };
         }
     };
     let missed = missed_runs(&rule, planned, now, CATCH_UP_LIMIT - 1);
     if missed.count == 0 && !(s.catch_up == CatchUp::Skip && now - planned > SKIP_GRACE) {
-        return Plan { next: rule.next_after(planned), skip_this: false, note: Value::Null };
+        return Plan {
+            next: rule.next_after(planned),
+            skip_this: false,
+            note: Value::Null,
+        };
     }
     let future = rule.next_after(now);
     match s.catch_up {
@@ -195,11 +205,11 @@ fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
                 next: missed.kept.first().copied().or(future),
                 skip_this: false,
                 note: json!({"policy": "all", "missed": missed.count, "dropped": dropped,
-                             "message": if dropped > 0 {
-                                 format!("catching up {} missed runs; {dropped} older ones skipped (the limit is {CATCH_UP_LIMIT})", missed.kept.len())
-                             } else {
-                                 format!("catching up {} missed runs in order", missed.count)
-                             }}),
+                "message": if dropped > 0 {
+                    format!("catching up {} missed runs; {dropped} older ones skipped (the limit is {CATCH_UP_LIMIT})", missed.kept.len())
+                } else {
+                    format!("catching up {} missed runs in order", missed.count)
+                }}),
             }
         }
         CatchUp::Skip => {
@@ -245,7 +255,10 @@ fn missed_runs(rule: &Rule, planned: DateTime<Utc>, now: DateTime<Utc>, keep: us
         }
         t = next;
     }
-    Missed { count, kept: kept.into() }
+    Missed {
+        count,
+        kept: kept.into(),
+    }
 }
 
 /// Marks a claimed run as skipped by its schedule's catch-up policy.
@@ -294,8 +307,20 @@ pub(crate) fn recover_interrupted(tx: &mut Tx) -> Result<usize> {
             },
         )?;
         let sid = job.schedule_id.as_deref();
-        tx.emit_job(EventKind::Error, &job.id, sid, Some(job.attempt), json!({"error": error, "will_retry": true, "retry_at": rfc3339(tx.now)}))?;
-        tx.emit_job(EventKind::Finished, &job.id, sid, Some(job.attempt), json!({"state": "available", "outcome": "error", "interrupted": true}))?;
+        tx.emit_job(
+            EventKind::Error,
+            &job.id,
+            sid,
+            Some(job.attempt),
+            json!({"error": error, "will_retry": true, "retry_at": rfc3339(tx.now)}),
+        )?;
+        tx.emit_job(
+            EventKind::Finished,
+            &job.id,
+            sid,
+            Some(job.attempt),
+            json!({"state": "available", "outcome": "error", "interrupted": true}),
+        )?;
         jobs::update(
             &tx.sql,
             job.seq,
@@ -321,13 +346,24 @@ async fn attempt(engine: Engine, claimed: Claimed, _slot: OwnedSemaphorePermit) 
     let started_at = engine.now();
     let clock_start = Instant::now();
     let result = match prepare(&engine, &spec) {
-        Err(message) => AttemptResult::Failed { message, retryable: false },
+        Err(message) => AttemptResult::Failed {
+            message,
+            retryable: false,
+        },
         Ok(sent) => {
-            engine.record(Record::Sent { job_id: job.id.clone(), schedule_id: job.schedule_id.clone(), attempt: job.attempt, request: sent.clone() });
+            engine.record(Record::Sent {
+                job_id: job.id.clone(),
+                schedule_id: job.schedule_id.clone(),
+                attempt: job.attempt,
+                request: sent.clone(),
+            });
             let timeout = std::time::Duration::from_millis(job.options.timeout_ms.max(1) as u64);
             match engine.inner.dispatcher.send(&sent, timeout).await {
                 Ok(response) => AttemptResult::Response(response),
-                Err(e) => AttemptResult::Failed { message: e.message, retryable: true },
+                Err(e) => AttemptResult::Failed {
+                    message: e.message,
+                    retryable: true,
+                },
             }
         }
     };
@@ -342,7 +378,11 @@ async fn attempt(engine: Engine, claimed: Claimed, _slot: OwnedSemaphorePermit) 
 
 /// The wire request, checked against what is allowed now (a rendered URL may
 /// differ from the one checked at creation, and `allow_http` may have changed).
-fn prepare(engine: &Engine, spec: &crate::request::RequestSpec) -> Result<crate::request::SentRequest, String> {
-    crate::request::parse_url("url", &spec.url, engine.policy().allow_http).map_err(|e| e.message)?;
+fn prepare(
+    engine: &Engine,
+    spec: &crate::request::RequestSpec,
+) -> Result<crate::request::SentRequest, String> {
+    crate::request::parse_url("url", &spec.url, engine.policy().allow_http)
+        .map_err(|e| e.message)?;
     spec.to_sent()
 }

@@ -11,7 +11,9 @@ use crate::job::{Job, JobState, JobView};
 use crate::request::SentRequest;
 use crate::rule;
 use crate::schedule::{Frequency, Schedule};
-use crate::store::{attempts, events, jobs, schedules, JobFilter, JobInsert, JobUpdate, ScheduleInsert, Tx};
+use crate::store::{
+    attempts, events, jobs, schedules, JobFilter, JobInsert, JobUpdate, ScheduleInsert, Tx,
+};
 
 /// The answer to a create: the job, and whether it is new (201) or an
 /// idempotency hit returning the existing one (200).
@@ -57,7 +59,12 @@ impl Engine {
         let (limit, offset) = (filter.limit, filter.offset);
         let (jobs, total) = self.read(move |c| jobs::list(c, &filter)).await?;
         let jobs = self.views(jobs, false).await?;
-        Ok(JobPage { jobs, total, limit, offset })
+        Ok(JobPage {
+            jobs,
+            total,
+            limit,
+            offset,
+        })
     }
 
     /// `POST /api/jobs/{id}/cancel`: a job that has not finished never runs.
@@ -84,9 +91,20 @@ impl Engine {
     /// patch is merged into what was asked, and the whole is checked again.
     pub async fn patch_job(&self, id: &str, patch: Value) -> Result<JobView> {
         let patch = patch_object(patch)?;
-        for field in ["repeat_every", "cron", "timezone", "catch_up", "state", "inject_fields"] {
+        for field in [
+            "repeat_every",
+            "cron",
+            "timezone",
+            "catch_up",
+            "state",
+            "inject_fields",
+        ] {
             if patch.contains_key(field) {
-                return Err(FieldError::new(field, "cannot be changed on a job; change its schedule instead").into());
+                return Err(FieldError::new(
+                    field,
+                    "cannot be changed on a job; change its schedule instead",
+                )
+                .into());
             }
         }
         if patch.contains_key("idempotency_key") {
@@ -183,7 +201,9 @@ impl Engine {
     pub(crate) async fn views(&self, jobs: Vec<Job>, has_conflict: bool) -> Result<Vec<JobView>> {
         let ids: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
         let outcomes = self
-            .read(move |c| jobs::last_outcomes(c, &ids.iter().map(String::as_str).collect::<Vec<_>>()))
+            .read(move |c| {
+                jobs::last_outcomes(c, &ids.iter().map(String::as_str).collect::<Vec<_>>())
+            })
             .await?;
         Ok(jobs
             .into_iter()
@@ -243,14 +263,25 @@ fn create(tx: &mut Tx, d: &JobDraft) -> Result<(Job, bool)> {
         },
         tx.now,
     )?;
-    let job = spawn_run(tx, &mut schedule, first, Spawn::Pending { key: d.idempotency_key.as_deref() })?;
+    let job = spawn_run(
+        tx,
+        &mut schedule,
+        first,
+        Spawn::Pending {
+            key: d.idempotency_key.as_deref(),
+        },
+    )?;
     schedules::save(&tx.sql, &schedule, tx.now)?;
     Ok((job, true))
 }
 
 /// A schedule's rule and its first run: the asked start, else one interval
 /// from now, or the cron rule's next time.
-fn first_run(d: &JobDraft, repeat: &Repeat, now: chrono::DateTime<chrono::Utc>) -> Result<(Frequency, chrono::DateTime<chrono::Utc>)> {
+fn first_run(
+    d: &JobDraft,
+    repeat: &Repeat,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Frequency, chrono::DateTime<chrono::Utc>)> {
     let asked = match d.start {
         draft::Start::Now => None,
         start => Some(start.resolve(now)),
@@ -258,10 +289,16 @@ fn first_run(d: &JobDraft, repeat: &Repeat, now: chrono::DateTime<chrono::Utc>) 
     match repeat {
         Repeat::Every(interval) => {
             let first = asked.unwrap_or(now + *interval);
-            Ok((Frequency::Every { interval: *interval, anchor: first }, first))
+            Ok((
+                Frequency::Every {
+                    interval: *interval,
+                    anchor: first,
+                },
+                first,
+            ))
         }
         Repeat::Cron(text) => {
-            let rule = rule::Rule::Cron(rule::parse_cron(text, d.timezone)?);
+            let rule = rule::cron(text, d.timezone)?;
             let first = match asked {
                 Some(t) => t,
                 None => rule
@@ -282,7 +319,12 @@ pub(crate) enum Spawn<'a> {
 }
 
 /// Creates a schedule's next job from its template. The caller saves the schedule.
-pub(crate) fn spawn_run(tx: &mut Tx, s: &mut Schedule, at: chrono::DateTime<chrono::Utc>, why: Spawn) -> Result<Job> {
+pub(crate) fn spawn_run(
+    tx: &mut Tx,
+    s: &mut Schedule,
+    at: chrono::DateTime<chrono::Utc>,
+    why: Spawn,
+) -> Result<Job> {
     s.run_count += 1;
     let (key, planned, source) = match why {
         Spawn::Pending { key } => (key, Some(at), "schedule"),
@@ -341,7 +383,13 @@ pub(crate) fn cancel(tx: &mut Tx, job: &Job, reason: &str) -> Result<()> {
         },
         tx.now,
     )?;
-    tx.emit_job(EventKind::Cancelled, &job.id, job.schedule_id.as_deref(), None, json!({"reason": reason}))?;
+    tx.emit_job(
+        EventKind::Cancelled,
+        &job.id,
+        job.schedule_id.as_deref(),
+        None,
+        json!({"reason": reason}),
+    )?;
     Ok(())
 }
 
@@ -357,7 +405,17 @@ fn replay(tx: &mut Tx, job: &Job) -> Result<Job> {
     };
     let mut args = job.args.clone();
     if let Some(obj) = args.as_object_mut() {
-        for timing in ["schedule_in", "scheduled_at", "repeat_every", "cron", "timezone", "catch_up", "state", "inject_fields", "idempotency_key"] {
+        for timing in [
+            "schedule_in",
+            "scheduled_at",
+            "repeat_every",
+            "cron",
+            "timezone",
+            "catch_up",
+            "state",
+            "inject_fields",
+            "idempotency_key",
+        ] {
             obj.remove(timing);
         }
     }
@@ -402,8 +460,10 @@ fn attempts_of(c: &rusqlite::Connection, job_id: &str) -> Result<Vec<Attempt>> {
                 finished_at: a.finished_at,
                 duration_ms: a.duration_ms,
                 outcome: a.outcome,
-                request: of_attempt(EventKind::Request).and_then(|p| serde_json::from_value(p).ok()),
-                response: of_attempt(EventKind::Response).and_then(|p| serde_json::from_value(p).ok()),
+                request: of_attempt(EventKind::Request)
+                    .and_then(|p| serde_json::from_value(p).ok()),
+                response: of_attempt(EventKind::Response)
+                    .and_then(|p| serde_json::from_value(p).ok()),
                 error: a.error,
                 retry_at: a.retry_at,
             }
@@ -414,7 +474,11 @@ fn attempts_of(c: &rusqlite::Connection, job_id: &str) -> Result<Vec<Attempt>> {
 pub(crate) fn patch_object(patch: Value) -> Result<Map<String, Value>> {
     match patch {
         Value::Object(m) => Ok(m),
-        _ => Err(FieldError::new("body", "a PATCH must be a JSON object of the fields to change").into()),
+        _ => Err(FieldError::new(
+            "body",
+            "a PATCH must be a JSON object of the fields to change",
+        )
+        .into()),
     }
 }
 

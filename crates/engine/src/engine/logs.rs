@@ -13,7 +13,9 @@ impl Engine {
     }
 
     pub async fn get_event(&self, id: i64) -> Result<Event> {
-        self.read(move |c| events::get(c, id)?.ok_or_else(|| Error::NotFound(format!("log entry {id}"))))
-            .await
+        self.read(move |c| {
+            events::get(c, id)?.ok_or_else(|| Error::NotFound(format!("log entry {id}")))
+        })
+        .await
     }
 }

@@ -104,10 +104,19 @@ impl Engine {
         };
         let recovered = engine.write(scheduler::recover_interrupted).await?;
         if recovered > 0 {
-            tracing::warn!(recovered, "retrying attempts interrupted when Chime last stopped");
+            tracing::warn!(
+                recovered,
+                "retrying attempts interrupted when Chime last stopped"
+            );
         }
-        engine.inner.background.spawn(recorder::run(engine.clone(), records_rx));
-        engine.inner.background.spawn(scheduler::run(engine.clone()));
+        engine
+            .inner
+            .background
+            .spawn(recorder::run(engine.clone(), records_rx));
+        engine
+            .inner
+            .background
+            .spawn(scheduler::run(engine.clone()));
         Ok(engine)
     }
 
@@ -117,11 +126,20 @@ impl Engine {
         let inner = &self.inner;
         inner.stop.cancel();
         inner.attempts.close();
-        if tokio::time::timeout(inner.shutdown_grace, inner.attempts.wait()).await.is_err() {
-            tracing::warn!("attempts still in flight at shutdown will be retried at the next start");
+        if tokio::time::timeout(inner.shutdown_grace, inner.attempts.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "attempts still in flight at shutdown will be retried at the next start"
+            );
         }
         // Dropping the last sender lets the recorder drain and end.
-        inner.records.lock().unwrap_or_else(|e| e.into_inner()).take();
+        inner
+            .records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         inner.background.close();
         inner.background.wait().await;
     }
@@ -136,12 +154,17 @@ impl Engine {
     }
 
     pub fn set_allow_http(&self, allow: bool) {
-        self.inner.allow_http.store(allow, std::sync::atomic::Ordering::Relaxed);
+        self.inner
+            .allow_http
+            .store(allow, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub(crate) fn policy(&self) -> Policy {
         Policy {
-            allow_http: self.inner.allow_http.load(std::sync::atomic::Ordering::Relaxed),
+            allow_http: self
+                .inner
+                .allow_http
+                .load(std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -153,7 +176,8 @@ impl Engine {
     ) -> Result<T> {
         let inner = self.inner.clone();
         let now = inner.clock.now();
-        let (value, events) = tokio::task::spawn_blocking(move || inner.store.write(now, f)).await??;
+        let (value, events) =
+            tokio::task::spawn_blocking(move || inner.store.write(now, f)).await??;
         self.after_commit(events);
         Ok(value)
     }
@@ -174,7 +198,13 @@ impl Engine {
     }
 
     pub(crate) fn record(&self, record: Record) {
-        if let Some(tx) = self.inner.records.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        if let Some(tx) = self
+            .inner
+            .records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
             // The recorder only goes away at shutdown, after every attempt.
             let _ = tx.send(record);
         }

@@ -23,7 +23,12 @@ pub struct SchedulePage {
 const MAX_PREVIEW: usize = 100;
 
 impl Engine {
-    pub async fn list_schedules(&self, q: Option<String>, limit: i64, offset: i64) -> Result<SchedulePage> {
+    pub async fn list_schedules(
+        &self,
+        q: Option<String>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<SchedulePage> {
         let (rows, total) = self
             .read(move |c| {
                 let (rows, total) = schedules::list(c, q.as_deref(), limit, offset)?;
@@ -114,7 +119,11 @@ impl Engine {
         let patch = patch_object(patch)?;
         for field in ["schedule_in", "scheduled_at", "idempotency_key"] {
             if patch.contains_key(field) {
-                return Err(FieldError::new(field, "applies to a single job; a schedule's times come from its rule").into());
+                return Err(FieldError::new(
+                    field,
+                    "applies to a single job; a schedule's times come from its rule",
+                )
+                .into());
             }
         }
         let policy = self.policy();
@@ -127,9 +136,15 @@ impl Engine {
             }
             let d = draft::parse(&args, policy)?;
             let Some(repeat) = &d.repeat else {
-                return Err(FieldError::new("repeat_every", "a schedule needs repeat_every or cron").into());
+                return Err(FieldError::new(
+                    "repeat_every",
+                    "a schedule needs repeat_every or cron",
+                )
+                .into());
             };
-            let rule_changed = ["repeat_every", "cron", "timezone"].iter().any(|f| patch.contains_key(*f));
+            let rule_changed = ["repeat_every", "cron", "timezone"]
+                .iter()
+                .any(|f| patch.contains_key(*f));
             if rule_changed {
                 s.frequency = match repeat {
                     Repeat::Every(interval) => Frequency::Every {
@@ -156,7 +171,10 @@ impl Engine {
                 cancel_pending(tx, s, "schedule changed")?;
                 let next = match (rule_changed, &s.frequency) {
                     (true, Frequency::Every { anchor, .. }) => *anchor,
-                    _ => s.rule()?.next_after(tx.now).ok_or_else(|| FieldError::new("cron", "has no future run"))?,
+                    _ => s
+                        .rule()?
+                        .next_after(tx.now)
+                        .ok_or_else(|| FieldError::new("cron", "has no future run"))?,
                 };
                 spawn_run(tx, s, next, Spawn::Pending { key: None })?;
             }
@@ -168,23 +186,32 @@ impl Engine {
     /// `POST /api/schedules/preview`: a rule in words, its next runs in its
     /// zone, and notes (daylight saving among them).
     pub fn preview(&self, input: &Value) -> Result<Preview> {
-        let obj = input
-            .as_object()
-            .ok_or_else(|| FieldError::new("body", "must be a JSON object with cron or repeat_every"))?;
+        let obj = input.as_object().ok_or_else(|| {
+            FieldError::new("body", "must be a JSON object with cron or repeat_every")
+        })?;
         for key in obj.keys() {
             if !["cron", "repeat_every", "timezone", "count", "from"].contains(&key.as_str()) {
-                return Err(FieldError::new(key.as_str(), "is not a preview field; use cron or repeat_every, timezone, count, from").into());
+                return Err(FieldError::new(
+                    key.as_str(),
+                    "is not a preview field; use cron or repeat_every, timezone, count, from",
+                )
+                .into());
             }
         }
         let zone = match obj.get("timezone").filter(|v| !v.is_null()) {
-            Some(v) => rule::parse_zone("timezone", v.as_str().ok_or_else(|| FieldError::new("timezone", "must be a string"))?)?,
+            Some(v) => rule::parse_zone(
+                "timezone",
+                v.as_str()
+                    .ok_or_else(|| FieldError::new("timezone", "must be a string"))?,
+            )?,
             None => chrono_tz::Tz::UTC,
         };
         let count = match obj.get("count").filter(|v| !v.is_null()) {
             Some(v) => v
                 .as_u64()
                 .filter(|n| (1..=MAX_PREVIEW as u64).contains(n))
-                .ok_or_else(|| FieldError::new("count", "must be a whole number from 1 to 100"))? as usize,
+                .ok_or_else(|| FieldError::new("count", "must be a whole number from 1 to 100"))?
+                as usize,
             None => 10,
         };
         let now = self.now();
@@ -192,12 +219,21 @@ impl Engine {
             Some(v) => draft::parse_instant("from", v)?,
             None => now,
         };
-        let rule = match (obj.get("cron").filter(|v| !v.is_null()), obj.get("repeat_every").filter(|v| !v.is_null())) {
-            (Some(_), Some(_)) => return Err(FieldError::new("cron", "give either repeat_every or cron, not both").into()),
-            (Some(c), None) => Rule::Cron(rule::parse_cron(
-                c.as_str().ok_or_else(|| FieldError::new("cron", "must be a string such as \"0 9 * * 1-5\""))?,
+        let rule = match (
+            obj.get("cron").filter(|v| !v.is_null()),
+            obj.get("repeat_every").filter(|v| !v.is_null()),
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(
+                    FieldError::new("cron", "give either repeat_every or cron, not both").into(),
+                )
+            }
+            (Some(c), None) => rule::cron(
+                c.as_str().ok_or_else(|| {
+                    FieldError::new("cron", "must be a string such as \"0 9 * * 1-5\"")
+                })?,
                 zone,
-            )?),
+            )?,
             (None, Some(e)) => {
                 let interval = crate::duration::parse("repeat_every", e)?;
                 rule::every(interval, from + interval)?
@@ -249,6 +285,10 @@ fn cancel_pending(tx: &mut Tx, s: &mut Schedule, reason: &str) -> Result<()> {
 
 /// When the schedule runs next: its pending job's time.
 fn next_run_at(c: &rusqlite::Connection, s: &Schedule) -> Result<Option<DateTime<Utc>>> {
-    let Some(pending) = &s.pending_job_id else { return Ok(None) };
-    Ok(jobs::get(c, pending)?.filter(|j| j.state.is_pending()).map(|j| j.scheduled_at))
+    let Some(pending) = &s.pending_job_id else {
+        return Ok(None);
+    };
+    Ok(jobs::get(c, pending)?
+        .filter(|j| j.state.is_pending())
+        .map(|j| j.scheduled_at))
 }

@@ -94,9 +94,16 @@ pub fn list(conn: &Connection, f: &EventFilter) -> Result<Vec<Event>> {
         clauses.push("id < ?".to_string());
         args.push(b.into());
     }
-    let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
     let dir = if f.ascending { "ASC" } else { "DESC" };
-    let sql = format!("SELECT {COLUMNS} FROM events {filter} ORDER BY id {dir} LIMIT {}", f.limit);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events {filter} ORDER BY id {dir} LIMIT {}",
+        f.limit
+    );
     Ok(conn
         .prepare(&sql)?
         .query_map(params_from_iter(args.iter()), from_row)?
@@ -105,7 +112,10 @@ pub fn list(conn: &Connection, f: &EventFilter) -> Result<Vec<Event>> {
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Event>> {
     let sql = format!("SELECT {COLUMNS} FROM events WHERE id = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], from_row)
+        .optional()?)
 }
 
 /// The request and response events of one job, oldest first, for its attempts.

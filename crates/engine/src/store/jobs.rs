@@ -62,7 +62,11 @@ pub struct JobInsert<'a> {
 }
 
 pub fn insert(conn: &Connection, j: &JobInsert, now: DateTime<Utc>) -> Result<Job> {
-    let state = if j.scheduled_at <= now { JobState::Available } else { JobState::Scheduled };
+    let state = if j.scheduled_at <= now {
+        JobState::Available
+    } else {
+        JobState::Scheduled
+    };
     let sql = format!(
         "INSERT INTO jobs (id, schedule_id, run, idempotency_key, name, description, state,
             request, options, args, scheduled_at, planned_at, inserted_at, updated_at, note)
@@ -108,7 +112,10 @@ pub fn unrun_with_key(conn: &Connection, key: &str) -> Result<Option<Job>> {
         "SELECT {COLUMNS} FROM jobs WHERE idempotency_key = ?1
          AND state IN ('scheduled', 'available') AND attempt = 0 LIMIT 1"
     );
-    Ok(conn.prepare_cached(&sql)?.query_row([key], from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([key], from_row)
+        .optional()?)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -130,7 +137,10 @@ pub struct JobOrder {
 
 impl Default for JobOrder {
     fn default() -> Self {
-        JobOrder { column: "inserted_at", descending: true }
+        JobOrder {
+            column: "inserted_at",
+            descending: true,
+        }
     }
 }
 
@@ -165,10 +175,19 @@ pub fn list(conn: &Connection, f: &JobFilter) -> Result<(Vec<Job>, i64)> {
              OR json_extract(request, '$.url') LIKE ? ESCAPE '\\')"
                 .into(),
         );
-        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let pattern = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
         args.extend(std::iter::repeat_n(pattern.into(), 3));
     }
-    let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
     let total: i64 = conn.query_row(
         &format!("SELECT COUNT(*) FROM jobs {filter}"),
         params_from_iter(args.iter()),
@@ -278,7 +297,10 @@ pub fn update(conn: &Connection, seq: i64, u: &JobUpdate, now: DateTime<Utc>) ->
 }
 
 /// The last finished attempt of each of these jobs.
-pub fn last_outcomes(conn: &Connection, job_ids: &[&str]) -> Result<HashMap<String, OutcomeSummary>> {
+pub fn last_outcomes(
+    conn: &Connection,
+    job_ids: &[&str],
+) -> Result<HashMap<String, OutcomeSummary>> {
     let mut out = HashMap::new();
     for chunk in job_ids.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(", ");

@@ -67,7 +67,11 @@ impl Store {
     ) -> Result<(T, Vec<Event>)> {
         let mut conn = lock(&self.writer);
         let sql = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut tx = Tx { sql, now, events: Vec::new() };
+        let mut tx = Tx {
+            sql,
+            now,
+            events: Vec::new(),
+        };
         let value = f(&mut tx)?;
         let Tx { sql, events, .. } = tx;
         sql.commit()?;

@@ -66,9 +66,11 @@ pub struct ScheduleInsert<'a> {
 
 fn frequency_columns(f: &Frequency) -> (Option<i64>, Option<i64>, Option<&str>) {
     match f {
-        Frequency::Every { interval, anchor } => {
-            (Some(interval.num_milliseconds()), Some(to_ms(*anchor)), None)
-        }
+        Frequency::Every { interval, anchor } => (
+            Some(interval.num_milliseconds()),
+            Some(to_ms(*anchor)),
+            None,
+        ),
         Frequency::Cron(text) => (None, None, Some(text.as_str())),
     }
 }
@@ -104,17 +106,36 @@ pub fn insert(conn: &Connection, s: &ScheduleInsert, now: DateTime<Utc>) -> Resu
 
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Schedule>> {
     let sql = format!("SELECT {COLUMNS} FROM schedules WHERE id = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], from_row)
+        .optional()?)
 }
 
-pub fn list(conn: &Connection, q: Option<&str>, limit: i64, offset: i64) -> Result<(Vec<Schedule>, i64)> {
-    let pattern = q
-        .filter(|q| !q.is_empty())
-        .map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+pub fn list(
+    conn: &Connection,
+    q: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Schedule>, i64)> {
+    let pattern = q.filter(|q| !q.is_empty()).map(|q| {
+        format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        )
+    });
     let filter = "WHERE (?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR description LIKE ?1 ESCAPE '\\'
                   OR json_extract(request, '$.url') LIKE ?1 ESCAPE '\\')";
-    let total: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM schedules {filter}"), [&pattern], |r| r.get(0))?;
-    let sql = format!("SELECT {COLUMNS} FROM schedules {filter} ORDER BY inserted_at DESC, id LIMIT ?2 OFFSET ?3");
+    let total: i64 = conn.query_row(
+        &format!("SELECT COUNT(*) FROM schedules {filter}"),
+        [&pattern],
+        |r| r.get(0),
+    )?;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM schedules {filter} ORDER BY inserted_at DESC, id LIMIT ?2 OFFSET ?3"
+    );
     let rows = conn
         .prepare(&sql)?
         .query_map(params![pattern, limit, offset], from_row)?

@@ -1,0 +1,247 @@
+//! The engine on an injected clock: schedules keep to their rule, missed runs
+//! follow the catch-up policy, and an interrupted attempt is never lost.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chime_engine::{
+    Config, Engine, EventKind, JobFilter, JobOrder, JobState, LogQuery, ManualClock,
+};
+use chime_testkit::{eventually, Reply, Target};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::{json, Value};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap()
+}
+
+async fn engine_at(clock: &ManualClock, dir: &tempfile::TempDir) -> Engine {
+    let mut config = Config::new(dir.path().join("chime.db"));
+    config.allow_http = true;
+    Engine::start(config, Arc::new(clock.clone()))
+        .await
+        .expect("engine starts")
+}
+
+async fn jobs_of(engine: &Engine, schedule_id: &str) -> Vec<chime_engine::JobView> {
+    engine
+        .list_jobs(JobFilter {
+            schedule_id: Some(schedule_id.to_string()),
+            limit: 100,
+            order: JobOrder {
+                column: "scheduled_at",
+                descending: false,
+            },
+            ..JobFilter::default()
+        })
+        .await
+        .unwrap()
+        .jobs
+}
+
+fn scheduled_at_of(body: &Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(body["$job"]["scheduled_at"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn an_interval_schedule_runs_a_thousand_times_without_drift() {
+    let target = Target::ok().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(t0());
+    let engine = engine_at(&clock, &dir).await;
+    let interval = Duration::seconds(10);
+    let anchor = t0() + interval;
+    engine
+        .create_job(
+            json!({"method": "post", "url": target.url("/tick"), "body": {}, "repeat_every": 10}),
+        )
+        .await
+        .unwrap();
+    for run in 1..=1000i32 {
+        // Each wake is late by a different amount, as a busy laptop's would be.
+        let late = Duration::milliseconds(i64::from(run) * 7919 % 9_000);
+        clock.set(anchor + interval * (run - 1) + late);
+        target
+            .wait_for(run as usize, StdDuration::from_secs(10))
+            .await;
+    }
+    let seen = target.seen();
+    assert_eq!(seen.len(), 1000, "every run arrived, once");
+    for (k, request) in seen.iter().enumerate() {
+        let body = request.json();
+        assert_eq!(body["$job"]["run"], json!(k + 1));
+        assert_eq!(
+            scheduled_at_of(&body),
+            anchor + interval * k as i32,
+            "run {} is on its grid",
+            k + 1
+        );
+    }
+    engine.shutdown().await;
+}
+
+/// A schedule every 10 s with `policy`, and a laptop that sleeps through ten
+/// of its runs and wakes at 08:01:45.
+async fn after_missed_runs(policy: &str) -> (Target, Engine, tempfile::TempDir, String) {
+    let target = Target::ok().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(t0());
+    let engine = engine_at(&clock, &dir).await;
+    let created = engine
+        .create_job(
+            json!({"method": "post", "url": target.url("/catch-up"), "body": {},
+                           "repeat_every": 10, "catch_up": policy}),
+        )
+        .await
+        .unwrap();
+    let schedule_id = created.job.schedule_id.clone().unwrap();
+    clock.set(t0() + Duration::seconds(105));
+    (target, engine, dir, schedule_id)
+}
+
+async fn next_run(engine: &Engine, schedule: &str) -> DateTime<Utc> {
+    engine
+        .get_schedule(schedule)
+        .await
+        .unwrap()
+        .next_run_at
+        .unwrap()
+}
+
+#[tokio::test]
+async fn catch_up_once_runs_one_of_the_missed_runs_then_moves_on() {
+    let (target, engine, _dir, schedule) = after_missed_runs("once").await;
+    target.wait_for(1, StdDuration::from_secs(5)).await;
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    assert_eq!(target.count(), 1, "one run for all that were missed");
+    assert_eq!(
+        next_run(&engine, &schedule).await,
+        t0() + Duration::seconds(110)
+    );
+    let events = engine
+        .list_events(LogQuery {
+            limit: 100,
+            ascending: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let started = events
+        .iter()
+        .find(|e| e.event == EventKind::Started)
+        .unwrap();
+    assert_eq!(started.payload["catch_up"]["policy"], "once");
+    assert_eq!(started.payload["catch_up"]["missed"], 9);
+}
+
+#[tokio::test]
+async fn catch_up_all_runs_each_missed_run_in_order() {
+    let (target, engine, _dir, schedule) = after_missed_runs("all").await;
+    let seen = target.wait_for(10, StdDuration::from_secs(5)).await;
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    assert_eq!(target.count(), 10);
+    let times: Vec<DateTime<Utc>> = seen.iter().map(|s| scheduled_at_of(&s.json())).collect();
+    let expected: Vec<DateTime<Utc>> = (1..=10).map(|k| t0() + Duration::seconds(10 * k)).collect();
+    assert_eq!(times, expected, "each missed run, in order");
+    assert_eq!(
+        next_run(&engine, &schedule).await,
+        t0() + Duration::seconds(110)
+    );
+}
+
+#[tokio::test]
+async fn catch_up_skip_skips_the_missed_runs_and_says_so() {
+    let (target, engine, _dir, schedule) = after_missed_runs("skip").await;
+    let skipped = eventually(
+        "the missed run to be skipped",
+        StdDuration::from_secs(5),
+        async || {
+            jobs_of(&engine, &schedule)
+                .await
+                .into_iter()
+                .find(|j| j.state == JobState::Cancelled)
+        },
+    )
+    .await;
+    assert!(
+        skipped
+            .note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("skipped"),
+        "{:?}",
+        skipped.note
+    );
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    assert_eq!(target.count(), 0, "nothing missed was sent");
+    assert_eq!(
+        next_run(&engine, &schedule).await,
+        t0() + Duration::seconds(110)
+    );
+}
+
+/// A first engine is dropped (its runtime torn down, as in a crash) while an
+/// attempt is in flight; a second engine on the same database runs it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_engine_dropped_mid_attempt_loses_no_job() {
+    let target = Target::start(|seen| {
+        if seen.n == 1 {
+            Reply::status(200).after(StdDuration::from_secs(30)) // still in flight at the crash
+        } else {
+            Reply::status(200)
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chime.db");
+    let url = target.url("/slow");
+    let first_db = db.clone();
+    let job_id = tokio::task::spawn_blocking(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let job_id = rt.block_on(async {
+            let mut config = Config::new(first_db);
+            config.allow_http = true;
+            let engine = Engine::start(config, Arc::new(chime_engine::SystemClock))
+                .await
+                .unwrap();
+            let job = engine
+                .create_job(json!({"method": "post", "url": url, "body": {"n": 1}}))
+                .await
+                .unwrap();
+            job.job.id
+        });
+        std::thread::sleep(StdDuration::from_millis(500));
+        rt.shutdown_background();
+        job_id
+    })
+    .await
+    .unwrap();
+    assert_eq!(target.count(), 1, "the first attempt was in flight");
+
+    let mut config = Config::new(db);
+    config.allow_http = true;
+    let engine = Engine::start(config, Arc::new(chime_engine::SystemClock))
+        .await
+        .unwrap();
+    let job = eventually(
+        "the interrupted job to complete",
+        StdDuration::from_secs(10),
+        async || {
+            let job = engine.get_job(&job_id).await.unwrap();
+            (job.state == JobState::Completed).then_some(job)
+        },
+    )
+    .await;
+    assert_eq!(target.count(), 2, "sent again after the restart");
+    let attempts = job.attempts.unwrap();
+    assert_eq!(attempts.len(), 2);
+    assert!(attempts[0]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("interrupted"));
+    assert_eq!(attempts[1].response.as_ref().unwrap().status, 200);
+    engine.shutdown().await;
+}

@@ -1,0 +1,622 @@
+//! Black-box tests of `chime serve`: the real binary, over real sockets, with
+//! local targets (an https one with a CA made for the test, a plain-http one).
+
+mod support;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, Timelike, Utc, Weekday};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use support::{Chime, Reply, Target};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+fn finished(job: &Value) -> bool {
+    matches!(
+        job["state"].as_str(),
+        Some("completed" | "discarded" | "cancelled")
+    )
+}
+
+#[tokio::test]
+async fn the_seed_example_works_with_the_host_and_key_changed() {
+    let target = Target::start_tls(|_| Reply::status(204)).await;
+    let ca = target.ca_file.clone().unwrap();
+    let chime = Chime::start(&["--ca-cert", ca.to_str().unwrap()]).await;
+    // The seed's curl example, with the host and key changed (and 2 s instead of 30).
+    let output = tokio::process::Command::new("curl")
+        .args(["-s", "-X", "POST", &chime.url("/api/jobs")])
+        .args(["-H", &format!("Authorization: Bearer {}", chime.key)])
+        .args(["-H", "Content-Type: application/json"])
+        .arg("--data-raw")
+        .arg(format!(
+            r#"{{"method":"post","url":"{}","body":{{"content":"Testing 123"}},"schedule_in":[2,"seconds"]}}"#,
+            target.url("/hooks/discord")
+        ))
+        .output()
+        .await
+        .expect("curl runs");
+    let created: Value = serde_json::from_slice(&output.stdout).expect("a JSON answer");
+    let data = &created["data"];
+    assert_eq!(data["job"]["state"], "scheduled");
+    assert_eq!(data["args"]["schedule_in"], json!([2, "seconds"]));
+    assert!(data["job_id"].is_i64() && data["id"].is_string() && data["user_id"].is_null());
+    for field in [
+        "id",
+        "state",
+        "inserted_at",
+        "scheduled_at",
+        "attempted_at",
+        "completed_at",
+        "cancelled_at",
+        "discarded_at",
+        "has_conflict",
+        "has_confict",
+    ] {
+        assert!(
+            data["job"].get(field).is_some(),
+            "booper's job.{field} is there"
+        );
+    }
+
+    let seen = target.wait_for(1, WAIT).await;
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(seen[0].path, "/hooks/discord");
+    assert_eq!(seen[0].json(), json!({"content": "Testing 123"}));
+    assert_eq!(seen[0].header("content-type"), Some("application/json"));
+    let inserted: DateTime<Utc> = data["inserted_at"].as_str().unwrap().parse().unwrap();
+    assert!(
+        seen[0].at >= inserted + chrono::Duration::seconds(2),
+        "not early"
+    );
+    let id = data["id"].as_str().unwrap();
+    let job = chime
+        .job_when(id, "the job to complete", WAIT, |j| {
+            j["state"] == "completed"
+        })
+        .await;
+    assert_eq!(job["attempts"][0]["response"]["status"], 204);
+}
+
+#[tokio::test]
+async fn https_targets_need_a_trusted_certificate() {
+    let target = Target::start_tls(|_| Reply::status(200)).await;
+    let chime = Chime::start(&[]).await; // no --ca-cert: the test CA is not trusted
+    let (status, body) = chime
+        .post(
+            "/api/jobs",
+            json!({"url": target.url("/x"), "retry": {"max_attempts": 1}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let job = chime
+        .job_when(
+            body["data"]["id"].as_str().unwrap(),
+            "the job to fail",
+            WAIT,
+            finished,
+        )
+        .await;
+    assert_eq!(job["state"], "discarded");
+    assert!(
+        job["attempts"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("certificate"),
+        "{}",
+        job["attempts"][0]["error"]
+    );
+    assert_eq!(target.count(), 0);
+}
+
+#[tokio::test]
+async fn previews_read_cron_in_its_zone() {
+    let chime = Chime::start(&[]).await;
+    let (status, body) = chime
+        .post(
+            "/api/schedules/preview",
+            json!({"cron": "0 9 * * 1-5", "timezone": "Europe/Berlin", "count": 10}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["data"]["description"]
+        .as_str()
+        .unwrap()
+        .contains("09:00"));
+    let next: Vec<DateTime<chrono::FixedOffset>> = body["data"]["next"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| DateTime::parse_from_rfc3339(t.as_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(next.len(), 10);
+    let berlin: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
+    for t in &next {
+        let local = t.with_timezone(&berlin);
+        assert_eq!((local.hour(), local.minute()), (9, 0), "{t}");
+        assert!(
+            !matches!(local.weekday(), Weekday::Sat | Weekday::Sun),
+            "{t} is a weekday"
+        );
+        assert_eq!(
+            t.offset().local_minus_utc(),
+            local.offset().fix_seconds(),
+            "shown with Berlin's offset"
+        );
+    }
+
+    let (_, body) = chime
+        .post(
+            "/api/schedules/preview",
+            json!({"cron": "*/5 * * * *", "count": 6}),
+        )
+        .await;
+    let next: Vec<DateTime<chrono::FixedOffset>> = body["data"]["next"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| DateTime::parse_from_rfc3339(t.as_str().unwrap()).unwrap())
+        .collect();
+    for pair in next.windows(2) {
+        assert_eq!(pair[1] - pair[0], chrono::Duration::minutes(5));
+    }
+    assert_eq!(next[0].minute() % 5, 0);
+
+    let (status, body) = chime
+        .post("/api/schedules/preview", json!({"cron": "0 9 * * 8"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["message"],
+        "cron: day-of-week 8 is out of range 0-7"
+    );
+}
+
+trait FixSeconds {
+    fn fix_seconds(&self) -> i32;
+}
+impl FixSeconds for chrono_tz::TzOffset {
+    fn fix_seconds(&self) -> i32 {
+        use chrono::Offset;
+        self.fix().local_minus_utc()
+    }
+}
+
+#[tokio::test]
+async fn a_second_create_with_the_same_idempotency_key_returns_the_first_job() {
+    let target = Target::ok().await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let job = json!({"method": "post", "url": target.url("/once"), "idempotency_key": "order-42", "schedule_in": "1s"});
+    let (first_status, first) = chime.post("/api/jobs", job.clone()).await;
+    let (second_status, second) = chime.post("/api/jobs", job.clone()).await;
+    assert_eq!(first_status, StatusCode::CREATED);
+    assert_eq!(second_status, StatusCode::OK);
+    assert_eq!(first["data"]["id"], second["data"]["id"]);
+    assert_eq!(second["data"]["job"]["has_conflict"], true);
+    assert_eq!(chime.rows("jobs"), 1);
+    // Once it has run, the key is free again.
+    let id = first["data"]["id"].as_str().unwrap();
+    chime
+        .job_when(id, "the job to complete", WAIT, |j| {
+            j["state"] == "completed"
+        })
+        .await;
+    let (third_status, third) = chime.post("/api/jobs", job).await;
+    assert_eq!(third_status, StatusCode::CREATED);
+    assert_ne!(third["data"]["id"], first["data"]["id"]);
+}
+
+#[tokio::test]
+async fn a_503_then_200_target_completes_on_attempt_two() {
+    let target = Target::start(|seen| {
+        if seen.n == 1 {
+            Reply::status(503)
+        } else {
+            Reply::status(200)
+        }
+    })
+    .await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let (_, body) = chime
+        .post(
+            "/api/jobs",
+            json!({"url": target.url("/flaky"), "retry": {"backoff": "fixed", "base": 0.2}}),
+        )
+        .await;
+    let id = body["data"]["id"].as_str().unwrap();
+    let job = chime
+        .job_when(id, "the job to finish", WAIT, finished)
+        .await;
+    assert_eq!(job["state"], "completed");
+    assert_eq!(job["attempt"], 2);
+    let attempts = job["attempts"].as_array().unwrap();
+    assert_eq!(attempts[0]["response"]["status"], 503);
+    assert_eq!(attempts[0]["outcome"], "failure");
+    assert!(attempts[0]["retry_at"].is_string());
+    assert_eq!(attempts[1]["response"]["status"], 200);
+    assert_eq!(target.count(), 2);
+}
+
+#[tokio::test]
+async fn a_429_is_retried_after_the_servers_retry_after() {
+    let target = Target::start(|seen| {
+        if seen.n == 1 {
+            Reply::status(429).header("retry-after", "1")
+        } else {
+            Reply::status(200)
+        }
+    })
+    .await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let (_, body) = chime
+        .post(
+            "/api/jobs",
+            json!({"url": target.url("/limited"), "retry": {"backoff": "fixed", "base": 0.01}}),
+        )
+        .await;
+    let job = chime
+        .job_when(
+            body["data"]["id"].as_str().unwrap(),
+            "the job to finish",
+            WAIT,
+            finished,
+        )
+        .await;
+    assert_eq!(job["state"], "completed");
+    let seen = target.seen();
+    assert!(
+        seen[1].at - seen[0].at >= chrono::Duration::milliseconds(990),
+        "waited as asked: {:?}",
+        seen[1].at - seen[0].at
+    );
+}
+
+#[tokio::test]
+async fn a_target_that_hangs_is_timed_out_and_retried() {
+    let target = Target::start(|seen| {
+        if seen.n == 1 {
+            Reply::status(200).after(Duration::from_secs(20))
+        } else {
+            Reply::status(200)
+        }
+    })
+    .await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let (_, body) = chime
+        .post("/api/jobs", json!({"url": target.url("/hang"), "timeout": 0.5, "retry": {"backoff": "fixed", "base": 0.1}}))
+        .await;
+    let job = chime
+        .job_when(
+            body["data"]["id"].as_str().unwrap(),
+            "the job to finish",
+            WAIT,
+            finished,
+        )
+        .await;
+    assert_eq!(job["state"], "completed");
+    let attempts = job["attempts"].as_array().unwrap();
+    assert_eq!(attempts[0]["error"], "timed out after 500ms");
+    assert!(attempts[0]["response"].is_null());
+    assert_eq!(attempts[1]["response"]["status"], 200);
+}
+
+#[tokio::test]
+async fn a_4xx_fails_for_good_and_a_discarded_job_says_why() {
+    let target = Target::start(|_| Reply::json(404, json!({"error": "no such hook"}))).await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let (_, body) = chime
+        .post("/api/jobs", json!({"url": target.url("/gone")}))
+        .await;
+    let job = chime
+        .job_when(
+            body["data"]["id"].as_str().unwrap(),
+            "the job to finish",
+            WAIT,
+            finished,
+        )
+        .await;
+    assert_eq!(job["state"], "discarded");
+    assert!(job["job"]["discarded_at"].is_string());
+    assert_eq!(
+        job["attempts"].as_array().unwrap().len(),
+        1,
+        "a 404 is not retried"
+    );
+    assert_eq!(job["last_outcome"]["status"], 404);
+    assert_eq!(
+        job["attempts"][0]["response"]["body"],
+        r#"{"error":"no such hook"}"#
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_job_never_arrives() {
+    let target = Target::ok().await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let (_, body) = chime
+        .post(
+            "/api/jobs",
+            json!({"url": target.url("/never"), "schedule_in": 1}),
+        )
+        .await;
+    let id = body["data"]["id"].as_str().unwrap();
+    let (status, cancelled) = chime
+        .post(&format!("/api/jobs/{id}/cancel"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cancelled["data"]["state"], "cancelled");
+    assert!(cancelled["data"]["job"]["cancelled_at"].is_string());
+    tokio::time::sleep(Duration::from_millis(1800)).await;
+    assert_eq!(target.count(), 0);
+    let (status, again) = chime
+        .post(&format!("/api/jobs/{id}/cancel"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{again}");
+}
+
+#[tokio::test]
+async fn a_disabled_schedule_stops_and_an_enabled_one_goes_on() {
+    let target = Target::ok().await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let (status, body) = chime
+        .post("/api/jobs", json!({"method": "post", "url": target.url("/every"), "repeat_every": "1 second", "body": {}}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let schedule = body["data"]["schedule_id"].as_str().unwrap().to_string();
+    target.wait_for(2, WAIT).await;
+    let (status, disabled) = chime
+        .post(&format!("/api/schedules/{schedule}/disable"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(disabled["data"]["disabled_at"].is_string());
+    assert!(disabled["data"]["next_run_at"].is_null());
+    tokio::time::sleep(Duration::from_millis(300)).await; // an attempt in flight may still land
+    let count = target.count();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(target.count(), count, "nothing after disable");
+
+    let (_, enabled) = chime
+        .post(&format!("/api/schedules/{schedule}/enable"), json!({}))
+        .await;
+    assert!(enabled["data"]["next_run_at"].is_string());
+    target.wait_for(count + 1, WAIT).await;
+    assert!(target.count() > count, "runs again once enabled");
+
+    let (_, listed) = chime.get("/api/schedules").await;
+    assert_eq!(listed["data"][0]["id"], schedule.as_str());
+    assert_eq!(
+        listed["data"][0]["frequency"]["repeat_every"],
+        json!([1, "second"])
+    );
+    assert_eq!(listed["total"], 1);
+}
+
+#[tokio::test]
+async fn the_api_needs_its_key_and_a_loopback_host() {
+    let chime = Chime::start(&[]).await;
+    let http = reqwest::Client::new();
+    let ping = http.get(chime.url("/api/ping")).send().await.unwrap();
+    assert_eq!(ping.status(), StatusCode::OK);
+    assert_eq!(ping.text().await.unwrap(), "Pong");
+
+    let (status, body) =
+        support::read(http.get(chime.url("/api/jobs")).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "unauthorized");
+    let (status, _) = support::read(
+        http.get(chime.url("/api/jobs"))
+            .bearer_auth("chime_wrong")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let rebound = http
+        .get(chime.url("/api/jobs"))
+        .bearer_auth(&chime.key)
+        .header("Host", "evil.example:80")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        rebound.status(),
+        StatusCode::FORBIDDEN,
+        "DNS rebinding is refused"
+    );
+
+    let no_cors = http
+        .request(Method::OPTIONS, chime.url("/api/jobs"))
+        .header("Origin", "https://evil.example")
+        .header("Access-Control-Request-Method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        no_cors
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none(),
+        "no permissive CORS"
+    );
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(chime.dir.join("api-key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the key is owner-only");
+    }
+    // Only loopback: the port is not open on another address of this machine.
+    let outside = std::net::TcpStream::connect(("0.0.0.0", chime.port));
+    let external =
+        local_non_loopback_ip().map(|ip| std::net::TcpStream::connect((ip, chime.port)).is_ok());
+    assert_ne!(external, Some(true), "not listening beyond loopback");
+    drop(outside);
+}
+
+fn local_non_loopback_ip() -> Option<std::net::IpAddr> {
+    // The address a UDP socket would use to reach a public address; no packet is sent.
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback()).then_some(ip)
+}
+
+#[tokio::test]
+async fn form_encoded_creates_read_bracket_keys() {
+    let target = Target::ok().await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let form = format!(
+        "method=post&url={}&body[content]=Testing+123&body[channel]=discord&schedule_in[]=1&schedule_in[]=seconds",
+        urlencode(&target.url("/form"))
+    );
+    let response = reqwest::Client::new()
+        .post(chime.url("/api/jobs"))
+        .bearer_auth(&chime.key)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let seen = target.wait_for(1, WAIT).await;
+    assert_eq!(
+        seen[0].json(),
+        json!({"content": "Testing 123", "channel": "discord"})
+    );
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn jobs_list_filters_orders_and_pages() {
+    let chime = Chime::start(&["--allow-http"]).await;
+    for (i, name) in ["alpha", "beta", "gamma"].iter().enumerate() {
+        let (status, _) = chime
+            .post("/api/jobs", json!({"url": "http://127.0.0.1:9/x", "name": name, "schedule_in": [i + 1, "hours"]}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (_, page) = chime
+        .get("/api/jobs?limit=2&order_by=%5B%22scheduled_at%22%2C%22asc%22%5D")
+        .await;
+    let names: Vec<&str> = page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["alpha", "beta"]);
+    assert_eq!(
+        (page["total"].as_i64(), page["limit"].as_i64()),
+        (Some(3), Some(2))
+    );
+    let (_, page) = chime
+        .get("/api/jobs?order_by=scheduled_at,desc&offset=1")
+        .await;
+    assert_eq!(page["data"][0]["name"], "beta");
+    let (_, page) = chime.get("/api/jobs?q=gam").await;
+    assert_eq!(page["data"].as_array().unwrap().len(), 1);
+    let (_, page) = chime.get("/api/jobs?state=completed").await;
+    assert_eq!(page["total"], 0);
+    let (status, body) = chime.get("/api/jobs?state=done").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["field"], "state");
+    let (status, body) = chime.get("/api/jobs?limit=500").await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("limit"))
+    );
+}
+
+#[tokio::test]
+async fn a_pending_job_can_be_changed_and_run_now_and_a_finished_one_replayed() {
+    let target = Target::ok().await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let (_, body) = chime.post("/api/jobs", json!({"method": "post", "url": target.url("/a"), "schedule_in": "1 hour", "body": {"v": 1}})).await;
+    let id = body["data"]["id"].as_str().unwrap().to_string();
+    let (status, patched) = chime
+        .call(
+            Method::PATCH,
+            &format!("/api/jobs/{id}"),
+            Some(json!({"url": target.url("/b"), "body": {"v": 2}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{patched}");
+    assert_eq!(patched["data"]["request"]["url"], target.url("/b"));
+    let (status, bad) = chime
+        .call(
+            Method::PATCH,
+            &format!("/api/jobs/{id}"),
+            Some(json!({"timeout": "forever"})),
+        )
+        .await;
+    assert_eq!(
+        (status, bad["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("timeout"))
+    );
+
+    let (status, _) = chime.post(&format!("/api/jobs/{id}/run"), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let seen = target.wait_for(1, WAIT).await;
+    assert_eq!(
+        (seen[0].path.as_str(), seen[0].json()),
+        ("/b", json!({"v": 2}))
+    );
+    chime
+        .job_when(&id, "the job to complete", WAIT, |j| {
+            j["state"] == "completed"
+        })
+        .await;
+
+    let (status, replay) = chime.post(&format!("/api/jobs/{id}/run"), json!({})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_ne!(replay["data"]["id"], id.as_str());
+    let seen = target.wait_for(2, WAIT).await;
+    assert_eq!(
+        (seen[1].path.as_str(), seen[1].json()),
+        ("/b", json!({"v": 2})),
+        "the same request again"
+    );
+}
+
+#[tokio::test]
+async fn sigterm_lets_the_attempt_in_flight_finish() {
+    let target = Target::start(|_| Reply::status(200).after(Duration::from_millis(1500))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let chime = Chime::start_in(dir.path(), &["--allow-http"]).await;
+    let (_, body) = chime
+        .post("/api/jobs", json!({"url": target.url("/slow")}))
+        .await;
+    let id = body["data"]["id"].as_str().unwrap().to_string();
+    target.wait_for(1, WAIT).await;
+    let status = chime.terminate().await;
+    assert!(status.success(), "a clean exit: {status:?}");
+    let db = rusqlite::Connection::open(dir.path().join("chime.db")).unwrap();
+    let state: String = db
+        .query_row("SELECT state FROM jobs WHERE id = ?1", [&id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        state, "completed",
+        "the attempt in flight finished and was recorded"
+    );
+    assert!(
+        !dir.path().join("instance.json").exists(),
+        "the instance file is removed"
+    );
+}

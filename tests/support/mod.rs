@@ -1,0 +1,156 @@
+//! Drives the real `chime` binary: `chime serve` on a temporary data folder
+//! and a free port, spoken to over HTTP with its key.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+#[allow(unused_imports)]
+pub use chime_testkit::{eventually, Reply, Target};
+
+pub struct Chime {
+    child: Child,
+    pub port: u16,
+    pub key: String,
+    pub dir: PathBuf,
+    _owned_dir: Option<tempfile::TempDir>,
+    http: reqwest::Client,
+}
+
+impl Chime {
+    /// `chime serve --port 0` on a new data folder, with `args` added.
+    pub async fn start(args: &[&str]) -> Chime {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut chime = Chime::start_in(dir.path(), args).await;
+        chime._owned_dir = Some(dir);
+        chime
+    }
+
+    /// `chime serve --port 0` on `dir` (kept by the caller, for restarts).
+    pub async fn start_in(dir: &Path, args: &[&str]) -> Chime {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_chime"))
+            .arg("serve")
+            .args(["--port", "0", "--data-dir"])
+            .arg(dir)
+            .args(args)
+            .env_remove("CHIME_API_KEY")
+            .env_remove("CHIME_ALLOW_HTTP")
+            .env_remove("CHIME_CA_CERT")
+            .env("CHIME_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chime starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("chime serve prints its address within 30 s")
+            .unwrap()
+            .expect("a line on stdout");
+        let port = line
+            .strip_prefix("listening on http://127.0.0.1:")
+            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+            .parse()
+            .unwrap();
+        let key = std::fs::read_to_string(dir.join("api-key"))
+            .expect("the key file")
+            .trim()
+            .to_string();
+        Chime {
+            child,
+            port,
+            key,
+            dir: dir.to_path_buf(),
+            _owned_dir: None,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// A request with the key; answers the status and the JSON body (or the text as a string).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .http
+            .request(method, self.url(path))
+            .bearer_auth(&self.key);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        read(request.send().await.expect("the API answers")).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, None).await
+    }
+
+    /// A job's `data`, once `done` says it is as awaited.
+    pub async fn job_when(
+        &self,
+        id: &str,
+        what: &str,
+        timeout: Duration,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        eventually(what, timeout, async || {
+            let (_, body) = self.get(&format!("/api/jobs/{id}")).await;
+            done(&body["data"]).then(|| body["data"].clone())
+        })
+        .await
+    }
+
+    /// Rows in a table, read straight from the database.
+    pub fn rows(&self, table: &str) -> i64 {
+        let db = rusqlite::Connection::open(self.dir.join("chime.db")).expect("open the database");
+        db.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .expect("count rows")
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.id().expect("running") as i32
+    }
+
+    /// SIGKILL: no chance to clean up.
+    pub async fn kill(mut self) {
+        // SAFETY: sending a signal to our own child process.
+        unsafe { libc::kill(self.pid(), libc::SIGKILL) };
+        let _ = self.child.wait().await;
+    }
+
+    /// SIGTERM, then wait for the exit.
+    pub async fn terminate(mut self) -> std::process::ExitStatus {
+        // SAFETY: sending a signal to our own child process.
+        unsafe { libc::kill(self.pid(), libc::SIGTERM) };
+        tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .expect("chime stops within 30 s of SIGTERM")
+            .unwrap()
+    }
+}
+
+pub async fn read(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, body)
+}
