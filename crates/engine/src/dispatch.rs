@@ -10,10 +10,6 @@ use crate::attempt::{cap_body, ResponseRecord, BODY_CAP};
 use crate::error::{Error, Result};
 use crate::request::SentRequest;
 
-/// Idle keep-alive connections kept per host, so a burst to one endpoint
-/// reuses its connections instead of opening thousands.
-const IDLE_PER_HOST: usize = 256;
-
 #[derive(Clone)]
 pub struct Dispatcher {
     client: reqwest::Client,
@@ -27,10 +23,11 @@ pub struct SendError {
 
 impl Dispatcher {
     /// A client that trusts the system's roots plus the certificates in `ca_files` (PEM).
+    /// Connections are kept alive and reused (reqwest's pool keeps idle ones
+    /// per host without limit), so a burst to one endpoint does not reconnect.
     pub fn new(ca_files: &[impl AsRef<Path>]) -> Result<Dispatcher> {
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("Chime/", env!("CARGO_PKG_VERSION")))
-            .pool_max_idle_per_host(IDLE_PER_HOST)
             .tcp_nodelay(true)
             .connect_timeout(Duration::from_secs(30));
         for file in ca_files {

@@ -3,6 +3,8 @@
 //! batches, one transaction for everything that arrived since the last one.
 //! Throughput comes from these group commits, not from more threads.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
@@ -16,23 +18,19 @@ use crate::request::SentRequest;
 use crate::store::{attempts, jobs, schedules, AttemptWrite, JobUpdate, Tx};
 use crate::time::rfc3339;
 
-/// Records taken per transaction.
-const BATCH: usize = 4_096;
+/// Records taken per transaction: large enough to amortise the commit, small
+/// enough that a claim waiting for the writer is not held up for long.
+const BATCH: usize = 1_024;
 
 pub enum Record {
     /// The request went out.
-    Sent {
-        job_id: String,
-        schedule_id: Option<String>,
-        attempt: u32,
-        request: SentRequest,
-    },
+    Sent { job: Arc<Job>, request: SentRequest },
     /// The attempt is over.
     Finished(Box<Finished>),
 }
 
 pub struct Finished {
-    pub job: Job,
+    pub job: Arc<Job>,
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
     pub result: Result,
@@ -48,9 +46,22 @@ pub enum Result {
     },
 }
 
+/// How long a batch waits for company after its first record. Attempts end
+/// one by one; gathering them for a few milliseconds turns a burst's
+/// thousands of tiny transactions into a few large ones.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(5);
+
 pub(crate) async fn run(engine: Engine, mut rx: mpsc::UnboundedReceiver<Record>) {
     let mut batch = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut batch, BATCH).await > 0 {
+        let deadline = tokio::time::Instant::now() + GATHER;
+        while batch.len() < BATCH {
+            let room = BATCH - batch.len();
+            match tokio::time::timeout_at(deadline, rx.recv_many(&mut batch, room)).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
         let records = std::mem::take(&mut batch);
         let count = records.len();
         if let Err(e) = engine.write(move |tx| write_batch(tx, records)).await {
@@ -63,17 +74,11 @@ pub(crate) async fn run(engine: Engine, mut rx: mpsc::UnboundedReceiver<Record>)
 fn write_batch(tx: &mut Tx, records: Vec<Record>) -> EngineResult<()> {
     for record in records {
         match record {
-            Record::Sent {
-                job_id,
-                schedule_id,
-                attempt,
-                request,
-            } => {
+            Record::Sent { job, request } => {
                 tx.emit_job(
                     EventKind::Request,
-                    &job_id,
-                    schedule_id.as_deref(),
-                    Some(attempt),
+                    &job,
+                    Some(job.attempt),
                     serde_json::to_value(&request)?,
                 )?;
             }
@@ -118,7 +123,7 @@ fn finish(tx: &mut Tx, f: Finished) -> EngineResult<()> {
     attempts::insert(
         &tx.sql,
         &AttemptWrite {
-            job_id: &job.id,
+            job_seq: job.seq,
             attempt: job.attempt,
             started_at: f.started_at,
             finished_at: f.finished_at,
@@ -132,19 +137,12 @@ fn finish(tx: &mut Tx, f: Finished) -> EngineResult<()> {
         Result::Response(r) => {
             let mut payload = serde_json::to_value(r)?;
             payload["duration_ms"] = json!(duration_ms);
-            tx.emit_job(
-                EventKind::Response,
-                &job.id,
-                sid,
-                Some(job.attempt),
-                payload,
-            )?;
+            tx.emit_job(EventKind::Response, job, Some(job.attempt), payload)?;
         }
         Result::Failed { message, .. } => {
             tx.emit_job(
                 EventKind::Error,
-                &job.id,
-                sid,
+                job,
                 Some(job.attempt),
                 json!({
                     "error": message,
@@ -170,8 +168,7 @@ fn finish(tx: &mut Tx, f: Finished) -> EngineResult<()> {
     }
     tx.emit_job(
         EventKind::Finished,
-        &job.id,
-        sid,
+        job,
         Some(job.attempt),
         json!({
             "state": verdict.state,

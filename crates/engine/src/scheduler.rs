@@ -24,8 +24,10 @@ use crate::schedule::Schedule;
 use crate::store::{attempts, jobs, schedules, AttemptWrite, JobUpdate, Tx};
 use crate::time::rfc3339;
 
-/// Jobs claimed per transaction.
-const CLAIM_BATCH: usize = 2_048;
+/// Jobs claimed per transaction, at most.
+const CLAIM_BATCH: usize = 256;
+/// When every dispatch slot is busy, the next claim waits for this many to free.
+const MIN_CLAIM: usize = 64;
 /// The longest sleep: a safety net under the wall-clock timer, not a poll.
 const SAFETY_TICK: Duration = Duration::seconds(60);
 /// With `catch_up: skip`, a run this late counts as missed and is skipped.
@@ -45,36 +47,15 @@ pub(crate) async fn run(engine: Engine) {
         if inner.stop.is_cancelled() {
             break;
         }
-        let free = inner.slots.available_permits();
+        let free = inner.claimed.available_permits();
         if free == 0 {
+            // The claim budget is spent: wait for a handful of jobs to finish,
+            // so the next claim is one transaction for many, not one for each.
+            let want = MIN_CLAIM.min(inner.claim_budget) as u32;
             tokio::select! {
                 _ = inner.stop.cancelled() => break,
-                permit = inner.slots.acquire() => drop(permit),
+                permits = inner.claimed.acquire_many(want) => drop(permits),
             }
-            continue;
-        }
-        let limit = free.min(CLAIM_BATCH);
-        let claimed = match engine.write(move |tx| claim(tx, limit)).await {
-            Ok(claimed) => claimed,
-            Err(e) => {
-                tracing::error!("claiming due jobs failed: {e}");
-                tokio::select! {
-                    _ = inner.stop.cancelled() => break,
-                    _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => continue,
-                }
-            }
-        };
-        let full = claimed.len() == limit;
-        for c in claimed {
-            let Ok(permit) = inner.slots.clone().try_acquire_owned() else {
-                tracing::error!(
-                    "no dispatch slot for a claimed job; it will be retried at the next start"
-                );
-                continue;
-            };
-            inner.attempts.spawn(attempt(engine.clone(), c, permit));
-        }
-        if full {
             continue;
         }
         let next = engine.read(jobs::next_due_at).await.unwrap_or_else(|e| {
@@ -82,15 +63,41 @@ pub(crate) async fn run(engine: Engine) {
             None
         });
         let now = inner.clock.now();
-        let deadline = next.map_or(now + SAFETY_TICK, |t| t.min(now + SAFETY_TICK));
-        if deadline <= now {
+        if next.is_some_and(|t| t <= now) {
+            let limit = free.min(CLAIM_BATCH);
+            match engine.write(move |tx| claim(tx, limit)).await {
+                Ok(claimed) => dispatch(&engine, claimed),
+                Err(e) => {
+                    tracing::error!("claiming due jobs failed: {e}");
+                    tokio::select! {
+                        _ = inner.stop.cancelled() => break,
+                        _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                    }
+                }
+            }
             continue;
         }
+        let deadline = next.map_or(now + SAFETY_TICK, |t| t.min(now + SAFETY_TICK));
         tokio::select! {
             _ = inner.stop.cancelled() => break,
             _ = inner.clock.sleep_until(deadline) => {}
             _ = inner.wake.notified() => {}
         }
+    }
+}
+
+/// Starts an attempt for each claimed job; each holds its share of the claim
+/// budget until it is finished.
+fn dispatch(engine: &Engine, claimed: Vec<Claimed>) {
+    for c in claimed {
+        let Ok(budget) = engine.inner.claimed.clone().try_acquire_owned() else {
+            tracing::error!("a job was claimed beyond the budget; it runs at the next start");
+            continue;
+        };
+        engine
+            .inner
+            .attempts
+            .spawn(attempt(engine.clone(), c, budget));
     }
 }
 
@@ -128,8 +135,7 @@ fn claim(tx: &mut Tx, limit: usize) -> Result<Vec<Claimed>> {
         }
         tx.emit_job(
             EventKind::Started,
-            &job.id,
-            job.schedule_id.as_deref(),
+            &job,
             Some(job.attempt),
             json!({
                 "attempt": job.attempt,
@@ -277,8 +283,7 @@ fn skip(tx: &mut Tx, job: &Job, note: &Value) -> Result<()> {
     )?;
     tx.emit_job(
         EventKind::Cancelled,
-        &job.id,
-        job.schedule_id.as_deref(),
+        job,
         None,
         json!({"reason": reason, "catch_up": note}),
     )?;
@@ -296,7 +301,7 @@ pub(crate) fn recover_interrupted(tx: &mut Tx) -> Result<usize> {
         attempts::insert(
             &tx.sql,
             &AttemptWrite {
-                job_id: &job.id,
+                job_seq: job.seq,
                 attempt: job.attempt,
                 started_at: started,
                 finished_at: started,
@@ -306,18 +311,15 @@ pub(crate) fn recover_interrupted(tx: &mut Tx) -> Result<usize> {
                 retry_at: Some(tx.now),
             },
         )?;
-        let sid = job.schedule_id.as_deref();
         tx.emit_job(
             EventKind::Error,
-            &job.id,
-            sid,
+            job,
             Some(job.attempt),
             json!({"error": error, "will_retry": true, "retry_at": rfc3339(tx.now)}),
         )?;
         tx.emit_job(
             EventKind::Finished,
-            &job.id,
-            sid,
+            job,
             Some(job.attempt),
             json!({"state": "available", "outcome": "error", "interrupted": true}),
         )?;
@@ -337,8 +339,9 @@ pub(crate) fn recover_interrupted(tx: &mut Tx) -> Result<usize> {
 }
 
 /// One attempt: render the request, send it, hand the result to the recorder.
-async fn attempt(engine: Engine, claimed: Claimed, _slot: OwnedSemaphorePermit) {
+async fn attempt(engine: Engine, claimed: Claimed, _budget: OwnedSemaphorePermit) {
     let Claimed { job, context } = claimed;
+    let job = std::sync::Arc::new(job);
     let spec = match &context {
         Some(ctx) => dynamic::render(&job.request, ctx),
         None => job.request.clone(),
@@ -352,12 +355,12 @@ async fn attempt(engine: Engine, claimed: Claimed, _slot: OwnedSemaphorePermit) 
         },
         Ok(sent) => {
             engine.record(Record::Sent {
-                job_id: job.id.clone(),
-                schedule_id: job.schedule_id.clone(),
-                attempt: job.attempt,
+                job: job.clone(),
                 request: sent.clone(),
             });
             let timeout = std::time::Duration::from_millis(job.options.timeout_ms.max(1) as u64);
+            // The semaphore is never closed, so acquiring only waits.
+            let _sending = engine.inner.sending.acquire().await;
             match engine.inner.dispatcher.send(&sent, timeout).await {
                 Ok(response) => AttemptResult::Response(response),
                 Err(e) => AttemptResult::Failed {

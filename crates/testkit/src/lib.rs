@@ -126,10 +126,17 @@ impl Target {
             respond: Arc::new(respond),
         };
         let app = Router::new().fallback(handle).with_state(shared.clone());
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a local port");
-        listener
-            .set_nonblocking(true)
-            .expect("nonblocking listener");
+        // A deep accept queue: a burst opens hundreds of connections at once,
+        // and std's default backlog of 128 would drop some until a 1 s SYN retry.
+        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+        socket
+            .bind("127.0.0.1:0".parse().unwrap())
+            .expect("bind a local port");
+        let listener = socket
+            .listen(4096)
+            .expect("listen")
+            .into_std()
+            .expect("a std listener");
         let addr = listener.local_addr().expect("local address");
         let handle = axum_server::Handle::new();
         let server_handle = handle.clone();

@@ -46,7 +46,7 @@ impl Engine {
         let (job, attempts) = self
             .read(move |c| {
                 let job = jobs::get(c, &id)?.ok_or_else(|| Error::NotFound(format!("job {id}")))?;
-                let attempts = attempts_of(c, &job.id)?;
+                let attempts = attempts_of(c, job.seq)?;
                 Ok((job, attempts))
             })
             .await?;
@@ -146,8 +146,7 @@ impl Engine {
                 let updated = find(tx, &job.id)?;
                 tx.emit_job(
                     EventKind::Updated,
-                    &job.id,
-                    job.schedule_id.as_deref(),
+                    &job,
                     None,
                     json!({"changed": changed, "scheduled_at": crate::time::rfc3339(updated.scheduled_at)}),
                 )?;
@@ -178,8 +177,7 @@ impl Engine {
                         )?;
                         tx.emit_job(
                             EventKind::Updated,
-                            &job.id,
-                            job.schedule_id.as_deref(),
+                            &job,
                             None,
                             json!({"changed": ["scheduled_at"], "scheduled_at": crate::time::rfc3339(tx.now), "reason": "run now"}),
                         )?;
@@ -199,16 +197,12 @@ impl Engine {
 
     /// Job views with their last outcomes.
     pub(crate) async fn views(&self, jobs: Vec<Job>, has_conflict: bool) -> Result<Vec<JobView>> {
-        let ids: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
-        let outcomes = self
-            .read(move |c| {
-                jobs::last_outcomes(c, &ids.iter().map(String::as_str).collect::<Vec<_>>())
-            })
-            .await?;
+        let seqs: Vec<i64> = jobs.iter().map(|j| j.seq).collect();
+        let outcomes = self.read(move |c| jobs::last_outcomes(c, &seqs)).await?;
         Ok(jobs
             .into_iter()
             .map(|j| {
-                let last = outcomes.get(&j.id).cloned();
+                let last = outcomes.get(&j.seq).cloned();
                 j.view(last, has_conflict)
             })
             .collect())
@@ -357,8 +351,7 @@ pub(crate) fn spawn_run(
 fn emit_created(tx: &mut Tx, job: &Job, source: &str) -> Result<()> {
     tx.emit_job(
         EventKind::Created,
-        &job.id,
-        job.schedule_id.as_deref(),
+        job,
         None,
         json!({
             "source": source,
@@ -383,20 +376,14 @@ pub(crate) fn cancel(tx: &mut Tx, job: &Job, reason: &str) -> Result<()> {
         },
         tx.now,
     )?;
-    tx.emit_job(
-        EventKind::Cancelled,
-        &job.id,
-        job.schedule_id.as_deref(),
-        None,
-        json!({"reason": reason}),
-    )?;
+    tx.emit_job(EventKind::Cancelled, job, None, json!({"reason": reason}))?;
     Ok(())
 }
 
 /// A new one-off job that sends the same request again: exactly as last sent
 /// when it was sent, else its template.
 fn replay(tx: &mut Tx, job: &Job) -> Result<Job> {
-    let last_sent = events::of_job(&tx.sql, &job.id, &[EventKind::Request])?
+    let last_sent = events::of_job(&tx.sql, job.seq, &[EventKind::Request])?
         .pop()
         .and_then(|e| serde_json::from_value::<SentRequest>(e.payload).ok());
     let request = match last_sent {
@@ -441,9 +428,9 @@ fn replay(tx: &mut Tx, job: &Job) -> Result<Job> {
 }
 
 /// A job's attempts, each joined with the request and response of its events.
-fn attempts_of(c: &rusqlite::Connection, job_id: &str) -> Result<Vec<Attempt>> {
-    let rows = attempts::of_job(c, job_id)?;
-    let events = events::of_job(c, job_id, &[EventKind::Request, EventKind::Response])?;
+fn attempts_of(c: &rusqlite::Connection, job_seq: i64) -> Result<Vec<Attempt>> {
+    let rows = attempts::of_job(c, job_seq)?;
+    let events = events::of_job(c, job_seq, &[EventKind::Request, EventKind::Response])?;
     Ok(rows
         .into_iter()
         .map(|a| {

@@ -69,7 +69,12 @@ pub(crate) struct Inner {
     /// Wakes the scheduler when jobs change.
     pub wake: Notify,
     pub dispatcher: Dispatcher,
-    pub slots: Arc<Semaphore>,
+    /// Jobs claimed and not yet finished: up to twice `max_in_flight`, so
+    /// dispatch has work queued while a claim waits for the writer.
+    pub claimed: Arc<Semaphore>,
+    /// Requests on the wire at once.
+    pub sending: Arc<Semaphore>,
+    pub claim_budget: usize,
     pub allow_http: std::sync::atomic::AtomicBool,
     pub records: Mutex<Option<mpsc::UnboundedSender<Record>>>,
     pub stop: CancellationToken,
@@ -93,7 +98,9 @@ impl Engine {
                 bus: EventBus::default(),
                 wake: Notify::new(),
                 dispatcher,
-                slots: Arc::new(Semaphore::new(config.max_in_flight)),
+                claimed: Arc::new(Semaphore::new(2 * config.max_in_flight)),
+                sending: Arc::new(Semaphore::new(config.max_in_flight)),
+                claim_budget: 2 * config.max_in_flight,
                 allow_http: config.allow_http.into(),
                 records: Mutex::new(Some(records_tx)),
                 stop: CancellationToken::new(),

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::time::{from_ms, to_ms};
 
 pub struct AttemptWrite<'a> {
-    pub job_id: &'a str,
+    pub job_seq: i64,
     pub attempt: u32,
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
@@ -21,11 +21,11 @@ pub struct AttemptWrite<'a> {
 pub fn insert(conn: &Connection, a: &AttemptWrite) -> Result<()> {
     conn.prepare_cached(
         "INSERT OR REPLACE INTO attempts
-            (job_id, attempt, started_at, finished_at, duration_ms, outcome, status, error, retry_at)
+            (job_seq, attempt, started_at, finished_at, duration_ms, outcome, status, error, retry_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
-        a.job_id,
+        a.job_seq,
         a.attempt,
         to_ms(a.started_at),
         to_ms(a.finished_at),
@@ -50,12 +50,12 @@ pub struct AttemptRow {
     pub retry_at: Option<DateTime<Utc>>,
 }
 
-pub fn of_job(conn: &Connection, job_id: &str) -> Result<Vec<AttemptRow>> {
+pub fn of_job(conn: &Connection, job_seq: i64) -> Result<Vec<AttemptRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT attempt, started_at, finished_at, duration_ms, outcome, status, error, retry_at
-         FROM attempts WHERE job_id = ?1 ORDER BY attempt",
+         FROM attempts WHERE job_seq = ?1 ORDER BY attempt",
     )?;
-    let rows = stmt.query_map([job_id], |r| {
+    let rows = stmt.query_map([job_seq], |r| {
         let outcome: String = r.get(4)?;
         Ok(AttemptRow {
             attempt: r.get(0)?,

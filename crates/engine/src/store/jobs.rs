@@ -146,7 +146,7 @@ impl Default for JobOrder {
 
 /// Columns a list may be ordered by: (name in the API, column).
 pub const ORDER_COLUMNS: &[(&str, &str)] = &[
-    ("inserted_at", "inserted_at"),
+    ("inserted_at", "seq"),
     ("scheduled_at", "scheduled_at"),
     ("attempted_at", "attempted_at"),
     ("completed_at", "completed_at"),
@@ -296,23 +296,20 @@ pub fn update(conn: &Connection, seq: i64, u: &JobUpdate, now: DateTime<Utc>) ->
     Ok(())
 }
 
-/// The last finished attempt of each of these jobs.
-pub fn last_outcomes(
-    conn: &Connection,
-    job_ids: &[&str],
-) -> Result<HashMap<String, OutcomeSummary>> {
+/// The last finished attempt of each of these jobs, by seq.
+pub fn last_outcomes(conn: &Connection, seqs: &[i64]) -> Result<HashMap<i64, OutcomeSummary>> {
     let mut out = HashMap::new();
-    for chunk in job_ids.chunks(500) {
+    for chunk in seqs.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(", ");
         let sql = format!(
-            "SELECT job_id, attempt, status, error, duration_ms, finished_at FROM attempts a
-             WHERE job_id IN ({marks})
-               AND attempt = (SELECT MAX(attempt) FROM attempts b WHERE b.job_id = a.job_id)"
+            "SELECT job_seq, attempt, status, error, duration_ms, finished_at FROM attempts a
+             WHERE job_seq IN ({marks})
+               AND attempt = (SELECT MAX(attempt) FROM attempts b WHERE b.job_seq = a.job_seq)"
         );
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map(params_from_iter(chunk.iter()), |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, i64>(0)?,
                 OutcomeSummary {
                     attempt: r.get(1)?,
                     status: r.get(2)?,
@@ -323,8 +320,8 @@ pub fn last_outcomes(
             ))
         })?;
         for row in rows {
-            let (id, outcome) = row?;
-            out.insert(id, outcome);
+            let (seq, outcome) = row?;
+            out.insert(seq, outcome);
         }
     }
     Ok(out)

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::event::{Event, EventKind};
+use crate::job::Job;
 
 pub use attempts::{AttemptRow, AttemptWrite};
 pub use events::{EventFilter, NewEvent};
@@ -28,7 +29,7 @@ pub use schedules::ScheduleInsert;
 const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("migrations/0001_init.sql"))];
 
 /// How many reader connections are kept open between uses.
-const IDLE_READERS: usize = 4;
+const IDLE_READERS: usize = 8;
 
 pub struct Store {
     path: PathBuf,
@@ -103,18 +104,18 @@ impl Tx<'_> {
         Ok(id)
     }
 
+    /// Stores an event about `job`.
     pub fn emit_job(
         &mut self,
         kind: EventKind,
-        job_id: &str,
-        schedule_id: Option<&str>,
+        job: &Job,
         attempt: Option<u32>,
         payload: Value,
     ) -> Result<i64> {
         self.emit(NewEvent {
             kind,
-            job_id: Some(job_id.to_string()),
-            schedule_id: schedule_id.map(str::to_string),
+            job: Some((job.seq, job.id.clone())),
+            schedule_id: job.schedule_id.clone(),
             attempt,
             payload,
         })
@@ -149,7 +150,22 @@ fn create_private(path: &Path) -> Result<()> {
         .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))
 }
 
+/// Turns off SQLite's global memory statistics, which take a process-wide
+/// mutex on every allocation; Chime never reads them. Must run before the
+/// first connection opens (later calls are refused by SQLite, harmlessly).
+fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config with SQLITE_CONFIG_MEMSTATUS takes one int;
+        // called once, before any connection exists.
+        unsafe {
+            rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0);
+        }
+    });
+}
+
 fn connect(path: &Path) -> Result<Connection> {
+    configure_sqlite();
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
@@ -161,7 +177,10 @@ fn connect(path: &Path) -> Result<Connection> {
          PRAGMA synchronous = NORMAL;
          PRAGMA busy_timeout = 5000;
          PRAGMA foreign_keys = ON;
-         PRAGMA temp_store = MEMORY;",
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -16000;
+         PRAGMA mmap_size = 268435456;
+         PRAGMA wal_autocheckpoint = 4000;",
     )?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)

@@ -49,17 +49,22 @@ CREATE TABLE jobs (
     note            TEXT
 );
 
+-- Indexes cost every write in a burst, so only those a query needs are kept,
+-- and events and attempts point at jobs by their growing integer seq, not the
+-- random uuid, so their index inserts land at one end of the tree.
+-- Ids grow with time (one writer, one clock), so "oldest first", "newest
+-- first" and pruning by age walk the primary keys instead of indexes on times.
+
 -- The scheduler's one question: what is due next?
 CREATE INDEX jobs_due ON jobs (scheduled_at)
     WHERE state IN ('scheduled', 'available', 'retryable');
 CREATE INDEX jobs_executing ON jobs (seq) WHERE state = 'executing';
 CREATE INDEX jobs_schedule ON jobs (schedule_id, scheduled_at) WHERE schedule_id IS NOT NULL;
 CREATE INDEX jobs_idempotency ON jobs (idempotency_key) WHERE idempotency_key IS NOT NULL;
-CREATE INDEX jobs_inserted ON jobs (inserted_at);
 
 CREATE TABLE attempts (
     id          INTEGER PRIMARY KEY,
-    job_id      TEXT    NOT NULL,
+    job_seq     INTEGER NOT NULL,               -- jobs.seq
     attempt     INTEGER NOT NULL,
     started_at  INTEGER NOT NULL,
     finished_at INTEGER NOT NULL,
@@ -68,9 +73,8 @@ CREATE TABLE attempts (
     status      INTEGER,
     error       TEXT,
     retry_at    INTEGER,
-    UNIQUE (job_id, attempt)
+    UNIQUE (job_seq, attempt)
 );
-CREATE INDEX attempts_finished ON attempts (finished_at);
 
 -- The log. The request and response of each attempt live here, in the
 -- payloads of its job.request and job.response events.
@@ -78,14 +82,14 @@ CREATE TABLE events (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     kind        TEXT    NOT NULL,
     at          INTEGER NOT NULL,
-    job_id      TEXT,
+    job_seq     INTEGER,                        -- jobs.seq, for the index
+    job_id      TEXT,                           -- jobs.id, as the log shows it
     schedule_id TEXT,
     attempt     INTEGER,
     payload     TEXT    NOT NULL
 );
-CREATE INDEX events_job ON events (job_id, id);
+CREATE INDEX events_job ON events (job_seq, id);
 CREATE INDEX events_schedule ON events (schedule_id, id) WHERE schedule_id IS NOT NULL;
-CREATE INDEX events_at ON events (at);
 
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
