@@ -1,0 +1,58 @@
+# Chime's two commands for a fresh machine (see README.md):
+#   make run    set up what is missing, build, and run Chime
+#   make test   set up what is missing, build, and run every test
+# Each installs only what is missing, so a warm machine pays nothing.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Debian packages Tauri and the end-to-end tests need (see ../shared/BUILDING.md).
+APT_PACKAGES := build-essential pkg-config curl wget file libssl-dev \
+	libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev \
+	libayatana-appindicator3-dev librsvg2-dev libxdo-dev \
+	xvfb xauth x11-utils dbus-x11 at-spi2-core webkit2gtk-driver \
+	imagemagick fonts-dejavu-core
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CARGO_FLAGS := --locked
+
+.PHONY: help run test deps system-deps ui-deps ui test-rust test-ui
+
+help:
+	@echo "make run    set up, build and run Chime"
+	@echo "make test   set up, build and run every test"
+
+run: deps ui
+	cargo run $(CARGO_FLAGS) --bin chime --
+
+test: deps ui test-rust test-ui
+
+deps: system-deps ui-deps
+
+# apt-get only when a package is missing.
+system-deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# npm ci only when the lock file changed since the last install.
+ui-deps: ui/node_modules/.installed
+ui/node_modules/.installed: ui/package-lock.json ui/package.json
+	cd ui && npm ci --no-audit --no-fund
+	touch $@
+
+ui: ui-deps
+	cd ui && npm run build
+
+test-rust:
+	cargo test $(CARGO_FLAGS) --workspace
+
+test-ui: ui-deps
+	cd ui && npm test

@@ -1,0 +1,91 @@
+import { ApiError } from './errors';
+import type { RequestMethod, Transport } from './transport';
+import type {
+  CurlImport,
+  Job,
+  JobInput,
+  JobPatch,
+  JobState,
+  Page,
+  PreviewInput,
+  Schedule,
+  SchedulePreview,
+} from './types';
+
+export interface ListJobsParams {
+  state?: JobState;
+  limit?: number;
+  offset?: number;
+  order_by?: [string, 'asc' | 'desc'];
+  schedule_id?: string;
+  q?: string;
+}
+
+export interface ListSchedulesParams {
+  limit?: number;
+  offset?: number;
+  q?: string;
+}
+
+function queryString(params: object): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    search.set(key, Array.isArray(value) ? JSON.stringify(value) : String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+const seg = encodeURIComponent;
+
+/** The typed API client: every call the UI makes, in the API's own terms. */
+export function createClient(transport: Transport) {
+  async function call<T>(method: RequestMethod, path: string, body?: unknown): Promise<T> {
+    let response;
+    try {
+      response = await transport.request(method, path, body);
+    } catch (cause) {
+      if (cause instanceof ApiError) throw cause;
+      throw ApiError.network(cause);
+    }
+    if (response.status >= 400 || response.status === 0) {
+      throw ApiError.fromResponse(response.status, response.body);
+    }
+    return response.body as T;
+  }
+
+  async function data<T>(method: RequestMethod, path: string, body?: unknown): Promise<T> {
+    const answer = await call<{ data: T } | null>(method, path, body);
+    if (answer === null || typeof answer !== 'object' || !('data' in answer)) {
+      throw new ApiError(502, 'bad_answer', null, `Unexpected answer from ${method} ${path}`);
+    }
+    return answer.data;
+  }
+
+  return {
+    listJobs: (params: ListJobsParams = {}) => call<Page<Job>>('GET', `/api/jobs${queryString(params)}`),
+    getJob: (id: string) => data<Job>('GET', `/api/jobs/${seg(id)}`),
+    createJob: (input: JobInput) => data<Job>('POST', '/api/jobs', input),
+    patchJob: (id: string, patch: JobPatch) => data<Job>('PATCH', `/api/jobs/${seg(id)}`, patch),
+    cancelJob: (id: string) => data<Job>('POST', `/api/jobs/${seg(id)}/cancel`),
+    runJob: (id: string) => data<Job>('POST', `/api/jobs/${seg(id)}/run`),
+    jobCurl: async (id: string) => (await data<{ curl: string }>('GET', `/api/jobs/${seg(id)}/curl`)).curl,
+
+    listSchedules: (params: ListSchedulesParams = {}) =>
+      call<Page<Schedule>>('GET', `/api/schedules${queryString(params)}`),
+    getSchedule: (id: string) => data<Schedule>('GET', `/api/schedules/${seg(id)}`),
+    enableSchedule: (id: string) => data<Schedule>('POST', `/api/schedules/${seg(id)}/enable`),
+    disableSchedule: (id: string) => data<Schedule>('POST', `/api/schedules/${seg(id)}/disable`),
+    deleteSchedule: async (id: string) => {
+      await call<unknown>('DELETE', `/api/schedules/${seg(id)}`);
+    },
+    runSchedule: (id: string) => data<Job>('POST', `/api/schedules/${seg(id)}/run`),
+    patchSchedule: (id: string, patch: JobPatch) => data<Schedule>('PATCH', `/api/schedules/${seg(id)}`, patch),
+    previewSchedule: (input: PreviewInput) => data<SchedulePreview>('POST', '/api/schedules/preview', input),
+
+    importCurl: (command: string) => data<CurlImport>('POST', '/api/import/curl', { command }),
+  };
+}
+
+export type ChimeClient = ReturnType<typeof createClient>;

@@ -1,0 +1,15 @@
+import type { JobState } from './types';
+
+/** Query keys in one place, so live events can invalidate exactly what they touch. */
+export const queryKeys = {
+  jobs: ['jobs'] as const,
+  jobList: (filter: { q: string; state: JobState | null }) => ['jobs', 'list', filter] as const,
+  jobLists: ['jobs', 'list'] as const,
+  scheduleHistory: (scheduleId: string) => ['jobs', 'history', scheduleId] as const,
+  job: (id: string) => ['jobs', 'detail', id] as const,
+  schedules: ['schedules'] as const,
+  scheduleList: (filter: { q: string }) => ['schedules', 'list', filter] as const,
+  scheduleLists: ['schedules', 'list'] as const,
+  schedule: (id: string) => ['schedules', 'detail', id] as const,
+  preview: (input: object) => ['preview', input] as const,
+};

@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { storedApiKey, takeKeyFromLocation } from './apiKey';
+import { HttpTransport } from './httpTransport';
+
+vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
+vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
+
+describe('HttpTransport', () => {
+  it('sends the bearer key and JSON, and parses JSON or text answers', async () => {
+    const fetchImpl = vi.fn<typeof fetch>(async (input) =>
+      String(input).endsWith('/ping')
+        ? new Response('Pong', { status: 200, headers: { 'content-type': 'text/plain' } })
+        : new Response('{"data":{"id":"j1"}}', { status: 201, headers: { 'content-type': 'application/json' } }),
+    );
+    const t = new HttpTransport({ apiKey: 'k-123', fetchImpl });
+    expect(await t.request('POST', '/api/jobs', { url: 'https://x.test' })).toEqual({ status: 201, body: { data: { id: 'j1' } } });
+    const [url, init] = fetchImpl.mock.calls[0]!;
+    expect(url).toBe('/api/jobs');
+    expect(init?.method).toBe('POST');
+    expect((init?.headers as Record<string, string>).Authorization).toBe('Bearer k-123');
+    expect((init?.headers as Record<string, string>)['Content-Type']).toBe('application/json');
+    expect(init?.body).toBe('{"url":"https://x.test"}');
+    expect(await t.request('GET', '/api/ping')).toEqual({ status: 200, body: 'Pong' });
+  });
+
+  it('tells the app when the key is refused', async () => {
+    const onUnauthorized = vi.fn();
+    const t = new HttpTransport({
+      apiKey: 'old',
+      onUnauthorized,
+      fetchImpl: async () => new Response('{"error":{"code":"unauthorized","field":null,"message":"no"}}', { status: 401, headers: { 'content-type': 'application/json' } }),
+    });
+    await t.request('GET', '/api/jobs');
+    expect(onUnauthorized).toHaveBeenCalledOnce();
+  });
+
+  it('delivers stream events to subscribers as log events', async () => {
+    const encoder = new TextEncoder();
+    const line = 'id: 5\nevent: job.finished\ndata: {"id":5,"event":"job.finished","inserted_at":"2026-11-29T07:00:00Z","job_id":"j1","schedule_id":null,"attempt":1,"payload":{}}\n\n';
+    const fetchImpl = vi.fn<typeof fetch>(async () =>
+      new Response(new ReadableStream({ start: (c) => c.enqueue(encoder.encode(line)) }), { status: 200 }),
+    );
+    const t = new HttpTransport({ apiKey: 'k', fetchImpl });
+    const got = await new Promise((resolve) => {
+      const stop = t.subscribe((event) => {
+        stop();
+        resolve(event);
+      });
+    });
+    expect(got).toMatchObject({ id: 5, event: 'job.finished', job_id: 'j1' });
+    expect(String(fetchImpl.mock.calls[0]?.[0])).toBe('/api/logs/stream');
+  });
+});
+
+describe('TauriTransport', () => {
+  it('carries method, path and body through one `api` command, and listens to chime://event', async () => {
+    const core = await import('@tauri-apps/api/core');
+    const events = await import('@tauri-apps/api/event');
+    vi.mocked(core.invoke).mockResolvedValue({ status: 200, body: { data: [] } });
+    let handler: ((e: { payload: unknown }) => void) | undefined;
+    vi.mocked(events.listen).mockImplementation(async (name, cb) => {
+      expect(name).toBe('chime://event');
+      handler = cb as typeof handler;
+      return () => {};
+    });
+    const { TauriTransport } = await import('./tauriTransport');
+    const t = new TauriTransport();
+    expect(await t.request('GET', '/api/jobs?limit=1')).toEqual({ status: 200, body: { data: [] } });
+    expect(core.invoke).toHaveBeenCalledWith('api', { method: 'GET', path: '/api/jobs?limit=1', body: null });
+
+    const seen: unknown[] = [];
+    t.subscribe((e) => seen.push(e));
+    await Promise.resolve();
+    handler?.({ payload: { id: 9, event: 'job.created', inserted_at: 'x', job_id: 'j9', schedule_id: null, attempt: null, payload: {} } });
+    expect(seen).toMatchObject([{ id: 9, event: 'job.created', job_id: 'j9' }]);
+  });
+});
+
+describe('API key from the URL fragment', () => {
+  afterEach(() => window.history.replaceState(null, '', '/'));
+
+  it('stores #key=... for this tab and removes it from the address bar', () => {
+    window.history.replaceState(null, '', '/?x=1#key=s3cret');
+    expect(takeKeyFromLocation()).toBe('s3cret');
+    expect(storedApiKey()).toBe('s3cret');
+    expect(window.location.hash).toBe('');
+    expect(window.location.search).toBe('?x=1');
+  });
+
+  it('leaves a route fragment alone', () => {
+    window.history.replaceState(null, '', '/#/jobs?key=nope');
+    expect(takeKeyFromLocation()).toBeNull();
+    expect(window.location.hash).toBe('#/jobs?key=nope');
+  });
+});

@@ -1,0 +1,201 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { fail, ok } from '../../test/FakeTransport';
+import { makeJob, makeOutcome } from '../../test/fixtures';
+import { emptyEngine, renderApp } from '../../test/renderApp';
+
+/** The body editor's content (it lives in a shadow root, see JsonEditor). */
+function bodyEditor(): HTMLElement {
+  const host = document.querySelector('[data-json-editor="Body"]');
+  if (!host?.shadowRoot) throw new Error('no body editor');
+  return within(host.shadowRoot as unknown as HTMLElement).getByRole('textbox', { name: 'Body' });
+}
+
+async function openNewJob(engine = emptyEngine()) {
+  const app = renderApp(engine, '/jobs/new');
+  const url = await screen.findByLabelText('URL');
+  return { ...app, engine, url };
+}
+
+describe('JobBuilder', () => {
+  it('checks the URL as it is typed and sends nothing while it is wrong', async () => {
+    const { user, url, engine } = await openNewJob();
+    expect(url).not.toHaveAttribute('aria-invalid');
+
+    await user.type(url, 'not a url');
+    expect(url).toHaveAttribute('aria-invalid', 'true');
+    expect(url).toHaveAccessibleDescription('Not a full URL: start with https://');
+
+    await user.click(screen.getByRole('button', { name: 'Schedule job' }));
+    expect(engine.requestsTo('POST', '/api/jobs')).toHaveLength(0);
+
+    await user.clear(url);
+    await user.type(url, 'http://localhost:8080/hook');
+    expect(url).not.toHaveAttribute('aria-invalid');
+    expect(url).toHaveAccessibleDescription(/Plain http/);
+
+    await user.clear(url);
+    await user.type(url, 'https://api.example.com/hook');
+    expect(url).not.toHaveAttribute('aria-invalid');
+    expect(url).not.toHaveAccessibleDescription(/Plain http/);
+  });
+
+  it('shows a server 422 on `cron` under the cron field, not as a banner', async () => {
+    const engine = emptyEngine().on(
+      'POST',
+      '/api/jobs',
+      fail(422, 'invalid', 'cron', 'cron: day-of-week 8 is out of range 0-7'),
+    );
+    const { user, url } = await openNewJob(engine);
+    await user.type(url, 'https://api.example.com/report');
+    await user.click(screen.getByRole('tab', { name: 'Cron' }));
+    const cron = screen.getByLabelText('Cron expression');
+    await user.clear(cron);
+    await user.type(cron, '0 9 * * 8');
+    await user.click(screen.getByRole('button', { name: 'Create schedule' }));
+
+    await waitFor(() => expect(cron).toHaveAccessibleDescription('cron: day-of-week 8 is out of range 0-7'));
+    expect(cron).toHaveAttribute('aria-invalid', 'true');
+    const sent = engine.requestsTo('POST', '/api/jobs')[0]?.body as Record<string, unknown>;
+    expect(sent).toMatchObject({ method: 'post', url: 'https://api.example.com/report', cron: '0 9 * * 8' });
+    expect(typeof sent.timezone).toBe('string');
+    expect(sent).not.toHaveProperty('schedule_in');
+    expect(screen.getByRole('dialog', { name: 'New job' })).toBeInTheDocument(); // still open
+    expect(screen.queryByText('cron: day-of-week 8 is out of range 0-7', { selector: '.banner' })).not.toBeInTheDocument();
+
+    // editing the field clears the server's message
+    await user.type(cron, '{Backspace}5');
+    expect(cron).not.toHaveAccessibleDescription(/out of range/);
+  });
+
+  it('maps nested error fields (retry.max_attempts) into the advanced section and opens it', async () => {
+    const engine = emptyEngine().on(
+      'POST',
+      '/api/jobs',
+      fail(422, 'invalid', 'retry.max_attempts', 'retry.max_attempts: must be at most 20'),
+    );
+    const { user, url } = await openNewJob(engine);
+    await user.type(url, 'https://api.example.com/x');
+    await user.click(screen.getByRole('button', { name: 'Schedule job' }));
+    const attempts = await screen.findByLabelText('Max attempts');
+    await waitFor(() => expect(attempts).toHaveAccessibleDescription('retry.max_attempts: must be at most 20'));
+    expect(screen.getByRole('button', { name: /Advanced/ })).toHaveAttribute('aria-expanded', 'true');
+  });
+
+  it('shows an error without a known field as a banner', async () => {
+    const engine = emptyEngine().on('POST', '/api/jobs', fail(500, 'internal', null, 'database is locked'));
+    const { user, url } = await openNewJob(engine);
+    await user.type(url, 'https://api.example.com/x');
+    await user.click(screen.getByRole('button', { name: 'Schedule job' }));
+    expect(await screen.findByText('database is locked')).toHaveClass('banner');
+  });
+
+  it('fills method, URL, headers and body from a pasted curl command', async () => {
+    const engine = emptyEngine().on('POST', '/api/import/curl', (req) =>
+      ok({
+        data: {
+          method: 'put',
+          url: 'https://api.example.com/items/7',
+          query: { expand: 'owner' },
+          headers: { 'X-Token': 'abc123', 'Content-Type': 'application/json' },
+          body: { name: 'seven', tags: ['a'] },
+          echoed: req.body,
+        },
+      }),
+    );
+    const { user, url } = await openNewJob(engine);
+    await user.click(screen.getByRole('button', { name: 'Paste curl' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Paste a curl command' });
+    const command = `curl -X PUT 'https://api.example.com/items/7?expand=owner' -H 'X-Token: abc123' -H 'Content-Type: application/json' --data '{"name":"seven","tags":["a"]}'`;
+    await user.click(within(dialog).getByLabelText('curl command'));
+    await user.paste(command);
+    await user.click(within(dialog).getByRole('button', { name: 'Fill the form' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Paste a curl command' })).not.toBeInTheDocument());
+    expect(engine.requestsTo('POST', '/api/import/curl')[0]?.body).toEqual({ command });
+    expect(screen.getByRole('combobox', { name: 'Method' })).toHaveValue('put');
+    expect(url).toHaveValue('https://api.example.com/items/7');
+
+    await user.click(screen.getByRole('tab', { name: /Headers/ }));
+    expect(screen.getByLabelText('Header 1 name')).toHaveValue('X-Token');
+    expect(screen.getByLabelText('Header 1 value')).toHaveValue('abc123');
+    expect(screen.getByLabelText('Header 2 name')).toHaveValue('Content-Type');
+
+    await user.click(screen.getByRole('tab', { name: /Query/ }));
+    expect(screen.getByLabelText('Query parameter 1 name')).toHaveValue('expand');
+    expect(screen.getByLabelText('Query parameter 1 value')).toHaveValue('owner');
+
+    await user.click(screen.getByRole('tab', { name: /Body/ }));
+    expect(JSON.parse(bodyEditor().textContent ?? '')).toEqual({ name: 'seven', tags: ['a'] });
+  });
+
+  it('saves a one-off job with the request and the delay it was given', async () => {
+    const engine = emptyEngine().on('POST', '/api/jobs', ok({ data: makeJob() }, 201));
+    const { user, url } = await openNewJob(engine);
+    await user.type(url, 'https://api.example.com/hook');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Method' }), 'get');
+    await user.click(screen.getByRole('tab', { name: /Headers/ }));
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 1 name'), 'Accept');
+    await user.type(screen.getByLabelText('Header 1 value'), 'text/plain');
+    const runIn = screen.getByLabelText('Run in');
+    await user.clear(runIn);
+    await user.type(runIn, '30');
+    await user.selectOptions(screen.getByLabelText('Run in unit'), 'seconds');
+    await user.click(screen.getByRole('button', { name: 'Schedule job' }));
+
+    await waitFor(() => expect(engine.requestsTo('POST', '/api/jobs')).toHaveLength(1));
+    expect(engine.requestsTo('POST', '/api/jobs')[0]?.body).toEqual({
+      method: 'get',
+      url: 'https://api.example.com/hook',
+      headers: { Accept: 'text/plain' },
+      schedule_in: [30, 'seconds'],
+    });
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'New job' })).not.toBeInTheDocument());
+  });
+
+  it('"Send now" creates a one-off job, polls it, and shows the response', async () => {
+    const tried = makeJob({ id: 'try-1', state: 'available' });
+    const done = {
+      ...tried,
+      state: 'completed' as const,
+      last_outcome: makeOutcome(200, { duration_ms: 31 }),
+      attempts: [
+        {
+          attempt: 1,
+          started_at: '2026-11-29T07:00:00.000000Z',
+          finished_at: '2026-11-29T07:00:00.031000Z',
+          duration_ms: 31,
+          outcome: 'success' as const,
+          request: { method: 'POST', url: 'https://api.example.com/echo', headers: {}, body: '{}' },
+          response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}', truncated: false },
+          error: null,
+          retry_at: null,
+        },
+      ],
+    };
+    const engine = emptyEngine()
+      .on('POST', '/api/jobs', ok({ data: tried }, 201))
+      .once('GET', '/api/jobs/try-1', ok({ data: { ...tried, state: 'executing', attempts: [] } }))
+      .on('GET', '/api/jobs/try-1', ok({ data: done }));
+    const { user, url } = await openNewJob(engine);
+    await user.type(url, 'https://api.example.com/echo');
+    await user.click(screen.getByRole('button', { name: 'Send now' }));
+
+    const response = await screen.findByRole('region', { name: 'Response' });
+    expect(await within(response).findByText('200', {}, { timeout: 3000 })).toBeInTheDocument();
+    expect(within(response).getByLabelText('Response body')).toHaveTextContent('"ok": true');
+    const created = engine.requestsTo('POST', '/api/jobs')[0]?.body as Record<string, unknown>;
+    expect(created).toMatchObject({ method: 'post', url: 'https://api.example.com/echo', retry: { max_attempts: 1 } });
+    expect(created).not.toHaveProperty('cron');
+    expect(created).not.toHaveProperty('schedule_in');
+    expect(engine.requestsTo('GET', '/api/jobs/try-1').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('closes on Esc', async () => {
+    const { user, history } = await openNewJob();
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'New job' })).not.toBeInTheDocument());
+    expect(history.location.pathname).toBe('/jobs');
+  });
+});

@@ -1,0 +1,294 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useClient } from '../../api/ClientContext';
+import { ApiError, errorMessage } from '../../api/errors';
+import { queryKeys } from '../../api/queryKeys';
+import type { CurlImport } from '../../api/types';
+import { Button } from '../../components/Button';
+import { Drawer } from '../../components/Drawer';
+import { IconButton } from '../../components/IconButton';
+import { IconClose, IconSend, IconTerminal } from '../../components/icons';
+import { useToast } from '../../components/Toast';
+import { takePendingCurl } from '../../app/pendingCurl';
+import { AdvancedSection } from './AdvancedSection';
+import { CopyCurlButton } from './CopyCurlButton';
+import { CurlPasteDialog } from './CurlPasteDialog';
+import {
+  ADVANCED_FIELDS,
+  applyCurl,
+  checkForm,
+  checkRequest,
+  fieldForServerError,
+  toJobInput,
+  toTryInput,
+  type BuilderForm,
+  type FieldErrors,
+  type FieldKey,
+  type SaveTarget,
+  type ScheduleKind,
+} from './form';
+import { RequestSection } from './RequestSection';
+import { ScheduleSection } from './ScheduleSection';
+import { TryResponse } from './TryResponse';
+import './builder.css';
+
+export type BuilderMode =
+  | { kind: 'create' }
+  | { kind: 'job'; id: string }
+  | { kind: 'schedule'; id: string; pendingJobId: string | null };
+
+const FIELD_FOR_FORM_KEY: Partial<Record<keyof BuilderForm, FieldKey>> = {
+  method: 'method',
+  url: 'url',
+  query: 'query',
+  headers: 'headers',
+  body: 'body',
+  inAmount: 'onceIn',
+  inUnit: 'onceIn',
+  atLocal: 'onceAt',
+  everyAmount: 'every',
+  everyUnit: 'every',
+  cron: 'cron',
+  timezone: 'timezone',
+  name: 'name',
+  description: 'description',
+  maxAttempts: 'maxAttempts',
+  backoff: 'backoff',
+  retryBase: 'retryBase',
+  timeout: 'timeout',
+  catchUp: 'catchUp',
+  idempotencyKey: 'idempotencyKey',
+  callbackUrl: 'callbackUrl',
+  webhookUrl: 'webhookUrl',
+};
+
+function titleFor(mode: BuilderMode): string {
+  if (mode.kind === 'job') return 'Edit job';
+  if (mode.kind === 'schedule') return 'Edit schedule';
+  return 'New job';
+}
+
+function allowedKinds(mode: BuilderMode): readonly ScheduleKind[] {
+  if (mode.kind === 'job') return ['once'];
+  if (mode.kind === 'schedule') return ['every', 'cron'];
+  return ['once', 'every', 'cron'];
+}
+
+/**
+ * The job builder: request, schedule and advanced options for a new job or schedule, or
+ * an existing one; "Send now" to try the request; paste and copy curl.
+ */
+export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; initial: BuilderForm; onClose: () => void }) {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [form, setForm] = useState<BuilderForm>(initial);
+  const [serverErrors, setServerErrors] = useState<FieldErrors>({});
+  const [serverKeys, setServerKeys] = useState<{ headers: string[]; query: string[] }>({ headers: [], query: [] });
+  const [banner, setBanner] = useState<string | null>(null);
+  const [attempted, setAttempted] = useState(false);
+  const [advancedOpen, setAdvancedOpen] = useState(false);
+  const [curlOpen, setCurlOpen] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [trying, setTrying] = useState(false);
+  const [tryJobId, setTryJobId] = useState<string | null>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+
+  const update = useCallback((patch: Partial<BuilderForm>) => {
+    setForm((current) => ({ ...current, ...patch }));
+    const touched = Object.keys(patch)
+      .map((k) => FIELD_FOR_FORM_KEY[k as keyof BuilderForm])
+      .filter((k): k is FieldKey => k !== undefined);
+    if (touched.length > 0) {
+      setServerErrors((current) => {
+        if (!touched.some((k) => k in current)) return current;
+        const next = { ...current };
+        for (const k of touched) delete next[k];
+        return next;
+      });
+    }
+    if ('scheduleKind' in patch) setServerErrors({});
+  }, []);
+
+  const clientErrors = useMemo(() => checkForm(form), [form]);
+  const errors: FieldErrors = useMemo(() => {
+    const shown: FieldErrors = {};
+    for (const [key, message] of Object.entries(clientErrors) as Array<[FieldKey, string]>) {
+      // The URL is checked as it is typed; the rest once saving was tried.
+      if (attempted || (key === 'url' && form.url.trim() !== '')) shown[key] = message;
+    }
+    return { ...shown, ...serverErrors };
+  }, [clientErrors, serverErrors, attempted, form.url]);
+
+  const fillFromCurl = useCallback(
+    (request: CurlImport) => {
+      setForm((current) => applyCurl(current, request));
+      setServerErrors({});
+      setBanner(null);
+      toast('Filled from curl', 'success');
+    },
+    [toast],
+  );
+
+  const importCurl = useCallback(
+    async (command: string) => {
+      try {
+        fillFromCurl(await client.importCurl(command));
+      } catch (e) {
+        setBanner(`Could not read the curl command: ${errorMessage(e)}`);
+      }
+    },
+    [client, fillFromCurl],
+  );
+
+  // A curl command pasted on the jobs view before the builder opened.
+  useEffect(() => {
+    if (mode.kind !== 'create') return;
+    const pending = takePendingCurl();
+    if (pending) void importCurl(pending);
+  }, [mode.kind, importCurl]);
+
+  const showServerError = (error: unknown) => {
+    if (error instanceof ApiError) {
+      const target = fieldForServerError(error.field);
+      if (target && error.status !== 0) {
+        setServerErrors({ [target.key]: error.message });
+        setServerKeys({
+          headers: target.key === 'headers' && target.detail ? [target.detail] : [],
+          query: target.key === 'query' && target.detail ? [target.detail] : [],
+        });
+        if (ADVANCED_FIELDS.includes(target.key)) setAdvancedOpen(true);
+        setBanner(null);
+        return;
+      }
+    }
+    setBanner(errorMessage(error));
+  };
+
+  const save = async () => {
+    setAttempted(true);
+    setBanner(null);
+    const problems = checkForm(form);
+    const keys = Object.keys(problems) as FieldKey[];
+    if (keys.length > 0) {
+      if (keys.some((k) => ADVANCED_FIELDS.includes(k))) setAdvancedOpen(true);
+      return;
+    }
+    const target: SaveTarget = mode.kind === 'create' ? { kind: 'create' } : { kind: mode.kind, id: mode.id };
+    setSaving(true);
+    try {
+      const input = toJobInput(form, target);
+      if (mode.kind === 'create') await client.createJob(input);
+      else if (mode.kind === 'job') await client.patchJob(mode.id, input);
+      else await client.patchSchedule(mode.id, input);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.jobs });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.schedules });
+      toast(
+        mode.kind !== 'create' ? 'Saved' : form.scheduleKind === 'once' ? 'Job scheduled' : 'Schedule created',
+        'success',
+      );
+      onClose();
+    } catch (e) {
+      showServerError(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const sendNow = async () => {
+    const problems = checkRequest(form);
+    if (Object.keys(problems).length > 0) {
+      setAttempted(true);
+      return;
+    }
+    setTrying(true);
+    setBanner(null);
+    try {
+      const job = await client.createJob(toTryInput(form));
+      setTryJobId(job.id);
+      requestAnimationFrame(() => bodyRef.current?.querySelector('.try')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
+    } catch (e) {
+      showServerError(e);
+    } finally {
+      setTrying(false);
+    }
+  };
+
+  const saveLabel = mode.kind !== 'create' ? 'Save changes' : form.scheduleKind === 'once' ? 'Schedule job' : 'Create schedule';
+  const copyJobId = mode.kind === 'job' ? mode.id : mode.kind === 'schedule' ? mode.pendingJobId : null;
+
+  return (
+    <Drawer
+      open
+      onClose={onClose}
+      title={titleFor(mode)}
+      header={
+        <>
+          <Button variant="ghost" size="sm" icon={<IconTerminal />} onClick={() => setCurlOpen(true)}>
+            Paste curl
+          </Button>
+          {mode.kind !== 'create' && (
+            <CopyCurlButton jobId={copyJobId} disabledReason="This schedule has no pending run to copy." />
+          )}
+          <IconButton label="Close" icon={<IconClose />} onClick={onClose} />
+        </>
+      }
+      footer={
+        <>
+          <Button icon={<IconSend />} busy={trying} onClick={() => void sendNow()} title="Send this request once now, without saving">
+            Send now
+          </Button>
+          <span className="drawer__spacer" />
+          <Button variant="ghost" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button variant="primary" busy={saving} onClick={() => void save()} title="Save (Ctrl+Enter)">
+            {saveLabel}
+          </Button>
+        </>
+      }
+    >
+      <form
+        className="builder"
+        noValidate
+        onSubmit={(e) => e.preventDefault()}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
+            e.preventDefault();
+            void save();
+          }
+        }}
+      >
+        <div ref={bodyRef} className="builder__sections">
+          {banner && (
+            <p className="banner banner--danger" role="alert">
+              {banner}
+            </p>
+          )}
+          <RequestSection
+            form={form}
+            update={update}
+            errors={errors}
+            invalidHeaderKeys={serverErrors.headers ? serverKeys.headers : []}
+            invalidQueryKeys={serverErrors.query ? serverKeys.query : []}
+            onCurlPasted={(command) => void importCurl(command)}
+          />
+          {tryJobId && <TryResponse key={tryJobId} jobId={tryJobId} />}
+          <ScheduleSection
+            form={form}
+            update={update}
+            errors={errors}
+            allowedKinds={allowedKinds(mode)}
+            lockReason={
+              mode.kind === 'job'
+                ? 'A one-off job stays one-off: duplicate it to make a schedule.'
+                : 'A schedule keeps a rule: duplicate it to make a one-off job.'
+            }
+          />
+          <AdvancedSection form={form} update={update} errors={errors} open={advancedOpen} onToggle={() => setAdvancedOpen((o) => !o)} />
+        </div>
+      </form>
+      <CurlPasteDialog open={curlOpen} onClose={() => setCurlOpen(false)} onImport={fillFromCurl} />
+    </Drawer>
+  );
+}

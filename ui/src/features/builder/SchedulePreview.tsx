@@ -1,0 +1,74 @@
+import type { SchedulePreview as Preview } from '../../api/types';
+import { Skeleton } from '../../components/Skeleton';
+import { formatRelative } from '../../lib/time';
+import { PREVIEW_COUNT } from './useSchedulePreview';
+
+function formatRun(iso: string, timeZone: string | undefined): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(undefined, {
+    weekday: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(date);
+}
+
+/** The rule in words, the next runs in the chosen zone, and DST notes — all from the engine. */
+export function SchedulePreview({
+  preview,
+  loading,
+  failed,
+  timeZone,
+}: {
+  preview: Preview | undefined;
+  loading: boolean;
+  failed: boolean;
+  timeZone?: string;
+}) {
+  if (failed) {
+    return (
+      <div className="preview preview--empty" aria-live="polite">
+        Fix the rule to see its next runs.
+      </div>
+    );
+  }
+  if (!preview) {
+    return (
+      <div className="preview" aria-busy={loading || undefined}>
+        <Skeleton width="60%" height={14} />
+        <ol className="preview__runs">
+          {Array.from({ length: PREVIEW_COUNT }, (_, i) => (
+            <li key={i}>
+              <Skeleton width={220} height={12} />
+            </li>
+          ))}
+        </ol>
+      </div>
+    );
+  }
+  return (
+    <div className={['preview', loading ? 'preview--stale' : ''].join(' ')} aria-live="polite" aria-label="Schedule preview">
+      <p className="preview__description">{preview.description}</p>
+      {preview.notes.length > 0 && (
+        <ul className="preview__notes">
+          {preview.notes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      )}
+      <ol className="preview__runs" aria-label="Next runs">
+        {preview.next.map((iso) => (
+          <li key={iso}>
+            <time dateTime={iso}>{formatRun(iso, timeZone)}</time>
+            <span className="faint">{formatRelative(iso)}</span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

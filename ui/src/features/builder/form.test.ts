@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { newRow } from '../../components/KeyValueEditor';
+import { makeSchedule } from '../../test/fixtures';
+import { checkForm, emptyForm, fieldForServerError, formFromSchedule, toJobInput } from './form';
+
+describe('builder form', () => {
+  it('maps API error fields onto form inputs', () => {
+    expect(fieldForServerError('url')).toEqual({ key: 'url' });
+    expect(fieldForServerError('cron')).toEqual({ key: 'cron' });
+    expect(fieldForServerError('retry.max_attempts')).toEqual({ key: 'maxAttempts' });
+    expect(fieldForServerError('retry.base')).toEqual({ key: 'retryBase' });
+    expect(fieldForServerError('headers.X-Foo')).toEqual({ key: 'headers', detail: 'X-Foo' });
+    expect(fieldForServerError('query.page')).toEqual({ key: 'query', detail: 'page' });
+    expect(fieldForServerError('scheduled_at')).toEqual({ key: 'onceAt' });
+    expect(fieldForServerError('repeat_every')).toEqual({ key: 'every' });
+    expect(fieldForServerError('something_else')).toBeNull();
+    expect(fieldForServerError(null)).toBeNull();
+  });
+
+  it('builds a cron schedule with query arrays, retries and catch-up', () => {
+    const form = {
+      ...emptyForm('Europe/Berlin'),
+      url: ' https://api.example.com/poll ',
+      query: [newRow('tag', 'a'), newRow('tag', 'b'), newRow('', '')],
+      body: '{"cursor": "$state.cursor"}',
+      scheduleKind: 'cron' as const,
+      cron: ' 0 9 * * 1-5 ',
+      maxAttempts: '5',
+      catchUp: 'skip' as const,
+      name: 'Poll',
+    };
+    expect(checkForm(form)).toEqual({});
+    expect(toJobInput(form)).toEqual({
+      method: 'post',
+      url: 'https://api.example.com/poll',
+      query: { tag: ['a', 'b'] },
+      body: { cursor: '$state.cursor' },
+      cron: '0 9 * * 1-5',
+      timezone: 'Europe/Berlin',
+      retry: { max_attempts: 5, backoff: 'exponential', base: 10 },
+      catch_up: 'skip',
+      name: 'Poll',
+    });
+  });
+
+  it('reads a datetime-local value in the chosen zone, with its offset', () => {
+    const form = { ...emptyForm('America/New_York'), url: 'https://x.test/', onceMode: 'at' as const, atLocal: '2026-07-04T09:30' };
+    expect(toJobInput(form).scheduled_at).toBe('2026-07-04T09:30:00-04:00');
+    const winter = { ...form, atLocal: '2026-01-15T09:30' };
+    expect(toJobInput(winter).scheduled_at).toBe('2026-01-15T09:30:00-05:00');
+  });
+
+  it('a PATCH of a schedule clears emptied texts and keeps the rule', () => {
+    const schedule = makeSchedule({
+      name: 'Old name',
+      frequency: { repeat_every: [15, 'minutes'] },
+      args: { method: 'get', url: 'https://x.test/a', headers: { A: '1' } },
+    });
+    const form = { ...formFromSchedule(schedule), name: '' };
+    expect(form.scheduleKind).toBe('every');
+    const patch = toJobInput(form, { kind: 'schedule', id: schedule.id });
+    expect(patch).toMatchObject({
+      method: 'get',
+      url: 'https://x.test/a',
+      headers: { A: '1' },
+      query: {},
+      body: null,
+      repeat_every: [15, 'minutes'],
+      name: null,
+      callback_url: null,
+    });
+  });
+
+  it('refuses bad JSON bodies and header names before sending', () => {
+    const form = { ...emptyForm(), url: 'https://x.test/', body: '{"a": }', headers: [newRow('Bad Header', 'x')] };
+    const errors = checkForm(form);
+    expect(errors.body).toMatch(/not valid JSON/);
+    expect(errors.headers).toMatch(/not a valid header name/);
+  });
+});

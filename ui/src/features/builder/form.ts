@@ -1,0 +1,450 @@
+/**
+ * The job builder's form: its state, how it is filled from a job, a schedule or a curl
+ * command, how it becomes an API request, and how API error fields map back onto it.
+ */
+import { newRow, type KeyValueRow } from '../../components/KeyValueEditor';
+import type {
+  Backoff,
+  CatchUp,
+  CurlImport,
+  Duration,
+  HttpMethod,
+  Job,
+  JobArgs,
+  JobInput,
+  JsonValue,
+  QueryValue,
+  RetryPolicy,
+  Schedule,
+} from '../../api/types';
+import { parseDuration, toSeconds, type DurationUnit } from '../../lib/duration';
+import { checkUrl } from '../../lib/url';
+import { instantToLocalDateTime, localDateTimeToRfc3339, machineTimeZone } from '../../lib/zones';
+
+export type ScheduleKind = 'once' | 'every' | 'cron';
+export type OnceMode = 'now' | 'in' | 'at';
+
+export interface BuilderForm {
+  method: HttpMethod;
+  url: string;
+  query: KeyValueRow[];
+  headers: KeyValueRow[];
+  /** JSON text; empty for no body. */
+  body: string;
+
+  scheduleKind: ScheduleKind;
+  onceMode: OnceMode;
+  inAmount: string;
+  inUnit: DurationUnit;
+  /** A `datetime-local` value, read in `timezone`. */
+  atLocal: string;
+  everyAmount: string;
+  everyUnit: DurationUnit;
+  cron: string;
+  timezone: string;
+
+  name: string;
+  description: string;
+  maxAttempts: string;
+  backoff: Backoff;
+  /** Seconds. */
+  retryBase: string;
+  /** Seconds. */
+  timeout: string;
+  catchUp: CatchUp;
+  idempotencyKey: string;
+  callbackUrl: string;
+  webhookUrl: string;
+}
+
+/** The inputs an error can be shown under. */
+export type FieldKey =
+  | 'method'
+  | 'url'
+  | 'query'
+  | 'headers'
+  | 'body'
+  | 'onceIn'
+  | 'onceAt'
+  | 'every'
+  | 'cron'
+  | 'timezone'
+  | 'name'
+  | 'description'
+  | 'maxAttempts'
+  | 'backoff'
+  | 'retryBase'
+  | 'timeout'
+  | 'catchUp'
+  | 'idempotencyKey'
+  | 'callbackUrl'
+  | 'webhookUrl';
+
+export type FieldErrors = Partial<Record<FieldKey, string>>;
+
+export const ADVANCED_FIELDS: readonly FieldKey[] = [
+  'name',
+  'description',
+  'maxAttempts',
+  'backoff',
+  'retryBase',
+  'timeout',
+  'catchUp',
+  'idempotencyKey',
+  'callbackUrl',
+  'webhookUrl',
+];
+
+export const METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
+
+export function emptyForm(timezone: string = machineTimeZone()): BuilderForm {
+  return {
+    method: 'post',
+    url: '',
+    query: [],
+    headers: [],
+    body: '',
+    scheduleKind: 'once',
+    onceMode: 'in',
+    inAmount: '5',
+    inUnit: 'minutes',
+    atLocal: '',
+    everyAmount: '5',
+    everyUnit: 'minutes',
+    cron: '0 9 * * 1-5',
+    timezone,
+    name: '',
+    description: '',
+    maxAttempts: '',
+    backoff: 'exponential',
+    retryBase: '',
+    timeout: '',
+    catchUp: 'once',
+    idempotencyKey: '',
+    callbackUrl: '',
+    webhookUrl: '',
+  };
+}
+
+// ---------- filling the form ----------
+
+function toMethod(value: unknown): HttpMethod {
+  const m = String(value ?? 'get').toLowerCase();
+  return (METHODS as readonly string[]).includes(m) ? (m as HttpMethod) : 'get';
+}
+
+export function queryToRows(query: Record<string, QueryValue> | undefined | null): KeyValueRow[] {
+  if (!query) return [];
+  return Object.entries(query).flatMap(([key, value]) =>
+    Array.isArray(value) ? value.map((v) => newRow(key, String(v))) : [newRow(key, String(value))],
+  );
+}
+
+export function headersToRows(headers: Record<string, string> | undefined | null): KeyValueRow[] {
+  if (!headers) return [];
+  return Object.entries(headers).map(([key, value]) => newRow(key, String(value)));
+}
+
+export function bodyToText(body: JsonValue | undefined): string {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return '';
+  return JSON.stringify(body, null, 2);
+}
+
+function secondsText(duration: Duration | undefined): string {
+  const parts = parseDuration(duration);
+  return parts ? String(toSeconds(parts)) : '';
+}
+
+function applyArgs(form: BuilderForm, args: JobArgs): BuilderForm {
+  const retry: RetryPolicy = args.retry ?? {};
+  return {
+    ...form,
+    method: toMethod(args.method),
+    url: args.url ?? '',
+    query: queryToRows(args.query),
+    headers: headersToRows(args.headers),
+    body: bodyToText(args.body),
+    name: args.name ?? '',
+    description: args.description ?? '',
+    maxAttempts: retry.max_attempts !== undefined ? String(retry.max_attempts) : '',
+    backoff: retry.backoff ?? 'exponential',
+    retryBase: secondsText(retry.base),
+    timeout: secondsText(args.timeout),
+    catchUp: args.catch_up ?? 'once',
+    idempotencyKey: args.idempotency_key ?? '',
+    callbackUrl: args.callback_url ?? '',
+    webhookUrl: args.webhook_url ?? '',
+  };
+}
+
+/** A one-off job, for editing (its time stays) or duplicating. */
+export function formFromJob(job: Job, timezone: string = machineTimeZone()): BuilderForm {
+  const args: JobArgs = {
+    ...job.args,
+    method: job.args.method ?? job.request.method,
+    url: job.args.url ?? job.request.url,
+    query: job.args.query ?? job.request.query,
+    headers: job.args.headers ?? job.request.headers,
+    body: job.args.body !== undefined ? job.args.body : job.request.body,
+    name: job.name ?? job.args.name ?? null,
+    description: job.description ?? job.args.description ?? null,
+    idempotency_key: job.idempotency_key ?? job.args.idempotency_key ?? null,
+  };
+  return {
+    ...applyArgs(emptyForm(timezone), args),
+    scheduleKind: 'once',
+    onceMode: 'at',
+    atLocal: instantToLocalDateTime(job.scheduled_at, timezone),
+  };
+}
+
+export function formFromSchedule(schedule: Schedule, fallbackZone: string = machineTimeZone()): BuilderForm {
+  const form = applyArgs(emptyForm(fallbackZone), {
+    ...schedule.args,
+    name: schedule.name ?? schedule.args.name ?? null,
+    description: schedule.description ?? schedule.args.description ?? null,
+    catch_up: schedule.catch_up ?? schedule.args.catch_up,
+  });
+  const frequency = schedule.frequency;
+  if ('cron' in frequency) {
+    return { ...form, scheduleKind: 'cron', cron: frequency.cron, timezone: frequency.timezone || fallbackZone };
+  }
+  const every = parseDuration(frequency.repeat_every);
+  return {
+    ...form,
+    scheduleKind: 'every',
+    everyAmount: every ? String(every.amount) : form.everyAmount,
+    everyUnit: every?.unit ?? form.everyUnit,
+  };
+}
+
+/** A copy to save as new: same request and rule, no idempotency key (it would match the original). */
+export function duplicateForm(form: BuilderForm): BuilderForm {
+  return {
+    ...form,
+    name: form.name ? `${form.name} (copy)` : '',
+    idempotencyKey: '',
+    onceMode: form.scheduleKind === 'once' && form.onceMode === 'at' ? 'in' : form.onceMode,
+  };
+}
+
+export function applyCurl(form: BuilderForm, curl: CurlImport): BuilderForm {
+  return {
+    ...form,
+    method: toMethod(curl.method),
+    url: curl.url,
+    query: queryToRows(curl.query),
+    headers: headersToRows(curl.headers),
+    body: bodyToText(curl.body),
+  };
+}
+
+// ---------- checking and building the request ----------
+
+export function rowsToQuery(rows: KeyValueRow[]): Record<string, QueryValue> {
+  const out: Record<string, QueryValue> = {};
+  for (const { key, value } of rows) {
+    const k = key.trim();
+    if (!k) continue;
+    const existing = out[k];
+    if (existing === undefined) out[k] = value;
+    else out[k] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+export function rowsToHeaders(rows: KeyValueRow[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { key, value } of rows) {
+    const k = key.trim();
+    if (k) out[k] = value;
+  }
+  return out;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export function parseBody(text: string): { ok: true; value: JsonValue | undefined } | { ok: false; message: string } {
+  if (text.trim() === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) as JsonValue };
+  } catch (e) {
+    return { ok: false, message: `The body is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+function positive(text: string, { integer = false } = {}): boolean {
+  const n = Number(text);
+  return text.trim() !== '' && Number.isFinite(n) && n > 0 && (!integer || Number.isInteger(n));
+}
+
+/** Only the request part: what "Send now" needs. */
+export function checkRequest(form: BuilderForm): FieldErrors {
+  const errors: FieldErrors = {};
+  const url = checkUrl(form.url);
+  if (!url.ok) errors.url = url.message;
+  const body = parseBody(form.body);
+  if (!body.ok) errors.body = body.message;
+  for (const row of form.headers) {
+    const k = row.key.trim();
+    if (!k && row.value.trim()) {
+      errors.headers = 'Each header needs a name.';
+      break;
+    }
+    if (k && !HEADER_NAME.test(k)) {
+      errors.headers = `"${k}" is not a valid header name.`;
+      break;
+    }
+  }
+  if (!errors.headers && form.query.some((r) => !r.key.trim() && r.value.trim())) {
+    errors.query = 'Each query parameter needs a name.';
+  }
+  return errors;
+}
+
+export function checkForm(form: BuilderForm): FieldErrors {
+  const errors = checkRequest(form);
+  if (form.scheduleKind === 'once') {
+    if (form.onceMode === 'in' && !positive(form.inAmount)) errors.onceIn = 'Enter how long to wait, more than 0.';
+    if (form.onceMode === 'at') {
+      if (!form.atLocal) errors.onceAt = 'Pick a date and time.';
+      else if (!localDateTimeToRfc3339(form.atLocal, form.timezone)) errors.onceAt = 'This date and time cannot be read.';
+    }
+  } else if (form.scheduleKind === 'every') {
+    if (!positive(form.everyAmount)) errors.every = 'Enter an interval of more than 0.';
+  } else if (!form.cron.trim()) {
+    errors.cron = 'Enter a cron expression, or pick a preset.';
+  }
+  if (form.maxAttempts && !positive(form.maxAttempts, { integer: true })) errors.maxAttempts = 'A whole number, 1 or more.';
+  if (form.retryBase && !positive(form.retryBase)) errors.retryBase = 'A number of seconds, more than 0.';
+  if (form.timeout && !positive(form.timeout)) errors.timeout = 'A number of seconds, more than 0.';
+  for (const key of ['callbackUrl', 'webhookUrl'] as const) {
+    if (form[key].trim()) {
+      const check = checkUrl(form[key]);
+      if (!check.ok) errors[key] = check.message;
+    }
+  }
+  return errors;
+}
+
+function optionalText(value: string, clear: boolean): string | null | undefined {
+  const v = value.trim();
+  if (v) return v;
+  return clear ? null : undefined;
+}
+
+function retryOf(form: BuilderForm): RetryPolicy | undefined {
+  if (!form.maxAttempts && !form.retryBase && form.backoff === 'exponential') return undefined;
+  return {
+    max_attempts: form.maxAttempts ? Number(form.maxAttempts) : 3,
+    backoff: form.backoff,
+    base: form.retryBase ? Number(form.retryBase) : 10,
+  };
+}
+
+export function requestOf(form: BuilderForm): Pick<JobInput, 'method' | 'url' | 'query' | 'headers' | 'body'> {
+  const out: Pick<JobInput, 'method' | 'url' | 'query' | 'headers' | 'body'> = {
+    method: form.method,
+    url: form.url.trim(),
+  };
+  const query = rowsToQuery(form.query);
+  if (Object.keys(query).length > 0) out.query = query;
+  const headers = rowsToHeaders(form.headers);
+  if (Object.keys(headers).length > 0) out.headers = headers;
+  const body = parseBody(form.body);
+  if (body.ok && body.value !== undefined) out.body = body.value;
+  return out;
+}
+
+export type SaveTarget = { kind: 'create' } | { kind: 'job'; id: string } | { kind: 'schedule'; id: string };
+
+/**
+ * The JSON body for `POST /api/jobs`, `PATCH /api/jobs/{id}` or `PATCH /api/schedules/{id}`.
+ * A PATCH sends every field the form shows, with null for cleared texts and an empty
+ * query/headers object, so what is saved is what is on screen.
+ */
+export function toJobInput(form: BuilderForm, target: SaveTarget = { kind: 'create' }): JobInput {
+  const patch = target.kind !== 'create';
+  const input: JobInput = { ...requestOf(form) };
+  if (patch) {
+    input.query = input.query ?? {};
+    input.headers = input.headers ?? {};
+    if (input.body === undefined) input.body = null;
+  }
+
+  if (form.scheduleKind === 'once') {
+    if (form.onceMode === 'in') input.schedule_in = [Number(form.inAmount), form.inUnit];
+    else if (form.onceMode === 'at') {
+      const at = localDateTimeToRfc3339(form.atLocal, form.timezone);
+      if (at) input.scheduled_at = at;
+    } else if (patch) input.schedule_in = 0;
+  } else if (form.scheduleKind === 'every') {
+    input.repeat_every = [Number(form.everyAmount), form.everyUnit];
+  } else {
+    input.cron = form.cron.trim();
+    input.timezone = form.timezone;
+  }
+
+  const retry = retryOf(form);
+  if (retry) input.retry = retry;
+  if (form.timeout) input.timeout = Number(form.timeout);
+  if (form.scheduleKind !== 'once') input.catch_up = form.catchUp;
+
+  const texts = {
+    name: form.name,
+    description: form.description,
+    idempotency_key: form.idempotencyKey,
+    callback_url: form.callbackUrl,
+    webhook_url: form.webhookUrl,
+  } as const;
+  for (const [key, value] of Object.entries(texts) as Array<[keyof typeof texts, string]>) {
+    const v = optionalText(value, patch);
+    if (v !== undefined) input[key] = v;
+  }
+  return input;
+}
+
+/** The one-off job that "Send now" creates: this request, once, now, without retries. */
+export function toTryInput(form: BuilderForm): JobInput {
+  const input: JobInput = { ...requestOf(form), retry: { max_attempts: 1, backoff: 'fixed', base: 1 } };
+  if (form.timeout) input.timeout = Number(form.timeout);
+  if (form.name.trim()) input.name = `${form.name.trim()} (try)`;
+  return input;
+}
+
+// ---------- server errors ----------
+
+/** Where a server error field (`retry.max_attempts`, `headers.X-Foo`) belongs in the form. */
+export function fieldForServerError(field: string | null): { key: FieldKey; detail?: string } | null {
+  if (!field) return null;
+  const [head = '', ...rest] = field.split('.');
+  const detail = rest.length > 0 ? rest.join('.') : undefined;
+  const direct: Record<string, FieldKey> = {
+    method: 'method',
+    url: 'url',
+    query: 'query',
+    headers: 'headers',
+    body: 'body',
+    schedule_in: 'onceIn',
+    scheduled_at: 'onceAt',
+    repeat_every: 'every',
+    cron: 'cron',
+    timezone: 'timezone',
+    name: 'name',
+    description: 'description',
+    timeout: 'timeout',
+    catch_up: 'catchUp',
+    idempotency_key: 'idempotencyKey',
+    callback_url: 'callbackUrl',
+    webhook_url: 'webhookUrl',
+  };
+  if (head === 'retry') {
+    if (detail === 'backoff') return { key: 'backoff' };
+    if (detail === 'base') return { key: 'retryBase' };
+    return { key: 'maxAttempts' };
+  }
+  const key = direct[head];
+  if (!key) return null;
+  return detail === undefined ? { key } : { key, detail };
+}

@@ -1,0 +1,110 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { fail, ok } from '../../test/FakeTransport';
+import { makeJob, makeOutcome, makeSchedule, page } from '../../test/fixtures';
+import { emptyEngine, renderApp } from '../../test/renderApp';
+
+describe('JobsView', () => {
+  it('says what to do when there are no jobs yet', async () => {
+    renderApp(emptyEngine());
+    expect(await screen.findByText('No jobs yet. Press N to create one, or paste a curl command.')).toBeInTheDocument();
+  });
+
+  it('shows schedules and one-off jobs in one table, with the schedule in words and its history', async () => {
+    const schedule = makeSchedule({ name: 'Daily report', summary: 'At 09:00 AM, Monday through Friday' });
+    const oneOff = makeJob({ request: { method: 'get', url: 'https://status.example.com/ping', query: {}, headers: {}, body: null } });
+    const history = [
+      makeJob({ schedule_id: schedule.id, state: 'scheduled' }),
+      makeJob({ schedule_id: schedule.id, state: 'completed', last_outcome: makeOutcome(200, { duration_ms: 120 }) }),
+      makeJob({ schedule_id: schedule.id, state: 'discarded', last_outcome: makeOutcome(503) }),
+    ];
+    const engine = emptyEngine()
+      .on('GET', '/api/schedules', ok(page([schedule])))
+      .on('GET', '/api/jobs', (req) => ok(page(req.query.get('schedule_id') === schedule.id ? history : [oneOff])));
+    renderApp(engine);
+
+    const scheduleRow = await screen.findByTestId(`schedule-${schedule.id}`);
+    expect(within(scheduleRow).getByRole('link', { name: 'Daily report' })).toBeInTheDocument();
+    expect(within(scheduleRow).getByText('At 09:00 AM, Monday through Friday')).toBeInTheDocument();
+    // last outcome = newest finished run: 200, with its duration
+    expect(await within(scheduleRow).findByText('200')).toBeInTheDocument();
+    expect(within(scheduleRow).getByText('120 ms')).toBeInTheDocument();
+    const strip = within(scheduleRow).getByRole('img', { name: 'Last runs of Daily report' });
+    const outcomes = Array.from(strip.querySelectorAll('[data-outcome]')).map((el) => el.getAttribute('data-outcome'));
+    expect(outcomes).toEqual(['failure', 'success', 'pending']); // oldest first
+
+    const historyRequest = engine.requestsTo('GET', '/api/jobs').find((r) => r.query.get('schedule_id') === schedule.id);
+    expect(historyRequest?.query.get('limit')).toBe('20');
+    expect(historyRequest?.query.get('order_by')).toBe('["scheduled_at","desc"]');
+
+    const jobRow = screen.getByTestId(`job-${oneOff.id}`);
+    expect(within(jobRow).getByText('status.example.com/ping')).toBeInTheDocument(); // no name: host + path
+    expect(within(jobRow).getByText(/^once at /)).toBeInTheDocument();
+  });
+
+  it('refetches and shows the new outcome when a job.finished event arrives', async () => {
+    const pending = makeJob({ name: 'Deploy hook', state: 'scheduled' });
+    const engine = emptyEngine().on('GET', '/api/jobs', ok(page([pending])));
+    renderApp(engine);
+    const row = await screen.findByTestId(`job-${pending.id}`);
+    expect(within(row).queryByText('201')).not.toBeInTheDocument();
+    const listCallsBefore = engine.requestsTo('GET', '/api/jobs').length;
+
+    const finished = { ...pending, state: 'completed' as const, last_outcome: makeOutcome(201, { duration_ms: 87 }) };
+    engine.on('GET', '/api/jobs', ok(page([finished])));
+    engine.push({ event: 'job.started', job_id: pending.id });
+    engine.push({ event: 'job.response', job_id: pending.id });
+    engine.push({ event: 'job.finished', job_id: pending.id });
+
+    expect(await within(row).findByText('201')).toBeInTheDocument();
+    expect(within(row).getByText('87 ms')).toBeInTheDocument();
+    // three events in one window: one refetch, not three
+    await new Promise((r) => setTimeout(r, 400));
+    expect(engine.requestsTo('GET', '/api/jobs').length - listCallsBefore).toBe(1);
+  });
+
+  it('asks before deleting a schedule, then deletes it', async () => {
+    const schedule = makeSchedule({ name: 'Nightly sync' });
+    const engine = emptyEngine()
+      .on('GET', '/api/schedules', ok(page([schedule])))
+      .on('DELETE', `/api/schedules/${schedule.id}`, ok(null, 204));
+    const { user } = renderApp(engine);
+    const row = await screen.findByTestId(`schedule-${schedule.id}`);
+    await user.click(within(row).getByRole('button', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete this schedule?' });
+    expect(engine.requestsTo('DELETE', /schedules/)).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Delete schedule' }));
+    await waitFor(() => expect(engine.requestsTo('DELETE', `/api/schedules/${schedule.id}`)).toHaveLength(1));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+  });
+
+  it('keeps the confirmation open with the error when cancelling fails', async () => {
+    const job = makeJob({ name: 'Reminder' });
+    const engine = emptyEngine()
+      .on('GET', '/api/jobs', ok(page([job])))
+      .on('POST', `/api/jobs/${job.id}/cancel`, fail(409, 'conflict', null, 'The job has already finished.'));
+    const { user } = renderApp(engine);
+    const row = await screen.findByTestId(`job-${job.id}`);
+    await user.click(within(row).getByRole('button', { name: 'Cancel' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Cancel this job?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel job' }));
+    expect(await within(dialog).findByText('The job has already finished.')).toBeInTheDocument();
+  });
+
+  it('searches with q and filters by state', async () => {
+    const engine = emptyEngine();
+    const { user } = renderApp(engine);
+    await screen.findByRole('heading', { name: 'No jobs yet' });
+    await user.type(screen.getByRole('searchbox', { name: 'Search jobs' }), 'deploy');
+    await waitFor(() =>
+      expect(engine.requestsTo('GET', '/api/schedules').some((r) => r.query.get('q') === 'deploy')).toBe(true),
+    );
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Filter by state' }), 'discarded');
+    await waitFor(() =>
+      expect(
+        engine.requestsTo('GET', '/api/jobs').some((r) => r.query.get('state') === 'discarded' && r.query.get('q') === 'deploy'),
+      ).toBe(true),
+    );
+    expect(await screen.findByText('Nothing matches')).toBeInTheDocument();
+  });
+});

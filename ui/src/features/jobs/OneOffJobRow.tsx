@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import { Link, useNavigate } from '@tanstack/react-router';
+import type { Job } from '../../api/types';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { IconButton } from '../../components/IconButton';
+import { IconCopy, IconPlay, IconStop } from '../../components/icons';
+import { formatAbsolute, formatShort } from '../../lib/time';
+import { hostAndPath } from '../../lib/url';
+import { isFinished, isPending } from './outcome';
+import { OutcomeBadge } from './OutcomeBadge';
+import { OutcomeStrip } from './OutcomeStrip';
+import { RelativeTime } from './RelativeTime';
+import { RequestCell } from './RequestCell';
+import { useRowMutations } from './useRowMutations';
+
+export function OneOffJobRow({ job, now }: { job: Job; now: number }) {
+  const navigate = useNavigate();
+  const mutations = useRowMutations();
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const url = job.request?.url ?? job.args.url;
+  const method = job.request?.method ?? job.args.method;
+  const name = job.name || hostAndPath(url);
+  const pending = isPending(job.state);
+  const cancellable = !isFinished(job.state);
+
+  return (
+    <tr className="jobs-row" data-testid={`job-${job.id}`}>
+      <td className="jobs-row__name">
+        {pending ? (
+          <Link to="/jobs/job/$jobId" params={{ jobId: job.id }} search={(prev) => prev} className="jobs-row__link">
+            {name}
+          </Link>
+        ) : (
+          <span className="jobs-row__link jobs-row__link--static">{name}</span>
+        )}
+      </td>
+      <td>
+        <RequestCell method={method} url={url} />
+      </td>
+      <td className="jobs-row__schedule" title={formatAbsolute(job.scheduled_at)}>
+        <span className="jobs-row__summary">once at {formatShort(job.scheduled_at)}</span>
+      </td>
+      <td className="jobs-row__next">
+        <RelativeTime iso={pending ? job.scheduled_at : null} now={now} />
+      </td>
+      <td>
+        <OutcomeBadge outcome={job.last_outcome} state={job.state} />
+      </td>
+      <td>
+        <OutcomeStrip jobs={[job]} label={`Runs of ${name}`} />
+      </td>
+      <td className="jobs-row__actions">
+        <IconButton
+          size="sm"
+          label={isFinished(job.state) ? 'Run again' : 'Run now'}
+          icon={<IconPlay />}
+          disabled={job.state === 'executing'}
+          onClick={() => mutations.runJob.mutate(job.id)}
+        />
+        <IconButton
+          size="sm"
+          label="Cancel"
+          tone="danger"
+          icon={<IconStop />}
+          disabled={!cancellable}
+          onClick={() => setConfirmCancel(true)}
+        />
+        <IconButton
+          size="sm"
+          label="Duplicate"
+          icon={<IconCopy />}
+          onClick={() => void navigate({ to: '/jobs/new', search: (prev) => ({ q: prev.q, state: prev.state, from_job: job.id }) })}
+        />
+        <ConfirmDialog
+          open={confirmCancel}
+          title="Cancel this job?"
+          message={
+            <p>
+              <strong>{name}</strong> will not be sent. This cannot be undone, but you can duplicate it later.
+            </p>
+          }
+          confirmLabel="Cancel job"
+          onConfirm={() => mutations.cancelJob.mutateAsync(job.id)}
+          onClose={() => setConfirmCancel(false)}
+        />
+      </td>
+    </tr>
+  );
+}

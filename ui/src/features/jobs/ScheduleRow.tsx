@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { useClient } from '../../api/ClientContext';
+import { queryKeys } from '../../api/queryKeys';
+import type { Schedule } from '../../api/types';
+import { Badge } from '../../components/Badge';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { IconButton } from '../../components/IconButton';
+import { IconCopy, IconPause, IconPlay, IconResume, IconTrash } from '../../components/icons';
+import { Skeleton } from '../../components/Skeleton';
+import { hostAndPath } from '../../lib/url';
+import { OutcomeBadge } from './OutcomeBadge';
+import { OutcomeStrip, STRIP_LENGTH } from './OutcomeStrip';
+import { latestOutcome } from './outcome';
+import { RelativeTime } from './RelativeTime';
+import { RequestCell } from './RequestCell';
+import { useRowMutations } from './useRowMutations';
+
+type Confirm = 'disable' | 'delete' | null;
+
+export function ScheduleRow({ schedule, now }: { schedule: Schedule; now: number }) {
+  const client = useClient();
+  const navigate = useNavigate();
+  const mutations = useRowMutations();
+  const [confirm, setConfirm] = useState<Confirm>(null);
+  const history = useQuery({
+    queryKey: queryKeys.scheduleHistory(schedule.id),
+    queryFn: () =>
+      client.listJobs({ schedule_id: schedule.id, limit: STRIP_LENGTH, order_by: ['scheduled_at', 'desc'] }),
+  });
+  const jobs = history.data?.data ?? [];
+  const last = latestOutcome(jobs);
+  const name = schedule.name || hostAndPath(schedule.args.url);
+  const paused = schedule.disabled_at !== null;
+  const zone = 'cron' in schedule.frequency ? schedule.frequency.timezone : undefined;
+
+  return (
+    <tr className={['jobs-row', paused ? 'jobs-row--paused' : ''].join(' ')} data-testid={`schedule-${schedule.id}`}>
+      <td className="jobs-row__name">
+        <Link to="/jobs/schedule/$scheduleId" params={{ scheduleId: schedule.id }} search={(prev) => prev} className="jobs-row__link">
+          {name}
+        </Link>
+      </td>
+      <td>
+        <RequestCell method={schedule.args.method} url={schedule.args.url} />
+      </td>
+      <td className="jobs-row__schedule" title={zone ? `${schedule.summary} (${zone})` : schedule.summary}>
+        {paused && <Badge tone="warning">Paused</Badge>}
+        <span className="jobs-row__summary">{schedule.summary}</span>
+      </td>
+      <td className="jobs-row__next">
+        <RelativeTime iso={paused ? null : schedule.next_run_at} now={now} />
+      </td>
+      <td>
+        {history.isPending ? (
+          <Skeleton width={72} height={18} />
+        ) : last ? (
+          <OutcomeBadge outcome={last.last_outcome} state={last.state} />
+        ) : (
+          <span className="faint">—</span>
+        )}
+      </td>
+      <td>
+        {history.isPending ? <Skeleton width={138} height={12} /> : <OutcomeStrip jobs={jobs} label={`Last runs of ${name}`} />}
+      </td>
+      <td className="jobs-row__actions">
+        <IconButton size="sm" label="Run now" icon={<IconPlay />} onClick={() => mutations.runSchedule.mutate(schedule.id)} />
+        {paused ? (
+          <IconButton size="sm" label="Resume" icon={<IconResume />} onClick={() => mutations.enableSchedule.mutate(schedule.id)} />
+        ) : (
+          <IconButton size="sm" label="Pause" icon={<IconPause />} onClick={() => setConfirm('disable')} />
+        )}
+        <IconButton
+          size="sm"
+          label="Duplicate"
+          icon={<IconCopy />}
+          onClick={() => void navigate({ to: '/jobs/new', search: (prev) => ({ q: prev.q, state: prev.state, from_schedule: schedule.id }) })}
+        />
+        <IconButton size="sm" label="Delete" tone="danger" icon={<IconTrash />} onClick={() => setConfirm('delete')} />
+        <ConfirmDialog
+          open={confirm === 'disable'}
+          title="Pause this schedule?"
+          message={
+            <p>
+              <strong>{name}</strong> will create no more runs, and its pending run is cancelled. You can resume it later.
+            </p>
+          }
+          confirmLabel="Pause schedule"
+          onConfirm={() => mutations.disableSchedule.mutateAsync(schedule.id)}
+          onClose={() => setConfirm(null)}
+        />
+        <ConfirmDialog
+          open={confirm === 'delete'}
+          title="Delete this schedule?"
+          message={
+            <p>
+              <strong>{name}</strong> and its pending run will be removed. Past runs stay in the log.
+            </p>
+          }
+          confirmLabel="Delete schedule"
+          onConfirm={() => mutations.deleteSchedule.mutateAsync(schedule.id)}
+          onClose={() => setConfirm(null)}
+        />
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,71 @@
+import type { Job, JobState, Outcome, Page, Schedule } from '../api/types';
+
+let seq = 0;
+const iso = (offsetSeconds: number) => new Date(Date.now() + offsetSeconds * 1000).toISOString();
+
+export function page<T>(data: T[]): Page<T> {
+  return { data, limit: 100, offset: 0, total: data.length };
+}
+
+export function makeOutcome(status: number | null, extra: Partial<Outcome> = {}): Outcome {
+  return { attempt: 1, status, error: status === null ? 'connection refused' : null, duration_ms: 42, finished_at: iso(-60), ...extra };
+}
+
+export function makeJob(overrides: Partial<Job> & { state?: JobState } = {}): Job {
+  seq += 1;
+  const state = overrides.state ?? 'scheduled';
+  const url = overrides.request?.url ?? overrides.args?.url ?? `https://api.example.com/hooks/${seq}`;
+  const scheduledAt = overrides.scheduled_at ?? iso(600);
+  return {
+    id: `job-${seq}`,
+    idempotency_key: null,
+    inserted_at: iso(-3600),
+    name: null,
+    description: null,
+    user_id: null,
+    schedule_id: null,
+    job_id: seq,
+    job: {
+      id: seq,
+      state,
+      inserted_at: iso(-3600),
+      scheduled_at: scheduledAt,
+      attempted_at: null,
+      completed_at: null,
+      cancelled_at: null,
+      discarded_at: null,
+      has_conflict: false,
+      has_confict: false,
+    },
+    args: { method: 'post', url },
+    state,
+    scheduled_at: scheduledAt,
+    attempt: 0,
+    max_attempts: 3,
+    run: null,
+    request: { method: 'post', url, query: {}, headers: {}, body: {} },
+    last_outcome: null,
+    ...overrides,
+  };
+}
+
+export function makeSchedule(overrides: Partial<Schedule> = {}): Schedule {
+  seq += 1;
+  return {
+    id: `schedule-${seq}`,
+    name: null,
+    description: null,
+    inserted_at: iso(-86400),
+    disabled_at: null,
+    frequency: { cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' },
+    summary: 'At 09:00 AM, Monday through Friday',
+    args: { method: 'post', url: `https://api.example.com/daily/${seq}` },
+    state: {},
+    next_run_at: iso(3600),
+    pending_job_id: `job-pending-${seq}`,
+    run_count: 3,
+    catch_up: 'once',
+    inject_fields: true,
+    ...overrides,
+  };
+}

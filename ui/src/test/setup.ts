@@ -1,0 +1,24 @@
+import '@testing-library/jest-dom/vitest';
+import { cleanup, configure } from '@testing-library/react';
+import { afterEach } from 'vitest';
+
+// CI shares two cores with the Rust build: give async UI a little more room than 1 s.
+configure({ asyncUtilTimeout: 3000 });
+
+afterEach(() => {
+  cleanup();
+  window.sessionStorage.clear();
+});
+
+// jsdom has no layout; CodeMirror measures text through ranges.
+if (typeof Range !== 'undefined') {
+  const empty = () => ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) as unknown as DOMRectList;
+  const rect = () => ({ x: 0, y: 0, width: 0, height: 0, top: 0, left: 0, right: 0, bottom: 0, toJSON: () => ({}) }) as DOMRect;
+  Range.prototype.getClientRects = Range.prototype.getClientRects ?? empty;
+  Range.prototype.getBoundingClientRect = Range.prototype.getBoundingClientRect ?? rect;
+}
+if (!Element.prototype.scrollIntoView) {
+  Element.prototype.scrollIntoView = () => {};
+}
+// The router restores scroll positions; jsdom has no scrolling.
+window.scrollTo = (() => {}) as typeof window.scrollTo;

@@ -1,0 +1,35 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The built UI is embedded in the Tauri binary (frontendDist: "ui/dist") and may also be
+// served by `chime serve`. Relative asset paths work in both; routing uses the URL hash,
+// so no server-side fallback is needed.
+export default defineConfig({
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    // Keep everything in files: a strict CSP (no inline scripts) must be enough.
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    chunkSizeWarningLimit: 1200,
+  },
+  server: {
+    port: 5173,
+    strictPort: true,
+    // In `npm run dev` against `chime serve`, set CHIME_API=http://127.0.0.1:PORT.
+    proxy: process.env.CHIME_API ? { '/api': { target: process.env.CHIME_API, changeOrigin: false } } : undefined,
+  },
+  test: {
+    environment: 'jsdom',
+    globals: true,
+    setupFiles: ['./src/test/setup.ts'],
+    css: false,
+    restoreMocks: true,
+    testTimeout: 20_000,
+  },
+});
