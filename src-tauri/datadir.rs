@@ -7,8 +7,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use rand::distributions::Alphanumeric;
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 pub const KEY_FILE: &str = "api-key";
@@ -58,29 +56,41 @@ pub fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
 /// The API key: `CHIME_API_KEY`, else the one stored in the folder, else a
 /// new one, generated and stored on first start.
 pub fn api_key(dir: &Path) -> Result<String> {
-    if let Ok(key) = std::env::var("CHIME_API_KEY") {
-        if !key.trim().is_empty() {
-            return Ok(key.trim().to_string());
-        }
+    if let Some(key) = key_from_env() {
+        return Ok(key);
     }
     let path = dir.join(KEY_FILE);
     match fs::read_to_string(&path) {
         Ok(key) if !key.trim().is_empty() => Ok(key.trim().to_string()),
         _ => {
-            let key = new_key();
+            let key = chime_api::new_key();
             write_private(&path, key.as_bytes())?;
             Ok(key)
         }
     }
 }
 
-pub fn new_key() -> String {
-    let random: String = rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(40)
-        .map(char::from)
-        .collect();
-    format!("chime_{random}")
+pub fn key_from_env() -> Option<String> {
+    std::env::var("CHIME_API_KEY")
+        .ok()
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+}
+
+/// The key as the API holds it: regenerating it rewrites the key file,
+/// unless it comes from CHIME_API_KEY.
+pub fn api_key_holder(dir: &Path) -> Result<chime_api::ApiKey> {
+    let key = api_key(dir)?;
+    let persist: Option<chime_api::PersistKey> = match key_from_env() {
+        Some(_) => None,
+        None => {
+            let path = dir.join(KEY_FILE);
+            Some(std::sync::Arc::new(move |new: &str| {
+                write_private(&path, new.as_bytes()).map_err(std::io::Error::other)
+            }))
+        }
+    };
+    Ok(chime_api::ApiKey::new(&key, persist))
 }
 
 /// Holds the folder's lock for as long as it lives.

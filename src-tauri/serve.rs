@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use chime_api::{router, ApiKey, AppState};
+use chime_api::{router, AppState};
 use chime_engine::{Config, Engine, SystemClock};
 use clap::Args;
 use tokio::io::AsyncWriteExt;
@@ -37,7 +37,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     datadir::ensure(&dir)?;
     let _lock = datadir::lock(&dir)?;
     let _log = crate::logging::init(&dir);
-    let key = datadir::api_key(&dir)?;
+    let key = datadir::api_key_holder(&dir)?;
     let mut config = Config::new(dir.join(datadir::DB_FILE));
     config.allow_http = args.allow_http;
     config.ca_certs = args.ca_cert.iter().cloned().collect();
@@ -59,7 +59,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let shutdown = CancellationToken::new();
     let app = router(AppState {
         engine: engine.clone(),
-        key: ApiKey::new(&key),
+        key,
         shutdown: shutdown.clone(),
     });
     tokio::spawn(stop_on_signal(shutdown.clone()));

@@ -2,7 +2,7 @@
 //! rebinds its DNS name to 127.0.0.1 is refused) and the bearer key,
 //! compared in constant time. `GET /api/ping` needs no key.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -14,19 +14,73 @@ use subtle::ConstantTimeEq;
 use crate::error::ApiError;
 use crate::AppState;
 
-/// The API key, kept as a digest so comparisons take the same time
-/// whatever the guess.
+/// Saves a new key where the CLI will find it (the data folder's key file).
+pub type PersistKey = Arc<dyn Fn(&str) -> std::io::Result<()> + Send + Sync>;
+
+/// The API key. Compared through its digest, so a comparison takes the same
+/// time whatever the guess. It can be regenerated while Chime runs.
 #[derive(Clone)]
-pub struct ApiKey(Arc<[u8; 32]>);
+pub struct ApiKey {
+    current: Arc<RwLock<Key>>,
+    /// None when the key is fixed from outside (CHIME_API_KEY).
+    persist: Option<PersistKey>,
+}
+
+struct Key {
+    text: String,
+    digest: [u8; 32],
+}
+
+impl Key {
+    fn new(text: &str) -> Key {
+        Key {
+            text: text.to_string(),
+            digest: Sha256::digest(text.as_bytes()).into(),
+        }
+    }
+}
 
 impl ApiKey {
-    pub fn new(key: &str) -> ApiKey {
-        ApiKey(Arc::new(Sha256::digest(key.as_bytes()).into()))
+    /// A key that can be regenerated, saved with `persist`.
+    pub fn new(key: &str, persist: Option<PersistKey>) -> ApiKey {
+        ApiKey {
+            current: Arc::new(RwLock::new(Key::new(key))),
+            persist,
+        }
     }
 
     fn matches(&self, candidate: &str) -> bool {
         let digest: [u8; 32] = Sha256::digest(candidate.as_bytes()).into();
-        digest.ct_eq(&*self.0).into()
+        let current = self.current.read().unwrap_or_else(|e| e.into_inner());
+        digest.ct_eq(&current.digest).into()
+    }
+
+    pub fn text(&self) -> String {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .text
+            .clone()
+    }
+
+    /// Replaces the key with `new` and saves it; the old one stops working.
+    pub fn replace(&self, new: &str) -> Result<(), ApiError> {
+        let Some(persist) = &self.persist else {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "the API key comes from CHIME_API_KEY; change it there",
+            ));
+        };
+        persist(new).map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                format!("cannot save the new key: {e}"),
+            )
+        })?;
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Key::new(new);
+        Ok(())
     }
 }
 
@@ -119,9 +173,25 @@ mod tests {
 
     #[test]
     fn keys_compare_by_value() {
-        let key = ApiKey::new("secret");
+        let key = ApiKey::new("secret", None);
         assert!(key.matches("secret"));
         assert!(!key.matches("secreT"));
         assert!(!key.matches(""));
+        assert!(
+            key.replace("other").is_err(),
+            "a key from the environment stays"
+        );
+        let saved = Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = saved.clone();
+        let key = ApiKey::new(
+            "old",
+            Some(Arc::new(move |k: &str| {
+                *sink.lock().unwrap() = k.to_string();
+                Ok(())
+            })),
+        );
+        key.replace("new").unwrap();
+        assert!(key.matches("new") && !key.matches("old"));
+        assert_eq!(*saved.lock().unwrap(), "new");
     }
 }

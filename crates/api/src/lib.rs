@@ -2,6 +2,7 @@
 //! over the engine. `chime serve`, the CLI and the desktop window all go
 //! through it, with the same validation and errors.
 
+mod curl;
 mod error;
 mod guard;
 mod input;
@@ -9,6 +10,7 @@ mod jobs;
 mod logs;
 mod misc;
 mod schedules;
+mod settings;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -17,8 +19,9 @@ use chime_engine::Engine;
 use tokio_util::sync::CancellationToken;
 
 pub use error::{ApiError, ApiResult};
-pub use guard::{is_loopback_host, ApiKey};
+pub use guard::{is_loopback_host, ApiKey, PersistKey};
 pub use input::MAX_BODY;
+pub use settings::new_key;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -36,6 +39,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/jobs/{id}", get(jobs::get).patch(jobs::patch))
         .route("/api/jobs/{id}/cancel", post(jobs::cancel))
         .route("/api/jobs/{id}/run", post(jobs::run))
+        .route("/api/jobs/{id}/curl", get(curl::export))
+        .route("/api/import/curl", post(curl::import))
         .route("/api/schedules", get(schedules::list))
         .route("/api/schedules/preview", post(schedules::preview))
         .route(
@@ -50,6 +55,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/logs", get(logs::list))
         .route("/api/logs/stream", get(logs::stream))
         .route("/api/logs/{id}", get(logs::get))
+        .route("/api/settings", get(settings::get).patch(settings::patch))
+        .route(
+            "/api/settings/api_key/regenerate",
+            post(settings::regenerate_key),
+        )
+        .route(
+            "/api/settings/signing_secret/regenerate",
+            post(settings::regenerate_secret),
+        )
         .fallback(not_found);
     api.layer(axum::middleware::from_fn_with_state(
         state.clone(),

@@ -19,6 +19,7 @@ pub mod retry;
 pub mod rule;
 pub mod schedule;
 mod scheduler;
+pub mod settings;
 pub mod store;
 pub mod time;
 

@@ -361,7 +361,7 @@ async fn attempt(engine: Engine, claimed: Claimed, _budget: OwnedSemaphorePermit
             let timeout = std::time::Duration::from_millis(job.options.timeout_ms.max(1) as u64);
             // The semaphore is never closed, so acquiring only waits.
             let _sending = engine.inner.sending.acquire().await;
-            match engine.inner.dispatcher.send(&sent, timeout).await {
+            match engine.dispatcher().send(&sent, timeout).await {
                 Ok(response) => AttemptResult::Response(response),
                 Err(e) => AttemptResult::Failed {
                     message: e.message,

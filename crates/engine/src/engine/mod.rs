@@ -5,6 +5,7 @@
 pub(crate) mod jobs;
 mod logs;
 mod schedules;
+mod settings;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -68,14 +69,18 @@ pub(crate) struct Inner {
     pub bus: EventBus,
     /// Wakes the scheduler when jobs change.
     pub wake: Notify,
-    pub dispatcher: Dispatcher,
+    pub dispatcher: std::sync::RwLock<Dispatcher>,
+    pub settings: std::sync::RwLock<crate::settings::Settings>,
+    /// `--allow-http`: plain http for this run, whatever the setting says.
+    pub allow_http_flag: bool,
+    /// `--ca-cert` files, trusted beside the setting's.
+    pub ca_certs: Vec<PathBuf>,
     /// Jobs claimed and not yet finished: up to twice `max_in_flight`, so
     /// dispatch has work queued while a claim waits for the writer.
     pub claimed: Arc<Semaphore>,
     /// Requests on the wire at once.
     pub sending: Arc<Semaphore>,
     pub claim_budget: usize,
-    pub allow_http: std::sync::atomic::AtomicBool,
     pub records: Mutex<Option<mpsc::UnboundedSender<Record>>>,
     pub stop: CancellationToken,
     pub attempts: TaskTracker,
@@ -87,7 +92,6 @@ impl Engine {
     /// Opens the store, recovers attempts a crash interrupted, and starts the
     /// scheduler and the recorder.
     pub async fn start(config: Config, clock: SharedClock) -> Result<Engine> {
-        let dispatcher = Dispatcher::new(&config.ca_certs)?;
         let db_path = config.db_path.clone();
         let store = tokio::task::spawn_blocking(move || Store::open(&db_path)).await??;
         let (records_tx, records_rx) = mpsc::unbounded_channel();
@@ -97,11 +101,13 @@ impl Engine {
                 clock,
                 bus: EventBus::default(),
                 wake: Notify::new(),
-                dispatcher,
+                dispatcher: std::sync::RwLock::new(Dispatcher::new(&[] as &[PathBuf])?),
+                settings: std::sync::RwLock::new(crate::settings::Settings::default()),
+                allow_http_flag: config.allow_http,
+                ca_certs: config.ca_certs.clone(),
                 claimed: Arc::new(Semaphore::new(2 * config.max_in_flight)),
                 sending: Arc::new(Semaphore::new(config.max_in_flight)),
                 claim_budget: 2 * config.max_in_flight,
-                allow_http: config.allow_http.into(),
                 records: Mutex::new(Some(records_tx)),
                 stop: CancellationToken::new(),
                 attempts: TaskTracker::new(),
@@ -109,6 +115,20 @@ impl Engine {
                 shutdown_grace: config.shutdown_grace,
             }),
         };
+        let settings = engine.write(settings::load_or_init).await?;
+        let dispatcher = engine
+            .dispatcher_for(&settings)
+            .map_err(crate::error::Error::Internal)?;
+        *engine
+            .inner
+            .dispatcher
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = dispatcher;
+        *engine
+            .inner
+            .settings
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = settings;
         let recovered = engine.write(scheduler::recover_interrupted).await?;
         if recovered > 0 {
             tracing::warn!(
@@ -160,18 +180,9 @@ impl Engine {
         self.inner.bus.subscribe()
     }
 
-    pub fn set_allow_http(&self, allow: bool) {
-        self.inner
-            .allow_http
-            .store(allow, std::sync::atomic::Ordering::Relaxed);
-    }
-
     pub(crate) fn policy(&self) -> Policy {
         Policy {
-            allow_http: self
-                .inner
-                .allow_http
-                .load(std::sync::atomic::Ordering::Relaxed),
+            allow_http: self.inner.allow_http_flag || self.settings().allow_http,
         }
     }
 

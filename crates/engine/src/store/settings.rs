@@ -22,3 +22,12 @@ pub fn set(conn: &Connection, key: &str, value: &Value) -> Result<()> {
     .execute(params![key, serde_json::to_string(value)?])?;
     Ok(())
 }
+
+/// Every stored setting.
+pub fn all(conn: &Connection) -> Result<serde_json::Map<String, Value>> {
+    let mut stmt = conn.prepare("SELECT key, value FROM settings")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, json_col::<Value>(r.get(1)?)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
