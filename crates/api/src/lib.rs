@@ -52,6 +52,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/schedules/{id}/enable", post(schedules::enable))
         .route("/api/schedules/{id}/disable", post(schedules::disable))
         .route("/api/schedules/{id}/run", post(schedules::run))
+        .route(
+            "/api/schedules/{id}/next-request",
+            get(schedules::next_request),
+        )
         .route("/api/logs", get(logs::list))
         .route("/api/logs/stream", get(logs::stream))
         .route("/api/logs/{id}", get(logs::get))

@@ -73,3 +73,11 @@ pub async fn preview(State(app): State<AppState>, Input(input): Input) -> ApiRes
         json!({"data": {"description": p.description, "next": next, "notes": p.notes}}),
     ))
 }
+
+/// The request the schedule's next run will send, dynamic fields filled in.
+pub async fn next_request(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({"data": app.engine.next_request(&id).await?})))
+}

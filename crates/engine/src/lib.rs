@@ -5,6 +5,7 @@
 pub mod attempt;
 pub mod clock;
 pub mod curl;
+pub mod delivery;
 pub mod dispatch;
 pub mod draft;
 pub mod duration;
@@ -15,6 +16,7 @@ pub mod event;
 pub mod job;
 mod recorder;
 pub mod request;
+pub mod retention;
 pub mod retry;
 pub mod rule;
 pub mod schedule;

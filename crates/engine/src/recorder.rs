@@ -31,6 +31,8 @@ pub enum Record {
 
 pub struct Finished {
     pub job: Arc<Job>,
+    /// The request as it went out, when it did.
+    pub sent: Option<SentRequest>,
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
     pub result: Result,
@@ -166,7 +168,7 @@ fn finish(tx: &mut Tx, f: Finished) -> EngineResult<()> {
     if let (Some(sid), Result::Response(r)) = (sid, &f.result) {
         remember_response(tx, sid, r, verdict.outcome)?;
     }
-    tx.emit_job(
+    let finished_id = tx.emit_job(
         EventKind::Finished,
         job,
         Some(job.attempt),
@@ -178,6 +180,13 @@ fn finish(tx: &mut Tx, f: Finished) -> EngineResult<()> {
             "retry_at": verdict.retry_at.map(rfc3339),
         }),
     )?;
+    if matches!(verdict.state, JobState::Completed | JobState::Discarded) {
+        let (response, error) = match &f.result {
+            Result::Response(r) => (Some(r), None),
+            Result::Failed { message, .. } => (None, Some(message.as_str())),
+        };
+        crate::delivery::enqueue_callback(tx, job, f.sent.as_ref(), response, error, finished_id)?;
+    }
     Ok(())
 }
 

@@ -154,7 +154,8 @@ fn claim(tx: &mut Tx, limit: usize) -> Result<Vec<Claimed>> {
     Ok(out)
 }
 
-fn run_context(job: &Job, s: &Schedule) -> RunContext {
+/// What a run of `s` knows when `job` goes out.
+pub(crate) fn run_context(job: &Job, s: &Schedule) -> RunContext {
     RunContext {
         job: json!({
             "id": job.id,
@@ -348,12 +349,14 @@ async fn attempt(engine: Engine, claimed: Claimed, _budget: OwnedSemaphorePermit
     };
     let started_at = engine.now();
     let clock_start = Instant::now();
+    let mut sent_request = None;
     let result = match prepare(&engine, &spec) {
         Err(message) => AttemptResult::Failed {
             message,
             retryable: false,
         },
         Ok(sent) => {
+            sent_request = Some(sent.clone());
             engine.record(Record::Sent {
                 job: job.clone(),
                 request: sent.clone(),
@@ -373,6 +376,7 @@ async fn attempt(engine: Engine, claimed: Claimed, _budget: OwnedSemaphorePermit
     let duration = Duration::from_std(clock_start.elapsed()).unwrap_or_default();
     engine.record(Record::Finished(Box::new(Finished {
         job,
+        sent: sent_request,
         started_at,
         finished_at: started_at + duration,
         result,

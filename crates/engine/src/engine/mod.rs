@@ -44,6 +44,8 @@ pub struct Config {
     /// How long a shutdown waits for in-flight attempts before leaving them
     /// to be retried at the next start.
     pub shutdown_grace: Duration,
+    /// How long a webhook or callback is retried before it is given up.
+    pub delivery_max_age: chrono::Duration,
 }
 
 impl Config {
@@ -54,6 +56,7 @@ impl Config {
             ca_certs: Vec::new(),
             max_in_flight: 512,
             shutdown_grace: Duration::from_secs(10),
+            delivery_max_age: chrono::Duration::hours(24),
         }
     }
 }
@@ -69,6 +72,8 @@ pub(crate) struct Inner {
     pub bus: EventBus,
     /// Wakes the scheduler when jobs change.
     pub wake: Notify,
+    /// Wakes the delivery sender when webhooks or callbacks are written.
+    pub deliveries_wake: Notify,
     pub dispatcher: std::sync::RwLock<Dispatcher>,
     pub settings: std::sync::RwLock<crate::settings::Settings>,
     /// `--allow-http`: plain http for this run, whatever the setting says.
@@ -93,7 +98,10 @@ impl Engine {
     /// scheduler and the recorder.
     pub async fn start(config: Config, clock: SharedClock) -> Result<Engine> {
         let db_path = config.db_path.clone();
-        let store = tokio::task::spawn_blocking(move || Store::open(&db_path)).await??;
+        let max_age = config.delivery_max_age;
+        let store = tokio::task::spawn_blocking(move || Store::open(&db_path))
+            .await??
+            .with_delivery_max_age(max_age);
         let (records_tx, records_rx) = mpsc::unbounded_channel();
         let engine = Engine {
             inner: Arc::new(Inner {
@@ -101,6 +109,7 @@ impl Engine {
                 clock,
                 bus: EventBus::default(),
                 wake: Notify::new(),
+                deliveries_wake: Notify::new(),
                 dispatcher: std::sync::RwLock::new(Dispatcher::new(&[] as &[PathBuf])?),
                 settings: std::sync::RwLock::new(crate::settings::Settings::default()),
                 allow_http_flag: config.allow_http,
@@ -136,14 +145,11 @@ impl Engine {
                 "retrying attempts interrupted when Chime last stopped"
             );
         }
-        engine
-            .inner
-            .background
-            .spawn(recorder::run(engine.clone(), records_rx));
-        engine
-            .inner
-            .background
-            .spawn(scheduler::run(engine.clone()));
+        let background = &engine.inner.background;
+        background.spawn(recorder::run(engine.clone(), records_rx));
+        background.spawn(scheduler::run(engine.clone()));
+        background.spawn(crate::delivery::run(engine.clone()));
+        background.spawn(crate::retention::run(engine.clone()));
         Ok(engine)
     }
 
@@ -194,17 +200,15 @@ impl Engine {
     ) -> Result<T> {
         let inner = self.inner.clone();
         let now = inner.clock.now();
-        let (value, events) =
-            tokio::task::spawn_blocking(move || inner.store.write(now, f)).await??;
-        self.after_commit(events);
-        Ok(value)
-    }
-
-    pub(crate) fn after_commit(&self, events: Vec<Event>) {
-        if !events.is_empty() {
-            self.inner.wake.notify_one();
-            self.inner.bus.publish(events);
+        let done = tokio::task::spawn_blocking(move || inner.store.write(now, f)).await??;
+        if done.deliveries > 0 {
+            self.inner.deliveries_wake.notify_one();
         }
+        if !done.events.is_empty() {
+            self.inner.wake.notify_one();
+            self.inner.bus.publish(done.events);
+        }
+        Ok(done.value)
     }
 
     pub(crate) async fn read<T: Send + 'static>(

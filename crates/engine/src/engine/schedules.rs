@@ -183,6 +183,30 @@ impl Engine {
         .await
     }
 
+    /// The request the schedule's next run will send, with its dynamic fields
+    /// filled from what is known now (`$state`, `$previous`, the next `$job`).
+    pub async fn next_request(&self, id: &str) -> Result<crate::request::SentRequest> {
+        let id = id.to_string();
+        let (schedule, pending) = self
+            .read(move |c| {
+                let s = schedules::get(c, &id)?.ok_or_else(|| not_found(&id))?;
+                let pending = match &s.pending_job_id {
+                    Some(p) => jobs::get(c, p)?.filter(|j| j.state.is_pending()),
+                    None => None,
+                };
+                Ok((s, pending))
+            })
+            .await?;
+        let mut job = pending.ok_or_else(|| {
+            Error::Conflict("the schedule has no next run (it is disabled)".into())
+        })?;
+        job.attempt = 1;
+        let ctx = crate::scheduler::run_context(&job, &schedule);
+        crate::dynamic::render(&job.request, &ctx)
+            .to_sent()
+            .map_err(Error::Internal)
+    }
+
     /// `POST /api/schedules/preview`: a rule in words, its next runs in its
     /// zone, and notes (daylight saving among them).
     pub fn preview(&self, input: &Value) -> Result<Preview> {

@@ -3,6 +3,7 @@
 //! rows each, and a few reader connections that WAL lets run beside it.
 
 pub mod attempts;
+pub mod deliveries;
 pub mod events;
 pub mod jobs;
 pub mod schedules;
@@ -26,13 +27,22 @@ pub use jobs::{JobFilter, JobInsert, JobOrder, JobUpdate};
 pub use schedules::ScheduleInsert;
 
 /// Versioned migrations, applied in order at start-up, each in its transaction.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("migrations/0001_init.sql")),
+    (
+        2,
+        "deliveries",
+        include_str!("migrations/0002_deliveries.sql"),
+    ),
+];
 
 /// How many reader connections are kept open between uses.
 const IDLE_READERS: usize = 8;
 
 pub struct Store {
     path: PathBuf,
+    /// How long webhook and callback deliveries written here are retried.
+    delivery_max_age: chrono::Duration,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
 }
@@ -43,6 +53,17 @@ pub struct Tx<'c> {
     pub sql: rusqlite::Transaction<'c>,
     pub now: DateTime<Utc>,
     events: Vec<Event>,
+    /// Webhook and callback deliveries written, so the sender can be woken.
+    pub deliveries: usize,
+    pub delivery_max_age: chrono::Duration,
+}
+
+/// What a committed write transaction leaves to do: publish its events, and
+/// wake the delivery sender if it wrote any deliveries.
+pub struct Committed<T> {
+    pub value: T,
+    pub events: Vec<Event>,
+    pub deliveries: usize,
 }
 
 impl Store {
@@ -54,9 +75,15 @@ impl Store {
         migrate(&mut writer)?;
         Ok(Store {
             path: path.to_path_buf(),
+            delivery_max_age: chrono::Duration::hours(24),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
         })
+    }
+
+    pub fn with_delivery_max_age(mut self, age: chrono::Duration) -> Store {
+        self.delivery_max_age = age;
+        self
     }
 
     /// Runs `f` in one IMMEDIATE transaction on the writer. The events it
@@ -65,18 +92,29 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         f: impl FnOnce(&mut Tx) -> Result<T>,
-    ) -> Result<(T, Vec<Event>)> {
+    ) -> Result<Committed<T>> {
         let mut conn = lock(&self.writer);
         let sql = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut tx = Tx {
             sql,
             now,
             events: Vec::new(),
+            deliveries: 0,
+            delivery_max_age: self.delivery_max_age,
         };
         let value = f(&mut tx)?;
-        let Tx { sql, events, .. } = tx;
+        let Tx {
+            sql,
+            events,
+            deliveries,
+            ..
+        } = tx;
         sql.commit()?;
-        Ok((value, events))
+        Ok(Committed {
+            value,
+            events,
+            deliveries,
+        })
     }
 
     /// Runs `f` on a reader connection.
@@ -104,7 +142,8 @@ impl Tx<'_> {
         Ok(id)
     }
 
-    /// Stores an event about `job`.
+    /// Stores an event about `job`, and its webhook delivery when the job has a
+    /// `webhook_url`.
     pub fn emit_job(
         &mut self,
         kind: EventKind,
@@ -112,13 +151,18 @@ impl Tx<'_> {
         attempt: Option<u32>,
         payload: Value,
     ) -> Result<i64> {
-        self.emit(NewEvent {
+        let id = self.emit(NewEvent {
             kind,
             job: Some((job.seq, job.id.clone())),
             schedule_id: job.schedule_id.clone(),
             attempt,
             payload,
-        })
+        })?;
+        if let Some(url) = &job.options.webhook_url {
+            let event = self.events.last().cloned().expect("the event just stored");
+            crate::delivery::enqueue_webhook(self, url, job.seq, &event)?;
+        }
+        Ok(id)
     }
 }
 

@@ -1,0 +1,158 @@
+//! Retention: events, attempts, delivered webhooks and finished jobs older
+//! than the `retention_days` setting are pruned in the background, in small
+//! batches so the writer is never held for long. Ids grow with time, so the
+//! oldest rows are found by walking primary keys from the start.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params_from_iter, Connection};
+
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::time::to_ms;
+
+/// Rows deleted per transaction.
+const BATCH: i64 = 500;
+/// A pause between batches, so jobs and the API get the writer in between.
+const PAUSE: StdDuration = StdDuration::from_millis(20);
+const EVERY: StdDuration = StdDuration::from_secs(3600);
+/// The first pass waits a little after start, out of the start-up's way.
+const FIRST_PASS: StdDuration = StdDuration::from_secs(60);
+
+/// How many rows a pass removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pruned {
+    pub events: usize,
+    pub attempts: usize,
+    pub deliveries: usize,
+    pub jobs: usize,
+}
+
+/// What is pruned: a table, its key, when each row was written (which grows
+/// with the key, so the walk can stop at the first young row), and which old
+/// rows may go.
+struct Prunable {
+    table: &'static str,
+    key: &'static str,
+    written: &'static str,
+    /// An SQL condition, with the cutoff as ?3, for a row that may be deleted.
+    deletable: &'static str,
+}
+
+const EVENTS: Prunable = Prunable {
+    table: "events",
+    key: "id",
+    written: "at",
+    deletable: "1",
+};
+const ATTEMPTS: Prunable = Prunable {
+    table: "attempts",
+    key: "id",
+    written: "finished_at",
+    deletable: "1",
+};
+const DELIVERIES: Prunable = Prunable {
+    table: "deliveries",
+    key: "id",
+    written: "created_at",
+    deletable: "delivered_at IS NOT NULL OR failed_at IS NOT NULL",
+};
+/// Finished jobs, once they have been left alone for the whole period;
+/// a pending job stays however old it is.
+const JOBS: Prunable = Prunable {
+    table: "jobs",
+    key: "seq",
+    written: "inserted_at",
+    deletable: "state IN ('completed', 'discarded', 'cancelled') AND updated_at < ?3",
+};
+
+pub(crate) async fn run(engine: Engine) {
+    let stop = engine.inner.stop.clone();
+    let mut wait = FIRST_PASS;
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            _ = tokio::time::sleep(wait) => {}
+        }
+        match engine.prune().await {
+            Ok(p) if p != Pruned::default() => tracing::info!(?p, "pruned old rows"),
+            Ok(_) => {}
+            Err(e) => tracing::error!("pruning failed: {e}"),
+        }
+        wait = EVERY;
+    }
+}
+
+impl Engine {
+    /// Removes what is older than the retention period, batch by batch.
+    pub async fn prune(&self) -> Result<Pruned> {
+        let cutoff = self.now() - Duration::days(i64::from(self.settings().retention_days));
+        Ok(Pruned {
+            events: self.prune_table(&EVENTS, cutoff).await?,
+            attempts: self.prune_table(&ATTEMPTS, cutoff).await?,
+            deliveries: self.prune_table(&DELIVERIES, cutoff).await?,
+            jobs: self.prune_table(&JOBS, cutoff).await?,
+        })
+    }
+
+    async fn prune_table(&self, what: &'static Prunable, cutoff: DateTime<Utc>) -> Result<usize> {
+        let mut total = 0;
+        let mut after = i64::MIN;
+        loop {
+            let (deleted, last_seen, more) = self
+                .write(move |tx| prune_batch(&tx.sql, what, cutoff, after))
+                .await?;
+            total += deleted;
+            if !more {
+                return Ok(total);
+            }
+            after = last_seen;
+            tokio::time::sleep(PAUSE).await;
+        }
+    }
+}
+
+/// Looks at the next BATCH rows after `after`, oldest first, and deletes the
+/// old ones among them. Answers (deleted, the last key looked at, whether
+/// older rows may follow).
+fn prune_batch(
+    c: &Connection,
+    what: &Prunable,
+    cutoff: DateTime<Utc>,
+    after: i64,
+) -> Result<(usize, i64, bool)> {
+    let Prunable {
+        table,
+        key,
+        written,
+        deletable,
+    } = what;
+    let cutoff = to_ms(cutoff);
+    let mut select = c.prepare_cached(&format!(
+        "SELECT {key}, {written}, {deletable} FROM {table} WHERE {key} > ?1 ORDER BY {key} LIMIT ?2"
+    ))?;
+    // Only some conditions use the cutoff (?3).
+    let args = [after, BATCH, cutoff];
+    let args = &args[..select.parameter_count()];
+    let rows: Vec<(i64, i64, bool)> = select
+        .query_map(params_from_iter(args), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    // Rows are in the order they were written: the first young one ends the pass.
+    let old: Vec<i64> = rows
+        .iter()
+        .take_while(|(_, at, _)| *at < cutoff)
+        .filter(|(_, _, deletable)| *deletable)
+        .map(|(k, _, _)| *k)
+        .collect();
+    let reached_young = rows.iter().any(|(_, at, _)| *at >= cutoff);
+    let last_seen = rows.last().map_or(after, |(k, _, _)| *k);
+    let mut delete = c.prepare_cached(&format!("DELETE FROM {table} WHERE {key} = ?1"))?;
+    for k in &old {
+        delete.execute([k])?;
+    }
+    let more = !reached_young && rows.len() as i64 == BATCH;
+    Ok((old.len(), last_seen, more))
+}

@@ -1,0 +1,110 @@
+//! Retention: rows older than `retention_days` go, newer rows and pending
+//! jobs stay.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chime_engine::{Config, Engine, JobFilter, JobState, LogQuery, ManualClock};
+use chime_testkit::{eventually, Target};
+use chrono::{Duration, TimeZone, Utc};
+use serde_json::json;
+
+async fn completed(engine: &Engine, id: &str) {
+    eventually(
+        "the job to complete",
+        StdDuration::from_secs(10),
+        async || (engine.get_job(id).await.unwrap().state == JobState::Completed).then_some(()),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn pruning_removes_old_rows_and_keeps_new_ones() {
+    let target = Target::ok().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap());
+    let mut config = Config::new(dir.path().join("chime.db"));
+    config.allow_http = true;
+    let engine = Engine::start(config, Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    engine
+        .update_settings(json!({"retention_days": 30}))
+        .await
+        .unwrap();
+
+    let old = engine
+        .create_job(json!({"method": "post", "url": target.url("/old"), "body": {}}))
+        .await
+        .unwrap()
+        .job
+        .id;
+    completed(&engine, &old).await;
+    // A job created long ago for far in the future stays, however old.
+    let pending = engine
+        .create_job(json!({"url": target.url("/later"), "schedule_in": "100 days"}))
+        .await
+        .unwrap()
+        .job
+        .id;
+
+    clock.advance(Duration::days(31));
+    let new = engine
+        .create_job(json!({"method": "post", "url": target.url("/new"), "body": {}}))
+        .await
+        .unwrap()
+        .job
+        .id;
+    completed(&engine, &new).await;
+
+    let pruned = engine.prune().await.unwrap();
+    assert_eq!(pruned.jobs, 1, "{pruned:?}");
+    assert_eq!(pruned.attempts, 1, "{pruned:?}");
+    assert!(pruned.events >= 5, "{pruned:?}");
+
+    assert!(engine.get_job(&old).await.is_err(), "the old job is gone");
+    assert_eq!(
+        engine.get_job(&new).await.unwrap().attempts.unwrap().len(),
+        1,
+        "the new job keeps its attempt"
+    );
+    assert_eq!(
+        engine.get_job(&pending).await.unwrap().state,
+        JobState::Scheduled,
+        "a pending job stays"
+    );
+    let events = engine
+        .list_events(LogQuery {
+            limit: 1000,
+            ascending: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        events
+            .iter()
+            .all(|e| e.job_id.as_deref() != Some(old.as_str())),
+        "the old job's events are gone"
+    );
+    assert!(
+        events
+            .iter()
+            .filter(|e| e.job_id.as_deref() == Some(new.as_str()))
+            .count()
+            >= 5,
+        "the new job's events stay"
+    );
+    let left = engine
+        .list_jobs(JobFilter {
+            limit: 10,
+            ..JobFilter::default()
+        })
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(left, 2);
+    // A second pass finds nothing more.
+    assert_eq!(engine.prune().await.unwrap(), Default::default());
+    engine.shutdown().await;
+}
