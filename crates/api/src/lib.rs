@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
             "/api/schedules/{id}/next-request",
             get(schedules::next_request),
         )
+        .route("/api/calendar", get(schedules::calendar))
         .route("/api/logs", get(logs::list))
         .route("/api/logs/stream", get(logs::stream))
         .route("/api/logs/{id}", get(logs::get))

@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Params};
 use crate::jobs::created;
 use crate::AppState;
@@ -80,4 +80,32 @@ pub async fn next_request(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(json!({"data": app.engine.next_request(&id).await?})))
+}
+
+/// `GET /api/calendar?from=&to=&tz=&dense=`: past runs, future runs, and bands.
+pub async fn calendar(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+    params.only(&["from", "to", "tz", "dense"])?;
+    let instant = |name: &str| -> ApiResult<chrono::DateTime<chrono::Utc>> {
+        let text = params
+            .get(name)
+            .ok_or_else(|| ApiError::invalid(name, "is required: an RFC 3339 time"))?;
+        Ok(chime_engine::draft::parse_instant(
+            name,
+            &Value::String(text.to_string()),
+        )?)
+    };
+    let (from, to) = (instant("from")?, instant("to")?);
+    let zone_name = params
+        .get("tz")
+        .map(str::to_string)
+        .unwrap_or_else(|| app.engine.settings().default_timezone);
+    let zone = chime_engine::rule::parse_zone("tz", &zone_name)?;
+    let dense = params.number(
+        "dense",
+        chime_engine::calendar::DEFAULT_DENSE as i64,
+        1..=1440,
+    )? as usize;
+    Ok(Json(
+        json!({"data": app.engine.calendar(from, to, zone, dense).await?}),
+    ))
 }

@@ -3,6 +3,7 @@
 //! HTTP serving, Tauri or the UI; every surface goes through [`Engine`].
 
 pub mod attempt;
+pub mod calendar;
 pub mod clock;
 pub mod curl;
 pub mod delivery;

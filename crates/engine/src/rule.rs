@@ -31,6 +31,10 @@ pub struct CronRule {
     pub zone: Tz,
     cron: Cron,
     fixed_time: bool,
+    /// The hours the rule matches, and how many of minutes 0..m it matches
+    /// (`minutes_before[m]`), for counting runs without walking them.
+    hours: [bool; 24],
+    minutes_before: [u16; 61],
 }
 
 impl Rule {
@@ -47,6 +51,109 @@ impl Rule {
             }
             Rule::Cron(rule) => rule.next_after(t),
         }
+    }
+
+    /// The last run strictly before `t`.
+    pub fn last_before(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self {
+            Rule::Every { interval, anchor } => {
+                if t <= *anchor {
+                    return None;
+                }
+                let step = interval.num_milliseconds().max(1);
+                let k = ((t - *anchor).num_milliseconds() - 1) / step;
+                Some(*anchor + Duration::milliseconds(k * step))
+            }
+            Rule::Cron(rule) => rule
+                .cron
+                .find_previous_occurrence(&t.with_timezone(&rule.zone), false)
+                .ok()
+                .map(|p| p.with_timezone(&Utc)),
+        }
+    }
+
+    /// How many runs fall in [a, b). Interval rules are counted, cron rules
+    /// walked, so keep windows short (a day holds at most 1,440 cron runs).
+    pub fn count_between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> usize {
+        if b <= a {
+            return 0;
+        }
+        match self {
+            Rule::Every { interval, anchor } => {
+                let step = interval.num_milliseconds().max(1);
+                let index_at_or_after = |t: DateTime<Utc>| {
+                    let d = (t - *anchor).num_milliseconds();
+                    if d <= 0 {
+                        0
+                    } else {
+                        (d + step - 1) / step
+                    }
+                };
+                (index_at_or_after(b) - index_at_or_after(a)).max(0) as usize
+            }
+            Rule::Cron(_) => {
+                let mut count = 0;
+                let mut t = a - Duration::milliseconds(1);
+                while let Some(next) = self.next_after(t).filter(|n| *n < b) {
+                    count += 1;
+                    t = next;
+                }
+                count
+            }
+        }
+    }
+
+    /// Runs of a cron rule in [start, end), a window within the local day
+    /// `day`, counted from the pattern minute by minute instead of walked;
+    /// None when that cannot be exact (an interval rule, or a window in
+    /// which the clocks change).
+    pub fn count_on_day(
+        &self,
+        day: chrono::NaiveDate,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Option<usize> {
+        let Rule::Cron(rule) = self else { return None };
+        if end <= start {
+            return Some(0);
+        }
+        let offset = offset_seconds(rule.zone, start);
+        if offset != offset_seconds(rule.zone, end - Duration::seconds(1)) {
+            return None;
+        }
+        use chrono::{Datelike, Timelike};
+        let p = &rule.cron.pattern;
+        let weekday = croner::Weekday::from_days_from_sunday(day.weekday().num_days_from_sunday());
+        if !(p.month_match(day.month()).ok()?
+            && p.day_match(day.year(), day.month(), day.day(), weekday)
+                .ok()?)
+        {
+            return Some(0);
+        }
+        // Minutes of the local day: the first at or after start, up to end.
+        let local = |t: DateTime<Utc>| t.with_timezone(&rule.zone);
+        let (a, b) = (local(start), local(end));
+        let minute_of = |t: DateTime<Tz>| (t.hour() * 60 + t.minute()) as i64;
+        let first = minute_of(a) + i64::from(a.second() > 0 || a.nanosecond() > 0);
+        let last = if b.date_naive() > day {
+            1440
+        } else {
+            minute_of(b) + i64::from(b.second() > 0 || b.nanosecond() > 0)
+        };
+        let (first, last) = (first.clamp(0, 1440), last.clamp(0, 1440));
+        let mut count = 0usize;
+        for hour in (first / 60)..=((last - 1).max(0) / 60).min(23) {
+            if !rule.hours[hour as usize] {
+                continue;
+            }
+            // This hour's minutes that fall in [first, last).
+            let lo = (first - hour * 60).clamp(0, 60) as usize;
+            let hi = (last - hour * 60).clamp(0, 60) as usize;
+            if hi > lo {
+                count += usize::from(rule.minutes_before[hi] - rule.minutes_before[lo]);
+            }
+        }
+        Some(count)
     }
 
     /// The rule in words: "Every 5 minutes", "At 09:00 on Monday through Friday (Europe/Berlin)".
@@ -328,11 +435,22 @@ pub fn parse_cron(text: &str, zone: Tz) -> Result<CronRule, FieldError> {
     cron.find_next_occurrence(&Utc::now().with_timezone(&zone), false)
         .map_err(|_| FieldError::new("cron", format!("\"{trimmed}\" never matches a real date")))?;
     let fixed_time = matches!(cron.determine_job_type(), croner::JobType::FixedTime);
+    let mut hours = [false; 24];
+    for (h, slot) in hours.iter_mut().enumerate() {
+        *slot = cron.pattern.hour_match(h as u32).unwrap_or(false);
+    }
+    let mut minutes_before = [0u16; 61];
+    for m in 0..60 {
+        let hit = u16::from(cron.pattern.minute_match(m as u32).unwrap_or(false));
+        minutes_before[m + 1] = minutes_before[m] + hit;
+    }
     Ok(CronRule {
         text: trimmed.to_string(),
         zone,
         cron,
         fixed_time,
+        hours,
+        minutes_before,
     })
 }
 
@@ -641,6 +759,48 @@ mod tests {
         assert!(err("@reboot").contains("unknown nickname"));
         assert!(err("").contains("is empty"));
         assert!(err("0 0 30 2 *").contains("never matches"));
+    }
+
+    #[test]
+    fn counting_a_day_agrees_with_walking_it() {
+        let zone: Tz = "America/New_York".parse().unwrap();
+        for text in [
+            "*/5 * * * *",
+            "0 9 * * 1-5",
+            "15,45 */2 13 * 5",
+            "* 3 * * *",
+        ] {
+            let rule = super::cron(text, zone).unwrap();
+            for day in 1..=20 {
+                let date = chrono::NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+                let start = resolve_local(zone, date.and_hms_opt(0, 0, 0).unwrap()).unwrap();
+                let end =
+                    resolve_local(zone, date.succ_opt().unwrap().and_hms_opt(0, 0, 0).unwrap())
+                        .unwrap();
+                let walked = rule.count_between(start, end);
+                match rule.count_on_day(date, start, end) {
+                    Some(counted) => assert_eq!(counted, walked, "{text} on {date}"),
+                    // 1 November: the clocks go back; that day is walked.
+                    None => assert_eq!(day, 1, "{text} on {date}"),
+                }
+            }
+        }
+        let rule = super::cron("*/5 * * * *", zone).unwrap();
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 10).unwrap();
+        let (a, b) = (utc("2026-11-10T13:02:30Z"), utc("2026-11-10T19:41:00Z"));
+        assert_eq!(
+            rule.count_on_day(date, a, b),
+            Some(rule.count_between(a, b))
+        );
+        let every = every(Duration::minutes(7), utc("2026-11-01T00:03:00Z")).unwrap();
+        assert_eq!(
+            every.count_between(utc("2026-11-01T00:00:00Z"), utc("2026-11-01T01:00:00Z")),
+            9
+        );
+        assert_eq!(
+            every.last_before(utc("2026-11-01T01:00:00Z")),
+            Some(utc("2026-11-01T00:59:00Z"))
+        );
     }
 
     #[test]

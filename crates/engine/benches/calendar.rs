@@ -1,0 +1,62 @@
+//! The calendar for 1,000 schedules over a month: how long the engine takes
+//! to compute it, and what it holds (items and bands).
+//!
+//! `cargo bench -p chime-engine --bench calendar`
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chime_engine::{Config, Engine, SystemClock};
+use serde_json::json;
+
+/// A mix of rules as people write them: dense ones that become bands, and
+/// sparse ones that are drawn run by run.
+const RULES: &[(&str, &str)] = &[
+    ("cron", "*/5 * * * *"),
+    ("cron", "0 * * * *"),
+    ("cron", "0 9 * * 1-5"),
+    ("cron", "30 8,12,18 * * *"),
+    ("cron", "*/15 9-17 * * 1-5"),
+    ("cron", "0 0 1 * *"),
+    ("every", "30 seconds"),
+    ("every", "2 hours"),
+    ("every", "1 day"),
+    ("cron", "* * * * *"),
+];
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::start(Config::new(dir.path().join("chime.db")), Arc::new(SystemClock)).await.unwrap();
+        for i in 0..1000 {
+            let (kind, rule) = RULES[i % RULES.len()];
+            let field = if kind == "cron" { "cron" } else { "repeat_every" };
+            engine
+                .create_job(json!({"url": format!("https://example.test/{i}"), field: rule, "timezone": "Europe/Berlin", "name": format!("schedule {i}")}))
+                .await
+                .unwrap();
+        }
+        let zone: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
+        let from = chrono::Utc::now();
+        let to = from + chrono::Duration::days(31);
+        let mut best = f64::MAX;
+        let mut shape = (0, 0, 0);
+        for _ in 0..5 {
+            let start = Instant::now();
+            let cal = engine.calendar(from, to, zone, chime_engine::calendar::DEFAULT_DENSE).await.unwrap();
+            best = best.min(start.elapsed().as_secs_f64() * 1000.0);
+            shape = (cal.upcoming.len(), cal.bands.len(), serde_json::to_vec(&cal).unwrap().len());
+        }
+        println!(
+            "calendar: 1,000 schedules over 31 days in {best:.0} ms (best of 5); {} upcoming items, {} bands, {} KB of JSON",
+            shape.0,
+            shape.1,
+            shape.2 / 1024
+        );
+        engine.shutdown().await;
+    });
+}

@@ -1,0 +1,523 @@
+//! The calendar: past runs with their outcomes and every future run of every
+//! schedule and pending job in a range, computed here so the UI only draws.
+//! A schedule with more than a threshold of runs in one day comes back for
+//! that day as a band (its rule and its count), not as thousands of items.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use crate::engine::Engine;
+use crate::error::{FieldError, Result};
+use crate::job::JobState;
+use crate::rule::{resolve_local, Rule};
+use crate::schedule::Schedule;
+use crate::store::{jobs, schedules};
+use crate::time::{from_ms, to_ms};
+
+pub const DEFAULT_DENSE: usize = 48;
+/// Past and upcoming items each stop at this many: past it, the busiest
+/// schedule-days become bands too, so a month of a thousand schedules is
+/// still a calendar and not a 50 MB list.
+pub const MAX_ITEMS: usize = 5_000;
+/// The longest range one request covers.
+const MAX_RANGE: Duration = Duration::days(62);
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Calendar {
+    #[serde(serialize_with = "crate::time::ser")]
+    pub from: DateTime<Utc>,
+    #[serde(serialize_with = "crate::time::ser")]
+    pub to: DateTime<Utc>,
+    pub timezone: String,
+    pub dense_threshold: usize,
+    pub past: Vec<PastRun>,
+    pub upcoming: Vec<Upcoming>,
+    pub bands: Vec<Band>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PastRun {
+    pub job_id: String,
+    pub schedule_id: Option<String>,
+    pub name: Option<String>,
+    pub method: String,
+    pub url: String,
+    #[serde(serialize_with = "crate::time::ser")]
+    pub scheduled_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::time::ser_opt")]
+    pub attempted_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::time::ser_opt")]
+    pub finished_at: Option<DateTime<Utc>>,
+    pub state: JobState,
+    /// success, failure, error (the last attempt's), or null when none ran.
+    pub outcome: Option<&'static str>,
+    pub status: Option<u16>,
+    pub duration_ms: Option<i64>,
+    pub attempt: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Upcoming {
+    pub job_id: Option<String>,
+    pub schedule_id: Option<String>,
+    pub name: Option<String>,
+    pub method: String,
+    pub url: String,
+    #[serde(serialize_with = "crate::time::ser")]
+    pub at: DateTime<Utc>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Band {
+    pub schedule_id: String,
+    pub name: Option<String>,
+    /// The band's first local day, and its last: consecutive dense days of a
+    /// schedule are one band.
+    pub day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub days: usize,
+    pub kind: &'static str,
+    /// Runs over all its days.
+    pub count: usize,
+    /// Runs on each day, when every day has the same number.
+    pub per_day: Option<usize>,
+    #[serde(serialize_with = "crate::time::ser")]
+    pub first: DateTime<Utc>,
+    #[serde(serialize_with = "crate::time::ser")]
+    pub last: DateTime<Utc>,
+    pub summary: String,
+    /// For past bands: runs by outcome.
+    pub outcomes: Option<BTreeMap<&'static str, usize>>,
+}
+
+/// One local day of the range, clipped to it.
+struct Day {
+    date: NaiveDate,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+fn days(from: DateTime<Utc>, to: DateTime<Utc>, zone: Tz) -> Vec<Day> {
+    let mut out = Vec::new();
+    let mut date = from.with_timezone(&zone).date_naive();
+    loop {
+        let midnight =
+            |d: NaiveDate| resolve_local(zone, d.and_hms_opt(0, 0, 0).unwrap_or_default());
+        let (Some(day_start), Some(day_end)) = (midnight(date), date.succ_opt().and_then(midnight))
+        else {
+            break;
+        };
+        if day_start >= to {
+            break;
+        }
+        let (start, end) = (day_start.max(from), day_end.min(to));
+        if start < end {
+            out.push(Day { date, start, end });
+        }
+        match date.succ_opt() {
+            Some(next) => date = next,
+            None => break,
+        }
+    }
+    out
+}
+
+impl Engine {
+    /// `GET /api/calendar`: `from`..`to` with day boundaries in `zone`.
+    pub async fn calendar(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        zone: Tz,
+        dense: usize,
+    ) -> Result<Calendar> {
+        if to <= from {
+            return Err(FieldError::new("to", "must be after from").into());
+        }
+        if to - from > MAX_RANGE {
+            return Err(FieldError::new("to", "the range is longer than 62 days").into());
+        }
+        let now = self.now();
+        self.read(move |c| {
+            let day_list = days(from, to, zone);
+            let mut cal = Calendar {
+                from,
+                to,
+                timezone: zone.name().to_string(),
+                dense_threshold: dense,
+                past: Vec::new(),
+                upcoming: Vec::new(),
+                bands: Vec::new(),
+            };
+            past_runs(c, &day_list, dense, &mut cal)?;
+            upcoming_runs(c, &day_list, now, dense, &mut cal)?;
+            Ok(cal)
+        })
+        .await
+    }
+}
+
+/// Finished and running jobs in the range; dense schedule-days become bands.
+fn past_runs(c: &Connection, days: &[Day], dense: usize, cal: &mut Calendar) -> Result<()> {
+    let mut stmt = c.prepare(
+        "SELECT seq, id, schedule_id, name, json_extract(request, '$.method'), json_extract(request, '$.url'),
+                scheduled_at, attempted_at, COALESCE(completed_at, discarded_at, cancelled_at), state, attempt
+         FROM jobs WHERE scheduled_at >= ?1 AND scheduled_at < ?2
+           AND state NOT IN ('scheduled', 'available') ORDER BY scheduled_at",
+    )?;
+    let rows = stmt.query_map(params![to_ms(cal.from), to_ms(cal.to)], |r| {
+        let state: String = r.get(9)?;
+        Ok((
+            r.get::<_, i64>(0)?,
+            PastRun {
+                job_id: r.get(1)?,
+                schedule_id: r.get(2)?,
+                name: r.get(3)?,
+                method: r
+                    .get::<_, Option<String>>(4)?
+                    .unwrap_or_default()
+                    .to_uppercase(),
+                url: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                scheduled_at: from_ms(r.get(6)?),
+                attempted_at: r.get::<_, Option<i64>>(7)?.map(from_ms),
+                finished_at: r.get::<_, Option<i64>>(8)?.map(from_ms),
+                state: JobState::parse(&state).unwrap_or(JobState::Discarded),
+                outcome: None,
+                status: None,
+                duration_ms: None,
+                attempt: r.get(10)?,
+            },
+        ))
+    })?;
+    let runs: Vec<(i64, PastRun)> = rows.collect::<rusqlite::Result<_>>()?;
+    // Group each schedule's runs by local day, to find the dense ones.
+    let mut by_day: BTreeMap<(usize, String), Vec<usize>> = BTreeMap::new();
+    for (i, (_, run)) in runs.iter().enumerate() {
+        if let Some(sid) = &run.schedule_id {
+            let day = days
+                .iter()
+                .position(|d| run.scheduled_at >= d.start && run.scheduled_at < d.end)
+                .unwrap_or(0);
+            by_day.entry((day, sid.clone())).or_default().push(i);
+        }
+    }
+    let groups: Vec<(&(usize, String), &Vec<usize>)> = by_day.iter().collect();
+    let counts: Vec<usize> = groups.iter().map(|(_, m)| m.len()).collect();
+    let mut group_band: Vec<bool> = counts.iter().map(|c| *c > dense).collect();
+    let one_offs = runs.iter().filter(|(_, r)| r.schedule_id.is_none()).count();
+    band_the_busiest(&counts, &mut group_band, MAX_ITEMS.saturating_sub(one_offs));
+    let mut banded = vec![false; runs.len()];
+    for (((day, sid), members), band) in groups.into_iter().zip(group_band) {
+        if !band {
+            continue;
+        }
+        let mut outcomes = BTreeMap::new();
+        for &i in members {
+            banded[i] = true;
+            *outcomes
+                .entry(outcome_of_state(runs[i].1.state))
+                .or_default() += 1;
+        }
+        let summary = schedules::get(c, sid)?
+            .and_then(|s| s.rule().ok())
+            .map(|r| r.describe())
+            .unwrap_or_default();
+        let (first, last) = (
+            &runs[members[0]].1,
+            &runs[*members.last().unwrap_or(&members[0])].1,
+        );
+        cal.bands.push(Band {
+            schedule_id: sid.clone(),
+            name: first.name.clone(),
+            day: days[*day].date,
+            last_day: days[*day].date,
+            days: 1,
+            kind: "past",
+            count: members.len(),
+            per_day: Some(members.len()),
+            first: first.scheduled_at,
+            last: last.scheduled_at,
+            summary,
+            outcomes: Some(outcomes),
+        });
+    }
+    let listed: Vec<(i64, PastRun)> = runs
+        .into_iter()
+        .zip(banded)
+        .filter(|(_, b)| !b)
+        .map(|(r, _)| r)
+        .collect();
+    let seqs: Vec<i64> = listed.iter().map(|(seq, _)| *seq).collect();
+    let outcomes = jobs::last_outcomes(c, &seqs)?;
+    for (seq, mut run) in listed {
+        if let Some(o) = outcomes.get(&seq) {
+            run.outcome = Some(match (o.status, &o.error) {
+                (Some(s), _) if s < 400 => "success",
+                (Some(_), _) => "failure",
+                _ => "error",
+            });
+            run.status = o.status;
+            run.duration_ms = Some(o.duration_ms);
+        }
+        cal.past.push(run);
+    }
+    Ok(())
+}
+
+fn outcome_of_state(state: JobState) -> &'static str {
+    match state {
+        JobState::Completed => "success",
+        JobState::Discarded => "failure",
+        JobState::Cancelled => "cancelled",
+        _ => "running",
+    }
+}
+
+/// Pending one-off jobs, and each enabled schedule's runs from its pending job on.
+fn upcoming_runs(
+    c: &Connection,
+    days: &[Day],
+    now: DateTime<Utc>,
+    dense: usize,
+    cal: &mut Calendar,
+) -> Result<()> {
+    let start = cal.from.max(now);
+    let pending = jobs::list(
+        c,
+        &jobs::JobFilter {
+            states: vec![
+                JobState::Scheduled,
+                JobState::Available,
+                JobState::Retryable,
+            ],
+            limit: 100_000,
+            order: jobs::JobOrder {
+                column: "scheduled_at",
+                descending: false,
+            },
+            ..Default::default()
+        },
+    )?
+    .0;
+    for job in pending.iter().filter(|j| {
+        j.schedule_id.is_none() && j.scheduled_at < cal.to && j.scheduled_at >= cal.from
+    }) {
+        cal.upcoming.push(Upcoming {
+            job_id: Some(job.id.clone()),
+            schedule_id: None,
+            name: job.name.clone(),
+            method: job.request.method.as_str().to_string(),
+            url: job.request.url.clone(),
+            at: job.scheduled_at,
+            summary: None,
+        });
+    }
+    let (all, _) = schedules::list(c, None, i64::MAX, 0)?;
+    let drawn: Vec<ScheduleRuns> = all
+        .iter()
+        .filter(|s| s.disabled_at.is_none())
+        .filter_map(|s| ScheduleRuns::count(s, &pending, start, cal.from, days, dense))
+        .collect();
+    // Counting is cheap; listing is not. The busiest schedule-days become
+    // bands until the rest fits the budget.
+    let slots: Vec<(usize, usize)> = drawn
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| (0..r.days.len()).map(move |d| (i, d)))
+        .collect();
+    let counts: Vec<usize> = slots
+        .iter()
+        .map(|(i, d)| drawn[*i].days[*d].count)
+        .collect();
+    let mut band: Vec<bool> = slots.iter().map(|(i, d)| drawn[*i].days[*d].band).collect();
+    band_the_busiest(
+        &counts,
+        &mut band,
+        MAX_ITEMS.saturating_sub(cal.upcoming.len()),
+    );
+    let mut drawn = drawn;
+    for ((i, d), b) in slots.into_iter().zip(band) {
+        drawn[i].days[d].band = b;
+    }
+    for runs in &drawn {
+        runs.draw(cal);
+    }
+    cal.upcoming.sort_by_key(|u| u.at);
+    Ok(())
+}
+
+/// Marks the busiest groups (schedule-days) as bands until at most `budget`
+/// runs are left to list. `counts[i]` is group i's size; `band[i]` whether it
+/// is a band already.
+fn band_the_busiest(counts: &[usize], band: &mut [bool], budget: usize) {
+    let mut listed: usize = counts
+        .iter()
+        .zip(band.iter())
+        .filter(|(_, b)| !**b)
+        .map(|(c, _)| c)
+        .sum();
+    let mut order: Vec<usize> = (0..counts.len()).filter(|i| !band[*i]).collect();
+    order.sort_by_key(|i| std::cmp::Reverse(counts[*i]));
+    for i in order {
+        if listed <= budget {
+            break;
+        }
+        band[i] = true;
+        listed -= counts[i];
+    }
+}
+
+/// One schedule's future runs in the range, counted day by day.
+struct ScheduleRuns<'a> {
+    schedule: &'a Schedule,
+    rule: Rule,
+    summary: String,
+    /// The schedule's pending job and its time.
+    pending: Option<(&'a str, DateTime<Utc>)>,
+    days: Vec<DayRuns<'a>>,
+}
+
+struct DayRuns<'a> {
+    day: &'a Day,
+    window: (DateTime<Utc>, DateTime<Utc>),
+    count: usize,
+    band: bool,
+}
+
+impl<'a> ScheduleRuns<'a> {
+    fn count(
+        s: &'a Schedule,
+        pending: &'a [crate::job::Job],
+        now_or_from: DateTime<Utc>,
+        from: DateTime<Utc>,
+        days: &'a [Day],
+        dense: usize,
+    ) -> Option<ScheduleRuns<'a>> {
+        let rule = s.rule().ok()?;
+        let next_job = s
+            .pending_job_id
+            .as_ref()
+            .and_then(|id| pending.iter().find(|j| &j.id == id));
+        // The pending job may be overdue or moved: it counts where it is, and
+        // the rule's later runs follow it.
+        let first = next_job.map_or(now_or_from, |j| j.scheduled_at.max(from));
+        let days = days
+            .iter()
+            .filter(|d| d.end > first)
+            .filter_map(|day| {
+                let (a, b) = (day.start.max(first), day.end);
+                let count = rule
+                    .count_on_day(day.date, a, b)
+                    .unwrap_or_else(|| rule.count_between(a, b));
+                (count > 0).then_some(DayRuns {
+                    day,
+                    window: (a, b),
+                    count,
+                    band: count > dense,
+                })
+            })
+            .collect();
+        Some(ScheduleRuns {
+            schedule: s,
+            summary: rule.describe(),
+            rule,
+            pending: next_job.map(|j| (j.id.as_str(), j.scheduled_at)),
+            days,
+        })
+    }
+
+    fn draw(&self, cal: &mut Calendar) {
+        let mut i = 0;
+        while i < self.days.len() {
+            if self.days[i].band {
+                // Consecutive banded days are one band.
+                let mut j = i;
+                while j + 1 < self.days.len()
+                    && self.days[j + 1].band
+                    && self.days[j + 1].day.date
+                        == self.days[j].day.date.succ_opt().unwrap_or_default()
+                {
+                    j += 1;
+                }
+                self.band(&self.days[i..=j], cal);
+                i = j + 1;
+            } else {
+                self.list(&self.days[i], cal);
+                i += 1;
+            }
+        }
+    }
+
+    fn band(&self, run: &[DayRuns], cal: &mut Calendar) {
+        let (Some(head), Some(tail)) = (run.first(), run.last()) else {
+            return;
+        };
+        let Some(first) = self
+            .rule
+            .next_after(head.window.0 - Duration::milliseconds(1))
+        else {
+            return;
+        };
+        let same = run.iter().all(|d| d.count == head.count);
+        cal.bands.push(Band {
+            schedule_id: self.schedule.id.clone(),
+            name: self.schedule.name.clone(),
+            day: head.day.date,
+            last_day: tail.day.date,
+            days: run.len(),
+            kind: "upcoming",
+            count: run.iter().map(|d| d.count).sum(),
+            per_day: same.then_some(head.count),
+            first,
+            last: self.rule.last_before(tail.window.1).unwrap_or(first),
+            summary: self.summary.clone(),
+            outcomes: None,
+        });
+    }
+
+    fn list(&self, day: &DayRuns, cal: &mut Calendar) {
+        let (a, b) = day.window;
+        let s = self.schedule;
+        let mut next = self.rule.next_after(a - Duration::milliseconds(1));
+        while let Some(at) = next.filter(|t| *t < b) {
+            cal.upcoming.push(Upcoming {
+                job_id: self
+                    .pending
+                    .filter(|(_, t)| *t == at)
+                    .map(|(id, _)| id.to_string()),
+                schedule_id: Some(s.id.clone()),
+                name: s.name.clone(),
+                method: s.request.method.as_str().to_string(),
+                url: s.request.url.clone(),
+                at,
+                summary: Some(self.summary.clone()),
+            });
+            next = self.rule.next_after(at);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn days_follow_the_zone_and_clip_to_the_range() {
+        let zone: Tz = "Europe/Berlin".parse().unwrap();
+        let from = Utc.with_ymd_and_hms(2026, 3, 28, 12, 0, 0).unwrap();
+        let to = Utc.with_ymd_and_hms(2026, 3, 31, 0, 0, 0).unwrap();
+        let d = days(from, to, zone);
+        // Local times run from the 28th, 13:00 to the 31st, 02:00: four days.
+        assert_eq!(d.len(), 4);
+        assert_eq!(d[0].start, from);
+        assert_eq!(d[3].end, to);
+        // 29 March 2026: clocks go forward, the day is 23 hours long.
+        assert_eq!(d[1].end - d[1].start, Duration::hours(23));
+    }
+}

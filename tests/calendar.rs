@@ -1,0 +1,114 @@
+//! The calendar API: past runs with outcomes, future runs, dense series as bands.
+
+mod support;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use support::{Chime, Reply, Target};
+
+fn t(v: &Value) -> DateTime<Utc> {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn the_calendar_shows_past_outcomes_future_runs_and_bands() {
+    let flaky = Target::start(|seen| {
+        if seen.n % 2 == 0 {
+            Reply::status(500)
+        } else {
+            Reply::status(200)
+        }
+    })
+    .await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let create = async |body: Value| {
+        let (status, created) = chime.post("/api/jobs", body).await;
+        assert_eq!(status, 201, "{created}");
+        created["data"]["schedule_id"].as_str().unwrap().to_string()
+    };
+    let every_2s = create(json!({"url": flaky.url("/a"), "repeat_every": 2, "name": "two", "retry": {"max_attempts": 1}})).await;
+    let hourly =
+        create(json!({"url": "https://example.test/h", "cron": "0 * * * *", "name": "hourly"}))
+            .await;
+    let dense = create(
+        json!({"url": "https://example.test/d", "repeat_every": "10 seconds", "name": "dense"}),
+    )
+    .await;
+    flaky.wait_for(4, Duration::from_secs(20)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let from = Utc::now() - chrono::Duration::minutes(5);
+    let to = from + chrono::Duration::hours(6);
+    let (status, body) = chime
+        .get(&format!(
+            "/api/calendar?from={}&to={}&tz=UTC",
+            urlencode(&from),
+            urlencode(&to)
+        ))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let cal = &body["data"];
+
+    // Past runs of the 2-second schedule, coloured by outcome.
+    let past: Vec<&Value> = cal["past"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["schedule_id"] == every_2s.as_str())
+        .collect();
+    assert!(past.len() >= 3, "{past:?}");
+    assert!(past
+        .iter()
+        .any(|r| r["outcome"] == "success" && r["status"] == 200));
+    assert!(past
+        .iter()
+        .any(|r| r["outcome"] == "failure" && r["status"] == 500));
+
+    // Future runs of the hourly schedule: on the hour, inside the range.
+    let hours: Vec<DateTime<Utc>> = cal["upcoming"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["schedule_id"] == hourly.as_str())
+        .map(|u| t(&u["at"]))
+        .collect();
+    assert!((5..=6).contains(&hours.len()), "{hours:?}");
+    assert!(hours
+        .iter()
+        .all(|h| h.timestamp() % 3600 == 0 && *h >= from && *h < to));
+
+    // The 10-second schedule is a band, not thousands of items.
+    assert!(cal["upcoming"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| u["schedule_id"] != dense.as_str()));
+    let bands: Vec<&Value> = cal["bands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["schedule_id"] == dense.as_str() && b["kind"] == "upcoming")
+        .collect();
+    assert!(!bands.is_empty());
+    let total: u64 = bands.iter().map(|b| b["count"].as_u64().unwrap()).sum();
+    let expected = (to - Utc::now()).num_seconds() as u64 / 10;
+    assert!(
+        total.abs_diff(expected) <= 2,
+        "about one run every 10 s: {total} vs {expected}"
+    );
+    assert_eq!(bands[0]["summary"], "Every 10 seconds");
+
+    let (status, body) = chime
+        .get("/api/calendar?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z")
+        .await;
+    assert_eq!(
+        (status.as_u16(), body["error"]["field"].as_str()),
+        (422, Some("to"))
+    );
+}
+
+fn urlencode(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339().replace('+', "%2B").replace(':', "%3A")
+}
