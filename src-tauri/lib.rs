@@ -1,6 +1,9 @@
 //! The `chime` binary: the desktop app, `chime serve`, and the command line.
 
+pub mod backend;
+pub mod cli;
 pub mod datadir;
+pub mod desktop;
 pub mod logging;
 pub mod serve;
 
@@ -18,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the engine and the API without a window (for servers and scripts).
     Serve(serve::ServeArgs),
+    #[command(flatten)]
+    Cli(Box<cli::Verb>),
 }
 
 pub fn main_entry() -> Result<()> {
@@ -27,14 +32,7 @@ pub fn main_entry() -> Result<()> {
         .build()?;
     match cli.command {
         Some(Command::Serve(args)) => runtime.block_on(serve::run(args)),
-        None => {
-            eprintln!("chime: the desktop window is not built yet; running `chime serve` instead");
-            runtime.block_on(serve::run(serve::ServeArgs {
-                port: serve::DEFAULT_PORT,
-                data_dir: None,
-                allow_http: false,
-                ca_cert: None,
-            }))
-        }
+        Some(Command::Cli(verb)) => cli::main(*verb, &runtime),
+        None => desktop::run_or_serve(runtime),
     }
 }

@@ -620,3 +620,34 @@ async fn sigterm_lets_the_attempt_in_flight_finish() {
         "the instance file is removed"
     );
 }
+
+#[tokio::test]
+async fn pause_all_holds_due_jobs_until_resumed() {
+    let target = Target::ok().await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let (status, paused) = chime.post("/api/pause", json!({})).await;
+    assert_eq!(
+        (status, paused["data"]["paused"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
+    let (_, body) = chime
+        .post(
+            "/api/jobs",
+            json!({"url": target.url("/held"), "name": "held"}),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(target.count(), 0, "nothing goes out while paused");
+    let (_, status_now) = chime.get("/api/status").await;
+    assert_eq!(status_now["data"]["next_run"]["name"], "held");
+    chime.post("/api/resume", json!({})).await;
+    target.wait_for(1, WAIT).await;
+    chime
+        .job_when(
+            body["data"]["id"].as_str().unwrap(),
+            "the held job to run",
+            WAIT,
+            |j| j["state"] == "completed",
+        )
+        .await;
+}

@@ -11,6 +11,7 @@ mod logs;
 mod misc;
 mod schedules;
 mod settings;
+mod status;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -35,6 +36,9 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/ping", get(misc::ping))
         .route("/api/echo", post(misc::echo))
+        .route("/api/status", get(status::status))
+        .route("/api/pause", post(status::pause))
+        .route("/api/resume", post(status::resume))
         .route("/api/jobs", post(jobs::create).get(jobs::list))
         .route("/api/jobs/{id}", get(jobs::get).patch(jobs::patch))
         .route("/api/jobs/{id}/cancel", post(jobs::cancel))

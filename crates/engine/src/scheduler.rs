@@ -47,6 +47,14 @@ pub(crate) async fn run(engine: Engine) {
         if inner.stop.is_cancelled() {
             break;
         }
+        if engine.is_paused() {
+            let mut paused = inner.paused.subscribe();
+            tokio::select! {
+                _ = inner.stop.cancelled() => break,
+                _ = paused.wait_for(|p| !*p) => {}
+            }
+            continue;
+        }
         let free = inner.claimed.available_permits();
         if free == 0 {
             // The claim budget is spent: wait for a handful of jobs to finish,

@@ -76,6 +76,10 @@ pub(crate) struct Inner {
     pub deliveries_wake: Notify,
     pub dispatcher: std::sync::RwLock<Dispatcher>,
     pub settings: std::sync::RwLock<crate::settings::Settings>,
+    /// Tells the desktop shell (autostart, notifications) when settings change.
+    pub settings_changed: tokio::sync::watch::Sender<crate::settings::Settings>,
+    /// "Pause all": due jobs wait until resumed.
+    pub paused: tokio::sync::watch::Sender<bool>,
     /// `--allow-http`: plain http for this run, whatever the setting says.
     pub allow_http_flag: bool,
     /// `--ca-cert` files, trusted beside the setting's.
@@ -112,6 +116,10 @@ impl Engine {
                 deliveries_wake: Notify::new(),
                 dispatcher: std::sync::RwLock::new(Dispatcher::new(&[] as &[PathBuf])?),
                 settings: std::sync::RwLock::new(crate::settings::Settings::default()),
+                settings_changed: tokio::sync::watch::Sender::new(
+                    crate::settings::Settings::default(),
+                ),
+                paused: tokio::sync::watch::Sender::new(false),
                 allow_http_flag: config.allow_http,
                 ca_certs: config.ca_certs.clone(),
                 claimed: Arc::new(Semaphore::new(2 * config.max_in_flight)),
@@ -179,6 +187,31 @@ impl Engine {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.inner.clock.now()
+    }
+
+    /// Pauses or resumes all dispatch. Paused, due jobs wait (and are late
+    /// when resumed; schedules then follow their catch-up policy).
+    pub fn set_paused(&self, paused: bool) {
+        self.inner.paused.send_replace(paused);
+        self.inner.wake.notify_one();
+    }
+
+    pub fn is_paused(&self) -> bool {
+        *self.inner.paused.borrow()
+    }
+
+    /// Settings as they change.
+    pub fn watch_settings(&self) -> tokio::sync::watch::Receiver<crate::settings::Settings> {
+        self.inner.settings_changed.subscribe()
+    }
+
+    /// When the next job is due, and which.
+    pub async fn next_run(&self) -> Result<Option<crate::job::JobView>> {
+        let next = self.read(crate::store::jobs::next_due).await?;
+        Ok(match next {
+            Some(job) => self.views(vec![job], false).await?.pop(),
+            None => None,
+        })
     }
 
     /// Live events, as they are stored.

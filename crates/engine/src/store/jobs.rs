@@ -229,6 +229,15 @@ pub fn next_due_at(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
     Ok(ms.map(from_ms))
 }
 
+/// The earliest pending job.
+pub fn next_due(conn: &Connection) -> Result<Option<Job>> {
+    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE {PENDING} ORDER BY scheduled_at LIMIT 1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([], from_row)
+        .optional()?)
+}
+
 /// Jobs left `executing`: at start-up, these were interrupted by a crash or kill.
 pub fn executing(conn: &Connection) -> Result<Vec<Job>> {
     let sql = format!("SELECT {COLUMNS} FROM jobs WHERE state = 'executing'");

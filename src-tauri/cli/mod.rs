@@ -1,0 +1,814 @@
+//! The command line: `chime run`, `chime jobs ...`, `chime schedules ...`,
+//! `chime logs ...`, `chime preview`, `chime import-curl`, `chime completions`.
+//!
+//! Every verb but `completions` talks to the running Chime through its local
+//! API (found through the data folder, see `client`), and prints a short
+//! summary or a table for people, or with `--output json` exactly the API's
+//! `data` for scripts.
+//!
+//! Exit status: 0 done; 1 the API refused the request (it prints
+//! `field: message`) or something failed on the way; 2 the command line is
+//! wrong or no Chime is running.
+
+mod client;
+mod data;
+mod follow;
+mod job;
+mod output;
+
+use std::path::PathBuf;
+
+use anstyle::Style;
+use chrono::Utc;
+use clap::{Args, CommandFactory, Subcommand, ValueEnum};
+use serde_json::{Map, Value};
+
+use client::{CliError, Client};
+use job::{JobFlags, RequestFlags, WhenFlags};
+
+pub use client::NOT_RUNNING;
+
+const GLOBAL: &str = "Global options";
+
+/// `--output`: for people or for scripts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    #[default]
+    Human,
+    Json,
+}
+
+/// Options every verb takes (after the verb: `chime jobs list -o json`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct Global {
+    /// How to print: human (summaries, tables) or json (the API's `data`, for scripts).
+    #[arg(long, short = 'o', value_enum, default_value_t = Output::Human, global = true, help_heading = GLOBAL)]
+    pub output: Output,
+    /// The API of the Chime to talk to, instead of the one found in the data folder.
+    #[arg(long, env = "CHIME_URL", hide_env_values = true, value_name = "URL", global = true, help_heading = GLOBAL)]
+    pub url: Option<String>,
+    /// The API key [default: the data folder's api-key file].
+    #[arg(long, env = "CHIME_API_KEY", hide_env_values = true, value_name = "KEY", global = true, help_heading = GLOBAL)]
+    pub key: Option<String>,
+    /// Data folder of the Chime to talk to [env: CHIME_DATA_DIR] [default: the OS data folder].
+    #[arg(long, value_name = "DIR", global = true, help_heading = GLOBAL)]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Global {
+    fn json(&self) -> bool {
+        self.output == Output::Json
+    }
+}
+
+/// The CLI's verbs, flattened into the binary's `Command`.
+#[derive(Debug, Subcommand)]
+pub enum Verb {
+    /// Create a job: send METHOD URL now, later, or on a schedule.
+    #[command(after_help = examples(RUN_EXAMPLES))]
+    Run(Box<RunArgs>),
+    /// List, show, cancel, run or export jobs.
+    #[command(after_help = examples(JOBS_EXAMPLES))]
+    Jobs(JobsArgs),
+    /// List, show, enable, disable or delete schedules.
+    #[command(after_help = examples(SCHEDULES_EXAMPLES))]
+    Schedules(SchedulesArgs),
+    /// Show the log of events, or follow it live.
+    #[command(after_help = examples(LOGS_EXAMPLES))]
+    Logs(LogsArgs),
+    /// Describe a cron or interval rule in words and list its next runs.
+    #[command(after_help = examples(PREVIEW_EXAMPLES))]
+    Preview(PreviewArgs),
+    /// Turn a curl command into a job draft, or into a job with --in/--at/--every/--cron.
+    #[command(after_help = examples(IMPORT_CURL_EXAMPLES))]
+    ImportCurl(Box<ImportCurlArgs>),
+    /// Print shell completions: bash, zsh, fish (also elvish, powershell).
+    #[command(after_help = examples(COMPLETIONS_EXAMPLES))]
+    Completions(CompletionsArgs),
+}
+
+// ---------------------------------------------------------------- arguments
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// HTTP method: get, post, put, patch or delete.
+    #[arg(value_name = "METHOD")]
+    method: String,
+    /// Target URL (https; plain http only when Chime runs with --allow-http).
+    #[arg(value_name = "URL")]
+    target: String,
+    #[command(flatten)]
+    request: RequestFlags,
+    #[command(flatten)]
+    when: WhenFlags,
+    #[command(flatten)]
+    job: JobFlags,
+    #[command(flatten)]
+    global: Global,
+}
+
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    #[command(subcommand)]
+    command: JobsCommand,
+    #[command(flatten)]
+    global: Global,
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsCommand {
+    /// List jobs, newest first.
+    #[command(after_help = examples(&[
+        ("The last 10 jobs", "chime jobs list"),
+        ("Failed ones, 50 of them", "chime jobs list --state discarded --limit 50"),
+        ("A schedule's jobs, as JSON", "chime jobs list --schedule SCHEDULE_ID -o json"),
+    ]))]
+    List(JobListArgs),
+    /// Show a job: its request, state and attempts.
+    #[command(after_help = examples(&[("One job", "chime jobs get JOB_ID")]))]
+    Get(JobId),
+    /// Cancel a job that has not finished.
+    #[command(after_help = examples(&[("Cancel a pending job", "chime jobs cancel JOB_ID")]))]
+    Cancel(JobId),
+    /// Run a pending job now, or send a finished job's request again (as a new job).
+    #[command(after_help = examples(&[("Run it now", "chime jobs run JOB_ID")]))]
+    Run(JobId),
+    /// Print a job's request as a curl command.
+    #[command(after_help = examples(&[
+        ("Print it", "chime jobs curl JOB_ID"),
+        ("Send it yourself", "eval \"$(chime jobs curl JOB_ID)\""),
+    ]))]
+    Curl(JobId),
+}
+
+#[derive(Debug, Args)]
+struct JobId {
+    /// The job's id (from `chime jobs list`).
+    #[arg(value_name = "JOB_ID")]
+    id: String,
+}
+
+#[derive(Debug, Args)]
+struct JobListArgs {
+    /// Only jobs in this state: scheduled, available, executing, retryable,
+    /// completed, discarded, cancelled (repeat, or separate with commas).
+    #[arg(long, value_name = "STATE", value_delimiter = ',')]
+    state: Vec<String>,
+    /// Only the jobs of this schedule.
+    #[arg(long, value_name = "SCHEDULE_ID")]
+    schedule: Option<String>,
+    /// Only jobs whose name, description or URL contains this text.
+    #[arg(long, short = 's', value_name = "TEXT")]
+    search: Option<String>,
+    /// Order: FIELD or FIELD,asc|desc (scheduled_at, inserted_at, updated_at, state, name).
+    #[arg(long, value_name = "FIELD[,DIR]")]
+    order: Option<String>,
+    /// How many (1-100).
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    limit: u32,
+    /// Skip this many (for the next page).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    offset: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct SchedulesArgs {
+    #[command(subcommand)]
+    command: SchedulesCommand,
+    #[command(flatten)]
+    global: Global,
+}
+
+#[derive(Debug, Subcommand)]
+enum SchedulesCommand {
+    /// List schedules with their next run.
+    #[command(after_help = examples(&[
+        ("All schedules", "chime schedules list"),
+        ("Those whose name or URL mentions github", "chime schedules list --search github"),
+    ]))]
+    List(ScheduleListArgs),
+    /// Show a schedule: its rule, request, state and next run.
+    #[command(after_help = examples(&[("One schedule", "chime schedules get SCHEDULE_ID")]))]
+    Get(ScheduleId),
+    /// Enable a disabled schedule: it plans its next run again.
+    #[command(after_help = examples(&[("Resume it", "chime schedules enable SCHEDULE_ID")]))]
+    Enable(ScheduleId),
+    /// Disable a schedule: it creates no more jobs, and its pending one is cancelled.
+    #[command(after_help = examples(&[("Pause it", "chime schedules disable SCHEDULE_ID")]))]
+    Disable(ScheduleId),
+    /// Delete a schedule (its past jobs and their log stay).
+    #[command(after_help = examples(&[("Delete it", "chime schedules delete SCHEDULE_ID")]))]
+    Delete(ScheduleId),
+}
+
+#[derive(Debug, Args)]
+struct ScheduleId {
+    /// The schedule's id (from `chime schedules list`).
+    #[arg(value_name = "SCHEDULE_ID")]
+    id: String,
+}
+
+#[derive(Debug, Args)]
+struct ScheduleListArgs {
+    /// Only schedules whose name, description or URL contains this text.
+    #[arg(long, short = 's', value_name = "TEXT")]
+    search: Option<String>,
+    /// How many (1-100).
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    limit: u32,
+    /// Skip this many (for the next page).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    offset: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    #[command(subcommand)]
+    command: Option<LogsCommand>,
+    /// Follow the log live: one line per event as it happens (Ctrl-C to stop).
+    #[arg(long, short = 'f', conflicts_with = "limit")]
+    follow: bool,
+    /// With --follow: start after this event id (replaying what came since), not now.
+    #[arg(long, value_name = "EVENT_ID", requires = "follow")]
+    after: Option<i64>,
+    #[command(flatten)]
+    filter: LogFilter,
+    #[command(flatten)]
+    global: Global,
+}
+
+#[derive(Debug, Subcommand)]
+enum LogsCommand {
+    /// List stored events, newest first (what `chime logs` does).
+    #[command(after_help = examples(&[
+        ("The last 50 events", "chime logs list"),
+        ("A job's requests and responses", "chime logs list --job JOB_ID --event job.request,job.response"),
+    ]))]
+    List,
+    /// Show one event with its whole payload (request or response headers and body).
+    #[command(after_help = examples(&[("One event", "chime logs get 1234")]))]
+    Get(EventId),
+}
+
+#[derive(Debug, Args)]
+struct EventId {
+    /// The event's id (the first column of `chime logs`).
+    #[arg(value_name = "EVENT_ID")]
+    id: i64,
+}
+
+/// Which events; for `chime logs`, `logs list` and `logs --follow` alike
+/// (global, so they go before or after `list`).
+#[derive(Debug, Clone, Args)]
+struct LogFilter {
+    /// Only this job's events.
+    #[arg(long, value_name = "JOB_ID", global = true)]
+    job: Option<String>,
+    /// Only the events of this schedule's jobs.
+    #[arg(long, value_name = "SCHEDULE_ID", global = true)]
+    schedule: Option<String>,
+    /// Only these events: job.created, job.updated, job.cancelled, job.started,
+    /// job.request, job.response, job.error, job.finished (repeat, or separate with commas).
+    #[arg(long, value_name = "EVENT", value_delimiter = ',', global = true)]
+    event: Vec<String>,
+    /// How many to list (1-1000; default 50).
+    #[arg(long, short = 'n', value_name = "N", global = true)]
+    limit: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// A cron rule: '0 9 * * 1-5', '*/15 * * * *', @daily.
+    #[arg(
+        long,
+        value_name = "EXPR",
+        required_unless_present = "every",
+        conflicts_with = "every"
+    )]
+    cron: Option<String>,
+    /// An interval instead: '5 minutes', 1h.
+    #[arg(long, value_name = "DURATION")]
+    every: Option<String>,
+    /// Time zone the cron rule is read in (IANA name; default UTC).
+    #[arg(long, value_name = "ZONE")]
+    tz: Option<String>,
+    /// How many next runs to list (1-100).
+    #[arg(short = 'n', long = "count", default_value_t = 5, value_name = "N")]
+    count: u32,
+    #[command(flatten)]
+    global: Global,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportCurlArgs {
+    /// The curl command: one quoted argument, the words after `--`, or - (or
+    /// nothing) to read it from stdin.
+    #[arg(
+        value_name = "CURL",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    command: Vec<String>,
+    #[command(flatten)]
+    when: WhenFlags,
+    #[command(flatten)]
+    job: JobFlags,
+    #[command(flatten)]
+    global: Global,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+// ---------------------------------------------------------------- help
+
+const RUN_EXAMPLES: &[(&str, &str)] = &[
+    (
+        "booper's example: a JSON body, sent in 30 seconds",
+        "chime run POST https://example.com/hook --data 'content=Testing 123' --data 'channel=discord' --in '30 seconds'",
+    ),
+    (
+        "Nested fields, a number, and a dynamic field read at run time",
+        "chime run POST https://api.example.com/items --data user.name=ada --data count:=3 --data 'cursor=$state.cursor' --every '5 minutes'",
+    ),
+    (
+        "Weekdays at 9 in Berlin, with a header",
+        "chime run GET https://api.example.com/report -H 'Accept: application/json' --cron '0 9 * * 1-5' --tz Europe/Berlin",
+    ),
+    (
+        "At a local time, with the body from a file",
+        "chime run PUT https://api.example.com/config --json @config.json --at '2026-12-01 09:00'",
+    ),
+    (
+        "For scripts: the created job as JSON",
+        "chime run DELETE https://api.example.com/cache --in 1h -o json | jq -r .id",
+    ),
+];
+const JOBS_EXAMPLES: &[(&str, &str)] = &[
+    ("The last 10 jobs", "chime jobs list"),
+    ("One job with its attempts", "chime jobs get JOB_ID"),
+    (
+        "Cancel it, or run it now",
+        "chime jobs cancel JOB_ID; chime jobs run JOB_ID",
+    ),
+    ("Its request as a curl command", "chime jobs curl JOB_ID"),
+];
+const SCHEDULES_EXAMPLES: &[(&str, &str)] = &[
+    ("Schedules and their next run", "chime schedules list"),
+    (
+        "Pause one, and resume it",
+        "chime schedules disable SCHEDULE_ID; chime schedules enable SCHEDULE_ID",
+    ),
+    ("Delete one", "chime schedules delete SCHEDULE_ID"),
+];
+const LOGS_EXAMPLES: &[(&str, &str)] = &[
+    ("The last 50 events", "chime logs"),
+    ("Follow everything live", "chime logs --follow"),
+    (
+        "Follow one job's requests and responses",
+        "chime logs -f --job JOB_ID",
+    ),
+    ("One event with its whole payload", "chime logs get 1234"),
+    (
+        "Live events as JSON lines, for scripts",
+        "chime logs -f -o json | jq -c 'select(.event == \"job.error\")'",
+    ),
+];
+const PREVIEW_EXAMPLES: &[(&str, &str)] = &[
+    (
+        "Weekdays at 9 in Berlin",
+        "chime preview --cron '0 9 * * 1-5' --tz Europe/Berlin",
+    ),
+    (
+        "The next 10 of every 15 minutes",
+        "chime preview --cron '*/15 * * * *' -n 10",
+    ),
+    ("An interval", "chime preview --every '90 minutes'"),
+];
+const IMPORT_CURL_EXAMPLES: &[(&str, &str)] = &[
+    ("See the job a curl command makes", "chime import-curl 'curl https://api.example.com/items -H \"Authorization: Bearer T\" -d name=ada'"),
+    ("Create it, to run in an hour", "chime import-curl --in '1 hour' 'curl https://api.example.com/ping'"),
+    ("Words after -- need no outer quotes", "chime import-curl --every 5m -- curl -u me:secret https://api.example.com/poll"),
+    ("From the clipboard (\"Copy as cURL\")", "xclip -o | chime import-curl --cron '0 * * * *' -"),
+];
+const COMPLETIONS_EXAMPLES: &[(&str, &str)] = &[
+    (
+        "bash",
+        "chime completions bash > ~/.local/share/bash-completion/completions/chime",
+    ),
+    (
+        "zsh (a folder in $fpath)",
+        "chime completions zsh > ~/.zfunc/_chime",
+    ),
+    (
+        "fish",
+        "chime completions fish > ~/.config/fish/completions/chime.fish",
+    ),
+];
+
+/// An "Examples:" section for `--help`, headed as clap heads its own.
+fn examples(items: &[(&str, &str)]) -> String {
+    let head = Style::new().bold().underline();
+    let comment = Style::new().dimmed();
+    let mut out = format!("{head}Examples:{head:#}");
+    for (what, command) in items {
+        out.push_str(&format!("\n  {comment}# {what}{comment:#}\n  {command}"));
+    }
+    out
+}
+
+// ---------------------------------------------------------------- running
+
+/// Runs one verb; failures are printed here and end the process with their
+/// exit status (main only knows 1, and "no Chime is running" is 2).
+pub fn main(verb: Verb, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
+    if let Err(e) = runtime.block_on(execute(verb)) {
+        output::note(&e.message());
+        std::process::exit(e.exit_code());
+    }
+    Ok(())
+}
+
+async fn execute(verb: Verb) -> Result<(), CliError> {
+    match verb {
+        Verb::Run(args) => run(*args).await,
+        Verb::Jobs(args) => jobs(args).await,
+        Verb::Schedules(args) => schedules(args).await,
+        Verb::Logs(args) => logs(args).await,
+        Verb::Preview(args) => preview(args).await,
+        Verb::ImportCurl(args) => import_curl(*args).await,
+        Verb::Completions(args) => {
+            completions(args.shell);
+            Ok(())
+        }
+    }
+}
+
+/// Prints `data` as JSON, or what `human` makes of it.
+fn show(global: &Global, data: &Value, human: impl FnOnce(&Value) -> String) {
+    if global.json() {
+        output::emit(&output::json(data));
+    } else {
+        output::emit(&human(data));
+    }
+}
+
+async fn run(args: RunArgs) -> Result<(), CliError> {
+    let mut fields = Map::new();
+    fields.insert(
+        "method".into(),
+        Value::String(args.method.to_ascii_lowercase()),
+    );
+    fields.insert("url".into(), Value::String(args.target.clone()));
+    fields.extend(args.request.fields()?);
+    create_job(fields, &args.when, &args.job, &args.global).await
+}
+
+/// `POST /api/jobs` with the request `fields` and the when/job flags; prints the job.
+async fn create_job(
+    mut fields: Map<String, Value>,
+    when: &WhenFlags,
+    job: &JobFlags,
+    global: &Global,
+) -> Result<(), CliError> {
+    fields.extend(when.fields(Utc::now())?);
+    fields.extend(job.fields());
+    let client = Client::connect(global).await?;
+    let created = client
+        .post("/api/jobs", Some(&Value::Object(fields)))
+        .await?;
+    let job = &created["data"];
+    if global.json() {
+        output::emit(&output::json(job));
+        return Ok(());
+    }
+    // The job alone does not say the rule in words; its schedule does.
+    let schedule = match job["schedule_id"].as_str() {
+        Some(id) => client.get(&format!("/api/schedules/{id}")).await.ok(),
+        None => None,
+    };
+    let schedule = schedule.as_ref().map(|s| &s["data"]);
+    output::emit(&output::created_job(job, schedule, Utc::now()));
+    Ok(())
+}
+
+async fn jobs(args: JobsArgs) -> Result<(), CliError> {
+    let global = &args.global;
+    let client = Client::connect(global).await?;
+    let now = Utc::now();
+    match args.command {
+        JobsCommand::List(list) => {
+            let page = client.get(&job_list_path(&list)).await?;
+            if global.json() {
+                output::emit(&output::json(&page["data"]));
+            } else {
+                output::emit(&output::jobs_table(&page, now));
+            }
+        }
+        JobsCommand::Get(JobId { id }) => {
+            let job = client.get(&format!("/api/jobs/{}", segment(&id))).await?;
+            show(global, &job["data"], |j| output::job_detail(j, now));
+        }
+        JobsCommand::Cancel(JobId { id }) => {
+            let job = client
+                .post(&format!("/api/jobs/{}/cancel", segment(&id)), None)
+                .await?;
+            show(global, &job["data"], |j| {
+                format!("Cancelled job {}", output::paint(output::BOLD, &id_of(j)))
+            });
+        }
+        JobsCommand::Run(JobId { id }) => {
+            let job = client
+                .post(&format!("/api/jobs/{}/run", segment(&id)), None)
+                .await?;
+            show(global, &job["data"], |j| ran_text(&id, j, now));
+        }
+        JobsCommand::Curl(JobId { id }) => {
+            let curl = client
+                .get(&format!("/api/jobs/{}/curl", segment(&id)))
+                .await?;
+            show(global, &curl["data"], |c| {
+                c["curl"].as_str().unwrap_or_default().to_string()
+            });
+        }
+    }
+    Ok(())
+}
+
+fn job_list_path(list: &JobListArgs) -> String {
+    let mut query: Vec<(&str, String)> = vec![
+        ("limit", list.limit.to_string()),
+        ("offset", list.offset.to_string()),
+    ];
+    if !list.state.is_empty() {
+        query.push(("state", list.state.join(",")));
+    }
+    if let Some(schedule) = &list.schedule {
+        query.push(("schedule_id", schedule.clone()));
+    }
+    if let Some(search) = &list.search {
+        query.push(("q", search.clone()));
+    }
+    if let Some(order) = &list.order {
+        query.push(("order_by", order.clone()));
+    }
+    with_query("/api/jobs", &query)
+}
+
+/// `jobs run`: a pending job runs now; a finished one is sent again as a new job.
+fn ran_text(asked: &str, job: &Value, now: chrono::DateTime<Utc>) -> String {
+    let id = id_of(job);
+    if id == asked {
+        format!("Running job {} now", output::paint(output::BOLD, &id))
+    } else {
+        format!(
+            "Sending job {asked}'s request again as job {}\n{}",
+            output::paint(output::BOLD, &id),
+            output::created_job(job, None, now)
+        )
+    }
+}
+
+fn id_of(value: &Value) -> String {
+    value["id"].as_str().unwrap_or_default().to_string()
+}
+
+async fn schedules(args: SchedulesArgs) -> Result<(), CliError> {
+    let global = &args.global;
+    let client = Client::connect(global).await?;
+    let now = Utc::now();
+    let (verb, id, path) = match args.command {
+        SchedulesCommand::List(list) => {
+            let mut query = vec![
+                ("limit", list.limit.to_string()),
+                ("offset", list.offset.to_string()),
+            ];
+            if let Some(search) = list.search {
+                query.push(("q", search));
+            }
+            let page = client.get(&with_query("/api/schedules", &query)).await?;
+            if global.json() {
+                output::emit(&output::json(&page["data"]));
+            } else {
+                output::emit(&output::schedules_table(&page, now));
+            }
+            return Ok(());
+        }
+        SchedulesCommand::Get(ScheduleId { id }) => {
+            let schedule = client
+                .get(&format!("/api/schedules/{}", segment(&id)))
+                .await?;
+            show(global, &schedule["data"], |s| {
+                output::schedule_detail(s, now)
+            });
+            return Ok(());
+        }
+        SchedulesCommand::Enable(ScheduleId { id }) => ("Enabled", id, "enable"),
+        SchedulesCommand::Disable(ScheduleId { id }) => ("Disabled", id, "disable"),
+        SchedulesCommand::Delete(ScheduleId { id }) => ("Deleted", id, ""),
+    };
+    let answer = if path.is_empty() {
+        client
+            .delete(&format!("/api/schedules/{}", segment(&id)))
+            .await?
+    } else {
+        client
+            .post(&format!("/api/schedules/{}/{path}", segment(&id)), None)
+            .await?
+    };
+    show(global, &answer["data"], |s| {
+        output::schedule_changed(verb, s, now)
+    });
+    Ok(())
+}
+
+async fn logs(args: LogsArgs) -> Result<(), CliError> {
+    let global = &args.global;
+    if args.follow && args.command.is_some() {
+        return Err(CliError::Usage(
+            "--follow: use it on its own, as `chime logs --follow`, not with `list` or `get`"
+                .into(),
+        ));
+    }
+    if args.follow {
+        let filter = follow::Filter {
+            job_id: args.filter.job,
+            schedule_id: args.filter.schedule,
+            events: args.filter.event,
+            after: args.after,
+        };
+        return follow::follow(global, filter, global.json()).await;
+    }
+    let client = Client::connect(global).await?;
+    match args.command {
+        Some(LogsCommand::Get(EventId { id })) => {
+            let event = client.get(&format!("/api/logs/{id}")).await?;
+            show(global, &event["data"], output::event_detail);
+        }
+        Some(LogsCommand::List) | None => list_logs(&client, global, &args.filter).await?,
+    }
+    Ok(())
+}
+
+async fn list_logs(client: &Client, global: &Global, filter: &LogFilter) -> Result<(), CliError> {
+    let mut query = vec![("limit", filter.limit.unwrap_or(50).to_string())];
+    if let Some(job) = &filter.job {
+        query.push(("job_id", job.clone()));
+    }
+    if let Some(schedule) = &filter.schedule {
+        query.push(("schedule_id", schedule.clone()));
+    }
+    if !filter.event.is_empty() {
+        query.push(("event", filter.event.join(",")));
+    }
+    let page = client.get(&with_query("/api/logs", &query)).await?;
+    let events = page["data"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    show(global, &page["data"], |_| output::events_table(events));
+    Ok(())
+}
+
+async fn preview(args: PreviewArgs) -> Result<(), CliError> {
+    let mut rule = Map::new();
+    if let Some(cron) = args.cron {
+        rule.insert("cron".into(), Value::String(cron));
+    }
+    if let Some(every) = args.every {
+        rule.insert("repeat_every".into(), Value::String(every));
+    }
+    if let Some(tz) = args.tz {
+        rule.insert("timezone".into(), Value::String(tz));
+    }
+    rule.insert("count".into(), Value::from(args.count));
+    let client = Client::connect(&args.global).await?;
+    let answer = client
+        .post("/api/schedules/preview", Some(&Value::Object(rule)))
+        .await?;
+    show(&args.global, &answer["data"], |p| {
+        output::preview(p, Utc::now())
+    });
+    Ok(())
+}
+
+async fn import_curl(args: ImportCurlArgs) -> Result<(), CliError> {
+    if args.job.is_set() && !args.when.is_set() {
+        return Err(CliError::Usage(
+            "--name, --idempotency-key, --callback and --webhook apply when creating the job; \
+             add --in, --at, --every, --cron or --now"
+                .into(),
+        ));
+    }
+    let command = curl_command(&args.command)?;
+    let client = Client::connect(&args.global).await?;
+    let body = Value::Object(Map::from_iter([("command".into(), Value::String(command))]));
+    let draft = client.post("/api/import/curl", Some(&body)).await?;
+    let draft = draft["data"].as_object().cloned().unwrap_or_default();
+    if !args.when.is_set() {
+        show(&args.global, &Value::Object(draft), output::draft);
+        return Ok(());
+    }
+    create_job(draft, &args.when, &args.job, &args.global).await
+}
+
+/// The curl command as one text: the single argument as given, several words
+/// (after `--`) quoted back together, or stdin for `-` or nothing.
+fn curl_command(words: &[String]) -> Result<String, CliError> {
+    let command = match words {
+        [] => read_stdin()?,
+        [dash] if dash == "-" => read_stdin()?,
+        [one] => one.clone(),
+        many => many
+            .iter()
+            .map(|w| shell_quote(w))
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    if command.trim().is_empty() {
+        return Err(CliError::Usage(
+            "give the curl command: chime import-curl 'curl https://...' (or pipe it in)".into(),
+        ));
+    }
+    Ok(command)
+}
+
+fn read_stdin() -> Result<String, CliError> {
+    use std::io::{IsTerminal, Read};
+    if std::io::stdin().is_terminal() {
+        output::note("Paste the curl command, then Ctrl-D:");
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::Usage(format!("cannot read the curl command from stdin: {e}")))?;
+    Ok(text)
+}
+
+/// One word, single-quoted as sh reads it back unchanged.
+fn shell_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+fn completions(shell: clap_complete::Shell) {
+    let mut command = crate::Cli::command();
+    let mut buffer = Vec::new();
+    clap_complete::generate(shell, &mut command, "chime", &mut buffer);
+    output::emit(String::from_utf8_lossy(&buffer).trim_end());
+}
+
+/// An id as one path segment: ids are uuids or numbers, but a typo must not
+/// reach another route (`chime jobs get ../settings`).
+fn segment(id: &str) -> String {
+    let mut out = String::new();
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) && id != "." && id != ".." {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn with_query(path: &str, query: &[(&str, String)]) -> String {
+    match serde_urlencoded::to_string(query) {
+        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_cannot_leave_their_path_segment() {
+        assert_eq!(segment("6f1c-ab"), "6f1c-ab");
+        assert_eq!(segment("../settings"), "..%2Fsettings");
+        assert_eq!(segment(".."), "%2E%2E");
+        assert_eq!(segment("a b?c"), "a%20b%3Fc");
+    }
+
+    #[test]
+    fn curl_words_are_quoted_back_into_one_command() {
+        let words: Vec<String> = ["curl", "-H", "X-Name: it's", "https://x/y?a=1&b=2"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            curl_command(&words).unwrap(),
+            r"'curl' '-H' 'X-Name: it'\''s' 'https://x/y?a=1&b=2'"
+        );
+        assert_eq!(
+            curl_command(&["curl https://x".to_string()]).unwrap(),
+            "curl https://x"
+        );
+    }
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        crate::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,142 @@
+//! The desktop app: the engine and the API in-process, a window that reaches
+//! them through one IPC command, a tray, notifications, launch at login, one
+//! instance at a time. Closing the window hides it; the scheduler keeps
+//! running until Quit.
+
+mod ipc;
+mod live;
+mod tray;
+
+use anyhow::{Context, Result};
+use chime_api::ApiKey;
+use chime_engine::Engine;
+use tauri::{Manager, RunEvent, WindowEvent};
+use tokio_util::sync::CancellationToken;
+
+use crate::backend::Backend;
+use crate::serve::ServeArgs;
+
+pub const MAIN_WINDOW: &str = "main";
+
+/// What the app's commands and tasks share.
+pub struct Desktop {
+    pub engine: Engine,
+    pub router: axum::Router,
+    pub key: ApiKey,
+    /// Fired to quit: the backend stops, then the app exits.
+    pub stop: CancellationToken,
+    /// The backend's clean stop, awaited once as the app exits.
+    stopped: std::sync::Mutex<Option<tokio::task::JoinHandle<Result<()>>>>,
+}
+
+/// `chime` with no arguments: the window where there is a display, else
+/// `chime serve`.
+pub fn run_or_serve(runtime: tokio::runtime::Runtime) -> Result<()> {
+    if !has_display() {
+        eprintln!("chime: no display found; running `chime serve` instead");
+        return runtime.block_on(crate::serve::run(ServeArgs::default()));
+    }
+    run(runtime, ServeArgs::default())
+}
+
+fn has_display() -> bool {
+    if cfg!(target_os = "linux") {
+        ["DISPLAY", "WAYLAND_DISPLAY"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+    } else {
+        true
+    }
+}
+
+pub fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
+    tauri::async_runtime::set(runtime.handle().clone());
+    let backend = runtime.block_on(Backend::start(&args))?;
+    let stop = backend.stop_token();
+    let engine = backend.engine.clone();
+    let desktop = Desktop {
+        engine: backend.engine.clone(),
+        router: backend.router.clone(),
+        key: backend.key.clone(),
+        stop: stop.clone(),
+        stopped: std::sync::Mutex::new(None),
+    };
+    *desktop.stopped.lock().unwrap_or_else(|e| e.into_inner()) =
+        Some(runtime.spawn(backend.run_until_stopped()));
+    runtime.spawn(crate::serve::stop_on_signal(stop.clone()));
+
+    let app = tauri::Builder::default()
+        // First: a second launch hands over to this one, which shows itself.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            show_main_window(app)
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .manage(desktop)
+        .invoke_handler(tauri::generate_handler![ipc::api])
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            if let Err(e) = tray::create(&handle, engine.clone()) {
+                // No tray host (a bare X server, some desktops): the window still works.
+                tracing::warn!("no tray icon: {e}");
+            }
+            tauri::async_runtime::spawn(live::forward_events(handle.clone(), engine.clone()));
+            tauri::async_runtime::spawn(live::apply_launch_at_login(
+                handle.clone(),
+                engine.clone(),
+            ));
+            tauri::async_runtime::spawn(exit_when_stopped(handle, stop.clone()));
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                // The scheduler keeps running; the tray brings the window back.
+                api.prevent_close();
+                if let Err(e) = window.hide() {
+                    tracing::warn!("cannot hide the window: {e}");
+                }
+            }
+        })
+        .build(tauri::generate_context!())
+        .context("cannot start the desktop app")?;
+
+    app.run(|app, event| {
+        if let RunEvent::Exit = event {
+            // Stop cleanly: attempts in flight finish (or are retried at the
+            // next start) and the log is flushed before the process ends.
+            let desktop = app.state::<Desktop>();
+            desktop.stop.cancel();
+            let stopped = desktop
+                .stopped
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            if let Some(stopped) = stopped {
+                match tauri::async_runtime::block_on(stopped) {
+                    Ok(Err(e)) => tracing::error!("stopping: {e:#}"),
+                    Err(e) => tracing::error!("stopping: {e}"),
+                    Ok(Ok(())) => {}
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+/// A signal (or the tray's Quit) stops the backend; the app follows.
+async fn exit_when_stopped(app: tauri::AppHandle, stop: CancellationToken) {
+    stop.cancelled().await;
+    app.exit(0);
+}
+
+pub fn show_main_window(app: &tauri::AppHandle) {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
