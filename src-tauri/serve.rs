@@ -12,7 +12,7 @@ use crate::backend::Backend;
 #[derive(Debug, Clone, Default, Args)]
 pub struct ServeArgs {
     /// Port on 127.0.0.1 to listen on; 0 picks a free one [default: the port setting, 7391]
-    #[arg(long)]
+    #[arg(long, env = "CHIME_PORT")]
     pub port: Option<u16>,
     /// Data folder (database, API key, logs) [env: CHIME_DATA_DIR] [default: the OS data folder]
     #[arg(long)]
@@ -23,6 +23,21 @@ pub struct ServeArgs {
     /// A PEM file of extra CA certificates to trust (for private https endpoints).
     #[arg(long, env = "CHIME_CA_CERT")]
     pub ca_cert: Option<PathBuf>,
+}
+
+impl ServeArgs {
+    /// The app's settings when it starts without flags: the environment's
+    /// (`CHIME_PORT`, `CHIME_ALLOW_HTTP`, `CHIME_CA_CERT`, `CHIME_DATA_DIR`).
+    pub fn from_env() -> ServeArgs {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        ServeArgs {
+            port: var("CHIME_PORT").and_then(|p| p.trim().parse().ok()),
+            data_dir: None,
+            allow_http: var("CHIME_ALLOW_HTTP")
+                .is_some_and(|v| !matches!(v.trim(), "0" | "false" | "no" | "off")),
+            ca_cert: var("CHIME_CA_CERT").map(PathBuf::from),
+        }
+    }
 }
 
 pub async fn run(args: ServeArgs) -> Result<()> {

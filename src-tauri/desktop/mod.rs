@@ -34,9 +34,9 @@ pub struct Desktop {
 pub fn run_or_serve(runtime: tokio::runtime::Runtime) -> Result<()> {
     if !has_display() {
         eprintln!("chime: no display found; running `chime serve` instead");
-        return runtime.block_on(crate::serve::run(ServeArgs::default()));
+        return runtime.block_on(crate::serve::run(ServeArgs::from_env()));
     }
-    run(runtime, ServeArgs::default())
+    run(runtime, ServeArgs::from_env())
 }
 
 fn has_display() -> bool {

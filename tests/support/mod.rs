@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod desktop;
+
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
@@ -16,7 +18,8 @@ use tokio::process::{Child, Command};
 pub use chime_testkit::{eventually, Reply, Target};
 
 pub struct Chime {
-    child: Child,
+    /// The `chime serve` process, when this test started it.
+    child: Option<Child>,
     pub port: u16,
     pub key: String,
     pub dir: PathBuf,
@@ -43,6 +46,7 @@ impl Chime {
             .env_remove("CHIME_API_KEY")
             .env_remove("CHIME_ALLOW_HTTP")
             .env_remove("CHIME_CA_CERT")
+            .env_remove("CHIME_PORT")
             .env("CHIME_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -66,8 +70,34 @@ impl Chime {
             .trim()
             .to_string();
         Chime {
-            child,
+            child: Some(child),
             port,
+            key,
+            dir: dir.to_path_buf(),
+            _owned_dir: None,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// A handle on a Chime started elsewhere (the desktop app) on `dir`:
+    /// its port and key from the data folder, once it has written them.
+    pub async fn attach(dir: &Path) -> Chime {
+        let instance = eventually(
+            "the app to write its instance file",
+            Duration::from_secs(30),
+            async || {
+                let text = std::fs::read_to_string(dir.join("instance.json")).ok()?;
+                serde_json::from_str::<Value>(&text).ok()
+            },
+        )
+        .await;
+        let key = std::fs::read_to_string(dir.join("api-key"))
+            .expect("the key file")
+            .trim()
+            .to_string();
+        Chime {
+            child: None,
+            port: instance["port"].as_u64().unwrap() as u16,
             key,
             dir: dir.to_path_buf(),
             _owned_dir: None,
@@ -127,21 +157,30 @@ impl Chime {
     }
 
     pub fn pid(&self) -> i32 {
-        self.child.id().expect("running") as i32
+        self.child
+            .as_ref()
+            .and_then(|c| c.id())
+            .expect("a chime serve this test started") as i32
     }
 
     /// SIGKILL: no chance to clean up.
     pub async fn kill(mut self) {
         // SAFETY: sending a signal to our own child process.
         unsafe { libc::kill(self.pid(), libc::SIGKILL) };
-        let _ = self.child.wait().await;
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.wait().await;
+        }
     }
 
     /// SIGTERM, then wait for the exit.
     pub async fn terminate(mut self) -> std::process::ExitStatus {
         // SAFETY: sending a signal to our own child process.
         unsafe { libc::kill(self.pid(), libc::SIGTERM) };
-        tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+        let child = self
+            .child
+            .as_mut()
+            .expect("a chime serve this test started");
+        tokio::time::timeout(Duration::from_secs(30), child.wait())
             .await
             .expect("chime stops within 30 s of SIGTERM")
             .unwrap()
@@ -203,5 +242,80 @@ impl SseClient {
                 .ok()??;
             self.buffer.push_str(&String::from_utf8_lossy(&chunk));
         }
+    }
+}
+
+/// What one run of the `chime` command line printed, and how it exited.
+#[derive(Debug)]
+pub struct CliRun {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl CliRun {
+    /// Stdout as JSON (for `--output json`); panics with both streams if it is not.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+
+    /// Panics with both streams unless the command succeeded.
+    pub fn ok(self) -> CliRun {
+        assert_eq!(self.code, 0, "the command failed:\n{self:#?}");
+        self
+    }
+}
+
+/// The `chime` command line, with nothing from the caller's environment that
+/// would point it at another Chime.
+pub fn cli_command(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_chime"));
+    command
+        .env("CHIME_DATA_DIR", data_dir)
+        .env_remove("CHIME_URL")
+        .env_remove("CHIME_API_KEY")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    command
+}
+
+/// Runs `chime ARGS` on the data folder `dir`, with `stdin` as its input.
+pub async fn cli_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> CliRun {
+    use tokio::io::AsyncWriteExt;
+    let mut command = cli_command(dir);
+    command
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if stdin.is_some() {
+        command.stdin(Stdio::piped());
+    }
+    let mut child = command.spawn().expect("chime starts");
+    if let Some(text) = stdin {
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(text.as_bytes()).await.unwrap();
+        drop(input);
+    }
+    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("chime {args:?} ends within 60 s"))
+        .unwrap();
+    CliRun {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+impl Chime {
+    /// Runs `chime ARGS` against this instance, found through its data folder.
+    pub async fn cli(&self, args: &[&str]) -> CliRun {
+        cli_in(&self.dir, args, None).await
     }
 }

@@ -1,0 +1,239 @@
+//! Drives the real desktop app: `chime` under Xvfb, through tauri-driver and
+//! WebKitWebDriver. When a test fails, its screenshot and the app's log are
+//! kept in `.e2e-artifacts/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{ClientBuilder, Locator};
+use futures::FutureExt;
+use serde_json::{json, Value};
+use tokio::process::{Child, Command};
+use tokio::sync::Mutex;
+
+/// tauri-driver listens on one port, so the apps run one at a time.
+fn one_at_a_time() -> &'static Mutex<()> {
+    static LOCK: OnceLock<Mutex<()>> = OnceLock::new();
+    LOCK.get_or_init(|| Mutex::new(()))
+}
+
+const DRIVER: &str = "http://127.0.0.1:4444";
+pub const WAIT: Duration = Duration::from_secs(20);
+
+pub struct App {
+    pub client: fantoccini::Client,
+    driver: Child,
+    pub dir: PathBuf,
+    /// The app's API, for checks from outside the window.
+    pub api: super::Chime,
+}
+
+/// Runs `test` against a new app on the data folder `dir`; on failure keeps a
+/// screenshot and the app's log under `.e2e-artifacts/<name>/`.
+pub async fn with_app<F>(name: &str, dir: &Path, test: F)
+where
+    F: AsyncFnOnce(&App),
+{
+    let _turn = one_at_a_time().lock().await;
+    let app = App::launch(dir).await;
+    let outcome = std::panic::AssertUnwindSafe(test(&app))
+        .catch_unwind()
+        .await;
+    if outcome.is_err() {
+        app.keep_artifacts(name).await;
+    }
+    app.quit().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+impl App {
+    async fn launch(dir: &Path) -> App {
+        let mut driver = Command::new(driver_path())
+            .env("CHIME_DATA_DIR", dir)
+            .env("CHIME_PORT", "0")
+            .env("CHIME_ALLOW_HTTP", "1")
+            .env("CHIME_LOG", "info")
+            .env("NO_AT_BRIDGE", "1")
+            .env_remove("CHIME_API_KEY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("tauri-driver starts (make test installs it)");
+        wait_for_driver(&mut driver).await;
+        let capabilities: serde_json::Map<String, Value> = json!({
+            "tauri:options": {"application": env!("CARGO_BIN_EXE_chime")}
+        })
+        .as_object()
+        .unwrap()
+        .clone();
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(DRIVER)
+            .await
+            .expect("a WebDriver session with the app");
+        let api = super::Chime::attach(dir).await;
+        let app = App {
+            client,
+            driver,
+            dir: dir.to_path_buf(),
+            api,
+        };
+        app.find("nav[aria-label='Main']").await;
+        app
+    }
+
+    async fn quit(mut self) {
+        // Closing the session ends the app; then tauri-driver can go.
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
+        let _ = self.driver.wait().await;
+    }
+
+    async fn keep_artifacts(&self, name: &str) {
+        let out = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(".e2e-artifacts")
+            .join(name);
+        let _ = std::fs::create_dir_all(&out);
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(out.join("screenshot.png"), png);
+        }
+        if let Ok(entries) = std::fs::read_dir(self.dir.join("logs")) {
+            for entry in entries.flatten() {
+                let _ = std::fs::copy(entry.path(), out.join(entry.file_name()));
+            }
+        }
+        eprintln!("kept the screenshot and the app's log in {}", out.display());
+    }
+
+    /// The first element matching `css`, waiting for it to appear.
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    pub async fn find_xpath(&self, xpath: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no element {xpath}: {e}"))
+    }
+
+    /// The control a `<label>` names.
+    pub async fn field(&self, label: &str) -> Element {
+        self.find_xpath(&format!(
+            "//*[@id=//label[normalize-space()={}]/@for]",
+            quote(label)
+        ))
+        .await
+    }
+
+    /// A button by its aria-label or its label text (its shortcut hint aside).
+    pub async fn button(&self, name: &str) -> Element {
+        let q = quote(name);
+        self.find_xpath(&format!(
+            "(//button[@aria-label={q} or normalize-space()={q} or .//*[contains(@class, 'btn__label') and normalize-space()={q}]])[1]"
+        ))
+        .await
+    }
+
+    pub async fn click(&self, name: &str) {
+        self.button(name)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {name}: {e}"));
+    }
+
+    /// Replaces a field's text.
+    pub async fn type_into(&self, label: &str, text: &str) {
+        let field = self.field(label).await;
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Waits until the page shows `text`.
+    pub async fn wait_for_text(&self, text: &str) -> Element {
+        self.find_xpath(&format!(
+            "//*[contains(normalize-space(text()), {})]",
+            quote(text)
+        ))
+        .await
+    }
+
+    pub async fn page_text(&self) -> String {
+        self.find("body").await.text().await.unwrap_or_default()
+    }
+
+    /// Navigates inside the app (hash routes).
+    pub async fn go(&self, route: &str) {
+        self.client
+            .execute(
+                &format!("window.location.hash = {}", quote_js(route)),
+                vec![],
+            )
+            .await
+            .unwrap();
+    }
+}
+
+async fn wait_for_driver(driver: &mut Child) {
+    let http = reqwest::Client::new();
+    for _ in 0..200 {
+        if let Ok(Some(status)) = driver.try_wait() {
+            panic!("tauri-driver exited at once ({status})");
+        }
+        if http
+            .get(format!("{DRIVER}/status"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("tauri-driver did not answer on {DRIVER}");
+}
+
+fn driver_path() -> PathBuf {
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        let p = PathBuf::from(home).join("bin/tauri-driver");
+        if p.exists() {
+            return p;
+        }
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let p = home.join(".cargo/bin/tauri-driver");
+    if p.exists() {
+        p
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+/// An XPath string literal.
+fn quote(text: &str) -> String {
+    if !text.contains('\'') {
+        return format!("'{text}'");
+    }
+    let parts: Vec<String> = text.split('\'').map(|p| format!("'{p}'")).collect();
+    format!("concat({})", parts.join(", \"'\", "))
+}
+
+fn quote_js(text: &str) -> String {
+    serde_json::to_string(text).unwrap()
+}
