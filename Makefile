@@ -19,6 +19,9 @@ CARGO_FLAGS := --locked
 
 .PHONY: help run test deps system-deps ui-deps ui test-rust test-ui
 
+# The WebDriver server for the end-to-end tests (WebKitWebDriver comes from apt).
+TAURI_DRIVER := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin/tauri-driver
+
 help:
 	@echo "make run    set up, build and run Chime"
 	@echo "make test   set up, build and run every test"
@@ -28,7 +31,10 @@ run: deps ui
 
 test: deps ui test-rust test-ui
 
-deps: system-deps ui-deps
+deps: system-deps ui-deps $(TAURI_DRIVER)
+
+$(TAURI_DRIVER):
+	cargo install tauri-driver --locked --version 2.1.0
 
 # apt-get only when a package is missing.
 system-deps:
@@ -51,8 +57,11 @@ ui/node_modules/.installed: ui/package-lock.json ui/package.json
 ui: ui-deps
 	cd ui && npm run build
 
+# Every Rust test, the desktop end-to-end ones included, under a virtual display
+# and a session bus (the app needs both; see ../shared/BUILDING.md).
 test-rust:
-	cargo test $(CARGO_FLAGS) --workspace
+	NO_AT_BRIDGE=1 xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- \
+		cargo test $(CARGO_FLAGS) --workspace
 
 test-ui: ui-deps
 	cd ui && npm test

@@ -3,11 +3,9 @@
 
 mod support;
 
-use std::time::Duration;
-
 use serde_json::json;
 use support::desktop::{with_app, WAIT};
-use support::{eventually, Reply, Target};
+use support::{Reply, Target};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_made_in_the_form_arrives_and_shows_its_outcome() {

@@ -61,7 +61,10 @@ fn parse(bytes: &Bytes, is_form: bool) -> Result<Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Map::new()));
     }
-    if is_form {
+    // curl -d sends JSON as form data unless told otherwise: a form body
+    // that is a JSON object is read as the JSON it is.
+    let looks_like_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if is_form && !(looks_like_json && serde_json::from_slice::<Value>(bytes).is_ok()) {
         return form_to_json(bytes);
     }
     serde_json::from_slice(bytes)
@@ -233,6 +236,19 @@ mod tests {
         assert_eq!(
             form_to_json(b"a[0]=x&a[1]=y").unwrap(),
             json!({"a": ["x", "y"]})
+        );
+    }
+
+    #[test]
+    fn json_sent_as_form_data_is_read_as_json() {
+        let body = Bytes::from_static(br#"{"url": "https://x.test", "body": {"a": 1}}"#);
+        assert_eq!(
+            parse(&body, true).unwrap(),
+            json!({"url": "https://x.test", "body": {"a": 1}})
+        );
+        assert_eq!(
+            parse(&Bytes::from_static(b"url=https%3A%2F%2Fx.test"), true).unwrap(),
+            json!({"url": "https://x.test"})
         );
     }
 

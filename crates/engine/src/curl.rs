@@ -643,6 +643,9 @@ impl Draft {
                 headers.insert(name, value);
             }
         }
+        // Browsers copy connection-level headers (Connection: keep-alive,
+        // Host, ...) that the HTTP client sets itself; a job cannot carry them.
+        headers.retain(|name, _| !crate::request::is_reserved_header(name));
         let (url, mut query) = split_url(&raw_url)?;
         // -G sends the data as the query string instead of a body.
         let body_text = match self.data {
@@ -935,7 +938,9 @@ fn command_head(req: &CurlRequest) -> String {
     }
     let mut url = req.url.clone();
     if !req.query.is_empty() {
-        url = format!("{url}?{}", query_string(&req.query));
+        // A job's URL may carry a query of its own beside `query`.
+        let joint = if url.contains('?') { '&' } else { '?' };
+        url = format!("{url}{joint}{}", query_string(&req.query));
     }
     // Unquoted brackets and braces would make curl expand the URL into several.
     if url.contains(['[', ']', '{', '}']) {
@@ -967,6 +972,30 @@ fn quote(text: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn connection_level_headers_are_left_to_the_client() {
+        let parsed = parse(
+            "curl https://x.test/ -H 'Connection: keep-alive' -H 'Host: x.test' -H 'X-Keep: 1'",
+        )
+        .unwrap();
+        assert_eq!(
+            parsed.headers,
+            json!({"X-Keep": "1"}).as_object().unwrap().clone()
+        );
+    }
+
+    #[test]
+    fn a_url_with_its_own_query_gets_the_rest_after_an_ampersand() {
+        let req = request(
+            "get",
+            "https://x.test/a?z=9",
+            json!({"a": "1"}),
+            json!({}),
+            None,
+        );
+        assert_eq!(to_curl(&req), "curl 'https://x.test/a?z=9&a=1'");
+    }
 
     fn request(
         method: &str,

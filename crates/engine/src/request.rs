@@ -138,12 +138,17 @@ fn is_scalar(v: &Value) -> bool {
 /// Headers Chime sets itself; a job that sets them would send a broken request.
 const RESERVED_HEADERS: &[&str] = &["content-length", "transfer-encoding", "connection", "host"];
 
+/// A header the HTTP client sets for each connection, which a job cannot set.
+pub fn is_reserved_header(name: &str) -> bool {
+    RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str())
+}
+
 pub fn check_headers(headers: &Map<String, Value>) -> Result<(), FieldError> {
     for (name, value) in headers {
         let field = format!("headers.{name}");
         HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| FieldError::new(&field, "is not a valid header name"))?;
-        if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+        if is_reserved_header(name) {
             return Err(FieldError::new(&field, "is set by Chime itself"));
         }
         let text = value
