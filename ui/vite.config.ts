@@ -1,13 +1,15 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { fullCalendarCss } from './build/fullcalendarCss';
 
 // The built UI is embedded in the Tauri binary (frontendDist: "ui/dist") and may also be
 // served by `chime serve`. Relative asset paths work in both; routing uses the URL hash,
 // so no server-side fallback is needed.
 export default defineConfig({
   base: './',
-  plugins: [react()],
+  // FullCalendar's styles as a CSS file instead of run-time <style> injection (strict CSP).
+  plugins: [react(), fullCalendarCss()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

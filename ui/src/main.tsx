@@ -19,6 +19,9 @@ function BrowserApp() {
       apiKey
         ? new HttpTransport({
             apiKey,
+            // A key regenerated in Settings replaces this tab's stored one; the transport
+            // switches in place, so the app does not restart.
+            onApiKeyChange: (next) => storeApiKey(next),
             onUnauthorized: () => {
               forgetApiKey();
               setRefused(true);

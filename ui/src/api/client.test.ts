@@ -37,4 +37,30 @@ describe('client', () => {
     expect((await client.importCurl('curl https://x.test')).url).toBe('https://x.test');
     expect(t.requests[1]?.body).toEqual({ command: 'curl https://x.test' });
   });
+
+  it('reads logs, the calendar and settings in the shapes docs/api.md gives', async () => {
+    const settings = { api_key: 'chime_a', port: 7391, signing_secret: 'whsec_a', retention_days: 30, default_timezone: 'UTC', notify_on_failure: true, notify_on_success: false, launch_at_login: false, allow_http: false, ca_cert_path: null };
+    const t = new FakeTransport()
+      .on('GET', '/api/logs', ok({ data: [{ id: 3, event: 'job.error', inserted_at: 'x', job_id: 'j1', schedule_id: null, attempt: 1, payload: {} }], limit: 200 }))
+      .on('GET', '/api/calendar', ok({ data: { from: 'a', to: 'b', timezone: 'UTC', dense_threshold: 48, past: [], upcoming: [], bands: [] } }))
+      .on('GET', '/api/settings', ok({ data: settings }))
+      .on('PATCH', '/api/settings', (req) => ok({ data: { ...settings, ...(req.body as object) } }));
+    const client = createClient(t);
+    const logs = await client.listLogs({ job_id: 'j1', event: ['job.request', 'job.response'], before: 90, limit: 200 });
+    expect(logs.data[0]?.event).toBe('job.error');
+    expect(t.requests[0]?.query.get('event')).toBe('job.request,job.response'); // a comma list
+    expect(t.requests[0]?.query.get('before')).toBe('90');
+    await client.calendar({ from: '2026-11-30T00:00:00Z', to: '2026-12-07T00:00:00Z', tz: 'Europe/Berlin' });
+    expect(t.requests[1]?.query.get('tz')).toBe('Europe/Berlin');
+    expect((await client.getSettings()).default_timezone).toBe('UTC');
+    expect((await client.patchSettings({ retention_days: 7 })).retention_days).toBe(7);
+    expect(t.requests[3]?.body).toEqual({ retention_days: 7 });
+  });
+
+  it('regenerating the API key hands the new key to the transport before it resolves', async () => {
+    const t = new FakeTransport().on('POST', '/api/settings/api_key/regenerate', ok({ data: { api_key: 'chime_new', signing_secret: 'whsec_a' } }));
+    const answer = await createClient(t).regenerateApiKey();
+    expect(answer.api_key).toBe('chime_new');
+    expect(t.apiKeys).toEqual(['chime_new']);
+  });
 });

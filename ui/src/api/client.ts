@@ -1,15 +1,22 @@
 import { ApiError } from './errors';
 import type { RequestMethod, Transport } from './transport';
 import type {
+  CalendarData,
+  CalendarParams,
   CurlImport,
+  EventType,
   Job,
   JobInput,
   JobPatch,
   JobState,
+  LogEvent,
+  LogPage,
   Page,
   PreviewInput,
   Schedule,
   SchedulePreview,
+  Settings,
+  SettingsPatch,
 } from './types';
 
 export interface ListJobsParams {
@@ -27,10 +34,26 @@ export interface ListSchedulesParams {
   q?: string;
 }
 
-function queryString(params: object): string {
+/** `GET /api/logs`: newest first unless `after` is given (then oldest first); `limit` max 1000. */
+export interface ListLogsParams {
+  job_id?: string;
+  schedule_id?: string;
+  /** One type or several (sent as a comma list). */
+  event?: EventType | readonly EventType[];
+  after?: number;
+  before?: number;
+  limit?: number;
+  order?: 'asc' | 'desc';
+}
+
+function queryString(params: object, lists: readonly string[] = []): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value) && lists.includes(key)) {
+      if (value.length > 0) search.set(key, value.join(','));
+      continue;
+    }
     search.set(key, Array.isArray(value) ? JSON.stringify(value) : String(value));
   }
   const text = search.toString();
@@ -85,6 +108,21 @@ export function createClient(transport: Transport) {
     previewSchedule: (input: PreviewInput) => data<SchedulePreview>('POST', '/api/schedules/preview', input),
 
     importCurl: (command: string) => data<CurlImport>('POST', '/api/import/curl', { command }),
+
+    listLogs: (params: ListLogsParams = {}) => call<LogPage>('GET', `/api/logs${queryString(params, ['event'])}`),
+    getLog: (id: number) => data<LogEvent>('GET', `/api/logs/${id}`),
+
+    calendar: (params: CalendarParams) => data<CalendarData>('GET', `/api/calendar${queryString(params)}`),
+
+    getSettings: () => data<Settings>('GET', '/api/settings'),
+    patchSettings: (patch: SettingsPatch) => data<Settings>('PATCH', '/api/settings', patch),
+    /** The old key stops working at once: the transport switches to the new one before this resolves. */
+    regenerateApiKey: async () => {
+      const settings = await data<Settings>('POST', '/api/settings/api_key/regenerate');
+      if (typeof settings?.api_key === 'string' && settings.api_key) transport.updateApiKey?.(settings.api_key);
+      return settings;
+    },
+    regenerateSigningSecret: () => data<Settings>('POST', '/api/settings/signing_secret/regenerate'),
   };
 }
 

@@ -7,6 +7,8 @@ export interface HttpTransportOptions {
   baseUrl?: string;
   /** The key was refused (401): the app asks for it again. */
   onUnauthorized?: () => void;
+  /** The key was regenerated through the API: keep the new one (this tab's storage). */
+  onApiKeyChange?: (key: string) => void;
   fetchImpl?: typeof fetch;
 }
 
@@ -29,9 +31,17 @@ export class HttpTransport implements Transport {
   private readonly fetchImpl: typeof fetch;
   private readonly listeners = new Set<LiveEventHandler>();
   private closeStream: (() => void) | null = null;
+  private apiKey: string;
 
   constructor(private readonly options: HttpTransportOptions) {
     this.fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
+    this.apiKey = options.apiKey;
+  }
+
+  /** Every later request, and the live stream's next reconnect, use the new key. */
+  updateApiKey(key: string): void {
+    this.apiKey = key;
+    this.options.onApiKeyChange?.(key);
   }
 
   private url(path: string): string {
@@ -39,7 +49,7 @@ export class HttpTransport implements Transport {
   }
 
   private authHeaders(): Record<string, string> {
-    return { Authorization: `Bearer ${this.options.apiKey}` };
+    return { Authorization: `Bearer ${this.apiKey}` };
   }
 
   async request(method: RequestMethod, path: string, body?: unknown): Promise<TransportResponse> {

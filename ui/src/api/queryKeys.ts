@@ -12,4 +12,8 @@ export const queryKeys = {
   scheduleLists: ['schedules', 'list'] as const,
   schedule: (id: string) => ['schedules', 'detail', id] as const,
   preview: (input: object) => ['preview', input] as const,
+  calendar: ['calendar'] as const,
+  calendarRange: (range: { from: string; to: string; tz: string }) => ['calendar', range] as const,
+  settings: ['settings'] as const,
+  logs: ['logs'] as const,
 };

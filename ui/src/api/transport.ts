@@ -19,6 +19,11 @@ export interface Transport {
   request(method: RequestMethod, path: string, body?: unknown): Promise<TransportResponse>;
   /** Live log events; returns the unsubscribe function. */
   subscribe(onEvent: LiveEventHandler): () => void;
+  /**
+   * The API key was regenerated: use the new one from now on (the old one stops working at
+   * once). Only the browser transport carries a key; over Tauri IPC there is none.
+   */
+  updateApiKey?(key: string): void;
 }
 
 /** Tauri 2 injects this object into the window of the desktop app. */
@@ -39,7 +44,7 @@ export function toLogEvent(value: unknown, fallbackType?: string, fallbackId?: s
     id,
     event,
     inserted_at: typeof v.inserted_at === 'string' ? v.inserted_at : new Date().toISOString(),
-    job_id: typeof jobId === 'string' || typeof jobId === 'number' ? jobId : null,
+    job_id: typeof jobId === 'string' ? jobId : typeof jobId === 'number' ? String(jobId) : null,
     schedule_id: typeof v.schedule_id === 'string' ? v.schedule_id : null,
     attempt: typeof v.attempt === 'number' ? v.attempt : null,
     payload: (v.payload ?? null) as LogEvent['payload'],

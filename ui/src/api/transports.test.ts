@@ -23,6 +23,18 @@ describe('HttpTransport', () => {
     expect(await t.request('GET', '/api/ping')).toEqual({ status: 200, body: 'Pong' });
   });
 
+  it('switches to a regenerated key for every later request, and hands it on to be stored', async () => {
+    const fetchImpl = vi.fn<typeof fetch>(async () => new Response('{"data":{}}', { status: 200, headers: { 'content-type': 'application/json' } }));
+    const onApiKeyChange = vi.fn();
+    const t = new HttpTransport({ apiKey: 'chime_old', fetchImpl, onApiKeyChange });
+    await t.request('GET', '/api/settings');
+    t.updateApiKey('chime_new');
+    await t.request('GET', '/api/settings');
+    const auth = fetchImpl.mock.calls.map(([, init]) => (init?.headers as Record<string, string>).Authorization);
+    expect(auth).toEqual(['Bearer chime_old', 'Bearer chime_new']);
+    expect(onApiKeyChange).toHaveBeenCalledWith('chime_new');
+  });
+
   it('tells the app when the key is refused', async () => {
     const onUnauthorized = vi.fn();
     const t = new HttpTransport({

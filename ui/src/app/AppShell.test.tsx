@@ -4,11 +4,13 @@ import { ok } from '../test/FakeTransport';
 import { emptyEngine, renderApp } from '../test/renderApp';
 
 describe('AppShell', () => {
-  it('shows the three views still to come as calm placeholders', async () => {
-    const { user } = renderApp(emptyEngine());
-    await user.click(await screen.findByRole('link', { name: 'Calendar' }));
-    expect(await screen.findByRole('heading', { name: 'Coming soon' })).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'Calendar' })).toHaveAttribute('aria-current', 'page');
+  it('opens each view from the sidebar, loading it on first use, and marks it current', async () => {
+    const engine = emptyEngine().on('GET', '/api/logs', ok({ data: [], limit: 200 }));
+    const { user } = renderApp(engine);
+    await user.click(await screen.findByRole('link', { name: 'Live log' }));
+    expect(await screen.findByRole('heading', { name: 'Live log' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Live log' })).toHaveAttribute('aria-current', 'page');
+    expect(await screen.findByRole('heading', { name: 'No events yet' })).toBeInTheDocument();
   });
 
   it('N opens a new job, / focuses search, and neither fires while typing', async () => {

@@ -19,7 +19,11 @@ export function AppShell() {
   const newJob = useCallback(() => {
     void navigate({ to: '/jobs/new', search: (prev) => ({ q: prev.q, state: prev.state }) });
   }, [navigate]);
-  const focusSearch = useCallback(() => searchRef.current?.focus(), []);
+  // `/` focuses the page's own search when it has one (the live log), else the jobs search.
+  const focusSearch = useCallback(
+    () => (document.querySelector<HTMLInputElement>('[data-page-search]') ?? searchRef.current)?.focus(),
+    [],
+  );
   useGlobalShortcuts({ newJob, focusSearch });
 
   // A curl command pasted anywhere outside a field opens the builder with it.

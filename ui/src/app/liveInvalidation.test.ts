@@ -19,14 +19,23 @@ describe('live invalidation', () => {
   afterEach(() => vi.useRealTimers());
 
   it('targets the job, the lists and, for a schedule’s job, its history and the schedules', () => {
-    expect(keysForEvent(event({}))).toEqual([['jobs', 'list'], ['jobs', 'detail', 'j1']]);
-    expect(keysForEvent(event({ schedule_id: 's1' }))).toEqual([
+    expect(keysForEvent(event({ event: 'job.response' }))).toEqual([['jobs', 'list'], ['jobs', 'detail', 'j1']]);
+    expect(keysForEvent(event({ event: 'job.started', schedule_id: 's1' }))).toEqual([
       ['jobs', 'list'],
       ['jobs', 'detail', 'j1'],
       ['jobs', 'history', 's1'],
       ['schedules', 'list'],
       ['schedules', 'detail', 's1'],
     ]);
+  });
+
+  it('refreshes the calendar only for events that add, finish, cancel or move a run', () => {
+    for (const type of ['job.created', 'job.finished', 'job.cancelled', 'job.updated']) {
+      expect(keysForEvent(event({ event: type }))).toContainEqual(['calendar']);
+    }
+    for (const type of ['job.started', 'job.request', 'job.response', 'job.error']) {
+      expect(keysForEvent(event({ event: type }))).not.toContainEqual(['calendar']);
+    }
   });
 
   it('batches a burst of events into one invalidation per key, at most every 250 ms', () => {
@@ -42,6 +51,30 @@ describe('live invalidation', () => {
     batcher.add(event({ job_id: 'j2' }));
     vi.advanceTimersByTime(250);
     expect(spy).toHaveBeenCalledTimes(4);
+    batcher.dispose();
+  });
+
+  it('refreshes the calendar on its own slower beat, without cancelling a fetch in flight', () => {
+    const client = new QueryClient();
+    const spy = vi.spyOn(client, 'invalidateQueries').mockResolvedValue();
+    const fetching = vi.spyOn(client, 'isFetching').mockReturnValue(0);
+    const batcher = createInvalidationBatcher(client, 250, 2000);
+    const calendarCalls = () => spy.mock.calls.filter(([filters]) => JSON.stringify(filters?.queryKey) === '["calendar"]');
+    for (let i = 0; i < 20; i++) batcher.add(event({ id: i, event: 'job.finished' }));
+    vi.advanceTimersByTime(1999);
+    expect(calendarCalls()).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(calendarCalls()).toHaveLength(1);
+    expect(calendarCalls()[0]![1]).toEqual({ cancelRefetch: false });
+
+    // a calendar fetch is still running: the next change waits for it, then refetches once
+    fetching.mockReturnValue(1);
+    batcher.add(event({ id: 99, event: 'job.created' }));
+    vi.advanceTimersByTime(2000);
+    expect(calendarCalls()).toHaveLength(1);
+    fetching.mockReturnValue(0);
+    vi.advanceTimersByTime(2000);
+    expect(calendarCalls()).toHaveLength(2);
     batcher.dispose();
   });
 });

@@ -10,20 +10,27 @@ import { AppShell } from './AppShell';
 import { JobsView } from '../features/jobs/JobsView';
 import { parseJobsSearch } from '../features/jobs/filters';
 
-// The builder (with CodeMirror) loads on first use, keeping the first paint light.
+import { EmptyState } from '../components/EmptyState';
+import { parseCalendarSearch } from '../features/calendar/search';
+import { parseLogSearch } from '../features/log/search';
+
+// The builder (with CodeMirror), the calendar (FullCalendar), the live log, run details
+// (with the chart) and settings each load on first use, keeping the first paint light.
 const builderRoutes = () => import('../features/builder/BuilderRoutes');
-import { ComingSoon } from '../features/placeholders/ComingSoon';
-import { IconCalendar, IconPulse, IconSettings } from '../components/icons';
 
 export interface NewJobSearch {
   from_job?: string;
   from_schedule?: string;
+  /** With `from_job`: fill the form from this attempt's request, to send it again (edit and replay). */
+  replay_attempt?: number;
 }
 
 function parseNewJobSearch(search: Record<string, unknown>): NewJobSearch {
   const out: NewJobSearch = {};
   if (typeof search.from_job === 'string') out.from_job = search.from_job;
   if (typeof search.from_schedule === 'string') out.from_schedule = search.from_schedule;
+  const attempt = Number(search.replay_attempt);
+  if (out.from_job && Number.isInteger(attempt) && attempt > 0) out.replay_attempt = attempt;
   return out;
 }
 
@@ -63,39 +70,37 @@ const editScheduleRoute = createRoute({
   component: lazyRouteComponent(builderRoutes, 'EditScheduleBuilder'),
 });
 
+/** A job's run detail: attempts, request and response, compare, replay. A page of its own. */
+const jobDetailRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/jobs/detail/$jobId',
+  component: lazyRouteComponent(() => import('../features/detail/JobDetailPage'), 'JobDetailPage'),
+});
+
 const calendarRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/calendar',
-  component: () => (
-    <ComingSoon title="Calendar" icon={<IconCalendar size={18} />}>
-      Upcoming and past runs by month, week and day, coloured by outcome.
-    </ComingSoon>
-  ),
+  validateSearch: parseCalendarSearch,
+  component: lazyRouteComponent(() => import('../features/calendar/CalendarPage'), 'CalendarPage'),
 });
 
 const logRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/log',
-  component: () => (
-    <ComingSoon title="Live log" icon={<IconPulse size={18} />}>
-      Every request and response as it happens, with filters and side-by-side runs.
-    </ComingSoon>
-  ),
+  validateSearch: parseLogSearch,
+  component: lazyRouteComponent(() => import('../features/log/LiveLogPage'), 'LiveLogPage'),
 });
 
 const settingsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/settings',
-  component: () => (
-    <ComingSoon title="Settings" icon={<IconSettings size={18} />}>
-      API key, signing secret, retention, default time zone and notifications.
-    </ComingSoon>
-  ),
+  component: lazyRouteComponent(() => import('../features/settings/SettingsPage'), 'SettingsPage'),
 });
 
 const routeTree = rootRoute.addChildren([
   indexRoute,
   jobsRoute.addChildren([newJobRoute, editJobRoute, editScheduleRoute]),
+  jobDetailRoute,
   calendarRoute,
   logRoute,
   settingsRoute,
@@ -107,7 +112,14 @@ export function createAppRouter(history: RouterHistory) {
     history,
     defaultPreload: false,
     defaultNotFoundComponent: () => (
-      <ComingSoon title="Nothing here">This page does not exist. Pick a view on the left.</ComingSoon>
+      <section className="page" aria-labelledby="page-title">
+        <h1 id="page-title" className="visually-hidden">
+          Not found
+        </h1>
+        <EmptyState title="Nothing here">
+          <p>This page does not exist. Pick a view on the left.</p>
+        </EmptyState>
+      </section>
     ),
   });
 }

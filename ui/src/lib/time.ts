@@ -27,11 +27,23 @@ export function formatRelative(iso: string, now: number = Date.now()): string {
   return iso;
 }
 
+/** Intl formatters are costly to make: one per kind and zone, kept (lists format thousands of times). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function cachedFormat(kind: string, timeZone: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${kind}|${timeZone ?? ''}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(undefined, { ...options, timeZone });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** "Mon, 30 Nov 2026, 09:00:00 CET" in the given zone (default: this machine's). */
 export function formatAbsolute(iso: string, timeZone?: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(undefined, {
+  return cachedFormat('absolute', timeZone, {
     weekday: 'short',
     year: 'numeric',
     month: 'short',
@@ -39,7 +51,6 @@ export function formatAbsolute(iso: string, timeZone?: string): string {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    timeZone,
     timeZoneName: 'short',
   }).format(date);
 }
@@ -48,12 +59,11 @@ export function formatAbsolute(iso: string, timeZone?: string): string {
 export function formatShort(iso: string, timeZone?: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(undefined, {
+  return cachedFormat('short', timeZone, {
     month: 'short',
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-    timeZone,
   }).format(date);
 }
 
@@ -62,4 +72,26 @@ export function formatDurationMs(ms: number | null | undefined): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
   return `${Math.floor(ms / 60_000)} m ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** "09:00:01.234" in the given zone (default: this machine's), for log lines. */
+export function formatClock(iso: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const key = timeZone ?? '';
+  let f = clocks.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      fractionalSecondDigits: 3,
+      hourCycle: 'h23',
+      timeZone,
+    });
+    clocks.set(key, f);
+  }
+  return f.format(date);
 }

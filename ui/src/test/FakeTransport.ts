@@ -66,6 +66,13 @@ export class FakeTransport implements Transport {
     return () => this.listeners.delete(onEvent);
   }
 
+  /** Keys handed over by `updateApiKey` (a regenerated API key), oldest first. */
+  readonly apiKeys: string[] = [];
+
+  updateApiKey(key: string): void {
+    this.apiKeys.push(key);
+  }
+
   get subscriberCount(): number {
     return this.listeners.size;
   }

@@ -22,3 +22,19 @@ if (!Element.prototype.scrollIntoView) {
 }
 // The router restores scroll positions; jsdom has no scrolling.
 window.scrollTo = (() => {}) as typeof window.scrollTo;
+
+// jsdom has no layout: a virtualised list's scroller (marked data-virtual-scroll) reports a
+// viewport of 600 px, so the virtualiser renders the rows that would fit.
+for (const [prop, size] of [
+  ['clientHeight', 600],
+  ['clientWidth', 1000],
+] as const) {
+  const original = Object.getOwnPropertyDescriptor(Element.prototype, prop);
+  Object.defineProperty(HTMLElement.prototype, prop, {
+    configurable: true,
+    get(this: HTMLElement) {
+      if (this.hasAttribute('data-virtual-scroll')) return size;
+      return original?.get ? (original.get.call(this) as number) : 0;
+    },
+  });
+}

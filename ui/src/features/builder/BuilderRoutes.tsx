@@ -9,7 +9,7 @@ import { Drawer } from '../../components/Drawer';
 import { IconButton } from '../../components/IconButton';
 import { IconClose } from '../../components/icons';
 import { Skeleton } from '../../components/Skeleton';
-import { duplicateForm, emptyForm, formFromJob, formFromSchedule } from './form';
+import { duplicateForm, emptyForm, formFromAttempt, formFromJob, formFromSchedule } from './form';
 import { JobBuilder } from './JobBuilder';
 
 /** Back to the jobs view, keeping its search and filter. */
@@ -66,14 +66,20 @@ export function NewJobBuilder() {
   });
   const source = search.from_job ? fromJob : search.from_schedule ? fromSchedule : null;
   const initial = useMemo(() => {
+    if (search.from_job && search.replay_attempt) {
+      // Edit and replay: what that attempt sent, to send again now.
+      if (!fromJob.data) return null;
+      const attempt = fromJob.data.attempts?.find((a) => a.attempt === search.replay_attempt);
+      return attempt ? formFromAttempt(fromJob.data, attempt) : duplicateForm(formFromJob(fromJob.data));
+    }
     if (search.from_job) return fromJob.data ? duplicateForm(formFromJob(fromJob.data)) : null;
     if (search.from_schedule) return fromSchedule.data ? duplicateForm(formFromSchedule(fromSchedule.data)) : null;
     return emptyForm();
-  }, [search.from_job, search.from_schedule, fromJob.data, fromSchedule.data]);
+  }, [search.from_job, search.from_schedule, search.replay_attempt, fromJob.data, fromSchedule.data]);
 
   return (
     <Loaded ready={initial !== null} title="New job" error={source?.error} onClose={close}>
-      {() => <JobBuilder key={`${search.from_job ?? ''}${search.from_schedule ?? ''}`} mode={{ kind: 'create' }} initial={initial!} onClose={close} />}
+      {() => <JobBuilder key={`${search.from_job ?? ''}${search.from_schedule ?? ''}${search.replay_attempt ?? ''}`} mode={{ kind: 'create' }} initial={initial!} onClose={close} />}
     </Loaded>
   );
 }

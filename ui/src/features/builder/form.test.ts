@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newRow } from '../../components/KeyValueEditor';
-import { makeSchedule } from '../../test/fixtures';
-import { checkForm, emptyForm, fieldForServerError, formFromSchedule, toJobInput } from './form';
+import { makeJob, makeSchedule } from '../../test/fixtures';
+import { checkForm, emptyForm, fieldForServerError, formFromAttempt, formFromSchedule, toJobInput } from './form';
 
 describe('builder form', () => {
   it('maps API error fields onto form inputs', () => {
@@ -76,5 +76,30 @@ describe('builder form', () => {
     const errors = checkForm(form);
     expect(errors.body).toMatch(/not valid JSON/);
     expect(errors.headers).toMatch(/not a valid header name/);
+  });
+
+  it('edit and replay fills the form from what an attempt sent, to send now as a new job', () => {
+    const job = makeJob({ name: 'Deploy', idempotency_key: 'deploy-1', state: 'completed' });
+    const form = formFromAttempt(
+      job,
+      {
+        request: {
+          method: 'PATCH',
+          url: 'https://api.example.com/items/7?force=true&tag=a&tag=b',
+          headers: { 'content-type': 'application/json', 'x-run': '3' },
+          body: '{"name":"seven","$job":{"run":3}}',
+        },
+      },
+      'UTC',
+    );
+    expect(form.method).toBe('patch');
+    expect(form.url).toBe('https://api.example.com/items/7');
+    expect(form.query.map((r) => [r.key, r.value])).toEqual([['force', 'true'], ['tag', 'a'], ['tag', 'b']]);
+    expect(form.headers.map((r) => [r.key, r.value])).toEqual([['content-type', 'application/json'], ['x-run', '3']]);
+    expect(JSON.parse(form.body)).toEqual({ name: 'seven', $job: { run: 3 } });
+    expect([form.scheduleKind, form.onceMode, form.idempotencyKey, form.name]).toEqual(['once', 'now', '', 'Deploy']);
+    const input = toJobInput(form);
+    expect(input).toMatchObject({ method: 'patch', url: 'https://api.example.com/items/7', query: { force: 'true', tag: ['a', 'b'] } });
+    expect(input.schedule_in).toBeUndefined(); // now
   });
 });

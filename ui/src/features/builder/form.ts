@@ -4,6 +4,7 @@
  */
 import { newRow, type KeyValueRow } from '../../components/KeyValueEditor';
 import type {
+  Attempt,
   Backoff,
   CatchUp,
   CurlImport,
@@ -216,6 +217,42 @@ export function formFromSchedule(schedule: Schedule, fallbackZone: string = mach
     scheduleKind: 'every',
     everyAmount: every ? String(every.amount) : form.everyAmount,
     everyUnit: every?.unit ?? form.everyUnit,
+  };
+}
+
+/**
+ * Edit and replay: what one attempt actually sent (its final URL, headers and body), with
+ * the job's other options, to send again now as a new one-off job.
+ */
+export function formFromAttempt(job: Job, attempt: Pick<Attempt, 'request'>, timezone: string = machineTimeZone()): BuilderForm {
+  const base = formFromJob(job, timezone);
+  const { request } = attempt;
+  let url = request.url;
+  let query: KeyValueRow[] = [];
+  try {
+    const parsed = new URL(request.url);
+    query = Array.from(parsed.searchParams.entries()).map(([k, v]) => newRow(k, v));
+    parsed.search = '';
+    url = parsed.toString();
+  } catch {
+    // not a URL we can split: keep it whole
+  }
+  let body = request.body ?? '';
+  try {
+    if (body.trim()) body = JSON.stringify(JSON.parse(body) as JsonValue, null, 2);
+  } catch {
+    // not JSON: the builder's body check will say so
+  }
+  return {
+    ...base,
+    method: toMethod(request.method),
+    url,
+    query,
+    headers: headersToRows(request.headers),
+    body,
+    scheduleKind: 'once',
+    onceMode: 'now',
+    idempotencyKey: '',
   };
 }
 

@@ -31,7 +31,9 @@ export function OneOffJobRow({ job, now }: { job: Job; now: number }) {
             {name}
           </Link>
         ) : (
-          <span className="jobs-row__link jobs-row__link--static">{name}</span>
+          <Link to="/jobs/detail/$jobId" params={{ jobId: job.id }} className="jobs-row__link">
+            {name}
+          </Link>
         )}
       </td>
       <td>
@@ -44,7 +46,13 @@ export function OneOffJobRow({ job, now }: { job: Job; now: number }) {
         <RelativeTime iso={pending ? job.scheduled_at : null} now={now} />
       </td>
       <td>
-        <OutcomeBadge outcome={job.last_outcome} state={job.state} />
+        {job.last_outcome ? (
+          <Link to="/jobs/detail/$jobId" params={{ jobId: job.id }} className="jobs-row__outcome-link" title="Open this run">
+            <OutcomeBadge outcome={job.last_outcome} state={job.state} />
+          </Link>
+        ) : (
+          <OutcomeBadge outcome={job.last_outcome} state={job.state} />
+        )}
       </td>
       <td>
         <OutcomeStrip jobs={[job]} label={`Runs of ${name}`} />

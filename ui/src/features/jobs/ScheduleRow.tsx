@@ -56,7 +56,9 @@ export function ScheduleRow({ schedule, now }: { schedule: Schedule; now: number
         {history.isPending ? (
           <Skeleton width={72} height={18} />
         ) : last ? (
-          <OutcomeBadge outcome={last.last_outcome} state={last.state} />
+          <Link to="/jobs/detail/$jobId" params={{ jobId: last.id }} className="jobs-row__outcome-link" title="Open the last run">
+            <OutcomeBadge outcome={last.last_outcome} state={last.state} />
+          </Link>
         ) : (
           <span className="faint">—</span>
         )}

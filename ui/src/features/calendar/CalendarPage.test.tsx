@@ -1,0 +1,89 @@
+import { screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { CalendarData, Settings } from '../../api/types';
+import { ok } from '../../test/FakeTransport';
+import { emptyEngine, renderApp } from '../../test/renderApp';
+
+const SETTINGS = { default_timezone: 'Europe/Berlin' } as Settings;
+
+function answer(from: string, to: string): CalendarData {
+  return {
+    from,
+    to,
+    timezone: 'Europe/Berlin',
+    dense_threshold: 48,
+    past: [
+      {
+        job_id: 'job-1',
+        schedule_id: null,
+        name: 'Deploy hook',
+        method: 'POST',
+        url: 'https://api.example.com/deploy',
+        scheduled_at: '2026-12-01T08:00:00Z',
+        attempted_at: '2026-12-01T08:00:00Z',
+        finished_at: '2026-12-01T08:00:01Z',
+        state: 'completed',
+        outcome: 'success',
+        status: 200,
+        duration_ms: 120,
+        attempt: 1,
+      },
+    ],
+    upcoming: [],
+    bands: [
+      {
+        schedule_id: 'sched-1',
+        name: 'Heartbeat',
+        day: '2026-12-02',
+        last_day: '2026-12-02',
+        days: 1,
+        kind: 'upcoming',
+        count: 1440,
+        per_day: 1440,
+        first: '2026-12-01T23:00:00Z',
+        last: '2026-12-02T22:59:00Z',
+        summary: 'Every minute',
+        outcomes: null,
+      },
+    ],
+  };
+}
+
+describe('Calendar', () => {
+  it('asks for the visible week in the display zone, and draws runs and bands', async () => {
+    const engine = emptyEngine()
+      .on('GET', '/api/settings', ok({ data: SETTINGS }))
+      .on('GET', '/api/calendar', (req) => ok({ data: answer(req.query.get('from')!, req.query.get('to')!) }));
+    const { user, history } = renderApp(engine, '/calendar?view=week&date=2026-12-01');
+
+    await waitFor(() => expect(engine.requestsTo('GET', '/api/calendar')).toHaveLength(1));
+    const asked = engine.requestsTo('GET', '/api/calendar')[0]!.query;
+    // the week of 1 December 2026 (Sunday to Sunday), midnight in Berlin = 23:00 UTC the day before
+    expect(asked.get('from')).toBe('2026-11-28T23:00:00.000Z');
+    expect(asked.get('to')).toBe('2026-12-05T23:00:00.000Z');
+    expect(asked.get('tz')).toBe('Europe/Berlin');
+
+    expect(await screen.findByText('Deploy hook')).toBeInTheDocument();
+    expect(screen.getByText(/^Heartbeat · Every minute · 1[,.\u202f\u00a0]?440 runs$/)).toBeInTheDocument();
+    // 08:00 UTC is 09:00 in Berlin
+    expect(screen.getByText('Deploy hook').closest('.cal-event')).toHaveTextContent('09:00Deploy hook');
+
+    await user.click(screen.getByText('Deploy hook'));
+    await waitFor(() => expect(history.location.pathname).toBe('/jobs/detail/job-1'));
+  });
+
+  it('asks again for the next range when navigating', async () => {
+    const engine = emptyEngine()
+      .on('GET', '/api/settings', ok({ data: SETTINGS }))
+      .on('GET', '/api/calendar', (req) => ok({ data: answer(req.query.get('from')!, req.query.get('to')!) }));
+    const { user } = renderApp(engine, '/calendar?view=week&date=2026-12-01');
+    await waitFor(() => expect(engine.requestsTo('GET', '/api/calendar')).toHaveLength(1));
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(engine.requestsTo('GET', '/api/calendar')).toHaveLength(2));
+    expect(engine.requestsTo('GET', '/api/calendar')[1]!.query.get('from')).toBe('2026-12-05T23:00:00.000Z');
+    await user.click(screen.getByRole('radio', { name: 'Month' }));
+    await waitFor(() => expect(engine.requestsTo('GET', '/api/calendar')).toHaveLength(3));
+    // the month grid of December 2026 starts on Sunday 29 November
+    expect(engine.requestsTo('GET', '/api/calendar')[2]!.query.get('from')).toBe('2026-11-28T23:00:00.000Z');
+  });
+});

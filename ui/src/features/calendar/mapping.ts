@@ -1,0 +1,286 @@
+/**
+ * Calendar API data → FullCalendar events. Pure: no React, no FullCalendar runtime.
+ *
+ * Time zones: the calendar shows the display zone (the `default_timezone` setting), which
+ * FullCalendar cannot do offline without a date-library plugin. So FullCalendar runs with
+ * `timeZone: 'UTC'` and is given *wall-clock* times: every instant is converted here, with
+ * the platform's own Intl time zone data, to the date and time it is in the display zone,
+ * written without an offset ("2026-11-30T09:00:00"). FullCalendar lays that out as is.
+ * The way back (the visible range → `from`/`to` instants for the API) reads those
+ * wall-clock dates in the display zone again. Each instant is converted on its own, so
+ * days around a DST change are right too.
+ */
+import type { EventInput } from '@fullcalendar/core';
+import type { CalendarBand, CalendarData, CalendarPastRun, CalendarUpcomingRun } from '../../api/types';
+import { hostAndPath } from '../../lib/url';
+import { localDateTimeToRfc3339 } from '../../lib/zones';
+
+// ---------- time zones ----------
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** An instant as the date and time it is in `zone`: "2026-11-30T09:00:00" (no offset). */
+export function wallClock(instant: string | number | Date, zone: string): string {
+  const date = instant instanceof Date ? instant : new Date(instant);
+  if (Number.isNaN(date.getTime())) return '';
+  const parts = formatterFor(zone).formatToParts(date);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '00';
+  const hour = get('hour') === '24' ? '00' : get('hour');
+  return `${get('year')}-${get('month')}-${get('day')}T${hour}:${get('minute')}:${get('second')}`;
+}
+
+/** The reverse of `wallClock`: a wall-clock time in `zone` as a UTC instant ("...Z"). */
+export function wallClockToInstant(wall: string, zone: string): string | null {
+  const rfc = localDateTimeToRfc3339(wall.slice(0, 19), zone);
+  if (!rfc) return null;
+  const ms = Date.parse(rfc);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+export interface CalendarRange {
+  from: string;
+  to: string;
+  tz: string;
+}
+
+/**
+ * FullCalendar's visible range (Dates whose UTC fields are wall-clock dates in `zone`,
+ * since it runs in UTC) as the `GET /api/calendar` query.
+ */
+export function rangeQuery(start: Date, end: Date, zone: string): CalendarRange | null {
+  const from = wallClockToInstant(start.toISOString(), zone);
+  const to = wallClockToInstant(end.toISOString(), zone);
+  return from && to ? { from, to, tz: zone } : null;
+}
+
+// ---------- colours ----------
+
+/** Schedule colours: classes `cal-c0` … `cal-c7`, each with a light and a dark value in calendar.css. */
+export const PALETTE_SIZE = 8;
+
+/** A stable palette slot for a schedule id (FNV-1a), the same on every render and machine. */
+export function scheduleColor(scheduleId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < scheduleId.length; i++) {
+    hash ^= scheduleId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % PALETTE_SIZE;
+}
+
+export type RunTone = 'success' | 'failure' | 'cancelled' | 'running' | 'pending';
+
+/** How a past run is coloured: success green, failure or error red, cancelled grey. */
+export function runTone(run: Pick<CalendarPastRun, 'state' | 'outcome'>): RunTone {
+  if (run.state === 'cancelled') return 'cancelled';
+  if (run.outcome === 'success') return 'success';
+  if (run.outcome === 'failure' || run.outcome === 'error') return 'failure';
+  if (run.state === 'executing') return 'running';
+  if (run.state === 'discarded') return 'failure';
+  if (run.state === 'completed') return 'success';
+  return 'pending';
+}
+
+// ---------- events ----------
+
+export type CalendarItem =
+  | { kind: 'past'; jobId: string; scheduleId: string | null; run: CalendarPastRun }
+  | { kind: 'upcoming'; jobId: string | null; scheduleId: string | null; run: CalendarUpcomingRun }
+  | { kind: 'band'; scheduleId: string; band: CalendarBand }
+  /** One-off jobs of one day, more than `dense_threshold` of them, drawn as one band. */
+  | { kind: 'one-offs'; day: string; when: 'past' | 'upcoming'; count: number; failed: number };
+
+const numbers = new Intl.NumberFormat(undefined);
+
+function runTitle(name: string | null, method: string, url: string): string {
+  return name || `${method.toUpperCase()} ${hostAndPath(url)}`;
+}
+
+/**
+ * "Heartbeat · Every minute (UTC) · 1,440 runs"; a band over several days says how many
+ * a day (or in all); a past day says how many failed.
+ */
+export function bandTitle(band: CalendarBand): string {
+  const runs = (n: number) => `${numbers.format(n)} ${n === 1 ? 'run' : 'runs'}`;
+  const days = band.days ?? 1;
+  const count =
+    days > 1
+      ? band.per_day !== null && band.per_day !== undefined
+        ? `${runs(band.per_day)} a day`
+        : `${runs(band.count)} over ${days} days`
+      : runs(band.count);
+  const parts = [band.summary, count];
+  if (band.name) parts.unshift(band.name);
+  const failed = band.outcomes?.failure ?? 0;
+  if (band.kind === 'past' && failed > 0) parts.push(`${numbers.format(failed)} failed`);
+  return parts.join(' · ');
+}
+
+function bandTone(band: CalendarBand): 'success' | 'failure' | 'mixed' | 'cancelled' {
+  const o = band.outcomes;
+  if (!o) return 'success';
+  // an outcome with no runs may be left out of the object
+  const success = o.success ?? 0;
+  const failure = o.failure ?? 0;
+  const cancelled = o.cancelled ?? 0;
+  if (failure === 0) return success === 0 && cancelled > 0 ? 'cancelled' : 'success';
+  return success === 0 ? 'failure' : 'mixed';
+}
+
+/** The day after a `YYYY-MM-DD` day (calendar arithmetic, no zone involved). */
+export function nextDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const next = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + 1));
+  return next.toISOString().slice(0, 10);
+}
+
+function pastEvent(run: CalendarPastRun, zone: string): EventInput {
+  const tone = runTone(run);
+  const item: CalendarItem = { kind: 'past', jobId: run.job_id, scheduleId: run.schedule_id, run };
+  return {
+    id: `past:${run.job_id}`,
+    title: runTitle(run.name, run.method, run.url),
+    start: wallClock(run.attempted_at ?? run.scheduled_at, zone),
+    allDay: false,
+    classNames: ['cal-run', 'cal-run--past', `cal-tone--${tone}`],
+    extendedProps: { item, tone },
+  };
+}
+
+function upcomingEvent(run: CalendarUpcomingRun, zone: string): EventInput {
+  const item: CalendarItem = { kind: 'upcoming', jobId: run.job_id, scheduleId: run.schedule_id, run };
+  const colour = run.schedule_id ? `cal-c${scheduleColor(run.schedule_id)}` : 'cal-c-once';
+  return {
+    id: `next:${run.schedule_id ?? ''}:${run.job_id ?? ''}:${run.at}`,
+    title: runTitle(run.name, run.method, run.url),
+    start: wallClock(run.at, zone),
+    allDay: false,
+    classNames: ['cal-run', 'cal-run--upcoming', colour],
+    extendedProps: { item },
+  };
+}
+
+function bandEvent(band: CalendarBand): EventInput {
+  const item: CalendarItem = { kind: 'band', scheduleId: band.schedule_id, band };
+  const colour = band.kind === 'upcoming' ? `cal-c${scheduleColor(band.schedule_id)}` : `cal-tone--${bandTone(band)}`;
+  return {
+    id: `band:${band.kind}:${band.schedule_id}:${band.day}`,
+    title: bandTitle(band),
+    // all-day, `day` to `last_day` inclusive (FullCalendar's end is exclusive)
+    start: band.day,
+    end: nextDay(band.last_day || band.day),
+    allDay: true,
+    classNames: ['cal-band', `cal-band--${band.kind}`, colour],
+    extendedProps: { item },
+  };
+}
+
+function oneOffsEvent(day: string, when: 'past' | 'upcoming', count: number, failed: number): EventInput {
+  const item: CalendarItem = { kind: 'one-offs', day, when, count, failed };
+  const parts = ['One-off jobs', `${numbers.format(count)} runs`];
+  if (failed > 0) parts.push(`${numbers.format(failed)} failed`);
+  const tone = when === 'upcoming' ? 'cal-c-once' : failed === 0 ? 'cal-tone--success' : failed === count ? 'cal-tone--failure' : 'cal-tone--mixed';
+  return {
+    id: `one-offs:${when}:${day}`,
+    title: parts.join(' · '),
+    start: day,
+    end: nextDay(day),
+    allDay: true,
+    classNames: ['cal-band', `cal-band--${when}`, tone],
+    extendedProps: { item },
+  };
+}
+
+/**
+ * The engine bands a schedule's dense days; one-off jobs have no schedule to band by. So
+ * a day with more than `threshold` one-off runs (past, or upcoming) is drawn here as one
+ * band too, instead of thousands of items. Everything else passes through as it came.
+ */
+function foldOneOffs<T extends { schedule_id: string | null }>(
+  runs: readonly T[],
+  at: (run: T) => string,
+  threshold: number,
+): { single: T[]; days: Map<string, T[]> } {
+  const byDay = new Map<string, T[]>();
+  for (const run of runs) {
+    if (run.schedule_id !== null) continue;
+    const day = at(run).slice(0, 10);
+    const list = byDay.get(day);
+    if (list) list.push(run);
+    else byDay.set(day, [run]);
+  }
+  const days = new Map<string, T[]>();
+  for (const [day, list] of byDay) if (list.length > threshold) days.set(day, list);
+  if (days.size === 0) return { single: runs as T[], days };
+  const folded = new Set<T>();
+  for (const list of days.values()) for (const run of list) folded.add(run);
+  return { single: runs.filter((r) => !folded.has(r)), days };
+}
+
+/**
+ * Everything the API answered for the visible range, as FullCalendar events in wall-clock
+ * time of `zone`: one event per past or upcoming run, one all-day event per band (a dense
+ * series' day, or its run of consecutive days), never one per run of a band.
+ */
+export function toCalendarEvents(data: CalendarData, zone: string): EventInput[] {
+  const events: EventInput[] = [];
+  const threshold = data.dense_threshold > 0 ? data.dense_threshold : 48;
+  for (const band of data.bands) events.push(bandEvent(band));
+
+  const pastAt = new Map<CalendarPastRun, string>();
+  for (const run of data.past) pastAt.set(run, wallClock(run.attempted_at ?? run.scheduled_at, zone));
+  const past = foldOneOffs(data.past, (r) => pastAt.get(r)!, threshold);
+  for (const [day, runs] of past.days) {
+    const failed = runs.filter((r) => runTone(r) === 'failure').length;
+    events.push(oneOffsEvent(day, 'past', runs.length, failed));
+  }
+  for (const run of past.single) events.push(pastEvent(run, zone));
+
+  const upcoming = foldOneOffs(data.upcoming, (r) => wallClock(r.at, zone), threshold);
+  for (const [day, runs] of upcoming.days) events.push(oneOffsEvent(day, 'upcoming', runs.length, 0));
+  for (const run of upcoming.single) events.push(upcomingEvent(run, zone));
+  return events;
+}
+
+// ---------- click-through ----------
+
+export type CalendarTarget =
+  | { to: '/jobs/detail/$jobId'; params: { jobId: string } }
+  | { to: '/jobs/job/$jobId'; params: { jobId: string } }
+  | { to: '/jobs/schedule/$scheduleId'; params: { scheduleId: string } };
+
+/**
+ * Where a click goes: a past run opens its run detail; an upcoming run of a schedule
+ * opens the schedule, a pending one-off job opens that job; a band opens its schedule.
+ */
+export function targetOf(item: CalendarItem): CalendarTarget | null {
+  switch (item.kind) {
+    case 'past':
+      return { to: '/jobs/detail/$jobId', params: { jobId: item.jobId } };
+    case 'upcoming':
+      if (item.scheduleId) return { to: '/jobs/schedule/$scheduleId', params: { scheduleId: item.scheduleId } };
+      return item.jobId ? { to: '/jobs/job/$jobId', params: { jobId: item.jobId } } : null;
+    case 'band':
+      return { to: '/jobs/schedule/$scheduleId', params: { scheduleId: item.scheduleId } };
+    case 'one-offs':
+      return null; // the page opens that day instead
+  }
+}

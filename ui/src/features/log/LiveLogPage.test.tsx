@@ -1,0 +1,179 @@
+import { Profiler } from 'react';
+import { QueryClient } from '@tanstack/react-query';
+import { createMemoryHistory } from '@tanstack/react-router';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../app/App';
+import type { LogEvent, Settings } from '../../api/types';
+import { FakeTransport, ok } from '../../test/FakeTransport';
+import { emptyEngine, renderApp } from '../../test/renderApp';
+
+const SETTINGS: Settings = {
+  api_key: 'chime_test',
+  port: 7391,
+  signing_secret: 'whsec_test',
+  retention_days: 30,
+  default_timezone: 'UTC',
+  notify_on_failure: true,
+  notify_on_success: false,
+  launch_at_login: false,
+  allow_http: false,
+  ca_cert_path: null,
+};
+
+let nextId = 1000;
+function event(type: string, payload: LogEvent['payload'], over: Partial<LogEvent> = {}): LogEvent {
+  return {
+    id: nextId++,
+    event: type,
+    inserted_at: '2026-11-30T08:00:00.000Z',
+    job_id: 'job-aaaaaaaa-1',
+    schedule_id: null,
+    attempt: 1,
+    payload,
+    ...over,
+  };
+}
+
+function engineWith(history: LogEvent[] = []): FakeTransport {
+  return emptyEngine()
+    .on('GET', '/api/settings', ok({ data: SETTINGS }))
+    .on('GET', '/api/logs', ok({ data: [...history].reverse(), limit: 200 }));
+}
+
+const rows = () => screen.queryAllByTestId(/^log-row-/);
+
+describe('Live log', () => {
+  it('renders 1,000 events pushed in one tick in one commit', async () => {
+    const engine = engineWith();
+    let commits = 0;
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
+    render(
+      <Profiler id="app" onRender={() => (commits += 1)}>
+        <App transport={engine} history={createMemoryHistory({ initialEntries: ['/log'] })} queryClient={queryClient} />
+      </Profiler>,
+    );
+    expect(await screen.findByRole('heading', { name: 'No events yet' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Schedule' })).toBeInTheDocument());
+    await new Promise((r) => setTimeout(r, 50)); // let startup settle
+    const before = commits;
+
+    act(() => {
+      for (let i = 0; i < 1000; i++) {
+        engine.push(event('job.request', { method: 'POST', url: `https://api.example.com/items/${i}`, headers: {} }));
+      }
+    });
+    expect(commits).toBe(before); // buffered: nothing rendered yet
+    await waitFor(() => expect(screen.getByLabelText('Events shown')).toHaveTextContent('1,000'));
+    expect(commits - before).toBe(1);
+    // virtualised: only a screenful of rows is in the DOM
+    expect(rows().length).toBeGreaterThan(0);
+    expect(rows().length).toBeLessThan(100);
+  });
+
+  it('keeps events while paused, says how many are new, and shows them on resume', async () => {
+    const first = event('job.request', { method: 'GET', url: 'https://status.example.com/ping', headers: {} });
+    const engine = engineWith([first]);
+    const { user } = renderApp(engine, '/log');
+    expect(await screen.findByTestId(`log-row-${first.id}`)).toBeInTheDocument();
+    expect(screen.getByText('Following')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Pause' }));
+    const later = [1, 2, 3].map((n) => event('job.request', { method: 'GET', url: `https://status.example.com/${n}`, headers: {} }));
+    act(() => later.forEach((e) => engine.push(e)));
+    const jump = await screen.findByRole('button', { name: /3 new events · Jump to latest/ });
+    expect(screen.queryByTestId(`log-row-${later[0]!.id}`)).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Events shown')).toHaveTextContent('1');
+
+    await user.click(jump);
+    for (const e of later) expect(await screen.findByTestId(`log-row-${e.id}`)).toBeInTheDocument();
+    expect(screen.getByText('Following')).toBeInTheDocument();
+  });
+
+  it('expands a response row to its request line, masked headers and a foldable JSON body', async () => {
+    const request = event('job.request', {
+      method: 'POST',
+      url: 'https://api.example.com/hooks/deploy?env=prod',
+      headers: { authorization: 'Bearer sk_live_123', 'content-type': 'application/json' },
+      body: '{"ref":"main"}',
+    });
+    const response = event('job.response', {
+      status: 201,
+      headers: { 'content-type': 'application/json', 'set-cookie': 'session=abc123' },
+      body: '{"deployment":{"id":42,"status":"queued","steps":["build","ship"]}}',
+      truncated: false,
+      duration_ms: 87,
+    });
+    const { user } = renderApp(engineWith([request, response]), '/log');
+    const row = await screen.findByTestId(`log-row-${response.id}`);
+    expect(within(row).queryByRole('group', { name: 'Response body' })).not.toBeInTheDocument();
+
+    await user.click(within(row).getByRole('button', { name: `Expand response ${response.id}` }));
+    // the request it answered, found in the log
+    expect(within(row).getByText('https://api.example.com/hooks/deploy?env=prod')).toBeInTheDocument();
+    expect(within(row).getAllByText('87 ms')).toHaveLength(2); // in the line and in the details
+    // the body as a tree: keys and values, nested nodes unfolded to two levels
+    const body = within(row).getByRole('group', { name: 'Response body' });
+    expect(within(body).getByText('"deployment"')).toBeInTheDocument();
+    expect(within(body).getByText('"queued"')).toBeInTheDocument();
+    expect(within(body).getByText('42')).toBeInTheDocument();
+    const steps = within(body).getByRole('button', { name: /"steps"/ });
+    expect(steps).toHaveAttribute('aria-expanded', 'false'); // third level: folded
+    await user.click(steps);
+    expect(within(body).getByText('"ship"')).toBeInTheDocument();
+    // a secret header stays masked until revealed
+    const headers = within(row).getByRole('region', { name: 'Response headers' });
+    expect(within(headers).queryByText('session=abc123')).not.toBeInTheDocument();
+    expect(within(headers).getByText('••••••••')).toBeInTheDocument();
+    expect(within(headers).getByText('application/json')).toBeInTheDocument();
+    await user.click(within(headers).getByRole('button', { name: 'Reveal secret' }));
+    expect(within(headers).getByText('session=abc123')).toBeInTheDocument();
+  });
+
+  it('filters by status and text at once, and by job through the server', async () => {
+    const ok200 = event('job.response', { status: 200, headers: {}, body: '{"fine":true}', truncated: false, duration_ms: 5 });
+    const err503 = event('job.response', { status: 503, headers: {}, body: 'upstream down', truncated: false, duration_ms: 5 });
+    const err500 = event('job.response', { status: 500, headers: {}, body: 'database locked', truncated: false, duration_ms: 5 }, { job_id: 'job-bbbbbbbb-2' });
+    const engine = engineWith([ok200, err503, err500]);
+    const { user, history } = renderApp(engine, '/log');
+    await screen.findByTestId(`log-row-${ok200.id}`);
+    await user.keyboard('/'); // on the log, `/` is the log's own search
+    expect(screen.getByRole('searchbox', { name: 'Search the log' })).toHaveFocus();
+
+    await user.click(within(screen.getByRole('group', { name: 'Status' })).getByRole('button', { name: '5xx' }));
+    await waitFor(() => expect(screen.queryByTestId(`log-row-${ok200.id}`)).not.toBeInTheDocument());
+    expect(screen.getByTestId(`log-row-${err503.id}`)).toBeInTheDocument();
+    expect(screen.getByTestId(`log-row-${err500.id}`)).toBeInTheDocument();
+
+    await user.type(screen.getByRole('searchbox', { name: 'Search the log' }), 'DATABASE');
+    await waitFor(() => expect(screen.queryByTestId(`log-row-${err503.id}`)).not.toBeInTheDocument());
+    expect(screen.getByTestId(`log-row-${err500.id}`)).toBeInTheDocument();
+    const address = new URLSearchParams(history.location.search);
+    expect([address.get('status'), address.get('q')]).toEqual(['5xx', 'DATABASE']); // filters live in the address
+
+    // the job filter goes to the server, which answers only that job's events
+    engine.on('GET', '/api/logs', (req) => ok({ data: req.query.get('job_id') === 'job-bbbbbbbb-2' ? [err500] : [], limit: 200 }));
+    await user.click(within(screen.getByTestId(`log-row-${err500.id}`)).getByRole('button', { name: /job-bbbb/ }));
+    await waitFor(() => expect(engine.requestsTo('GET', '/api/logs').some((r) => r.query.get('job_id') === 'job-bbbbbbbb-2')).toBe(true));
+    expect(await screen.findByText('Job job-bbbb')).toBeInTheDocument();
+    // a live event of another job does not show
+    act(() => engine.push(event('job.response', { status: 502, headers: {}, body: 'database', truncated: false, duration_ms: 1 })));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(rows()).toHaveLength(1);
+  });
+
+  it('loads older events when scrolled to the top', async () => {
+    const page = Array.from({ length: 200 }, (_, i) => event('job.request', { method: 'GET', url: `https://x.test/${i}`, headers: {} }));
+    const engine = engineWith(page);
+    renderApp(engine, '/log');
+    await screen.findByLabelText('Events shown');
+    await waitFor(() => expect(screen.getByLabelText('Events shown')).toHaveTextContent('200'));
+    const older = [event('job.request', { method: 'GET', url: 'https://x.test/older', headers: {} }, { id: page[0]!.id - 1 })];
+    engine.on('GET', '/api/logs', (req) => ok({ data: req.query.get('before') ? older : [], limit: 200 }));
+    fireEvent.scroll(screen.getByRole('region', { name: 'Events' }).firstElementChild!, { target: { scrollTop: 0 } });
+    await waitFor(() => expect(screen.getByLabelText('Events shown')).toHaveTextContent('201'));
+    const asked = engine.requestsTo('GET', '/api/logs').find((r) => r.query.get('before'));
+    expect(asked?.query.get('before')).toBe(String(page[0]!.id));
+    expect(asked?.query.get('limit')).toBe('200');
+  });
+});

@@ -1,0 +1,258 @@
+import { memo, type Ref } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { useClient } from '../../api/ClientContext';
+import { isEvent } from '../../api/events';
+import { queryKeys } from '../../api/queryKeys';
+import type { LogEvent } from '../../api/types';
+import { Badge, type BadgeTone } from '../../components/Badge';
+import { BodyView } from '../../components/BodyView';
+import { HeaderList } from '../../components/HeaderList';
+import { IconChevron } from '../../components/icons';
+import { JsonTree } from '../../components/JsonTree';
+import { formatAbsolute, formatClock, formatDurationMs, formatShort } from '../../lib/time';
+import { MethodLabel } from '../jobs/RequestCell';
+import { requestFor, statusClassOf } from './filters';
+
+export const ROW_HEIGHT = 30;
+
+const TYPE_LABEL: Record<string, string> = {
+  'job.created': 'created',
+  'job.updated': 'updated',
+  'job.cancelled': 'cancelled',
+  'job.started': 'started',
+  'job.request': 'request',
+  'job.response': 'response',
+  'job.error': 'error',
+  'job.finished': 'finished',
+};
+
+export function typeLabel(type: string): string {
+  return TYPE_LABEL[type] ?? type.replace(/^job\./, '');
+}
+
+function statusTone(event: LogEvent): BadgeTone {
+  const cls = statusClassOf(event);
+  if (cls === '2xx') return 'success';
+  if (cls === '3xx') return 'accent';
+  if (cls === null) return 'neutral';
+  return 'danger';
+}
+
+export function shortId(id: string): string {
+  return id.length > 8 ? id.slice(0, 8) : id;
+}
+
+/** The one-line summary of an event, by type. */
+function Summary({ event, zone }: { event: LogEvent; zone?: string }) {
+  if (isEvent(event, 'job.request')) {
+    return (
+      <span className="log-row__request">
+        <MethodLabel method={event.payload.method} />
+        <span className="log-row__url">{event.payload.url}</span>
+      </span>
+    );
+  }
+  if (isEvent(event, 'job.response')) {
+    const p = event.payload;
+    return (
+      <span className="log-row__result">
+        <Badge tone={statusTone(event)}>{p.status}</Badge>
+        <span className="faint">{formatDurationMs(p.duration_ms)}</span>
+        {p.body ? <span className="faint">{p.body.length.toLocaleString()} B{p.truncated ? ' (cut)' : ''}</span> : null}
+      </span>
+    );
+  }
+  if (isEvent(event, 'job.error')) {
+    const p = event.payload;
+    return (
+      <span className="log-row__result">
+        <Badge tone="danger">error</Badge>
+        <span className="log-row__text">{p.error}</span>
+        {p.will_retry && p.retry_at && <span className="faint">retry {formatShort(p.retry_at, zone)}</span>}
+      </span>
+    );
+  }
+  if (isEvent(event, 'job.finished')) {
+    const p = event.payload;
+    const tone: BadgeTone = p.outcome === 'success' ? 'success' : 'danger';
+    return (
+      <span className="log-row__result">
+        <Badge tone={tone}>{p.outcome}</Badge>
+        {p.status !== null && <span>{p.status}</span>}
+        <span className="faint">{formatDurationMs(p.duration_ms)}</span>
+        <span className="faint">{p.state}</span>
+      </span>
+    );
+  }
+  if (isEvent(event, 'job.started')) {
+    const p = event.payload;
+    return (
+      <span className="log-row__text">
+        attempt {p.attempt}
+        {p.late_ms >= 1000 && <span className="faint"> · {formatDurationMs(p.late_ms)} late</span>}
+        {p.catch_up && <span className="faint"> · {p.catch_up.message}</span>}
+      </span>
+    );
+  }
+  if (isEvent(event, 'job.created')) {
+    const p = event.payload;
+    return (
+      <span className="log-row__request">
+        <span className="faint">{p.source}</span>
+        <MethodLabel method={p.method} />
+        <span className="log-row__url">{p.name || p.url}</span>
+        {p.scheduled_at && <span className="faint">due {formatShort(p.scheduled_at, zone)}</span>}
+      </span>
+    );
+  }
+  if (isEvent(event, 'job.updated')) {
+    const p = event.payload;
+    return (
+      <span className="log-row__text">
+        changed {(p.changed ?? []).join(', ') || 'nothing'}
+        {p.reason && <span className="faint"> · {p.reason}</span>}
+      </span>
+    );
+  }
+  if (isEvent(event, 'job.cancelled')) {
+    return <span className="log-row__text">{event.payload.reason}</span>;
+  }
+  return <span className="log-row__text faint">{JSON.stringify(event.payload)?.slice(0, 200)}</span>;
+}
+
+/** A response row's request: from the loaded rows, else from the job's stored attempt. */
+function useRequestOf(event: LogEvent, rows: readonly LogEvent[]) {
+  const client = useClient();
+  const paired = isEvent(event, 'job.response') || isEvent(event, 'job.error') ? requestFor(rows, event) : null;
+  const jobId = event.job_id;
+  const needsFetch = !paired && jobId !== null && (event.event === 'job.response' || event.event === 'job.error');
+  const job = useQuery({
+    queryKey: queryKeys.job(jobId ?? ''),
+    queryFn: () => client.getJob(jobId ?? ''),
+    enabled: needsFetch,
+    staleTime: 60_000,
+  });
+  if (paired && isEvent(paired, 'job.request')) return { method: paired.payload.method, url: paired.payload.url };
+  const attempt = job.data?.attempts?.find((a) => a.attempt === event.attempt);
+  if (attempt) return { method: attempt.request.method, url: attempt.request.url };
+  return null;
+}
+
+function ResponseDetails({ event, rows }: { event: LogEvent; rows: readonly LogEvent[] }) {
+  const request = useRequestOf(event, rows);
+  if (!isEvent(event, 'job.response')) return null;
+  const p = event.payload;
+  return (
+    <div className="log-details__grid">
+      <div className="log-details__line">
+        {request ? (
+          <span className="log-row__request">
+            <MethodLabel method={request.method} />
+            <span className="log-details__url">{request.url}</span>
+          </span>
+        ) : (
+          <span className="faint">Request not loaded</span>
+        )}
+        <span className="log-row__result">
+          <Badge tone={statusTone(event)}>{p.status}</Badge>
+          <span className="faint">{formatDurationMs(p.duration_ms)}</span>
+        </span>
+      </div>
+      <HeaderList headers={p.headers} label="Response headers" />
+      <section aria-label="Response body" className="log-details__body">
+        <h4 className="log-details__title">Body</h4>
+        <BodyView body={p.body} truncated={p.truncated} label="Response body" />
+      </section>
+    </div>
+  );
+}
+
+function Details({ event, rows }: { event: LogEvent; rows: readonly LogEvent[] }) {
+  if (isEvent(event, 'job.request')) {
+    const p = event.payload;
+    return (
+      <div className="log-details__grid">
+        <div className="log-details__line">
+          <span className="log-row__request">
+            <MethodLabel method={p.method} />
+            <span className="log-details__url">{p.url}</span>
+          </span>
+        </div>
+        <HeaderList headers={p.headers} label="Request headers" />
+        <section aria-label="Request body" className="log-details__body">
+          <h4 className="log-details__title">Body</h4>
+          <BodyView body={p.body} label="Request body" />
+        </section>
+      </div>
+    );
+  }
+  if (event.event === 'job.response') return <ResponseDetails event={event} rows={rows} />;
+  return <JsonTree value={event.payload} label={`${typeLabel(event.event)} payload`} expandDepth={3} />;
+}
+
+export interface LogRowProps {
+  event: LogEvent;
+  index: number;
+  start: number;
+  expanded: boolean;
+  zone?: string;
+  rows: readonly LogEvent[];
+  onToggle: (id: number, index: number) => void;
+  onFilterJob: (jobId: string) => void;
+  measureRef?: Ref<HTMLDivElement>;
+}
+
+/** One line of the log; expanded, the full request or response under it. */
+export const LogRow = memo(function LogRow({ event, index, start, expanded, zone, rows, onToggle, onFilterJob, measureRef }: LogRowProps) {
+  const type = typeLabel(event.event);
+  return (
+    <div
+      ref={measureRef}
+      data-index={index}
+      className={['log-row', `log-row--${type}`, expanded ? 'is-expanded' : ''].join(' ')}
+      style={{ transform: `translateY(${start}px)` }}
+      data-testid={`log-row-${event.id}`}
+    >
+      <div className="log-row__line">
+        <button
+          type="button"
+          className="log-row__toggle"
+          aria-expanded={expanded}
+          aria-label={`${expanded ? 'Collapse' : 'Expand'} ${type} ${event.id}`}
+          onClick={() => onToggle(event.id, index)}
+        >
+          <IconChevron size={12} className="log-row__caret" />
+        </button>
+        <time className="log-row__time" dateTime={event.inserted_at} title={formatAbsolute(event.inserted_at, zone)}>
+          {formatClock(event.inserted_at, zone)}
+        </time>
+        <span className={`log-type log-type--${type}`}>{type}</span>
+        {event.job_id ? (
+          <button type="button" className="log-row__job" title={`Only job ${event.job_id}`} onClick={() => onFilterJob(event.job_id!)}>
+            {shortId(event.job_id)}
+            {event.attempt !== null && <span className="faint">#{event.attempt}</span>}
+          </button>
+        ) : (
+          <span className="log-row__job" />
+        )}
+        <span className="log-row__summary">
+          <Summary event={event} zone={zone} />
+        </span>
+      </div>
+      {expanded && (
+        <div className="log-details">
+          <Details event={event} rows={rows} />
+          {event.job_id && (
+            <div className="log-details__actions">
+              <Link to="/jobs/detail/$jobId" params={{ jobId: event.job_id }} className="btn btn--secondary btn--sm">
+                Open run
+              </Link>
+              <span className="faint">event {event.id}</span>
+            </div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+});
