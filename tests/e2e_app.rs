@@ -5,7 +5,7 @@ mod support;
 
 use serde_json::json;
 use support::desktop::{with_app, WAIT};
-use support::{Reply, Target};
+use support::{eventually, Reply, Target};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_made_in_the_form_arrives_and_shows_its_outcome() {
@@ -25,6 +25,108 @@ async fn a_job_made_in_the_form_arrives_and_shows_its_outcome() {
             "//table[@aria-label='Jobs and schedules']//*[contains(normalize-space(.), '200')]",
         )
         .await;
+    })
+    .await;
+}
+
+/// The `datetime` of each run the schedule preview lists, read in one go
+/// (the list is redrawn as the preview refreshes).
+async fn previewed_runs(app: &support::desktop::App) -> Vec<String> {
+    let script = "return [...document.querySelectorAll(\"ol[aria-label='Next runs'] time\")].map(t => t.getAttribute('datetime'))";
+    let runs = app.client.execute(script, vec![]).await.unwrap_or_default();
+    serde_json::from_value(runs).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_visual_cron_editor_changes_the_rule_and_its_next_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    with_app("cron_editor", dir.path(), async |app| {
+        app.click("New job").await;
+        app.click("Cron").await;
+        app.click("Every day at 9").await;
+        let rule = app.field("Cron expression").await;
+        assert_eq!(
+            rule.prop("value").await.unwrap().as_deref(),
+            Some("0 9 * * *")
+        );
+        let at_nine = eventually("the preview of 09:00 runs", WAIT, async || {
+            let runs = previewed_runs(app).await;
+            (runs.len() == 10 && runs.iter().all(|r| r.contains("T09:00:00"))).then_some(runs)
+        })
+        .await;
+        // The hour, changed in the visual editor, rewrites the rule and the runs.
+        let hour = app.find("input[aria-label='Hour values']").await;
+        support::desktop::replace_text(&hour, "17").await;
+        eventually("the rule to follow the hour field", WAIT, async || {
+            (rule.prop("value").await.ok()?.as_deref() == Some("0 17 * * *")).then_some(())
+        })
+        .await;
+        let at_five = eventually("the preview of 17:00 runs", WAIT, async || {
+            let runs = previewed_runs(app).await;
+            (runs.len() == 10 && runs.iter().all(|r| r.contains("T17:00:00"))).then_some(runs)
+        })
+        .await;
+        assert_ne!(at_nine, at_five);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schedule_is_paused_and_resumed_from_the_jobs_view() {
+    let target = Target::start(|_| Reply::status(200)).await;
+    let dir = tempfile::tempdir().unwrap();
+    with_app("pause_resume", dir.path(), async |app| {
+        let (_, created) = app
+            .api
+            .post("/api/jobs", json!({"url": target.url("/tick"), "repeat_every": "1 hour", "name": "hourly tick"}))
+            .await;
+        let schedule = created["data"]["schedule_id"].as_str().unwrap().to_string();
+        app.wait_for_text("hourly tick").await;
+        app.click("Pause").await;
+        app.click("Pause schedule").await; // the confirmation
+        let disabled = eventually("the schedule to be disabled", WAIT, async || {
+            let (_, s) = app.api.get(&format!("/api/schedules/{schedule}")).await;
+            s["data"]["disabled_at"].is_string().then_some(s)
+        })
+        .await;
+        assert!(disabled["data"]["next_run_at"].is_null());
+        app.click("Resume").await;
+        eventually("the schedule to be enabled again", WAIT, async || {
+            let (_, s) = app.api.get(&format!("/api/schedules/{schedule}")).await;
+            (s["data"]["disabled_at"].is_null() && s["data"]["next_run_at"].is_string()).then_some(())
+        })
+        .await;
+        app.button("Pause").await; // the row offers to pause again
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_the_window_keeps_the_scheduler_running() {
+    let target = Target::start(|_| Reply::status(200)).await;
+    let dir = tempfile::tempdir().unwrap();
+    with_app("close_window", dir.path(), async |app| {
+        let (_, created) = app
+            .api
+            .post(
+                "/api/jobs",
+                json!({"url": target.url("/later"), "schedule_in": "3 seconds"}),
+            )
+            .await;
+        let id = created["data"]["id"].as_str().unwrap().to_string();
+        assert!(support::desktop::window_is_shown("Chime"));
+        support::desktop::close_window_as_a_person_would("Chime");
+        eventually("the window to hide", WAIT, async || {
+            (!support::desktop::window_is_shown("Chime")).then_some(())
+        })
+        .await;
+        let seen = target.wait_for(1, WAIT).await;
+        assert_eq!(seen.len(), 1, "the job ran with the window closed");
+        app.api
+            .job_when(&id, "the job to be recorded", WAIT, |j| {
+                j["state"] == "completed"
+            })
+            .await;
     })
     .await;
 }

@@ -105,6 +105,14 @@ pub fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
         .context("cannot start the desktop app")?;
 
     app.run(|app, event| {
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = &event
+        {
+            // The last window went away (not a Quit): keep scheduling in the tray.
+            api.prevent_exit();
+            return;
+        }
         if let RunEvent::Exit = event {
             // Stop cleanly: attempts in flight finish (or are retried at the
             // next start) and the log is flushed before the process ends.

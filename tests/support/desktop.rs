@@ -54,6 +54,9 @@ where
 impl App {
     async fn launch(dir: &Path) -> App {
         let mut driver = Command::new(driver_path())
+            // Its own process group, so tauri-driver, WebKitWebDriver and the
+            // app can be stopped together.
+            .process_group(0)
             .env("CHIME_DATA_DIR", dir)
             .env("CHIME_PORT", "0")
             .env("CHIME_ALLOW_HTTP", "1")
@@ -89,10 +92,25 @@ impl App {
     }
 
     async fn quit(mut self) {
-        // Closing the session ends the app; then tauri-driver can go.
+        // Closing the session ends the app; then tauri-driver and
+        // WebKitWebDriver go. The next test's app must not find this one
+        // still running: it would hand over to it (one instance at a time).
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill().await;
+        if let Some(pid) = self.driver.id() {
+            // SAFETY: signalling the process group we created.
+            unsafe { libc::kill(-(pid as i32), libc::SIGKILL) };
+        }
         let _ = self.driver.wait().await;
+        let app_pid = self.api.instance_pid();
+        for _ in 0..100 {
+            // SAFETY: signal 0 only checks that the process exists.
+            if unsafe { libc::kill(app_pid, 0) } != 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // SAFETY: the app this test started, still running after 5 s.
+        unsafe { libc::kill(app_pid, libc::SIGKILL) };
     }
 
     async fn keep_artifacts(&self, name: &str) {
@@ -158,9 +176,7 @@ impl App {
 
     /// Replaces a field's text.
     pub async fn type_into(&self, label: &str, text: &str) {
-        let field = self.field(label).await;
-        field.clear().await.unwrap();
-        field.send_keys(text).await.unwrap();
+        replace_text(&self.field(label).await, text).await;
     }
 
     /// Waits until the page shows `text`.
@@ -186,6 +202,18 @@ impl App {
             .await
             .unwrap();
     }
+}
+
+/// Replaces an input's text as a person would: End, Backspace over what is
+/// there, then the new text, so the page sees every input event (WebDriver's
+/// clear sends none, and WebKitWebDriver does not release modifier keys).
+pub async fn replace_text(field: &Element, text: &str) {
+    let old = field.prop("value").await.ok().flatten().unwrap_or_default();
+    let erase = "\u{E003}".repeat(old.chars().count());
+    field
+        .send_keys(&format!("\u{E010}{erase}{text}"))
+        .await
+        .unwrap();
 }
 
 async fn wait_for_driver(driver: &mut Child) {
@@ -236,4 +264,71 @@ fn quote(text: &str) -> String {
 
 fn quote_js(text: &str) -> String {
     serde_json::to_string(text).unwrap()
+}
+
+/// Closes the app's window the way its close button does: the window
+/// manager's WM_DELETE_WINDOW message (WebDriver's own "close window" would
+/// end the session and the app with it).
+pub fn close_window_as_a_person_would(title: &str) {
+    for_windows_named(title, |conn, window| {
+        use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt, EventMask};
+        let atom = |name: &str| {
+            conn.intern_atom(false, name.as_bytes())
+                .unwrap()
+                .reply()
+                .unwrap()
+                .atom
+        };
+        let (protocols, delete) = (atom("WM_PROTOCOLS"), atom("WM_DELETE_WINDOW"));
+        let message = ClientMessageEvent::new(
+            32,
+            window,
+            protocols,
+            [delete, x11rb::CURRENT_TIME, 0, 0, 0],
+        );
+        conn.send_event(false, window, EventMask::NO_EVENT, message)
+            .unwrap();
+    });
+}
+
+/// Whether any window with this title is mapped (shown).
+pub fn window_is_shown(title: &str) -> bool {
+    let mut shown = false;
+    for_windows_named(title, |conn, window| {
+        use x11rb::protocol::xproto::{ConnectionExt, MapState};
+        let attributes = conn.get_window_attributes(window).unwrap().reply().unwrap();
+        shown |= attributes.map_state == MapState::VIEWABLE;
+    });
+    shown
+}
+
+/// Runs `f` on every window of the display whose WM_NAME is `title`.
+fn for_windows_named(title: &str, mut f: impl FnMut(&x11rb::rust_connection::RustConnection, u32)) {
+    use x11rb::connection::Connection;
+    use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, Window};
+
+    let (conn, screen) = x11rb::connect(None).expect("the X display");
+    let mut pending: Vec<Window> = vec![conn.setup().roots[screen].root];
+    let mut found = 0;
+    while let Some(window) = pending.pop() {
+        pending.extend(
+            conn.query_tree(window)
+                .unwrap()
+                .reply()
+                .map(|t| t.children)
+                .unwrap_or_default(),
+        );
+        let name = conn
+            .get_property(false, window, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 256)
+            .unwrap()
+            .reply()
+            .map(|p| String::from_utf8_lossy(&p.value).into_owned())
+            .unwrap_or_default();
+        if name == title {
+            f(&conn, window);
+            found += 1;
+        }
+    }
+    conn.flush().unwrap();
+    assert!(found > 0, "no window named {title}");
 }

@@ -20,6 +20,8 @@ pub use chime_testkit::{eventually, Reply, Target};
 pub struct Chime {
     /// The `chime serve` process, when this test started it.
     child: Option<Child>,
+    /// The pid in the instance file, for an app started elsewhere.
+    instance_pid: i32,
     pub port: u16,
     pub key: String,
     pub dir: PathBuf,
@@ -70,6 +72,7 @@ impl Chime {
             .trim()
             .to_string();
         Chime {
+            instance_pid: 0,
             child: Some(child),
             port,
             key,
@@ -96,6 +99,7 @@ impl Chime {
             .trim()
             .to_string();
         Chime {
+            instance_pid: instance["pid"].as_i64().unwrap_or(0) as i32,
             child: None,
             port: instance["port"].as_u64().unwrap() as u16,
             key,
@@ -154,6 +158,10 @@ impl Chime {
         let db = rusqlite::Connection::open(self.dir.join("chime.db")).expect("open the database");
         db.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
             .expect("count rows")
+    }
+
+    pub fn instance_pid(&self) -> i32 {
+        self.instance_pid
     }
 
     pub fn pid(&self) -> i32 {
