@@ -17,7 +17,7 @@ APT_PACKAGES := build-essential pkg-config curl wget file libssl-dev \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_FLAGS := --locked
 
-.PHONY: help run test deps system-deps ui-deps ui test-rust test-ui
+.PHONY: help run test deps system-deps ui-deps ui test-rust check-generated test-ui
 
 # The WebDriver server for the end-to-end tests (WebKitWebDriver comes from apt).
 TAURI_DRIVER := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin/tauri-driver
@@ -29,7 +29,7 @@ help:
 run: deps ui
 	cargo run $(CARGO_FLAGS) --bin chime --
 
-test: deps ui test-rust test-ui
+test: deps ui test-rust check-generated test-ui
 
 deps: system-deps ui-deps $(TAURI_DRIVER)
 
@@ -62,6 +62,14 @@ ui: ui-deps
 test-rust:
 	NO_AT_BRIDGE=1 xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- \
 		cargo test $(CARGO_FLAGS) --workspace
+
+# The UI's API types are generated from the engine's structs by `cargo test`
+# (ts-rs); the committed copies must be what the code generates now.
+check-generated:
+	@if [ -n "$$(git status --porcelain -- ui/src/api/generated)" ]; then \
+	  git status --short -- ui/src/api/generated; \
+	  echo "ui/src/api/generated is stale: commit what cargo test generated"; exit 1; \
+	fi
 
 test-ui: ui-deps
 	cd ui && npm test

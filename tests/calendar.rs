@@ -112,3 +112,43 @@ async fn the_calendar_shows_past_outcomes_future_runs_and_bands() {
 fn urlencode(t: &DateTime<Utc>) -> String {
     t.to_rfc3339().replace('+', "%2B").replace(':', "%3A")
 }
+
+#[tokio::test]
+async fn a_day_crowded_with_one_off_jobs_is_one_band() {
+    let chime = Chime::start(&[]).await;
+    // Tomorrow from noon, a minute apart: one UTC day whatever the time now.
+    let tomorrow = (Utc::now() + chrono::Duration::days(1)).date_naive();
+    let noon = tomorrow.and_hms_opt(12, 0, 0).unwrap().and_utc();
+    for i in 0..60 {
+        let at = (noon + chrono::Duration::minutes(i)).to_rfc3339();
+        chime
+            .post(
+                "/api/jobs",
+                json!({"url": format!("https://example.test/{i}"), "scheduled_at": at}),
+            )
+            .await;
+    }
+    let from = tomorrow.and_hms_opt(0, 0, 0).unwrap().and_utc();
+    let to = from + chrono::Duration::days(1);
+    let (_, body) = chime
+        .get(&format!(
+            "/api/calendar?from={}&to={}&tz=UTC",
+            urlencode(&from),
+            urlencode(&to)
+        ))
+        .await;
+    let cal = &body["data"];
+    assert_eq!(
+        cal["upcoming"].as_array().unwrap().len(),
+        0,
+        "not listed one by one"
+    );
+    let bands = cal["bands"].as_array().unwrap();
+    let count: u64 = bands
+        .iter()
+        .filter(|b| b["schedule_id"].is_null())
+        .map(|b| b["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(count, 60);
+    assert!(bands.iter().all(|b| b["name"] == "One-off jobs"));
+}

@@ -332,3 +332,45 @@ async fn the_live_stream_resumes_from_last_event_id_with_no_gap_and_no_duplicate
         "exactly the stored events, in order: no gap, no duplicate"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_stream_misses_nothing_in_a_burst() {
+    const JOBS: usize = 300;
+    let target = Target::ok().await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let mut stream = SseClient::connect(&chime, "", None).await;
+    let due = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    for i in 0..JOBS {
+        chime.post("/api/jobs", json!({"method": "post", "url": target.url("/burst"), "body": {"i": i}, "scheduled_at": due})).await;
+    }
+    // Each job: created, started, request, response, finished.
+    let mut received = Vec::new();
+    while received.len() < JOBS * 5 {
+        let (id, _) = stream
+            .next(WAIT)
+            .await
+            .unwrap_or_else(|| panic!("only {} events streamed", received.len()));
+        received.push(id);
+    }
+    let mut stored = Vec::new();
+    let mut after = received[0] - 1;
+    while stored.len() < received.len() {
+        let (_, page) = chime
+            .get(&format!("/api/logs?after={after}&order=asc&limit=1000"))
+            .await;
+        let ids: Vec<i64> = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_i64().unwrap())
+            .collect();
+        assert!(!ids.is_empty());
+        after = *ids.last().unwrap();
+        stored.extend(ids);
+    }
+    stored.truncate(received.len());
+    assert_eq!(
+        received, stored,
+        "every event, in order, while the burst commits from several tasks"
+    );
+}

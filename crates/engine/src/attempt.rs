@@ -9,8 +9,9 @@ use crate::job::JobState;
 use crate::request::SentRequest;
 use crate::retry::{self, RetryPolicy};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum Outcome {
     /// A 2xx or 3xx response.
     Success,
@@ -39,7 +40,8 @@ impl Outcome {
 }
 
 /// A response as recorded, its body capped.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ResponseRecord {
     pub status: u16,
     pub headers: Map<String, Value>,
@@ -53,7 +55,8 @@ pub const BODY_CAP: usize = 1024 * 1024;
 pub const CUT_MARKER: &str = "\n…[cut by Chime at 1 MiB]";
 
 /// An attempt as stored and shown, with its request and response.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Attempt {
     pub attempt: u32,
     #[serde(serialize_with = "crate::time::ser")]

@@ -26,7 +26,8 @@ pub const MAX_ITEMS: usize = 5_000;
 /// The longest range one request covers.
 const MAX_RANGE: Duration = Duration::days(62);
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Calendar {
     #[serde(serialize_with = "crate::time::ser")]
     pub from: DateTime<Utc>,
@@ -39,7 +40,8 @@ pub struct Calendar {
     pub bands: Vec<Band>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PastRun {
     pub job_id: String,
     pub schedule_id: Option<String>,
@@ -54,13 +56,15 @@ pub struct PastRun {
     pub finished_at: Option<DateTime<Utc>>,
     pub state: JobState,
     /// success, failure, error (the last attempt's), or null when none ran.
+    #[ts(type = "\"success\" | \"failure\" | \"error\" | null")]
     pub outcome: Option<&'static str>,
     pub status: Option<u16>,
     pub duration_ms: Option<i64>,
     pub attempt: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Upcoming {
     pub job_id: Option<String>,
     pub schedule_id: Option<String>,
@@ -72,15 +76,18 @@ pub struct Upcoming {
     pub summary: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Band {
-    pub schedule_id: String,
+    /// The schedule, or null for a band of one-off jobs.
+    pub schedule_id: Option<String>,
     pub name: Option<String>,
     /// The band's first local day, and its last: consecutive dense days of a
     /// schedule are one band.
     pub day: NaiveDate,
     pub last_day: NaiveDate,
     pub days: usize,
+    #[ts(type = "\"past\" | \"upcoming\"")]
     pub kind: &'static str,
     /// Runs over all its days.
     pub count: usize,
@@ -92,6 +99,9 @@ pub struct Band {
     pub last: DateTime<Utc>,
     pub summary: String,
     /// For past bands: runs by outcome.
+    #[ts(
+        type = "{ success: number, failure: number, cancelled: number, running?: number } | null"
+    )]
     pub outcomes: Option<BTreeMap<&'static str, usize>>,
 }
 
@@ -162,6 +172,9 @@ impl Engine {
     }
 }
 
+/// A day of the range (its index) and a schedule (None: the one-off jobs).
+type DayGroup = (usize, Option<String>);
+
 /// Finished and running jobs in the range; dense schedule-days become bands.
 fn past_runs(c: &Connection, days: &[Day], dense: usize, cal: &mut Calendar) -> Result<()> {
     let mut stmt = c.prepare(
@@ -195,45 +208,54 @@ fn past_runs(c: &Connection, days: &[Day], dense: usize, cal: &mut Calendar) -> 
         ))
     })?;
     let runs: Vec<(i64, PastRun)> = rows.collect::<rusqlite::Result<_>>()?;
-    // Group each schedule's runs by local day, to find the dense ones.
-    let mut by_day: BTreeMap<(usize, String), Vec<usize>> = BTreeMap::new();
+    // Group the runs by local day and schedule (one-off jobs together), to
+    // find the dense groups.
+    let mut by_day: BTreeMap<DayGroup, Vec<usize>> = BTreeMap::new();
     for (i, (_, run)) in runs.iter().enumerate() {
-        if let Some(sid) = &run.schedule_id {
-            let day = days
-                .iter()
-                .position(|d| run.scheduled_at >= d.start && run.scheduled_at < d.end)
-                .unwrap_or(0);
-            by_day.entry((day, sid.clone())).or_default().push(i);
-        }
+        let day = days
+            .iter()
+            .position(|d| run.scheduled_at >= d.start && run.scheduled_at < d.end)
+            .unwrap_or(0);
+        by_day
+            .entry((day, run.schedule_id.clone()))
+            .or_default()
+            .push(i);
     }
-    let groups: Vec<(&(usize, String), &Vec<usize>)> = by_day.iter().collect();
+    let groups: Vec<(&DayGroup, &Vec<usize>)> = by_day.iter().collect();
     let counts: Vec<usize> = groups.iter().map(|(_, m)| m.len()).collect();
     let mut group_band: Vec<bool> = counts.iter().map(|c| *c > dense).collect();
-    let one_offs = runs.iter().filter(|(_, r)| r.schedule_id.is_none()).count();
-    band_the_busiest(&counts, &mut group_band, MAX_ITEMS.saturating_sub(one_offs));
+    band_the_busiest(&counts, &mut group_band, MAX_ITEMS);
     let mut banded = vec![false; runs.len()];
     for (((day, sid), members), band) in groups.into_iter().zip(group_band) {
         if !band {
             continue;
         }
-        let mut outcomes = BTreeMap::new();
+        let mut outcomes: BTreeMap<&'static str, usize> =
+            ["success", "failure", "cancelled"].map(|k| (k, 0)).into();
         for &i in members {
             banded[i] = true;
             *outcomes
                 .entry(outcome_of_state(runs[i].1.state))
                 .or_default() += 1;
         }
-        let summary = schedules::get(c, sid)?
-            .and_then(|s| s.rule().ok())
-            .map(|r| r.describe())
-            .unwrap_or_default();
+        let summary = match sid {
+            Some(sid) => schedules::get(c, sid)?
+                .and_then(|s| s.rule().ok())
+                .map(|r| r.describe())
+                .unwrap_or_default(),
+            None => ONE_OFFS.to_string(),
+        };
         let (first, last) = (
             &runs[members[0]].1,
             &runs[*members.last().unwrap_or(&members[0])].1,
         );
         cal.bands.push(Band {
             schedule_id: sid.clone(),
-            name: first.name.clone(),
+            name: if sid.is_some() {
+                first.name.clone()
+            } else {
+                Some(ONE_OFFS.to_string())
+            },
             day: days[*day].date,
             last_day: days[*day].date,
             days: 1,
@@ -304,19 +326,7 @@ fn upcoming_runs(
         },
     )?
     .0;
-    for job in pending.iter().filter(|j| {
-        j.schedule_id.is_none() && j.scheduled_at < cal.to && j.scheduled_at >= cal.from
-    }) {
-        cal.upcoming.push(Upcoming {
-            job_id: Some(job.id.clone()),
-            schedule_id: None,
-            name: job.name.clone(),
-            method: job.request.method.as_str().to_string(),
-            url: job.request.url.clone(),
-            at: job.scheduled_at,
-            summary: None,
-        });
-    }
+    one_off_jobs(&pending, days, dense, cal);
     let (all, _) = schedules::list(c, None, i64::MAX, 0)?;
     let drawn: Vec<ScheduleRuns> = all
         .iter()
@@ -349,6 +359,51 @@ fn upcoming_runs(
     }
     cal.upcoming.sort_by_key(|u| u.at);
     Ok(())
+}
+
+/// What a band of one-off jobs is called.
+const ONE_OFFS: &str = "One-off jobs";
+
+/// Pending one-off jobs in the range: listed, or a band for a day with more
+/// than `dense` of them.
+fn one_off_jobs(pending: &[crate::job::Job], days: &[Day], dense: usize, cal: &mut Calendar) {
+    for day in days {
+        let jobs: Vec<&crate::job::Job> = pending
+            .iter()
+            .filter(|j| {
+                j.schedule_id.is_none() && j.scheduled_at >= day.start && j.scheduled_at < day.end
+            })
+            .collect();
+        let (Some(first), Some(last)) = (jobs.first(), jobs.last()) else {
+            continue;
+        };
+        if jobs.len() > dense {
+            cal.bands.push(Band {
+                schedule_id: None,
+                name: Some(ONE_OFFS.to_string()),
+                day: day.date,
+                last_day: day.date,
+                days: 1,
+                kind: "upcoming",
+                count: jobs.len(),
+                per_day: Some(jobs.len()),
+                first: first.scheduled_at,
+                last: last.scheduled_at,
+                summary: ONE_OFFS.to_string(),
+                outcomes: None,
+            });
+            continue;
+        }
+        cal.upcoming.extend(jobs.iter().map(|job| Upcoming {
+            job_id: Some(job.id.clone()),
+            schedule_id: None,
+            name: job.name.clone(),
+            method: job.request.method.as_str().to_string(),
+            url: job.request.url.clone(),
+            at: job.scheduled_at,
+            summary: None,
+        }));
+    }
 }
 
 /// Marks the busiest groups (schedule-days) as bands until at most `budget`
@@ -465,7 +520,7 @@ impl<'a> ScheduleRuns<'a> {
         };
         let same = run.iter().all(|d| d.count == head.count);
         cal.bands.push(Band {
-            schedule_id: self.schedule.id.clone(),
+            schedule_id: Some(self.schedule.id.clone()),
             name: self.schedule.name.clone(),
             day: head.day.date,
             last_day: tail.day.date,

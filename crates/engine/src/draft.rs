@@ -69,8 +69,9 @@ pub enum Repeat {
 }
 
 /// What a schedule does with runs it missed while the machine slept or Chime was closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum CatchUp {
     #[default]
     Once,

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::broadcast;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub enum EventKind {
     /// A job was created (by a request, a schedule, or a replay).
     #[serde(rename = "job.created")]
@@ -67,7 +68,8 @@ impl EventKind {
 }
 
 /// One stored event, in booper's log shape plus the schedule and attempt.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Event {
     pub id: i64,
     pub event: EventKind,

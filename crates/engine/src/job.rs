@@ -10,8 +10,9 @@ use crate::draft::JobOptions;
 use crate::request::RequestSpec;
 use crate::retry::RetryPolicy;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum JobState {
     /// Waiting for its time.
     Scheduled,
@@ -101,7 +102,8 @@ pub struct Job {
 }
 
 /// The last attempt's result, for tables and strips of outcomes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct OutcomeSummary {
     pub attempt: u32,
     pub status: Option<u16>,
@@ -112,7 +114,8 @@ pub struct OutcomeSummary {
 }
 
 /// The job as the API shows it: booper's shape, then fields of ours.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct JobView {
     pub id: String,
     pub idempotency_key: Option<String>,
@@ -140,12 +143,15 @@ pub struct JobView {
     pub webhook_url: Option<String>,
     pub note: Option<String>,
     pub last_outcome: Option<OutcomeSummary>,
+    /// Only on `GET /api/jobs/{id}`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub attempts: Option<Vec<Attempt>>,
 }
 
 /// booper's `job` member: the execution record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ExecutionView {
     pub id: i64,
     pub state: JobState,

@@ -8,8 +8,9 @@ use serde_json::{Map, Value};
 
 use crate::error::FieldError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum Method {
     Get,
     Post,
@@ -49,7 +50,8 @@ impl Method {
 
 /// A job's request as asked: it may hold dynamic fields (`$state.x`, `{{...}}`)
 /// that are filled in at run time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RequestSpec {
     pub method: Method,
     pub url: String,
@@ -58,6 +60,7 @@ pub struct RequestSpec {
     #[serde(default)]
     pub headers: Map<String, Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub body: Option<Value>,
 }
 
@@ -161,12 +164,14 @@ pub fn check_headers(headers: &Map<String, Value>) -> Result<(), FieldError> {
 }
 
 /// A request as it goes on the wire, with every dynamic field filled in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SentRequest {
     pub method: String,
     pub url: String,
     pub headers: Map<String, Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub body: Option<String>,
 }
 

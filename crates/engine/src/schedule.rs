@@ -86,7 +86,8 @@ impl Schedule {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ScheduleView {
     pub id: String,
     pub name: Option<String>,

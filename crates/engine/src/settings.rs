@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 
 use crate::error::FieldError;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Settings {
     /// The port `chime serve` and the app listen on (applies at the next start).
     pub port: u16,

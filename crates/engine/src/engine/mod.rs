@@ -153,6 +153,11 @@ impl Engine {
                 "retrying attempts interrupted when Chime last stopped"
             );
         }
+        let bus = engine.inner.bus.clone();
+        engine
+            .inner
+            .store
+            .on_commit(Box::new(move |events| bus.publish(events)));
         let background = &engine.inner.background;
         background.spawn(recorder::run(engine.clone(), records_rx));
         background.spawn(scheduler::run(engine.clone()));
@@ -237,9 +242,8 @@ impl Engine {
         if done.deliveries > 0 {
             self.inner.deliveries_wake.notify_one();
         }
-        if !done.events.is_empty() {
+        if done.events > 0 {
             self.inner.wake.notify_one();
-            self.inner.bus.publish(done.events);
         }
         Ok(done.value)
     }

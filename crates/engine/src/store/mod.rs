@@ -39,8 +39,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 /// How many reader connections are kept open between uses.
 const IDLE_READERS: usize = 8;
 
+/// Called with each transaction's events after it commits, before the next
+/// transaction can begin, so events reach subscribers in id order.
+pub type OnCommit = Box<dyn Fn(Vec<Event>) + Send + Sync>;
+
 pub struct Store {
     path: PathBuf,
+    on_commit: std::sync::OnceLock<OnCommit>,
     /// How long webhook and callback deliveries written here are retried.
     delivery_max_age: chrono::Duration,
     writer: Mutex<Connection>,
@@ -58,11 +63,12 @@ pub struct Tx<'c> {
     pub delivery_max_age: chrono::Duration,
 }
 
-/// What a committed write transaction leaves to do: publish its events, and
-/// wake the delivery sender if it wrote any deliveries.
+/// What a committed write transaction did.
 pub struct Committed<T> {
     pub value: T,
-    pub events: Vec<Event>,
+    /// Events stored (and handed to the commit hook).
+    pub events: usize,
+    /// Webhook and callback deliveries written.
     pub deliveries: usize,
 }
 
@@ -75,10 +81,16 @@ impl Store {
         migrate(&mut writer)?;
         Ok(Store {
             path: path.to_path_buf(),
+            on_commit: std::sync::OnceLock::new(),
             delivery_max_age: chrono::Duration::hours(24),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Hands each commit's events to `publish` (once set, for good).
+    pub fn on_commit(&self, publish: OnCommit) {
+        let _ = self.on_commit.set(publish);
     }
 
     pub fn with_delivery_max_age(mut self, age: chrono::Duration) -> Store {
@@ -110,9 +122,14 @@ impl Store {
             ..
         } = tx;
         sql.commit()?;
+        let count = events.len();
+        // Still holding the writer: the next commit's events cannot overtake these.
+        if let (Some(publish), false) = (self.on_commit.get(), events.is_empty()) {
+            publish(events);
+        }
         Ok(Committed {
             value,
-            events,
+            events: count,
             deliveries,
         })
     }
