@@ -64,8 +64,10 @@ impl Backend {
             key: key.clone(),
             shutdown: stop.clone(),
         });
-        let serving = axum::serve(listener, router.clone())
-            .with_graceful_shutdown(stop.clone().cancelled_owned());
+        // Loopback HTTP: the UI's files for a browser, and the API.
+        let site = crate::web::with_ui(router.clone());
+        let serving =
+            axum::serve(listener, site).with_graceful_shutdown(stop.clone().cancelled_owned());
         let server = tokio::spawn(async move { serving.await });
         Ok(Backend {
             engine,

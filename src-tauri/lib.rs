@@ -6,6 +6,7 @@ pub mod datadir;
 pub mod desktop;
 pub mod logging;
 pub mod serve;
+pub mod web;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};

@@ -47,6 +47,11 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     out.write_all(format!("listening on http://127.0.0.1:{}\n", backend.port).as_bytes())
         .await?;
     out.flush().await?;
+    eprintln!(
+        "chime: the UI is at http://127.0.0.1:{}/ (its API key is in {})",
+        backend.port,
+        backend.dir.join(crate::datadir::KEY_FILE).display()
+    );
     backend.run_until_stopped().await
 }
 

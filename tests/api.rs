@@ -651,3 +651,45 @@ async fn pause_all_holds_due_jobs_until_resumed() {
         )
         .await;
 }
+
+#[tokio::test]
+async fn serve_also_serves_the_ui_for_a_browser() {
+    let chime = Chime::start(&[]).await;
+    let http = reqwest::Client::new();
+    let page = http.get(chime.url("/")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    let html = page.text().await.unwrap();
+    let script = html
+        .split('"')
+        .find(|s| s.starts_with("./assets/") && s.ends_with(".js"))
+        .expect("a script in the page");
+    let js = http.get(chime.url(&script[1..])).send().await.unwrap();
+    assert_eq!(
+        js.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    // The page needs no key; the API still does, and other hosts get nothing.
+    assert_eq!(
+        http.get(chime.url("/api/jobs"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let rebound = http
+        .get(chime.url("/"))
+        .header("Host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rebound.status(), StatusCode::FORBIDDEN);
+}

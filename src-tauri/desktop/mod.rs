@@ -101,7 +101,7 @@ pub fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
                 }
             }
         })
-        .build(tauri::generate_context!())
+        .build(context())
         .context("cannot start the desktop app")?;
 
     app.run(|app, event| {
@@ -139,6 +139,12 @@ pub fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
 async fn exit_when_stopped(app: tauri::AppHandle, stop: CancellationToken) {
     stop.cancelled().await;
     app.exit(0);
+}
+
+/// The app's configuration and its embedded UI (the one place the UI is
+/// embedded: `chime serve` takes its files from here too).
+pub fn context() -> tauri::Context<tauri::Wry> {
+    tauri::generate_context!()
 }
 
 pub fn show_main_window(app: &tauri::AppHandle) {

@@ -22,6 +22,7 @@ fn one_at_a_time() -> &'static Mutex<()> {
 
 const DRIVER: &str = "http://127.0.0.1:4444";
 pub const WAIT: Duration = Duration::from_secs(20);
+const TEST_LIMIT: Duration = Duration::from_secs(120);
 
 pub struct App {
     pub client: fantoccini::Client,
@@ -95,7 +96,7 @@ impl App {
         // Closing the session ends the app; then tauri-driver and
         // WebKitWebDriver go. The next test's app must not find this one
         // still running: it would hand over to it (one instance at a time).
-        let _ = self.client.clone().close().await;
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.client.clone().close()).await;
         if let Some(pid) = self.driver.id() {
             // SAFETY: signalling the process group we created.
             unsafe { libc::kill(-(pid as i32), libc::SIGKILL) };
