@@ -15,7 +15,7 @@ use crate::error::Result as EngineResult;
 use crate::event::EventKind;
 use crate::job::{Job, JobState};
 use crate::request::SentRequest;
-use crate::store::{attempts, jobs, schedules, AttemptWrite, JobUpdate, Tx};
+use crate::store::{attempts, jobs, schedules, AttemptWrite, Tx};
 use crate::time::rfc3339;
 
 /// Records taken per transaction: large enough to amortise the commit, small
@@ -155,16 +155,7 @@ fn finish(tx: &mut Tx, f: Finished) -> EngineResult<()> {
             )?;
         }
     }
-    jobs::update(
-        &tx.sql,
-        job.seq,
-        &JobUpdate {
-            state: Some(verdict.state),
-            scheduled_at: verdict.retry_at,
-            ..JobUpdate::default()
-        },
-        tx.now,
-    )?;
+    jobs::finish_attempt(&tx.sql, job.seq, verdict.state, verdict.retry_at, tx.now)?;
     if let (Some(sid), Result::Response(r)) = (sid, &f.result) {
         remember_response(tx, sid, r, verdict.outcome)?;
     }

@@ -305,6 +305,41 @@ pub fn update(conn: &Connection, seq: i64, u: &JobUpdate, now: DateTime<Utc>) ->
     Ok(())
 }
 
+/// An attempt's end: the job's new state, and for a retry its new time. Only
+/// the columns that change are written, so a burst's updates leave the time
+/// indexes alone unless a job is retried.
+pub fn finish_attempt(
+    conn: &Connection,
+    seq: i64,
+    state: JobState,
+    retry_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let now = to_ms(now);
+    let state_text = state.as_str();
+    match (state, retry_at) {
+        (JobState::Completed, _) => conn
+            .prepare_cached(
+                "UPDATE jobs SET state = ?2, completed_at = ?3, updated_at = ?3 WHERE seq = ?1",
+            )?
+            .execute(params![seq, state_text, now])?,
+        (JobState::Discarded, _) => conn
+            .prepare_cached(
+                "UPDATE jobs SET state = ?2, discarded_at = ?3, updated_at = ?3 WHERE seq = ?1",
+            )?
+            .execute(params![seq, state_text, now])?,
+        (_, Some(at)) => conn
+            .prepare_cached(
+                "UPDATE jobs SET state = ?2, scheduled_at = ?3, updated_at = ?4 WHERE seq = ?1",
+            )?
+            .execute(params![seq, state_text, to_ms(at), now])?,
+        (_, None) => conn
+            .prepare_cached("UPDATE jobs SET state = ?2, updated_at = ?3 WHERE seq = ?1")?
+            .execute(params![seq, state_text, now])?,
+    };
+    Ok(())
+}
+
 /// The last finished attempt of each of these jobs, by seq.
 pub fn last_outcomes(conn: &Connection, seqs: &[i64]) -> Result<HashMap<i64, OutcomeSummary>> {
     let mut out = HashMap::new();
