@@ -332,15 +332,10 @@ pub(crate) fn recover_interrupted(tx: &mut Tx) -> Result<usize> {
             Some(job.attempt),
             json!({"state": "available", "outcome": "error", "interrupted": true}),
         )?;
-        jobs::update(
+        jobs::due_now(
             &tx.sql,
             job.seq,
-            &JobUpdate {
-                state: Some(JobState::Available),
-                scheduled_at: Some(tx.now),
-                note: Some("retried after an interruption"),
-                ..JobUpdate::default()
-            },
+            Some("retried after an interruption"),
             tx.now,
         )?;
     }

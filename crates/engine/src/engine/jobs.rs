@@ -72,14 +72,7 @@ impl Engine {
         let id = id.to_string();
         let job = self
             .write(move |tx| {
-                let job = find(tx, &id)?;
-                if !job.state.is_pending() {
-                    return Err(Error::Conflict(format!(
-                        "job {} is {} and cannot be cancelled",
-                        job.id,
-                        job.state.as_str()
-                    )));
-                }
+                let job = find_pending(tx, &id, "cannot be cancelled")?;
                 cancel(tx, &job, "cancelled by request")?;
                 find(tx, &job.id)
             })
@@ -114,14 +107,7 @@ impl Engine {
         let id = id.to_string();
         let job = self
             .write(move |tx| {
-                let job = find(tx, &id)?;
-                if !job.state.is_pending() {
-                    return Err(Error::Conflict(format!(
-                        "job {} is {} and can no longer be changed",
-                        job.id,
-                        job.state.as_str()
-                    )));
-                }
+                let job = find_pending(tx, &id, "can no longer be changed")?;
                 let args = merge_args(&job.args, &patch, &["schedule_in", "scheduled_at"]);
                 let d = draft::parse(&args, policy)?;
                 let timing_changed = patch.contains_key("schedule_in") || patch.contains_key("scheduled_at");
@@ -165,16 +151,7 @@ impl Engine {
                 let job = find(tx, &id)?;
                 match job.state {
                     s if s.is_pending() => {
-                        jobs::update(
-                            &tx.sql,
-                            job.seq,
-                            &JobUpdate {
-                                state: Some(JobState::Available),
-                                scheduled_at: Some(tx.now),
-                                ..JobUpdate::default()
-                            },
-                            tx.now,
-                        )?;
+                        jobs::due_now(&tx.sql, job.seq, None, tx.now)?;
                         tx.emit_job(
                             EventKind::Updated,
                             &job,
@@ -211,6 +188,19 @@ impl Engine {
 
 pub(crate) fn find(tx: &Tx, id: &str) -> Result<Job> {
     jobs::get(&tx.sql, id)?.ok_or_else(|| Error::NotFound(format!("job {id}")))
+}
+
+/// A job that has not finished; else a conflict that says why `action` fails.
+fn find_pending(tx: &Tx, id: &str, action: &str) -> Result<Job> {
+    let job = find(tx, id)?;
+    if !job.state.is_pending() {
+        return Err(Error::Conflict(format!(
+            "job {} is {} and {action}",
+            job.id,
+            job.state.as_str()
+        )));
+    }
+    Ok(job)
 }
 
 fn create(tx: &mut Tx, d: &JobDraft) -> Result<(Job, bool)> {

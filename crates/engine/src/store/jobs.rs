@@ -305,6 +305,21 @@ pub fn update(conn: &Connection, seq: i64, u: &JobUpdate, now: DateTime<Utc>) ->
     Ok(())
 }
 
+/// Makes a job due now (run now, or again after an interruption).
+pub fn due_now(conn: &Connection, seq: i64, note: Option<&str>, now: DateTime<Utc>) -> Result<()> {
+    update(
+        conn,
+        seq,
+        &JobUpdate {
+            state: Some(JobState::Available),
+            scheduled_at: Some(now),
+            note,
+            ..JobUpdate::default()
+        },
+        now,
+    )
+}
+
 /// An attempt's end: the job's new state, and for a retry its new time. Only
 /// the columns that change are written, so a burst's updates leave the time
 /// indexes alone unless a job is retried.
