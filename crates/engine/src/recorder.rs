@@ -15,6 +15,7 @@ use crate::error::Result as EngineResult;
 use crate::event::EventKind;
 use crate::job::{Job, JobState};
 use crate::request::SentRequest;
+use crate::schedule::Schedule;
 use crate::store::{attempts, jobs, schedules, AttemptWrite, Tx};
 use crate::time::rfc3339;
 
@@ -156,8 +157,14 @@ fn finish(tx: &mut Tx, f: Finished) -> EngineResult<()> {
         }
     }
     jobs::finish_attempt(&tx.sql, job.seq, verdict.state, verdict.retry_at, tx.now)?;
-    if let (Some(sid), Result::Response(r)) = (sid, &f.result) {
-        remember_response(tx, sid, r, verdict.outcome)?;
+    if let Some(sid) = sid {
+        if let Some(mut s) = schedules::get(&tx.sql, sid)? {
+            if let Result::Response(r) = &f.result {
+                remember_response(&mut s, r, verdict.outcome);
+            }
+            crate::scheduler::catch_up_after(tx, &mut s, job)?;
+            schedules::save(&tx.sql, &s, tx.now)?;
+        }
     }
     let finished_id = tx.emit_job(
         EventKind::Finished,
@@ -182,17 +189,9 @@ fn finish(tx: &mut Tx, f: Finished) -> EngineResult<()> {
 }
 
 /// Keeps a schedule's `$previous` (the last response body, parsed when it is
-/// JSON) and merges a successful response's top-level `$set` into `$state`,
-/// in the same transaction as the attempt.
-fn remember_response(
-    tx: &mut Tx,
-    schedule_id: &str,
-    r: &ResponseRecord,
-    outcome: Outcome,
-) -> EngineResult<()> {
-    let Some(mut s) = schedules::get(&tx.sql, schedule_id)? else {
-        return Ok(()); // deleted while the attempt ran
-    };
+/// JSON) and merges a successful response's top-level `$set` into `$state`;
+/// the caller saves it in the same transaction as the attempt.
+fn remember_response(s: &mut Schedule, r: &ResponseRecord, outcome: Outcome) {
     let body: Value =
         serde_json::from_str(&r.body).unwrap_or_else(|_| Value::String(r.body.clone()));
     if outcome == Outcome::Success {
@@ -203,5 +202,4 @@ fn remember_response(
         }
     }
     s.previous = Some(body);
-    schedules::save(&tx.sql, &s, tx.now)
 }

@@ -128,8 +128,12 @@ fn claim(tx: &mut Tx, limit: usize) -> Result<Vec<Claimed>> {
                 if s.pending_job_id.as_deref() == Some(job.id.as_str()) {
                     let plan = plan_next(s, job.planned_at.unwrap_or(job.scheduled_at), tx.now);
                     s.pending_job_id = None;
-                    if let Some(next) = plan.next {
-                        spawn_run(tx, s, next, Spawn::Pending { key: None })?;
+                    match plan.next {
+                        Some(next) if !plan.after_this => {
+                            spawn_run(tx, s, next, Spawn::Pending { key: None })?;
+                        }
+                        // The recorder makes it when this run ends (catch_up_after).
+                        _ => {}
                     }
                     changed.insert(sid.clone());
                     if plan.skip_this {
@@ -162,6 +166,28 @@ fn claim(tx: &mut Tx, limit: usize) -> Result<Vec<Claimed>> {
     Ok(out)
 }
 
+/// When a rule run of a schedule that is catching up (`catch_up: all`)
+/// ends: the next missed run (or the next future one) becomes its pending job.
+pub(crate) fn catch_up_after(tx: &mut Tx, s: &mut Schedule, job: &Job) -> Result<()> {
+    let Some(planned) = job.planned_at else {
+        return Ok(());
+    };
+    if s.disabled_at.is_some() || s.pending_job_id.is_some() || s.catch_up != CatchUp::All {
+        return Ok(());
+    }
+    let Ok(rule) = s.rule() else { return Ok(()) };
+    let missed = missed_runs(&rule, planned, tx.now, CATCH_UP_LIMIT - 1);
+    if let Some(next) = missed
+        .kept
+        .first()
+        .copied()
+        .or_else(|| rule.next_after(tx.now))
+    {
+        spawn_run(tx, s, next, Spawn::Pending { key: None })?;
+    }
+    Ok(())
+}
+
 /// What a run of `s` knows when `job` goes out.
 pub(crate) fn run_context(job: &Job, s: &Schedule) -> RunContext {
     RunContext {
@@ -182,6 +208,9 @@ pub(crate) fn run_context(job: &Job, s: &Schedule) -> RunContext {
 struct Plan {
     next: Option<DateTime<Utc>>,
     skip_this: bool,
+    /// Catching up (`all`): the next missed run is made when this one ends,
+    /// so they go out one after another, in order.
+    after_this: bool,
     /// For the log: which runs were missed, merged, caught up or skipped.
     note: Value,
 }
@@ -194,6 +223,7 @@ fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
             return Plan {
                 next: None,
                 skip_this: false,
+                after_this: false,
                 note: Value::Null,
             };
         }
@@ -202,6 +232,7 @@ fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
     if missed.count == 0 && !(s.catch_up == CatchUp::Skip && now - planned > SKIP_GRACE) {
         return Plan {
             next: rule.next_after(planned),
+            after_this: false,
             skip_this: false,
             note: Value::Null,
         };
@@ -211,14 +242,17 @@ fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
         CatchUp::Once => Plan {
             next: future,
             skip_this: false,
+            after_this: false,
             note: json!({"policy": "once", "missed": missed.count,
                          "message": format!("ran once for {} missed runs", missed.count + 1)}),
         },
         CatchUp::All => {
             let dropped = missed.count.saturating_sub(missed.kept.len());
+            let next = missed.kept.first().copied().or(future);
             Plan {
-                next: missed.kept.first().copied().or(future),
+                next,
                 skip_this: false,
+                after_this: next.is_some_and(|n| n <= now),
                 note: json!({"policy": "all", "missed": missed.count, "dropped": dropped,
                 "message": if dropped > 0 {
                     format!("catching up {} missed runs; {dropped} older ones skipped (the limit is {CATCH_UP_LIMIT})", missed.kept.len())
@@ -232,6 +266,7 @@ fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
             Plan {
                 next: future,
                 skip_this: late,
+                after_this: false,
                 note: json!({"policy": "skip", "missed": missed.count + usize::from(late),
                              "message": format!("skipped the run planned for {} and {} more missed while Chime was not running",
                                                 rfc3339(planned), missed.count)}),
