@@ -2,14 +2,16 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fullCalendarCss } from './build/fullcalendarCss';
+import { preactFrozenPrototype } from './build/frozenPrototype';
 
 // The built UI is embedded in the Tauri binary (frontendDist: "ui/dist") and may also be
 // served by `chime serve`. Relative asset paths work in both; routing uses the URL hash,
 // so no server-side fallback is needed.
 export default defineConfig({
   base: './',
-  // FullCalendar's styles as a CSS file instead of run-time <style> injection (strict CSP).
-  plugins: [react(), fullCalendarCss()],
+  // FullCalendar's styles as a CSS file instead of run-time <style> injection (strict CSP),
+  // and its Preact made to work under Tauri's frozen Object.prototype (freezePrototype).
+  plugins: [react(), fullCalendarCss(), preactFrozenPrototype()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -33,5 +35,8 @@ export default defineConfig({
     css: false,
     restoreMocks: true,
     testTimeout: 20_000,
+    // FullCalendar and its Preact go through Vite's transforms, as in the build: the tests run
+    // the patched Preact (build/frozenPrototype.ts), not the one in node_modules as is.
+    server: { deps: { inline: [/[\\/]node_modules[\\/]@fullcalendar[\\/]/, /[\\/]node_modules[\\/]preact[\\/]/] } },
   },
 });

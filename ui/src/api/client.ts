@@ -15,7 +15,7 @@ import type {
   PreviewInput,
   Schedule,
   SchedulePreview,
-  Settings,
+  SettingsAnswer,
   SettingsPatch,
 } from './types';
 
@@ -114,15 +114,15 @@ export function createClient(transport: Transport) {
 
     calendar: (params: CalendarParams) => data<CalendarData>('GET', `/api/calendar${queryString(params)}`),
 
-    getSettings: () => data<Settings>('GET', '/api/settings'),
-    patchSettings: (patch: SettingsPatch) => data<Settings>('PATCH', '/api/settings', patch),
+    getSettings: () => data<SettingsAnswer>('GET', '/api/settings'),
+    patchSettings: (patch: SettingsPatch) => data<SettingsAnswer>('PATCH', '/api/settings', patch),
     /** The old key stops working at once: the transport switches to the new one before this resolves. */
     regenerateApiKey: async () => {
-      const settings = await data<Settings>('POST', '/api/settings/api_key/regenerate');
+      const settings = await data<SettingsAnswer>('POST', '/api/settings/api_key/regenerate');
       if (typeof settings?.api_key === 'string' && settings.api_key) transport.updateApiKey?.(settings.api_key);
       return settings;
     },
-    regenerateSigningSecret: () => data<Settings>('POST', '/api/settings/signing_secret/regenerate'),
+    regenerateSigningSecret: () => data<SettingsAnswer>('POST', '/api/settings/signing_secret/regenerate'),
   };
 }
 

@@ -42,7 +42,8 @@ export function toLogEvent(value: unknown, fallbackType?: string, fallbackId?: s
   const jobId = v.job_id;
   return {
     id,
-    event,
+    // the engine's event types (EventKind); a type added later still passes through as it is
+    event: event as LogEvent['event'],
     inserted_at: typeof v.inserted_at === 'string' ? v.inserted_at : new Date().toISOString(),
     job_id: typeof jobId === 'string' ? jobId : typeof jobId === 'number' ? String(jobId) : null,
     schedule_id: typeof v.schedule_id === 'string' ? v.schedule_id : null,

@@ -1,40 +1,84 @@
-// Will be replaced by types generated from Rust (ts-rs) in src/api/generated/
-//
-// Written by hand from docs/api.md. Keep every API shape in this one file so the swap to
-// generated types is a single import change.
+/**
+ * The API's shapes, in one place.
+ *
+ * Every object the engine sends is generated from its Rust structs by ts-rs into
+ * `./generated/` (`cargo test` rewrites those files: never edit them). They are re-exported
+ * here, some under the names the UI used before (`Job` is `JobView`, `LogEvent` is `Event`,
+ * which would otherwise shadow the DOM's `Event`, ...). docs/api.md is the reference.
+ *
+ * What is still written by hand below has no generated counterpart: request bodies and
+ * query parameters the UI builds (the engine reads them from JSON), answers whose Rust
+ * types are not exported by ts-rs or are only JSON there (the preview, the curl draft, list
+ * envelopes, the settings answer, event payloads), and the shapes inside members ts-rs can
+ * only type as `JsonValue` (`args`, `frequency`). Each says why.
+ */
+import type { Method } from './generated/Method';
+import type { JobState } from './generated/JobState';
+import type { CatchUp } from './generated/CatchUp';
+import type { Backoff } from './generated/Backoff';
+import type { Outcome } from './generated/Outcome';
+import type { Event } from './generated/Event';
+import type { EventKind } from './generated/EventKind';
+import type { Settings } from './generated/Settings';
+import type { JsonValue } from './generated/serde_json/JsonValue';
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+// ---------- generated (ts-rs) ----------
+
+export type { JsonValue } from './generated/serde_json/JsonValue';
+export type { Method as HttpMethod } from './generated/Method';
+export type { JobState } from './generated/JobState';
+export type { CatchUp } from './generated/CatchUp';
+export type { Backoff } from './generated/Backoff';
+export type { RetryPolicy } from './generated/RetryPolicy';
+export type { RequestSpec } from './generated/RequestSpec';
+export type { ExecutionView } from './generated/ExecutionView';
+export type { OutcomeSummary } from './generated/OutcomeSummary';
+/** An attempt's result: `success`, `failure` or `error`. */
+export type { Outcome as AttemptOutcome } from './generated/Outcome';
+export type { SentRequest } from './generated/SentRequest';
+export type { ResponseRecord } from './generated/ResponseRecord';
+export type { Attempt } from './generated/Attempt';
+export type { JobView as Job } from './generated/JobView';
+export type { ScheduleView as Schedule } from './generated/ScheduleView';
+export type { EventKind as EventType } from './generated/EventKind';
+export type { Event as LogEvent } from './generated/Event';
+export type { Calendar as CalendarData } from './generated/Calendar';
+export type { PastRun as CalendarPastRun } from './generated/PastRun';
+export type { Upcoming as CalendarUpcomingRun } from './generated/Upcoming';
+export type { Band as CalendarBand } from './generated/Band';
+export type { Settings } from './generated/Settings';
+
+// ---------- by hand: what the UI sends ----------
+
+/** A JSON object (a schedule's `state` as the UI sends it). A UI helper, no API object. */
 export type JsonObject = { [key: string]: JsonValue };
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
-
-export type JobState =
-  | 'scheduled'
-  | 'available'
-  | 'executing'
-  | 'retryable'
-  | 'completed'
-  | 'discarded'
-  | 'cancelled';
-
-export type CatchUp = 'once' | 'skip' | 'all';
-export type Backoff = 'exponential' | 'fixed';
-
-/** A number of seconds, `[n, "unit"]` or `"n unit"`. */
+/**
+ * A duration the API accepts in request bodies: a number of seconds, `[n, "unit"]` or
+ * `"n unit"`. By hand: the engine parses it from JSON and sends durations back only as
+ * `*_ms` numbers, or echoed inside `args`/`frequency` (JsonValue).
+ */
 export type Duration = number | [number, string] | string;
 
-/** Query values: arrays repeat the key. */
+/** Query values in request bodies: arrays repeat the key. By hand: an input form only. */
 export type QueryValue = string | number | boolean | Array<string | number | boolean>;
 
-export interface RetryPolicy {
+/**
+ * `retry` in a request body. By hand: it differs from the generated `RetryPolicy` the
+ * engine sends back (every member optional, `base` a Duration instead of `base_ms`).
+ */
+export interface RetryInput {
   max_attempts?: number;
   backoff?: Backoff;
   base?: Duration;
 }
 
-/** The body of `POST /api/jobs` (and, field by field, of the PATCH routes). */
+/**
+ * The body of `POST /api/jobs` (and, field by field, of the PATCH routes). By hand: the
+ * engine reads it field by field from the JSON (draft.rs), so ts-rs has no type for it.
+ */
 export interface JobInput {
-  method?: HttpMethod;
+  method?: Method;
   url: string;
   query?: Record<string, QueryValue>;
   headers?: Record<string, string>;
@@ -48,7 +92,7 @@ export interface JobInput {
   name?: string | null;
   description?: string | null;
   timeout?: Duration;
-  retry?: RetryPolicy;
+  retry?: RetryInput;
   catch_up?: CatchUp;
   state?: JsonObject;
   inject_fields?: boolean;
@@ -56,115 +100,22 @@ export interface JobInput {
   webhook_url?: string | null;
 }
 
+/** `PATCH /api/jobs/{id}` and `PATCH /api/schedules/{id}`: a request body, by hand as `JobInput`. */
 export type JobPatch = Partial<JobInput>;
 
-/** `args` echoes what was asked. */
-export type JobArgs = Partial<JobInput> & { url: string };
+/**
+ * How the UI reads a job's or schedule's `args`, which echo what was asked (a `JobInput`).
+ * By hand: ts-rs types `args` as `JsonValue`; narrow it with `argsOf` (api/shapes.ts).
+ */
+export type JobArgs = Partial<JobInput>;
 
-/** The execution record (booper's `job`). */
-export interface JobRecord {
-  id: number;
-  state: JobState;
-  inserted_at: string;
-  scheduled_at: string;
-  attempted_at: string | null;
-  completed_at: string | null;
-  cancelled_at: string | null;
-  discarded_at: string | null;
-  has_conflict: boolean;
-  has_confict?: boolean;
-}
-
-export interface JobRequest {
-  method: HttpMethod;
-  url: string;
-  query: Record<string, QueryValue>;
-  headers: Record<string, string>;
-  body: JsonValue;
-}
-
-export interface Outcome {
-  attempt: number;
-  status: number | null;
-  error: string | null;
-  duration_ms: number;
-  finished_at: string;
-}
-
-export interface AttemptRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string | null;
-}
-
-export interface AttemptResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string | null;
-  truncated: boolean;
-}
-
-export interface Attempt {
-  attempt: number;
-  started_at: string;
-  finished_at: string | null;
-  duration_ms: number | null;
-  outcome: 'success' | 'failure' | 'error' | null;
-  request: AttemptRequest;
-  response: AttemptResponse | null;
-  error: string | null;
-  retry_at: string | null;
-}
-
-export interface Job {
-  id: string;
-  idempotency_key: string | null;
-  inserted_at: string;
-  name: string | null;
-  description: string | null;
-  user_id: string | null;
-  schedule_id: string | null;
-  job_id: number;
-  job: JobRecord;
-  args: JobArgs;
-  state: JobState;
-  scheduled_at: string;
-  attempt: number;
-  max_attempts: number;
-  run: number | null;
-  request: JobRequest;
-  last_outcome: Outcome | null;
-  /** Present on `GET /api/jobs/{id}`. */
-  attempts?: Attempt[];
-}
-
+/**
+ * How the UI reads a schedule's `frequency`. By hand: ts-rs types it as `JsonValue`;
+ * narrow it with `frequencyOf` (api/shapes.ts).
+ */
 export type Frequency = { repeat_every: Duration } | { cron: string; timezone: string };
 
-export interface Schedule {
-  id: string;
-  name: string | null;
-  description: string | null;
-  inserted_at: string;
-  disabled_at: string | null;
-  frequency: Frequency;
-  summary: string;
-  args: JobArgs;
-  state: JsonObject;
-  next_run_at: string | null;
-  pending_job_id: string | null;
-  run_count: number;
-  catch_up: CatchUp;
-  inject_fields: boolean;
-}
-
-export interface Page<T> {
-  data: T[];
-  limit: number;
-  offset: number;
-  total: number;
-}
-
+/** `POST /api/schedules/preview`: a request body, by hand. */
 export interface PreviewInput {
   cron?: string;
   repeat_every?: Duration;
@@ -172,32 +123,74 @@ export interface PreviewInput {
   count?: number;
 }
 
+/** `GET /api/calendar` query parameters: built by the UI, by hand. */
+export interface CalendarParams {
+  /** RFC 3339 instants; a range is at most 62 days. */
+  from: string;
+  to: string;
+  /** IANA zone for day boundaries (default: the `default_timezone` setting). */
+  tz?: string;
+  /** Runs a day above which a schedule's day becomes a band (default 48). */
+  dense?: number;
+}
+
+/** `PATCH /api/settings`: any member but the two secrets (those are regenerated). A request body, by hand. */
+export type SettingsPatch = Partial<Omit<Settings, 'signing_secret'>>;
+
+// ---------- by hand: answers with no generated type ----------
+
+/**
+ * A list: `{data, limit, offset, total}`. By hand: the envelope is made by the HTTP layer
+ * around the generated objects, not a generated struct.
+ */
+export interface Page<T> {
+  data: T[];
+  limit: number;
+  offset: number;
+  total: number;
+}
+
+/** `GET /api/logs`: no total, only the limit that was applied. By hand, as `Page`. */
+export interface LogPage {
+  data: Event[];
+  limit: number;
+}
+
+/**
+ * `POST /api/schedules/preview`'s answer. By hand: the engine's `Preview` (rule.rs) is not
+ * exported by ts-rs (its times are zoned, written as JSON by the API layer).
+ */
 export interface SchedulePreview {
   description: string;
   next: string[];
   notes: string[];
 }
 
-/** `POST /api/import/curl`: a job draft; query, headers and body only when the command had them. */
+/**
+ * `POST /api/import/curl`: a job draft; query, headers and body only when the command had
+ * them. By hand: the engine's `CurlRequest` (curl.rs) is not exported by ts-rs.
+ */
 export interface CurlImport {
-  method: HttpMethod;
+  method: Method;
   url: string;
   query?: Record<string, QueryValue>;
   headers?: Record<string, string>;
   body?: JsonValue;
 }
 
-export type EventType =
-  | 'job.created'
-  | 'job.updated'
-  | 'job.cancelled'
-  | 'job.started'
-  | 'job.request'
-  | 'job.response'
-  | 'job.error'
-  | 'job.finished';
+/**
+ * `GET /api/settings` (and `PATCH`, and the regenerate routes): the generated `Settings`
+ * plus the API key. By hand: the key is not a setting (it lives in its own file), the
+ * HTTP layer adds it to the answer.
+ */
+export type SettingsAnswer = Settings & { api_key: string };
 
-export type AttemptOutcome = 'success' | 'failure' | 'error';
+/** An error answer. By hand: made by the HTTP layer, not a generated struct. */
+export interface ApiErrorBody {
+  error: { code: string; field: string | null; message: string };
+}
+
+// ---------- by hand: event payloads (ts-rs types `payload` as JsonValue) ----------
 
 /** `job.created`: who made the job, and what it will send. */
 export interface JobCreatedPayload {
@@ -258,7 +251,7 @@ export interface JobErrorPayload {
 
 export interface JobFinishedPayload {
   state: JobState;
-  outcome: AttemptOutcome;
+  outcome: Outcome;
   status: number | null;
   duration_ms: number;
   retry_at: string | null;
@@ -276,120 +269,5 @@ export interface LogPayloads {
   'job.finished': JobFinishedPayload;
 }
 
-/**
- * One line of the log, as `GET /api/logs`, `GET /api/logs/stream` and the Tauri event
- * `chime://event` carry it. `event` is kept open (`string`) so an event type the engine
- * adds later still shows; narrow it with `isEvent` (api/events.ts).
- */
-export interface LogEvent {
-  id: number;
-  event: EventType | (string & {});
-  inserted_at: string;
-  job_id: string | null;
-  schedule_id: string | null;
-  attempt: number | null;
-  payload: JsonValue;
-}
-
-export type TypedLogEvent<E extends EventType> = Omit<LogEvent, 'event' | 'payload'> & { event: E; payload: LogPayloads[E] };
-
-/** `GET /api/logs`: no total, only the limit that was applied. */
-export interface LogPage {
-  data: LogEvent[];
-  limit: number;
-}
-
-// ---------- calendar ----------
-
-export interface CalendarPastRun {
-  job_id: string;
-  schedule_id: string | null;
-  name: string | null;
-  method: string;
-  url: string;
-  scheduled_at: string;
-  attempted_at: string | null;
-  finished_at: string | null;
-  state: JobState;
-  outcome: AttemptOutcome | null;
-  status: number | null;
-  duration_ms: number | null;
-  attempt: number;
-}
-
-export interface CalendarUpcomingRun {
-  job_id: string | null;
-  schedule_id: string | null;
-  name: string | null;
-  method: string;
-  url: string;
-  at: string;
-  summary: string | null;
-}
-
-/**
- * A dense series: a schedule with more than `dense_threshold` runs a day. Consecutive
- * dense days of one schedule are one band, `day` to `last_day` (upcoming); past bands are
- * one per day, with their outcomes.
- */
-export interface CalendarBand {
-  schedule_id: string;
-  name: string | null;
-  /** The first day, in the answer's `timezone`, `YYYY-MM-DD`. */
-  day: string;
-  /** The last day (inclusive); the same as `day` for a one-day band. */
-  last_day: string;
-  days: number;
-  kind: 'past' | 'upcoming';
-  /** Runs over all the band's days. */
-  count: number;
-  /** Runs each day, when every day has the same number. */
-  per_day: number | null;
-  first: string;
-  last: string;
-  summary: string;
-  outcomes: { success: number; failure: number; cancelled: number } | null;
-}
-
-/** `GET /api/calendar`: everything computed by the engine. */
-export interface CalendarData {
-  from: string;
-  to: string;
-  timezone: string;
-  dense_threshold: number;
-  past: CalendarPastRun[];
-  upcoming: CalendarUpcomingRun[];
-  bands: CalendarBand[];
-}
-
-export interface CalendarParams {
-  /** RFC 3339 instants; a range is at most 62 days. */
-  from: string;
-  to: string;
-  /** IANA zone for day boundaries (default: the `default_timezone` setting). */
-  tz?: string;
-  /** Runs a day above which a schedule's day becomes a band (default 48). */
-  dense?: number;
-}
-
-// ---------- settings ----------
-
-export interface Settings {
-  api_key: string;
-  port: number;
-  signing_secret: string;
-  retention_days: number;
-  default_timezone: string;
-  notify_on_failure: boolean;
-  notify_on_success: boolean;
-  launch_at_login: boolean;
-  allow_http: boolean;
-  ca_cert_path: string | null;
-}
-
-/** `PATCH /api/settings`: any member but the two secrets (those are regenerated). */
-export type SettingsPatch = Partial<Omit<Settings, 'api_key' | 'signing_secret'>>;
-
-export interface ApiErrorBody {
-  error: { code: string; field: string | null; message: string };
-}
+/** A log event with its payload typed by its event type; narrow with `isEvent` (api/events.ts). */
+export type TypedLogEvent<E extends EventKind> = Omit<Event, 'event' | 'payload'> & { event: E; payload: LogPayloads[E] };

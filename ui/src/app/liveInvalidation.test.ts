@@ -30,10 +30,10 @@ describe('live invalidation', () => {
   });
 
   it('refreshes the calendar only for events that add, finish, cancel or move a run', () => {
-    for (const type of ['job.created', 'job.finished', 'job.cancelled', 'job.updated']) {
+    for (const type of ['job.created', 'job.finished', 'job.cancelled', 'job.updated'] as const) {
       expect(keysForEvent(event({ event: type }))).toContainEqual(['calendar']);
     }
-    for (const type of ['job.started', 'job.request', 'job.response', 'job.error']) {
+    for (const type of ['job.started', 'job.request', 'job.response', 'job.error'] as const) {
       expect(keysForEvent(event({ event: type }))).not.toContainEqual(['calendar']);
     }
   });

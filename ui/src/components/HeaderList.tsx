@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import type { JsonValue } from '../api/types';
+import { jsonText } from '../lib/json';
 import { displayHeaderValue, isSecretHeader } from '../lib/secrets';
 import { Button } from './Button';
 
@@ -6,7 +8,7 @@ import { Button } from './Button';
  * Headers as name/value pairs. Secret values (authorization, cookies, API keys, anything
  * named like a token, secret, key or password) are masked until "Reveal" is pressed.
  */
-export function HeaderList({ headers, label }: { headers: Record<string, string> | null | undefined; label: string }) {
+export function HeaderList({ headers, label }: { headers: { [name: string]: JsonValue } | null | undefined; label: string }) {
   const [revealed, setRevealed] = useState(false);
   const entries = Object.entries(headers ?? {});
   const secrets = entries.filter(([name]) => isSecretHeader(name)).length;
@@ -32,7 +34,7 @@ export function HeaderList({ headers, label }: { headers: Record<string, string>
               <div key={name} className="headers__row">
                 <dt>{name}</dt>
                 <dd className={masked ? 'is-masked' : undefined} data-masked={masked || undefined}>
-                  {displayHeaderValue(name, value, revealed)}
+                  {displayHeaderValue(name, jsonText(value), revealed)}
                 </dd>
               </div>
             );

@@ -1,4 +1,5 @@
-import type { Job, JobState, Outcome, Page, Schedule } from '../api/types';
+import { argsOf } from '../api/shapes';
+import type { Job, JobState, OutcomeSummary, Page, Schedule } from '../api/types';
 
 let seq = 0;
 const iso = (offsetSeconds: number) => new Date(Date.now() + offsetSeconds * 1000).toISOString();
@@ -7,14 +8,14 @@ export function page<T>(data: T[]): Page<T> {
   return { data, limit: 100, offset: 0, total: data.length };
 }
 
-export function makeOutcome(status: number | null, extra: Partial<Outcome> = {}): Outcome {
+export function makeOutcome(status: number | null, extra: Partial<OutcomeSummary> = {}): OutcomeSummary {
   return { attempt: 1, status, error: status === null ? 'connection refused' : null, duration_ms: 42, finished_at: iso(-60), ...extra };
 }
 
 export function makeJob(overrides: Partial<Job> & { state?: JobState } = {}): Job {
   seq += 1;
   const state = overrides.state ?? 'scheduled';
-  const url = overrides.request?.url ?? overrides.args?.url ?? `https://api.example.com/hooks/${seq}`;
+  const url = overrides.request?.url ?? argsOf(overrides.args).url ?? `https://api.example.com/hooks/${seq}`;
   const scheduledAt = overrides.scheduled_at ?? iso(600);
   return {
     id: `job-${seq}`,
@@ -40,10 +41,16 @@ export function makeJob(overrides: Partial<Job> & { state?: JobState } = {}): Jo
     args: { method: 'post', url },
     state,
     scheduled_at: scheduledAt,
+    updated_at: iso(-3600),
     attempt: 0,
     max_attempts: 3,
     run: null,
     request: { method: 'post', url, query: {}, headers: {}, body: {} },
+    timeout_ms: 30_000,
+    retry: { max_attempts: 3, backoff: 'exponential', base_ms: 10_000 },
+    callback_url: null,
+    webhook_url: null,
+    note: null,
     last_outcome: null,
     ...overrides,
   };
@@ -51,21 +58,28 @@ export function makeJob(overrides: Partial<Job> & { state?: JobState } = {}): Jo
 
 export function makeSchedule(overrides: Partial<Schedule> = {}): Schedule {
   seq += 1;
+  // the request follows the args given (as the engine makes it from them)
+  const asked = argsOf(overrides.args);
+  const method = asked.method ?? 'post';
+  const url = asked.url ?? `https://api.example.com/daily/${seq}`;
   return {
     id: `schedule-${seq}`,
     name: null,
     description: null,
     inserted_at: iso(-86400),
+    updated_at: iso(-86400),
     disabled_at: null,
     frequency: { cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' },
+    timezone: 'Europe/Berlin',
     summary: 'At 09:00 AM, Monday through Friday',
-    args: { method: 'post', url: `https://api.example.com/daily/${seq}` },
+    args: { method, url },
     state: {},
     next_run_at: iso(3600),
     pending_job_id: `job-pending-${seq}`,
     run_count: 3,
     catch_up: 'once',
     inject_fields: true,
+    request: { method, url, query: {}, headers: asked.headers ?? {}, ...(asked.body !== undefined ? { body: asked.body } : {}) },
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@ import { queryKeys } from '../../api/queryKeys';
 import type { Attempt, Job } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { Spinner } from '../../components/Spinner';
+import { jsonText } from '../../lib/json';
 import { formatDurationMs } from '../../lib/time';
 import { isFinished, outcomeKind, STATE_LABELS, toneOf } from '../jobs/outcome';
 
@@ -77,7 +78,7 @@ export function TryResponse({ jobId }: { jobId: string }) {
               {Object.entries(attempt.response.headers).map(([k, v]) => (
                 <div key={k} className="try__header-row">
                   <dt>{k}</dt>
-                  <dd>{v}</dd>
+                  <dd>{jsonText(v)}</dd>
                 </div>
               ))}
             </dl>

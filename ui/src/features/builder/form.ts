@@ -15,9 +15,11 @@ import type {
   JobInput,
   JsonValue,
   QueryValue,
-  RetryPolicy,
+  RetryInput,
   Schedule,
 } from '../../api/types';
+import { argsOf, frequencyOf } from '../../api/shapes';
+import { jsonText } from '../../lib/json';
 import { parseDuration, toSeconds, type DurationUnit } from '../../lib/duration';
 import { checkUrl } from '../../lib/url';
 import { instantToLocalDateTime, localDateTimeToRfc3339, machineTimeZone } from '../../lib/zones';
@@ -134,16 +136,16 @@ function toMethod(value: unknown): HttpMethod {
   return (METHODS as readonly string[]).includes(m) ? (m as HttpMethod) : 'get';
 }
 
-export function queryToRows(query: Record<string, QueryValue> | undefined | null): KeyValueRow[] {
+export function queryToRows(query: Record<string, JsonValue> | undefined | null): KeyValueRow[] {
   if (!query) return [];
   return Object.entries(query).flatMap(([key, value]) =>
-    Array.isArray(value) ? value.map((v) => newRow(key, String(v))) : [newRow(key, String(value))],
+    Array.isArray(value) ? value.map((v) => newRow(key, jsonText(v))) : [newRow(key, jsonText(value))],
   );
 }
 
-export function headersToRows(headers: Record<string, string> | undefined | null): KeyValueRow[] {
+export function headersToRows(headers: Record<string, JsonValue> | undefined | null): KeyValueRow[] {
   if (!headers) return [];
-  return Object.entries(headers).map(([key, value]) => newRow(key, String(value)));
+  return Object.entries(headers).map(([key, value]) => newRow(key, jsonText(value)));
 }
 
 export function bodyToText(body: JsonValue | undefined): string {
@@ -158,7 +160,7 @@ function secondsText(duration: Duration | undefined): string {
 }
 
 function applyArgs(form: BuilderForm, args: JobArgs): BuilderForm {
-  const retry: RetryPolicy = args.retry ?? {};
+  const retry: RetryInput = args.retry ?? {};
   return {
     ...form,
     method: toMethod(args.method),
@@ -181,19 +183,21 @@ function applyArgs(form: BuilderForm, args: JobArgs): BuilderForm {
 
 /** A one-off job, for editing (its time stays) or duplicating. */
 export function formFromJob(job: Job, timezone: string = machineTimeZone()): BuilderForm {
+  const asked = argsOf(job.args);
   const args: JobArgs = {
-    ...job.args,
-    method: job.args.method ?? job.request.method,
-    url: job.args.url ?? job.request.url,
-    query: job.args.query ?? job.request.query,
-    headers: job.args.headers ?? job.request.headers,
-    body: job.args.body !== undefined ? job.args.body : job.request.body,
-    name: job.name ?? job.args.name ?? null,
-    description: job.description ?? job.args.description ?? null,
-    idempotency_key: job.idempotency_key ?? job.args.idempotency_key ?? null,
+    ...asked,
+    name: job.name ?? asked.name ?? null,
+    description: job.description ?? asked.description ?? null,
+    idempotency_key: job.idempotency_key ?? asked.idempotency_key ?? null,
   };
   return {
     ...applyArgs(emptyForm(timezone), args),
+    // the request as asked, else as the engine keeps it
+    method: toMethod(asked.method ?? job.request.method),
+    url: asked.url ?? job.request.url,
+    query: queryToRows(asked.query ?? job.request.query),
+    headers: headersToRows(asked.headers ?? job.request.headers),
+    body: bodyToText(asked.body !== undefined ? asked.body : job.request.body),
     scheduleKind: 'once',
     onceMode: 'at',
     atLocal: instantToLocalDateTime(job.scheduled_at, timezone),
@@ -201,17 +205,18 @@ export function formFromJob(job: Job, timezone: string = machineTimeZone()): Bui
 }
 
 export function formFromSchedule(schedule: Schedule, fallbackZone: string = machineTimeZone()): BuilderForm {
+  const asked = argsOf(schedule.args);
   const form = applyArgs(emptyForm(fallbackZone), {
-    ...schedule.args,
-    name: schedule.name ?? schedule.args.name ?? null,
-    description: schedule.description ?? schedule.args.description ?? null,
-    catch_up: schedule.catch_up ?? schedule.args.catch_up,
+    ...asked,
+    name: schedule.name ?? asked.name ?? null,
+    description: schedule.description ?? asked.description ?? null,
+    catch_up: schedule.catch_up ?? asked.catch_up,
   });
-  const frequency = schedule.frequency;
-  if ('cron' in frequency) {
+  const frequency = frequencyOf(schedule.frequency);
+  if (frequency && 'cron' in frequency) {
     return { ...form, scheduleKind: 'cron', cron: frequency.cron, timezone: frequency.timezone || fallbackZone };
   }
-  const every = parseDuration(frequency.repeat_every);
+  const every = parseDuration(frequency?.repeat_every);
   return {
     ...form,
     scheduleKind: 'every',
@@ -227,6 +232,8 @@ export function formFromSchedule(schedule: Schedule, fallbackZone: string = mach
 export function formFromAttempt(job: Job, attempt: Pick<Attempt, 'request'>, timezone: string = machineTimeZone()): BuilderForm {
   const base = formFromJob(job, timezone);
   const { request } = attempt;
+  // nothing was sent (the request could not be built): the job's own request, sent now
+  if (!request) return { ...base, scheduleKind: 'once', onceMode: 'now', idempotencyKey: '' };
   let url = request.url;
   let query: KeyValueRow[] = [];
   try {
@@ -371,7 +378,7 @@ function optionalText(value: string, clear: boolean): string | null | undefined 
   return clear ? null : undefined;
 }
 
-function retryOf(form: BuilderForm): RetryPolicy | undefined {
+function retryOf(form: BuilderForm): RetryInput | undefined {
   if (!form.maxAttempts && !form.retryBase && form.backoff === 'exponential') return undefined;
   return {
     max_attempts: form.maxAttempts ? Number(form.maxAttempts) : 3,

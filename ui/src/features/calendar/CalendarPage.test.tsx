@@ -1,12 +1,12 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { CalendarData, Settings } from '../../api/types';
+import type { CalendarBand, CalendarData, SettingsAnswer } from '../../api/types';
 import { ok } from '../../test/FakeTransport';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
-const SETTINGS = { default_timezone: 'Europe/Berlin' } as Settings;
+const SETTINGS = { default_timezone: 'Europe/Berlin' } as SettingsAnswer;
 
-function answer(from: string, to: string): CalendarData {
+function answer(from: string, to: string, extraBands: CalendarBand[] = []): CalendarData {
   return {
     from,
     to,
@@ -45,9 +45,26 @@ function answer(from: string, to: string): CalendarData {
         summary: 'Every minute',
         outcomes: null,
       },
+      ...extraBands,
     ],
   };
 }
+
+/** What the engine sends for a day with more one-off jobs than `dense_threshold`. */
+const ONE_OFFS: CalendarBand = {
+  schedule_id: null,
+  name: 'One-off jobs',
+  day: '2026-12-03',
+  last_day: '2026-12-03',
+  days: 1,
+  kind: 'upcoming',
+  count: 60,
+  per_day: 60,
+  first: '2026-12-03T09:00:00Z',
+  last: '2026-12-03T09:59:00Z',
+  summary: 'One-off jobs',
+  outcomes: null,
+};
 
 describe('Calendar', () => {
   it('asks for the visible week in the display zone, and draws runs and bands', async () => {
@@ -85,5 +102,18 @@ describe('Calendar', () => {
     await waitFor(() => expect(engine.requestsTo('GET', '/api/calendar')).toHaveLength(3));
     // the month grid of December 2026 starts on Sunday 29 November
     expect(engine.requestsTo('GET', '/api/calendar')[2]!.query.get('from')).toBe('2026-11-28T23:00:00.000Z');
+  });
+
+  it('opens the day of a band of one-off jobs when it is clicked (it has no schedule to open)', async () => {
+    const engine = emptyEngine()
+      .on('GET', '/api/settings', ok({ data: SETTINGS }))
+      .on('GET', '/api/calendar', (req) => ok({ data: answer(req.query.get('from')!, req.query.get('to')!, [ONE_OFFS]) }));
+    const { user, history } = renderApp(engine, '/calendar?view=week&date=2026-12-01');
+
+    await user.click(await screen.findByText('One-off jobs · 60 runs'));
+    await waitFor(() => expect(history.location.search).toBe('?view=day&date=2026-12-03'));
+    expect(history.location.pathname).toBe('/calendar');
+    // the day, midnight to midnight in Berlin
+    await waitFor(() => expect(engine.requestsTo('GET', '/api/calendar').at(-1)!.query.get('from')).toBe('2026-12-02T23:00:00.000Z'));
   });
 });

@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import { useNavigate, useRouter, useSearch } from '@tanstack/react-router';
 import FullCalendar from '@fullcalendar/react';
 import dayGridPlugin from '@fullcalendar/daygrid';
 import timeGridPlugin from '@fullcalendar/timegrid';
@@ -18,7 +18,7 @@ import { Skeleton } from '../../components/Skeleton';
 import { Spinner } from '../../components/Spinner';
 import { useDisplayZone } from '../settings/useSettings';
 import { rangeQuery, targetOf, toCalendarEvents, wallClock, type CalendarItem } from './mapping';
-import { CALENDAR_VIEWS, type CalendarView } from './search';
+import { CALENDAR_VIEWS, type CalendarSearch, type CalendarView } from './search';
 import './calendar.css';
 
 const FC_VIEW: Record<CalendarView, string> = {
@@ -56,10 +56,10 @@ function describe(item: CalendarItem): string {
     return `${r.method.toUpperCase()} ${r.url}\n${result}${r.duration_ms !== null ? ` · ${r.duration_ms} ms` : ''} · attempt ${r.attempt}`;
   }
   if (item.kind === 'upcoming') return `${item.run.method.toUpperCase()} ${item.run.url}${item.run.summary ? `\n${item.run.summary}` : ''}`;
-  if (item.kind === 'one-offs') return `${item.count} one-off runs this day${item.failed ? `, ${item.failed} failed` : ''}`;
   const b = item.band;
   const o = b.outcomes;
-  const outcomes = o ? `\n${o.success ?? 0} succeeded, ${o.failure ?? 0} failed, ${o.cancelled ?? 0} cancelled` : '';
+  if (b.schedule_id === null) return `${b.count} one-off runs this day${o && o.failure > 0 ? `, ${o.failure} failed` : ''}`;
+  const outcomes = o ? `\n${o.success} succeeded, ${o.failure} failed, ${o.cancelled} cancelled` : '';
   const span = b.days > 1 ? `${b.count} runs over ${b.days} days${b.per_day !== null ? ` (${b.per_day} a day)` : ''}` : `${b.count} runs this day`;
   return `${b.summary}: ${span}${outcomes}`;
 }
@@ -68,6 +68,7 @@ function describe(item: CalendarItem): string {
 export function CalendarPage() {
   const client = useClient();
   const navigate = useNavigate();
+  const router = useRouter();
   const search = useSearch({ from: '/calendar' });
   const zone = useDisplayZone();
   const calendarRef = useRef<FullCalendar>(null);
@@ -95,17 +96,25 @@ export function CalendarPage() {
       setTitle(arg.view.title);
       const date = arg.view.currentStart.toISOString().slice(0, 10);
       const nextView = viewOf(arg.view.type);
+      // Only when the address says something else: FullCalendar reports its dates on every
+      // mount, and a navigation, even to the same address, hands the route a new match, which
+      // resets its error boundary and mounts this page again; if the calendar then failed
+      // after reporting (as it did under the desktop's frozen Object.prototype), that was an
+      // endless mount loop instead of one error.
+      const shown = router.latestLocation.search as CalendarSearch;
+      if (router.latestLocation.pathname === '/calendar' && shown.view === nextView && shown.date === date) return;
       void navigate({ to: '/calendar', search: { view: nextView, date }, replace: true });
     },
-    [navigate],
+    [navigate, router],
   );
 
   const onEventClick = useCallback(
     (arg: EventClickArg) => {
       arg.jsEvent.preventDefault();
       const item = arg.event.extendedProps.item as CalendarItem | undefined;
-      if (item?.kind === 'one-offs') {
-        api()?.changeView(FC_VIEW.day, item.day);
+      // a band of one-off jobs has no page of its own: open its day
+      if (item?.kind === 'band' && item.scheduleId === null) {
+        api()?.changeView(FC_VIEW.day, item.band.day);
         return;
       }
       const target = item ? targetOf(item) : null;

@@ -196,37 +196,43 @@ describe('calendar mapping: events', () => {
     expect(uneven?.title).toBe('Every minute · 942 runs over 2 days');
   });
 
-  it('folds a day of more one-off runs than the dense threshold into one band, leaving the rest as items', () => {
-    const busyDay = Array.from({ length: 60 }, (_, i) =>
-      past({
-        job_id: `once-${i}`,
-        schedule_id: null,
-        attempted_at: `2026-11-30T10:${String(i).padStart(2, '0')}:00Z`,
-        outcome: i < 5 ? 'failure' : 'success',
+  it('draws the engine’s band of one-off jobs (schedule_id null) as an all-day band: once-colour upcoming, outcome tone past', () => {
+    const oneOffs = { schedule_id: null, name: 'One-off jobs', summary: 'One-off jobs' } as const;
+    const events = toCalendarEvents(
+      data({
+        bands: [
+          band({ ...oneOffs, kind: 'upcoming', day: '2026-12-01', last_day: '2026-12-01', count: 60, per_day: 60 }),
+          band({ ...oneOffs, kind: 'past', day: '2026-11-30', last_day: '2026-11-30', count: 60, per_day: 60, outcomes: { success: 55, failure: 5, cancelled: 0 } }),
+        ],
+        // a quieter day's one-off job is not banded by the engine, and stays an item
+        past: [past({ job_id: 'once-quiet', schedule_id: null, attempted_at: '2026-12-02T10:00:00Z' })],
       }),
+      'UTC',
     );
-    const quietDay = [past({ job_id: 'once-quiet', schedule_id: null, attempted_at: '2026-12-01T10:00:00Z' })];
-    const scheduled = Array.from({ length: 60 }, (_, i) => past({ job_id: `s-${i}`, schedule_id: 's1', attempted_at: '2026-11-30T11:00:00Z' }));
-    const events = toCalendarEvents(data({ dense_threshold: 48, past: [...busyDay, ...quietDay, ...scheduled] }), 'UTC');
-    const bands = events.filter((e) => itemOf(e).kind === 'one-offs');
-    expect(bands).toHaveLength(1);
-    expect(bands[0]).toMatchObject({ start: '2026-11-30', end: '2026-12-01', allDay: true, title: 'One-off jobs · 60 runs · 5 failed' });
-    expect(bands[0]?.classNames).toContain('cal-tone--mixed');
-    // the quiet day's run and the schedule's runs (the engine bands those) stay items
-    expect(events.filter((e) => itemOf(e).kind === 'past').map((e) => itemOf(e)).map((i) => (i.kind === 'past' ? i.jobId : ''))).toEqual([
-      'once-quiet',
-      ...scheduled.map((r) => r.job_id),
-    ]);
-    expect(targetOf(itemOf(bands[0]!))).toBeNull();
+    expect(events).toHaveLength(3);
+    const [upcomingBand, pastBand, quiet] = events;
+    expect(upcomingBand).toMatchObject({ start: '2026-12-01', end: '2026-12-02', allDay: true, title: 'One-off jobs · 60 runs' });
+    expect(upcomingBand?.classNames).toEqual(['cal-band', 'cal-band--upcoming', 'cal-c-once']);
+    expect(pastBand).toMatchObject({ start: '2026-11-30', end: '2026-12-01', allDay: true, title: 'One-off jobs · 60 runs · 5 failed' });
+    expect(pastBand?.classNames).toEqual(['cal-band', 'cal-band--past', 'cal-tone--mixed']);
+    expect(itemOf(upcomingBand!)).toMatchObject({ kind: 'band', scheduleId: null });
+    expect(itemOf(quiet!)).toMatchObject({ kind: 'past', jobId: 'once-quiet', scheduleId: null });
   });
 
-  it('reads a past band’s outcomes when zero counts are left out', () => {
-    const [allFailed] = toCalendarEvents(
-      data({ bands: [band({ kind: 'past', count: 8, outcomes: { failure: 8 } as CalendarBand['outcomes'] })] }),
+  it('reads a past band’s outcomes, which carry every count (zeros too, running when some still run)', () => {
+    const [allFailed, stillRunning] = toCalendarEvents(
+      data({
+        bands: [
+          band({ kind: 'past', count: 8, outcomes: { success: 0, failure: 8, cancelled: 0 } }),
+          band({ kind: 'past', schedule_id: 's2', count: 3, outcomes: { success: 0, failure: 0, cancelled: 0, running: 3 } }),
+        ],
+      }),
       'UTC',
     );
     expect(allFailed?.classNames).toContain('cal-tone--failure');
     expect(allFailed?.title).toBe('Every minute · 8 runs · 8 failed');
+    expect(stillRunning?.classNames).toContain('cal-tone--running');
+    expect(stillRunning?.title).toBe('Every minute · 3 runs');
   });
 
   it('gives every event a distinct id, so live refreshes update items in place', () => {
@@ -234,7 +240,11 @@ describe('calendar mapping: events', () => {
       data({
         past: [past({ job_id: 'a' }), past({ job_id: 'b' })],
         upcoming: [upcoming({ at: '2026-12-01T08:00:00Z' }), upcoming({ at: '2026-12-01T09:00:00Z' })],
-        bands: [band({ kind: 'past', day: '2026-11-29' }), band({ kind: 'upcoming', day: '2026-11-29' })],
+        bands: [
+          band({ kind: 'past', day: '2026-11-29' }),
+          band({ kind: 'upcoming', day: '2026-11-29' }),
+          band({ kind: 'upcoming', day: '2026-11-29', schedule_id: null, name: 'One-off jobs', summary: 'One-off jobs' }),
+        ],
       }),
       'UTC',
     );
@@ -244,7 +254,7 @@ describe('calendar mapping: events', () => {
 });
 
 describe('calendar mapping: click-through', () => {
-  it('opens a past run’s detail, an upcoming run’s schedule or pending job, and a band’s schedule', () => {
+  it('opens a past run’s detail, an upcoming run’s schedule or pending job, and a band’s schedule (a one-off band: nowhere)', () => {
     expect(targetOf({ kind: 'past', jobId: 'j1', scheduleId: 's1', run: past() })).toEqual({
       to: '/jobs/detail/$jobId',
       params: { jobId: 'j1' },
@@ -261,5 +271,7 @@ describe('calendar mapping: click-through', () => {
       to: '/jobs/schedule/$scheduleId',
       params: { scheduleId: 's9' },
     });
+    // a band of one-off jobs has no page: the calendar page opens its day instead
+    expect(targetOf({ kind: 'band', scheduleId: null, band: band({ schedule_id: null, name: 'One-off jobs' }) })).toBeNull();
   });
 });

@@ -104,9 +104,8 @@ export function runTone(run: Pick<CalendarPastRun, 'state' | 'outcome'>): RunTon
 export type CalendarItem =
   | { kind: 'past'; jobId: string; scheduleId: string | null; run: CalendarPastRun }
   | { kind: 'upcoming'; jobId: string | null; scheduleId: string | null; run: CalendarUpcomingRun }
-  | { kind: 'band'; scheduleId: string; band: CalendarBand }
-  /** One-off jobs of one day, more than `dense_threshold` of them, drawn as one band. */
-  | { kind: 'one-offs'; day: string; when: 'past' | 'upcoming'; count: number; failed: number };
+  /** A dense series' day(s); `scheduleId` null: a day of more one-off jobs than `dense_threshold`. */
+  | { kind: 'band'; scheduleId: string | null; band: CalendarBand };
 
 const numbers = new Intl.NumberFormat(undefined);
 
@@ -116,7 +115,8 @@ function runTitle(name: string | null, method: string, url: string): string {
 
 /**
  * "Heartbeat · Every minute (UTC) · 1,440 runs"; a band over several days says how many
- * a day (or in all); a past day says how many failed.
+ * a day (or in all); a past day says how many failed. A band of one-off jobs ("One-off
+ * jobs · 60 runs") has its name as its summary too, so says it once.
  */
 export function bandTitle(band: CalendarBand): string {
   const runs = (n: number) => `${numbers.format(n)} ${n === 1 ? 'run' : 'runs'}`;
@@ -128,20 +128,21 @@ export function bandTitle(band: CalendarBand): string {
         : `${runs(band.count)} over ${days} days`
       : runs(band.count);
   const parts = [band.summary, count];
-  if (band.name) parts.unshift(band.name);
+  if (band.name && band.name !== band.summary) parts.unshift(band.name);
   const failed = band.outcomes?.failure ?? 0;
   if (band.kind === 'past' && failed > 0) parts.push(`${numbers.format(failed)} failed`);
   return parts.join(' · ');
 }
 
-function bandTone(band: CalendarBand): 'success' | 'failure' | 'mixed' | 'cancelled' {
+function bandTone(band: CalendarBand): 'success' | 'failure' | 'mixed' | 'cancelled' | 'running' {
   const o = band.outcomes;
   if (!o) return 'success';
-  // an outcome with no runs may be left out of the object
-  const success = o.success ?? 0;
-  const failure = o.failure ?? 0;
-  const cancelled = o.cancelled ?? 0;
-  if (failure === 0) return success === 0 && cancelled > 0 ? 'cancelled' : 'success';
+  // every count comes (zero or not), `running` only when some still run
+  const { success, failure, cancelled } = o;
+  if (failure === 0) {
+    if (success === 0 && cancelled === 0 && (o.running ?? 0) > 0) return 'running';
+    return success === 0 && cancelled > 0 ? 'cancelled' : 'success';
+  }
   return success === 0 ? 'failure' : 'mixed';
 }
 
@@ -178,11 +179,21 @@ function upcomingEvent(run: CalendarUpcomingRun, zone: string): EventInput {
   };
 }
 
+/**
+ * A band: a schedule's dense day(s), or (`schedule_id` null) a day of one-off jobs. Upcoming
+ * bands take their schedule's colour (one-off jobs: `cal-c-once`, as their items do); past
+ * bands are coloured by their outcomes.
+ */
 function bandEvent(band: CalendarBand): EventInput {
   const item: CalendarItem = { kind: 'band', scheduleId: band.schedule_id, band };
-  const colour = band.kind === 'upcoming' ? `cal-c${scheduleColor(band.schedule_id)}` : `cal-tone--${bandTone(band)}`;
+  const colour =
+    band.kind === 'upcoming'
+      ? band.schedule_id !== null
+        ? `cal-c${scheduleColor(band.schedule_id)}`
+        : 'cal-c-once'
+      : `cal-tone--${bandTone(band)}`;
   return {
-    id: `band:${band.kind}:${band.schedule_id}:${band.day}`,
+    id: `band:${band.kind}:${band.schedule_id ?? 'one-offs'}:${band.day}`,
     title: bandTitle(band),
     // all-day, `day` to `last_day` inclusive (FullCalendar's end is exclusive)
     start: band.day,
@@ -193,70 +204,17 @@ function bandEvent(band: CalendarBand): EventInput {
   };
 }
 
-function oneOffsEvent(day: string, when: 'past' | 'upcoming', count: number, failed: number): EventInput {
-  const item: CalendarItem = { kind: 'one-offs', day, when, count, failed };
-  const parts = ['One-off jobs', `${numbers.format(count)} runs`];
-  if (failed > 0) parts.push(`${numbers.format(failed)} failed`);
-  const tone = when === 'upcoming' ? 'cal-c-once' : failed === 0 ? 'cal-tone--success' : failed === count ? 'cal-tone--failure' : 'cal-tone--mixed';
-  return {
-    id: `one-offs:${when}:${day}`,
-    title: parts.join(' · '),
-    start: day,
-    end: nextDay(day),
-    allDay: true,
-    classNames: ['cal-band', `cal-band--${when}`, tone],
-    extendedProps: { item },
-  };
-}
-
-/**
- * The engine bands a schedule's dense days; one-off jobs have no schedule to band by. So
- * a day with more than `threshold` one-off runs (past, or upcoming) is drawn here as one
- * band too, instead of thousands of items. Everything else passes through as it came.
- */
-function foldOneOffs<T extends { schedule_id: string | null }>(
-  runs: readonly T[],
-  at: (run: T) => string,
-  threshold: number,
-): { single: T[]; days: Map<string, T[]> } {
-  const byDay = new Map<string, T[]>();
-  for (const run of runs) {
-    if (run.schedule_id !== null) continue;
-    const day = at(run).slice(0, 10);
-    const list = byDay.get(day);
-    if (list) list.push(run);
-    else byDay.set(day, [run]);
-  }
-  const days = new Map<string, T[]>();
-  for (const [day, list] of byDay) if (list.length > threshold) days.set(day, list);
-  if (days.size === 0) return { single: runs as T[], days };
-  const folded = new Set<T>();
-  for (const list of days.values()) for (const run of list) folded.add(run);
-  return { single: runs.filter((r) => !folded.has(r)), days };
-}
-
 /**
  * Everything the API answered for the visible range, as FullCalendar events in wall-clock
  * time of `zone`: one event per past or upcoming run, one all-day event per band (a dense
- * series' day, or its run of consecutive days), never one per run of a band.
+ * series' day, or its run of consecutive days, or a day crowded with one-off jobs: the
+ * engine bands all of those), never one per run of a band.
  */
 export function toCalendarEvents(data: CalendarData, zone: string): EventInput[] {
   const events: EventInput[] = [];
-  const threshold = data.dense_threshold > 0 ? data.dense_threshold : 48;
   for (const band of data.bands) events.push(bandEvent(band));
-
-  const pastAt = new Map<CalendarPastRun, string>();
-  for (const run of data.past) pastAt.set(run, wallClock(run.attempted_at ?? run.scheduled_at, zone));
-  const past = foldOneOffs(data.past, (r) => pastAt.get(r)!, threshold);
-  for (const [day, runs] of past.days) {
-    const failed = runs.filter((r) => runTone(r) === 'failure').length;
-    events.push(oneOffsEvent(day, 'past', runs.length, failed));
-  }
-  for (const run of past.single) events.push(pastEvent(run, zone));
-
-  const upcoming = foldOneOffs(data.upcoming, (r) => wallClock(r.at, zone), threshold);
-  for (const [day, runs] of upcoming.days) events.push(oneOffsEvent(day, 'upcoming', runs.length, 0));
-  for (const run of upcoming.single) events.push(upcomingEvent(run, zone));
+  for (const run of data.past) events.push(pastEvent(run, zone));
+  for (const run of data.upcoming) events.push(upcomingEvent(run, zone));
   return events;
 }
 
@@ -269,7 +227,8 @@ export type CalendarTarget =
 
 /**
  * Where a click goes: a past run opens its run detail; an upcoming run of a schedule
- * opens the schedule, a pending one-off job opens that job; a band opens its schedule.
+ * opens the schedule, a pending one-off job opens that job; a band opens its schedule. A
+ * band of one-off jobs has no page to go to: null (the page opens that day instead).
  */
 export function targetOf(item: CalendarItem): CalendarTarget | null {
   switch (item.kind) {
@@ -279,8 +238,6 @@ export function targetOf(item: CalendarItem): CalendarTarget | null {
       if (item.scheduleId) return { to: '/jobs/schedule/$scheduleId', params: { scheduleId: item.scheduleId } };
       return item.jobId ? { to: '/jobs/job/$jobId', params: { jobId: item.jobId } } : null;
     case 'band':
-      return { to: '/jobs/schedule/$scheduleId', params: { scheduleId: item.scheduleId } };
-    case 'one-offs':
-      return null; // the page opens that day instead
+      return item.scheduleId !== null ? { to: '/jobs/schedule/$scheduleId', params: { scheduleId: item.scheduleId } } : null;
   }
 }

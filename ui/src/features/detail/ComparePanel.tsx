@@ -7,6 +7,7 @@ import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Select } from '../../components/Select';
 import { Skeleton } from '../../components/Skeleton';
+import { headerTexts } from '../../lib/json';
 import { isSecretHeader, maskValue } from '../../lib/secrets';
 import { formatDurationMs, formatShort } from '../../lib/time';
 import { diffRuns, type Change, type RunSide } from './diff';
@@ -15,8 +16,12 @@ type Pick = `a:${number}` | `j:${string}`;
 
 function sideOf(attempt: Attempt): RunSide {
   return {
-    request: attempt.request,
-    response: attempt.response ? { status: attempt.response.status, headers: attempt.response.headers, body: attempt.response.body } : null,
+    request: attempt.request
+      ? { method: attempt.request.method, url: attempt.request.url, headers: headerTexts(attempt.request.headers), body: attempt.request.body ?? null }
+      : null,
+    response: attempt.response
+      ? { status: attempt.response.status, headers: headerTexts(attempt.response.headers), body: attempt.response.body }
+      : null,
     error: attempt.error,
     duration_ms: attempt.duration_ms,
   };

@@ -98,13 +98,15 @@ function RequestResponse({ attempt }: { attempt: Attempt }) {
     <div className="detail-split">
       <section className="detail-pane" aria-label="Request">
         <h3 className="detail-pane__title">Request</h3>
-        <p className="detail-pane__line">
-          <MethodLabel method={attempt.request.method} />
-          <span className="detail-pane__url">{attempt.request.url}</span>
-        </p>
-        <HeaderList headers={attempt.request.headers} label="Request headers" />
+        {attempt.request && (
+          <p className="detail-pane__line">
+            <MethodLabel method={attempt.request.method} />
+            <span className="detail-pane__url">{attempt.request.url}</span>
+          </p>
+        )}
+        <HeaderList headers={attempt.request?.headers} label="Request headers" />
         <h4 className="detail-pane__sub">Body</h4>
-        <BodyView body={attempt.request.body} label="Request body" />
+        <BodyView body={attempt.request?.body} label="Request body" />
       </section>
       <section className="detail-pane" aria-label="Response">
         <h3 className="detail-pane__title">Response</h3>
@@ -200,8 +202,8 @@ export function JobDetailPage() {
 
   const data = job.data;
   const finished = data ? isFinished(data.state) : false;
-  const url = data?.request?.url ?? data?.args.url ?? '';
-  const method = data?.request?.method ?? data?.args.method;
+  const url = data?.request.url ?? '';
+  const method = data?.request.method;
   const title = data ? data.name || hostAndPath(url) : '';
 
   return (
@@ -214,7 +216,7 @@ export function JobDetailPage() {
           <>
             <span className="faint">/</span>
             <Link to="/jobs/schedule/$scheduleId" params={{ scheduleId: schedule.data.id }} search={{}}>
-              {schedule.data.name || hostAndPath(schedule.data.args.url)}
+              {schedule.data.name || hostAndPath(schedule.data.request.url)}
             </Link>
           </>
         )}

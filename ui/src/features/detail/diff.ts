@@ -90,9 +90,9 @@ export function diffBodies(before: string | null | undefined, after: string | nu
   return b === a ? [] : [{ path: base, kind: 'changed', before: b, after: a }];
 }
 
-/** One side of a comparison: what an attempt sent and got. */
+/** One side of a comparison: what an attempt sent (null when nothing was sent) and got. */
 export interface RunSide {
-  request: { method: string; url: string; headers: Record<string, string>; body: string | null };
+  request: { method: string; url: string; headers: Record<string, string>; body: string | null } | null;
   response: { status: number; headers: Record<string, string>; body: string | null } | null;
   error: string | null;
   duration_ms: number | null;
@@ -105,10 +105,10 @@ export interface RunDiff {
 
 export function diffRuns(before: RunSide, after: RunSide): RunDiff {
   const request: Change[] = [
-    ...diffJson(before.request.method.toUpperCase(), after.request.method.toUpperCase(), 'method'),
-    ...diffJson(before.request.url, after.request.url, 'url'),
-    ...diffHeaders(before.request.headers, after.request.headers),
-    ...diffBodies(before.request.body, after.request.body),
+    ...diffJson(before.request?.method.toUpperCase(), after.request?.method.toUpperCase(), 'method'),
+    ...diffJson(before.request?.url, after.request?.url, 'url'),
+    ...diffHeaders(before.request?.headers, after.request?.headers),
+    ...diffBodies(before.request?.body, after.request?.body),
   ];
   const response: Change[] = [
     ...diffJson(before.response?.status ?? undefined, after.response?.status ?? undefined, 'status'),

@@ -17,8 +17,8 @@ export function OneOffJobRow({ job, now }: { job: Job; now: number }) {
   const navigate = useNavigate();
   const mutations = useRowMutations();
   const [confirmCancel, setConfirmCancel] = useState(false);
-  const url = job.request?.url ?? job.args.url;
-  const method = job.request?.method ?? job.args.method;
+  const url = job.request.url;
+  const method = job.request.method;
   const name = job.name || hostAndPath(url);
   const pending = isPending(job.state);
   const cancellable = !isFinished(job.state);

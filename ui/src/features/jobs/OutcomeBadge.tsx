@@ -1,10 +1,10 @@
-import type { JobState, Outcome } from '../../api/types';
+import type { JobState, OutcomeSummary } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { formatAbsolute, formatDurationMs } from '../../lib/time';
 import { outcomeKind, STATE_LABELS, toneOf } from './outcome';
 
 /** The last outcome of a job: its HTTP status (or "Error") and how long it took. */
-export function OutcomeBadge({ outcome, state }: { outcome: Outcome | null; state: JobState }) {
+export function OutcomeBadge({ outcome, state }: { outcome: OutcomeSummary | null; state: JobState }) {
   const kind = outcomeKind(outcome, state);
   if (!outcome) {
     if (kind === 'pending') return <span className="faint">—</span>;

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useClient } from '../../api/ClientContext';
 import { queryKeys } from '../../api/queryKeys';
+import { frequencyOf } from '../../api/shapes';
 import type { Schedule } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -31,9 +32,10 @@ export function ScheduleRow({ schedule, now }: { schedule: Schedule; now: number
   });
   const jobs = history.data?.data ?? [];
   const last = latestOutcome(jobs);
-  const name = schedule.name || hostAndPath(schedule.args.url);
+  const name = schedule.name || hostAndPath(schedule.request.url);
   const paused = schedule.disabled_at !== null;
-  const zone = 'cron' in schedule.frequency ? schedule.frequency.timezone : undefined;
+  const frequency = frequencyOf(schedule.frequency);
+  const zone = frequency && 'cron' in frequency ? frequency.timezone : undefined;
 
   return (
     <tr className={['jobs-row', paused ? 'jobs-row--paused' : ''].join(' ')} data-testid={`schedule-${schedule.id}`}>
@@ -43,7 +45,7 @@ export function ScheduleRow({ schedule, now }: { schedule: Schedule; now: number
         </Link>
       </td>
       <td>
-        <RequestCell method={schedule.args.method} url={schedule.args.url} />
+        <RequestCell method={schedule.request.method} url={schedule.request.url} />
       </td>
       <td className="jobs-row__schedule" title={zone ? `${schedule.summary} (${zone})` : schedule.summary}>
         {paused && <Badge tone="warning">Paused</Badge>}

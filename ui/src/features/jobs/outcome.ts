@@ -1,4 +1,4 @@
-import type { Job, JobState, Outcome } from '../../api/types';
+import type { Job, JobState, OutcomeSummary } from '../../api/types';
 import type { BadgeTone } from '../../components/Badge';
 
 export type OutcomeKind = 'success' | 'failure' | 'other' | 'running' | 'pending' | 'cancelled';
@@ -15,7 +15,7 @@ export function isFinished(state: JobState): boolean {
 }
 
 /** 2xx is success; 4xx, 5xx and errors (no status) are failures. */
-export function outcomeKind(outcome: Outcome | null, state: JobState): OutcomeKind {
+export function outcomeKind(outcome: OutcomeSummary | null, state: JobState): OutcomeKind {
   if (outcome) {
     if (outcome.status === null || outcome.error) return 'failure';
     if (outcome.status >= 200 && outcome.status < 300) return 'success';

@@ -4,11 +4,11 @@ import { createMemoryHistory } from '@tanstack/react-router';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../app/App';
-import type { LogEvent, Settings } from '../../api/types';
+import type { EventType, LogEvent, SettingsAnswer } from '../../api/types';
 import { FakeTransport, ok } from '../../test/FakeTransport';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
-const SETTINGS: Settings = {
+const SETTINGS: SettingsAnswer = {
   api_key: 'chime_test',
   port: 7391,
   signing_secret: 'whsec_test',
@@ -22,7 +22,7 @@ const SETTINGS: Settings = {
 };
 
 let nextId = 1000;
-function event(type: string, payload: LogEvent['payload'], over: Partial<LogEvent> = {}): LogEvent {
+function event(type: EventType, payload: LogEvent['payload'], over: Partial<LogEvent> = {}): LogEvent {
   return {
     id: nextId++,
     event: type,

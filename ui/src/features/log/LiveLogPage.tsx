@@ -233,7 +233,7 @@ export function LiveLogPage() {
   const scheduleOptions = useMemo(
     () => [
       { value: '', label: 'All schedules' },
-      ...(schedules.data?.data ?? []).map((s) => ({ value: s.id, label: s.name || hostAndPath(s.args.url) })),
+      ...(schedules.data?.data ?? []).map((s) => ({ value: s.id, label: s.name || hostAndPath(s.request.url) })),
       ...(search.schedule && !schedules.data?.data.some((s) => s.id === search.schedule)
         ? [{ value: search.schedule, label: `Schedule ${shortId(search.schedule)}` }]
         : []),

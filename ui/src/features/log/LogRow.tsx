@@ -135,7 +135,7 @@ function useRequestOf(event: LogEvent, rows: readonly LogEvent[]) {
   });
   if (paired && isEvent(paired, 'job.request')) return { method: paired.payload.method, url: paired.payload.url };
   const attempt = job.data?.attempts?.find((a) => a.attempt === event.attempt);
-  if (attempt) return { method: attempt.request.method, url: attempt.request.url };
+  if (attempt?.request) return { method: attempt.request.method, url: attempt.request.url };
   return null;
 }
 

@@ -72,7 +72,7 @@ export function searchTextOf(event: LogEvent): string {
 export function matchesServer(event: LogEvent, filter: LogFilter): boolean {
   if (filter.jobId !== null && event.job_id !== filter.jobId) return false;
   if (filter.scheduleId !== null && event.schedule_id !== filter.scheduleId) return false;
-  if (filter.types.length > 0 && !filter.types.includes(event.event as EventType)) return false;
+  if (filter.types.length > 0 && !filter.types.includes(event.event)) return false;
   return true;
 }
 

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LogEvent } from '../../api/types';
+import type { EventType, LogEvent } from '../../api/types';
 import { createBatcher } from './batcher';
 import { NO_FILTER, matches, requestFor, serverParams, statusClassOf, type LogFilter } from './filters';
 import { LogStore, mergeById } from './logStore';
 
 let nextId = 1;
-function ev(event: string, payload: LogEvent['payload'] = {}, over: Partial<LogEvent> = {}): LogEvent {
+function ev(event: EventType, payload: LogEvent['payload'] = {}, over: Partial<LogEvent> = {}): LogEvent {
   return {
     id: nextId++,
     event,

@@ -1,10 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Settings } from '../../api/types';
+import type { SettingsAnswer } from '../../api/types';
 import { fail, ok } from '../../test/FakeTransport';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
-const SETTINGS: Settings = {
+const SETTINGS: SettingsAnswer = {
   api_key: 'chime_0123456789abcdefghijklmnopqrstuvwxyzABCD',
   port: 7391,
   signing_secret: 'whsec_secretsecretsecret',

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../../api/ClientContext';
 import { errorMessage, isApiError } from '../../api/errors';
 import { queryKeys } from '../../api/queryKeys';
-import type { Settings, SettingsPatch } from '../../api/types';
+import type { SettingsAnswer, SettingsPatch } from '../../api/types';
 import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Field } from '../../components/Field';
@@ -255,12 +255,12 @@ export function SettingsPage() {
     });
 
   async function save<K extends Key>(key: K, value: SettingsPatch[K], { optimistic = false } = {}) {
-    const before = queryClient.getQueryData<Settings>(queryKeys.settings);
+    const before = queryClient.getQueryData<SettingsAnswer>(queryKeys.settings);
     setBusy((b) => new Set(b).add(key));
     setError(key, undefined);
     // Switches and the zone show their new value at once; a refusal puts the old one back.
     // Text fields keep what was typed, with the error under it.
-    if (before && optimistic) queryClient.setQueryData<Settings>(queryKeys.settings, { ...before, [key]: value });
+    if (before && optimistic) queryClient.setQueryData<SettingsAnswer>(queryKeys.settings, { ...before, [key]: value });
     try {
       const next = await client.patchSettings({ [key]: value } as SettingsPatch);
       queryClient.setQueryData(queryKeys.settings, next);

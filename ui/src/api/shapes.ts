@@ -1,0 +1,28 @@
+/**
+ * The API's JSON-valued members read as the shapes docs/api.md gives them. ts-rs types
+ * `args` and `frequency` as `JsonValue` (the engine keeps them as JSON), so the UI narrows
+ * them here instead of casting where they are used.
+ */
+import type { Duration, Frequency, JobArgs, JsonValue } from './types';
+
+function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A job's or schedule's `args`: what was asked, as a (partial) create body; `{}` if it is not an object. */
+export function argsOf(args: JsonValue | undefined): JobArgs {
+  return isObject(args) ? (args as JobArgs) : {};
+}
+
+/** A schedule's `frequency`: `{cron, timezone}` or `{repeat_every}`; null if it is neither. */
+export function frequencyOf(frequency: JsonValue | undefined): Frequency | null {
+  if (!isObject(frequency)) return null;
+  if (typeof frequency.cron === 'string') {
+    return { cron: frequency.cron, timezone: typeof frequency.timezone === 'string' ? frequency.timezone : '' };
+  }
+  const every = frequency.repeat_every;
+  if (typeof every === 'number' || typeof every === 'string' || Array.isArray(every)) {
+    return { repeat_every: every as Duration };
+  }
+  return null;
+}
