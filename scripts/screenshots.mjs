@@ -76,7 +76,7 @@ try {
   await shot('builder-cron', null, 2000);
   await shot('calendar', '/calendar', 2500);
   await shot('live-log', '/log', 2000);
-  await exec(`document.querySelector("button.log-row__toggle[aria-label^='Expand job.response']")?.click()`);
+  await exec(`document.querySelector("button.log-row__toggle[aria-label^='Expand response']")?.click()`);
   await shot('live-log-expanded', null, 1000);
   await shot('job-detail', `/jobs/detail/${once.data.id}`, 2000);
   await shot('settings', '/settings');

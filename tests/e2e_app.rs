@@ -130,3 +130,78 @@ async fn closing_the_window_keeps_the_scheduler_running() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_two_second_schedule_on_todays_calendar_and_in_the_live_log() {
+    // Every other run fails, so past runs show both outcomes.
+    let target = Target::start(|seen| {
+        let status = if seen.n % 2 == 0 { 500 } else { 200 };
+        Reply::json(status, json!({"marker": format!("chime-e2e-{}", seen.n)}))
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    with_app("calendar_and_log", dir.path(), async |app| {
+        let (status, _) = app
+            .api
+            .post(
+                "/api/jobs",
+                json!({"url": target.url("/every-two"), "repeat_every": 2, "name": "every two",
+                       "retry": {"max_attempts": 1}}),
+            )
+            .await;
+        assert_eq!(status, 201);
+        target.wait_for(4, WAIT).await;
+
+        app.go("/calendar").await;
+        // The future runs: a dense series, drawn as one band.
+        let band = app.find(".cal-band--upcoming").await;
+        let title = eventually("the band's title", WAIT, async || {
+            let text = band.prop("textContent").await.ok()??;
+            text.contains("every two").then_some(text)
+        })
+        .await;
+        assert!(title.contains("Every 2 seconds"), "{title}");
+        // The past runs, coloured by outcome.
+        app.find(".cal-run--past.cal-tone--success").await;
+        app.find(".cal-run--past.cal-tone--failure").await;
+
+        app.go("/log").await;
+        let toggle = app
+            .find("button.log-row__toggle[aria-label^='Expand response']")
+            .await;
+        toggle.click().await.unwrap();
+        let body = app.find("section[aria-label='Response body']").await;
+        let shown = eventually("the response body to show", WAIT, async || {
+            let text = body.text().await.ok()?;
+            text.contains("chime-e2e-").then_some(text)
+        })
+        .await;
+        assert!(shown.contains("marker"), "{shown}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_settings_change_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    with_app("settings_change", dir.path(), async |app| {
+        app.go("/settings").await;
+        let field = app.field("Keep the log for (days)").await;
+        support::desktop::replace_text(&field, "7\u{E007}").await; // Enter saves
+        eventually("the setting to be saved", WAIT, async || {
+            let (_, s) = app.api.get("/api/settings").await;
+            (s["data"]["retention_days"] == 7).then_some(())
+        })
+        .await;
+    })
+    .await;
+    with_app("settings_after_restart", dir.path(), async |app| {
+        app.go("/settings").await;
+        let field = app.field("Keep the log for (days)").await;
+        eventually("the saved value after the restart", WAIT, async || {
+            (field.prop("value").await.ok()?.as_deref() == Some("7")).then_some(())
+        })
+        .await;
+    })
+    .await;
+}
