@@ -64,7 +64,7 @@ try {
   await api('POST', '/api/jobs', { name: 'Sync orders', method: 'post', url: echo, repeat_every: '5 seconds', body: { since: '$state.cursor' }, retry: { max_attempts: 1 } });
   await api('POST', '/api/jobs', { name: 'Weekday standup reminder', method: 'post', url: ping, cron: '0 9 * * 1-5', timezone: 'Europe/Berlin', body: { text: 'Standup in 5 minutes' } });
   await api('POST', '/api/jobs', { name: 'Monthly report', url: ping, cron: '0 8 1 * *', timezone: 'Europe/Berlin' });
-  const once = await api('POST', '/api/jobs', { name: 'Deploy webhook', method: 'post', url: ping, body: { ref: 'main' } });
+  const once = await api('POST', '/api/jobs', { name: 'Deploy webhook', method: 'post', url: echo, headers: { Authorization: `Bearer ${key}` }, body: { ref: 'main', sha: '4f2a91c' } });
   await api('POST', '/api/jobs', { name: 'Renew certificate', url: ping, schedule_in: '2 hours' });
   await sleep(12000);
 
@@ -76,7 +76,9 @@ try {
   await shot('builder-cron', null, 2000);
   await shot('calendar', '/calendar', 2500);
   await shot('live-log', '/log', 2000);
-  await exec(`document.querySelector("button.log-row__toggle[aria-label^='Expand response']")?.click()`);
+  await exec(`[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Pause')?.click()`);
+  await sleep(500);
+  await exec(`[...document.querySelectorAll("button.log-row__toggle[aria-label^='Expand response']")].pop()?.click()`);
   await shot('live-log-expanded', null, 1000);
   await shot('job-detail', `/jobs/detail/${once.data.id}`, 2000);
   await shot('settings', '/settings');
