@@ -6,7 +6,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 pub const KEY_FILE: &str = "api-key";
@@ -93,6 +93,18 @@ pub fn api_key_holder(dir: &Path) -> Result<chime_api::ApiKey> {
     Ok(chime_api::ApiKey::new(&key, persist))
 }
 
+/// Another Chime holds the folder.
+#[derive(Debug)]
+pub struct Locked(pub String);
+
+impl std::fmt::Display for Locked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Locked {}
+
 /// Holds the folder's lock for as long as it lives.
 pub struct DirLock(#[allow(dead_code)] File);
 
@@ -111,10 +123,11 @@ pub fn lock(dir: &Path) -> Result<DirLock> {
             let where_ = read_instance(dir)
                 .map(|i| format!(" (pid {}, {})", i.pid, i.url))
                 .unwrap_or_default();
-            bail!(
+            Err(Locked(format!(
                 "another Chime is already running with the data folder {}{where_}; stop it first, or use another --data-dir",
                 dir.display()
-            )
+            ))
+            .into())
         }
     }
 }

@@ -205,3 +205,38 @@ async fn a_settings_change_survives_a_restart() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_launch_hands_over_to_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    with_app("single_instance", dir.path(), async |app| {
+        let first_pid = app.api.instance_pid();
+        // A second `chime` on the same session: it shows the first and leaves.
+        let second = tokio::process::Command::new(env!("CARGO_BIN_EXE_chime"))
+            .env("CHIME_DATA_DIR", dir.path())
+            .env("CHIME_PORT", "0")
+            .env("NO_AT_BRIDGE", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .status();
+        let status = tokio::time::timeout(WAIT, second)
+            .await
+            .expect("the second launch ends")
+            .unwrap();
+        assert!(status.success(), "{status:?}");
+        let (status, ping) = app.api.get("/api/status").await;
+        assert_eq!(status, 200, "the first one still answers: {ping}");
+        let instance: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join("instance.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            instance["pid"].as_i64(),
+            Some(i64::from(first_pid)),
+            "the first one is still the one running"
+        );
+        assert!(support::desktop::window_is_shown("Chime"));
+    })
+    .await;
+}

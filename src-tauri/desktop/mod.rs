@@ -51,7 +51,11 @@ fn has_display() -> bool {
 
 pub fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
     tauri::async_runtime::set(runtime.handle().clone());
-    let backend = runtime.block_on(Backend::start(&args))?;
+    let backend = match runtime.block_on(Backend::start(&args)) {
+        Ok(backend) => backend,
+        Err(e) if e.downcast_ref::<crate::datadir::Locked>().is_some() => return hand_over(e),
+        Err(e) => return Err(e),
+    };
     let stop = backend.stop_token();
     let engine = backend.engine.clone();
     let desktop = Desktop {
@@ -133,6 +137,18 @@ pub fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
         }
     });
     Ok(())
+}
+
+/// Another Chime has the data folder. If it is the app, the single-instance
+/// plugin shows its window and ends this process while the app is built; if
+/// it is `chime serve`, nothing answers and this launch fails with `locked`.
+fn hand_over(locked: anyhow::Error) -> Result<()> {
+    let mut context = context();
+    context.config_mut().app.windows.clear(); // no window of its own, even for a moment
+    let _app = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|_app, _args, _cwd| {}))
+        .build(context);
+    Err(locked)
 }
 
 /// A signal (or the tray's Quit) stops the backend; the app follows.
