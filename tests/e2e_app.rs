@@ -240,3 +240,58 @@ async fn a_second_launch_hands_over_to_the_first() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_that_fails_for_good_raises_a_desktop_notification() {
+    let target = Target::start(|_| Reply::status(404)).await;
+    let dir = tempfile::tempdir().unwrap();
+    // What the app asks the desktop's notification service, seen on the session
+    // bus (under Xvfb no service answers: the app must log that and go on).
+    let mut monitor = tokio::process::Command::new("dbus-monitor")
+        .args([
+            "--session",
+            "interface='org.freedesktop.Notifications',member='Notify'",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("dbus-monitor (from the dbus package) runs");
+    let mut seen = monitor.stdout.take().unwrap();
+    with_app("notification", dir.path(), async |app| {
+        let (_, body) = app
+            .api
+            .post(
+                "/api/jobs",
+                json!({"url": target.url("/gone"), "name": "nightly export"}),
+            )
+            .await;
+        let id = body["data"]["id"].as_str().unwrap().to_string();
+        app.api
+            .job_when(&id, "the job to be discarded", WAIT, |j| {
+                j["state"] == "discarded"
+            })
+            .await;
+        let mut text = String::new();
+        let found = tokio::time::timeout(WAIT, async {
+            let mut buf = [0u8; 4096];
+            use tokio::io::AsyncReadExt;
+            while !(text.contains("A job failed") && text.contains("nightly export")) {
+                let n = seen.read(&mut buf).await.unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                text.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+        .await;
+        assert!(
+            found.is_ok() && text.contains("nightly export"),
+            "no notification asked for: {text}"
+        );
+        let (status, _) = app.api.get("/api/status").await;
+        assert_eq!(status, 200, "a notification nobody shows is not fatal");
+    })
+    .await;
+    let _ = monitor.kill().await;
+}
