@@ -17,7 +17,9 @@ const COLUMNS: &str = "seq, id, schedule_id, run, idempotency_key, name, descrip
     request, options, args, attempt, scheduled_at, planned_at, inserted_at, updated_at, \
     attempted_at, completed_at, cancelled_at, discarded_at, note";
 
-const PENDING: &str = "state IN ('scheduled', 'available', 'retryable')";
+/// Pending jobs, spelled exactly as the partial index `jobs_due` is (SQLite
+/// uses a partial index only for a query that repeats its condition).
+const PENDING: &str = "(state = 'scheduled' OR state = 'available' OR state = 'retryable')";
 
 fn from_row(r: &Row) -> rusqlite::Result<Job> {
     let state: String = r.get(7)?;
@@ -384,4 +386,37 @@ pub fn last_outcomes(conn: &Connection, seqs: &[i64]) -> Result<HashMap<i64, Out
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scheduler's queries stay index searches: a condition spelled
+    /// differently from `jobs_due`'s would make every claim scan the table.
+    #[test]
+    fn finding_due_jobs_uses_the_due_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
+        let plan = |sql: String| {
+            store
+                .read(move |c| {
+                    let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                    let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
+                    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join("; "))
+                })
+                .unwrap()
+        };
+        let claim = plan(format!(
+            "SELECT seq FROM jobs WHERE {PENDING} AND scheduled_at <= 1 ORDER BY scheduled_at, seq LIMIT 5"
+        ));
+        assert!(claim.contains("USING INDEX jobs_due"), "{claim}");
+        let next = plan(format!(
+            "SELECT MIN(scheduled_at) FROM jobs WHERE {PENDING}"
+        ));
+        assert!(
+            next.contains("USING INDEX jobs_due") || next.contains("COVERING INDEX jobs_due"),
+            "{next}"
+        );
+    }
 }

@@ -34,6 +34,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "deliveries",
         include_str!("migrations/0002_deliveries.sql"),
     ),
+    (3, "calendar", include_str!("migrations/0003_calendar.sql")),
+    (
+        4,
+        "due_index",
+        include_str!("migrations/0004_due_index.sql"),
+    ),
 ];
 
 /// How many reader connections are kept open between uses.
@@ -297,6 +303,15 @@ mod tests {
             .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))?))
             .unwrap();
         assert_eq!(versions, MIGRATIONS.len() as i64);
+        // A migration file that is not in the list would never be applied.
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/store/migrations"))
+            .unwrap()
+            .count();
+        assert_eq!(
+            files,
+            MIGRATIONS.len(),
+            "every migration file is listed in MIGRATIONS"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
