@@ -3,6 +3,7 @@
 //! rows each, and a few reader connections that WAL lets run beside it.
 
 pub mod attempts;
+mod checkpoint;
 pub mod deliveries;
 pub mod events;
 pub mod jobs;
@@ -55,6 +56,7 @@ pub struct Store {
     /// How long webhook and callback deliveries written here are retried.
     delivery_max_age: chrono::Duration,
     writer: Mutex<Connection>,
+    checkpointer: checkpoint::Checkpointer,
     readers: Mutex<Vec<Connection>>,
 }
 
@@ -85,11 +87,14 @@ impl Store {
         create_private(path)?;
         let mut writer = connect(path)?;
         migrate(&mut writer)?;
+        checkpoint::hand_over(&writer)?;
+        let checkpointer = checkpoint::Checkpointer::start(path, connect)?;
         Ok(Store {
             path: path.to_path_buf(),
             on_commit: std::sync::OnceLock::new(),
             delivery_max_age: chrono::Duration::hours(24),
             writer: Mutex::new(writer),
+            checkpointer,
             readers: Mutex::new(Vec::new()),
         })
     }
@@ -128,6 +133,7 @@ impl Store {
             ..
         } = tx;
         sql.commit()?;
+        self.checkpointer.after_commit();
         let count = events.len();
         // Still holding the writer: the next commit's events cannot overtake these.
         if let (Some(publish), false) = (self.on_commit.get(), events.is_empty()) {
@@ -246,8 +252,7 @@ fn connect(path: &Path) -> Result<Connection> {
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -16000;
-         PRAGMA mmap_size = 268435456;
-         PRAGMA wal_autocheckpoint = 4000;",
+         PRAGMA mmap_size = 268435456;",
     )?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)

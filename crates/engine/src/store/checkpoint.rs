@@ -1,0 +1,138 @@
+//! WAL checkpoints on a thread of their own. SQLite's automatic checkpoint
+//! runs inside the commit that crosses its threshold, so one write in a burst
+//! stalls for tens of milliseconds while the log is copied into the database,
+//! and every claim and record queued behind the writer waits too. Here the
+//! writer only reports how long the log has grown; a separate connection
+//! copies it back (PASSIVE: it never blocks the writer or readers), and the
+//! log restarts from its beginning at the first write after a complete copy.
+
+use std::cell::Cell;
+use std::path::Path;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+
+use rusqlite::Connection;
+
+use crate::error::Result;
+
+/// Pages (4 KiB) the log may grow past the last checkpoint before the next
+/// one starts: SQLite's own default, so the log stays as small as before.
+const PAGES_PER_CHECKPOINT: i32 = 1_000;
+
+thread_local! {
+    /// The log's length in pages after the last commit on this thread. The
+    /// hook below sets it inside `COMMIT`; the writer reads it right after,
+    /// on the same thread, so no other store's commit can come between.
+    static WAL_PAGES: Cell<i32> = const { Cell::new(0) };
+}
+
+fn note_wal_pages(_wal: &rusqlite::hooks::Wal, pages: std::os::raw::c_int) -> rusqlite::Result<()> {
+    WAL_PAGES.with(|p| p.set(pages));
+    Ok(())
+}
+
+/// Turns off the automatic checkpoint on the writer and has it report the
+/// log's length after each commit instead.
+pub fn hand_over(writer: &Connection) -> Result<()> {
+    // Setting the pragma replaces any hook, so it comes first.
+    writer.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
+    writer.wal_hook(Some(note_wal_pages));
+    Ok(())
+}
+
+/// The writer's side: asks for a checkpoint when the log has grown enough.
+pub struct Checkpointer {
+    ask: SyncSender<()>,
+    /// The log's length when the last checkpoint was asked for.
+    asked_at: AtomicI32,
+}
+
+impl Checkpointer {
+    /// Starts the thread that checkpoints the database at `path`; it ends
+    /// when the `Checkpointer` is dropped.
+    pub fn start(path: &Path, connect: fn(&Path) -> Result<Connection>) -> Result<Checkpointer> {
+        let conn = connect(path)?;
+        let (ask, asked) = sync_channel(1);
+        std::thread::Builder::new()
+            .name("chime-checkpoint".into())
+            .spawn(move || run(conn, asked))
+            .map_err(|e| crate::error::Error::io("cannot start the checkpoint thread", e))?;
+        Ok(Checkpointer {
+            ask,
+            asked_at: AtomicI32::new(0),
+        })
+    }
+
+    /// Called by the writer after each commit, on the committing thread.
+    pub fn after_commit(&self) {
+        let pages = WAL_PAGES.with(Cell::take);
+        // Only the writer, holding its lock, gets here: Relaxed is enough.
+        let asked_at = self.asked_at.load(Ordering::Relaxed);
+        // A log shorter than at the last ask has restarted from its beginning.
+        let grown = if pages < asked_at {
+            pages
+        } else {
+            pages - asked_at
+        };
+        if grown < PAGES_PER_CHECKPOINT {
+            return;
+        }
+        match self.ask.try_send(()) {
+            // Full: one is already asked for, and will see these pages too.
+            Ok(()) | Err(TrySendError::Full(())) => self.asked_at.store(pages, Ordering::Relaxed),
+            Err(TrySendError::Disconnected(())) => {}
+        }
+    }
+}
+
+fn run(conn: Connection, asked: Receiver<()>) {
+    while asked.recv().is_ok() {
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!("checkpointing the database failed (it is retried): {e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use serde_json::json;
+
+    use crate::event::EventKind;
+    use crate::store::{NewEvent, Store};
+
+    /// The writer no longer checkpoints in its commits, so the database file
+    /// only grows if the checkpoint thread copies the log into it.
+    #[test]
+    fn the_log_is_copied_into_the_database_off_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chime.db");
+        let store = Store::open(&path).unwrap();
+        let db_pages = || std::fs::metadata(&path).unwrap().len() / 4096;
+        let before = db_pages();
+        let filler = "x".repeat(3_000);
+        for _ in 0..3 * super::PAGES_PER_CHECKPOINT {
+            store
+                .write(chrono::Utc::now(), |tx| {
+                    tx.emit(NewEvent {
+                        kind: EventKind::Updated,
+                        job: None,
+                        schedule_id: None,
+                        attempt: None,
+                        payload: json!({ "filler": filler }),
+                    })
+                })
+                .unwrap();
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while db_pages() < before + super::PAGES_PER_CHECKPOINT as u64 {
+            assert!(
+                Instant::now() < deadline,
+                "the database file is still {} pages: nothing was checkpointed",
+                db_pages()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
