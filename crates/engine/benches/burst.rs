@@ -7,6 +7,10 @@
 //!
 //! `cargo bench -p chime-engine --bench burst [-- N] [--timeline]`
 
+/// The allocator the `chime` binary uses (src-tauri/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

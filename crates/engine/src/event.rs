@@ -98,10 +98,10 @@ impl Default for EventBus {
 }
 
 impl EventBus {
-    pub fn publish(&self, events: Vec<Event>) {
+    pub fn publish(&self, events: Vec<Arc<Event>>) {
         for e in events {
             // No subscriber is not an error: the store keeps every event.
-            let _ = self.tx.send(Arc::new(e));
+            let _ = self.tx.send(e);
         }
     }
 

@@ -24,8 +24,9 @@ use crate::time::rfc3339;
 const BATCH: usize = 1_024;
 
 pub enum Record {
-    /// The request went out.
-    Sent { job: Arc<Job>, request: SentRequest },
+    /// The request went out; `payload` is the request as sent, as JSON
+    /// (a `SentRequest` always serialises: its maps have string keys).
+    Sent { job: Arc<Job>, payload: Value },
     /// The attempt is over.
     Finished(Box<Finished>),
 }
@@ -65,7 +66,7 @@ pub(crate) async fn run(engine: Engine, mut rx: mpsc::UnboundedReceiver<Record>)
                 Ok(_) => {}
             }
         }
-        let records = std::mem::take(&mut batch);
+        let records = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
         let count = records.len();
         if let Err(e) = engine.write(move |tx| write_batch(tx, records)).await {
             // The jobs stay `executing`, so they are retried at the next start.
@@ -77,13 +78,8 @@ pub(crate) async fn run(engine: Engine, mut rx: mpsc::UnboundedReceiver<Record>)
 fn write_batch(tx: &mut Tx, records: Vec<Record>) -> EngineResult<()> {
     for record in records {
         match record {
-            Record::Sent { job, request } => {
-                tx.emit_job(
-                    EventKind::Request,
-                    &job,
-                    Some(job.attempt),
-                    serde_json::to_value(&request)?,
-                )?;
+            Record::Sent { job, payload } => {
+                tx.emit_job(EventKind::Request, &job, Some(job.attempt), payload)?;
             }
             Record::Finished(f) => finish(tx, *f)?,
         }

@@ -4,6 +4,7 @@
 //! A schedule's next job is planned here, from its rule, as its run is claimed.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
@@ -37,7 +38,7 @@ pub const CATCH_UP_LIMIT: usize = 100;
 
 /// A claimed job, with what its run knows (for a schedule's job).
 pub struct Claimed {
-    pub job: Job,
+    pub job: Arc<Job>,
     pub context: Option<RunContext>,
 }
 
@@ -380,7 +381,6 @@ pub(crate) fn recover_interrupted(tx: &mut Tx) -> Result<usize> {
 /// One attempt: render the request, send it, hand the result to the recorder.
 async fn attempt(engine: Engine, claimed: Claimed, _budget: OwnedSemaphorePermit) {
     let Claimed { job, context } = claimed;
-    let job = std::sync::Arc::new(job);
     let spec = match &context {
         Some(ctx) => dynamic::render(&job.request, ctx),
         None => job.request.clone(),
@@ -394,21 +394,23 @@ async fn attempt(engine: Engine, claimed: Claimed, _budget: OwnedSemaphorePermit
             retryable: false,
         },
         Ok(sent) => {
-            sent_request = Some(sent.clone());
+            // Serialised here, beside the request, not on the store's one writer.
             engine.record(Record::Sent {
                 job: job.clone(),
-                request: sent.clone(),
+                payload: serde_json::to_value(&sent).unwrap_or_default(),
             });
             let timeout = std::time::Duration::from_millis(job.options.timeout_ms.max(1) as u64);
             // The semaphore is never closed, so acquiring only waits.
             let _sending = engine.inner.sending.acquire().await;
-            match engine.dispatcher().send(&sent, timeout).await {
+            let result = match engine.dispatcher().send(&sent, timeout).await {
                 Ok(response) => AttemptResult::Response(response),
                 Err(e) => AttemptResult::Failed {
                     message: e.message,
                     retryable: true,
                 },
-            }
+            };
+            sent_request = Some(sent);
+            result
         }
     };
     let duration = Duration::from_std(clock_start.elapsed()).unwrap_or_default();

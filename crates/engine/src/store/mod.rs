@@ -12,7 +12,7 @@ pub mod settings;
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -48,7 +48,7 @@ const IDLE_READERS: usize = 8;
 
 /// Called with each transaction's events after it commits, before the next
 /// transaction can begin, so events reach subscribers in id order.
-pub type OnCommit = Box<dyn Fn(Vec<Event>) + Send + Sync>;
+pub type OnCommit = Box<dyn Fn(Vec<Arc<Event>>) + Send + Sync>;
 
 pub struct Store {
     path: PathBuf,
@@ -65,7 +65,8 @@ pub struct Store {
 pub struct Tx<'c> {
     pub sql: rusqlite::Transaction<'c>,
     pub now: DateTime<Utc>,
-    events: Vec<Event>,
+    /// Shared, not copied, with the live bus: a burst's commit holds thousands.
+    events: Vec<Arc<Event>>,
     /// Webhook and callback deliveries written, so the sender can be woken.
     pub deliveries: usize,
     pub delivery_max_age: chrono::Duration,
@@ -167,7 +168,7 @@ impl Tx<'_> {
     pub fn emit(&mut self, new: NewEvent) -> Result<i64> {
         let event = events::insert(&self.sql, self.now, new)?;
         let id = event.id;
-        self.events.push(event);
+        self.events.push(Arc::new(event));
         Ok(id)
     }
 
@@ -188,7 +189,7 @@ impl Tx<'_> {
             payload,
         })?;
         if let Some(url) = &job.options.webhook_url {
-            let event = self.events.last().cloned().expect("the event just stored");
+            let event = Arc::clone(self.events.last().expect("the event just stored"));
             crate::delivery::enqueue_webhook(self, url, job.seq, &event)?;
         }
         Ok(id)
