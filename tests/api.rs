@@ -542,6 +542,26 @@ async fn jobs_list_filters_orders_and_pages() {
         (status, body["error"]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("limit"))
     );
+
+    // A schedule's job is newer than the one-offs: with schedule_id=none the
+    // newest page still holds the one-offs (the jobs view relies on it).
+    let (status, schedule) = chime
+        .post(
+            "/api/jobs",
+            json!({"url": "http://127.0.0.1:9/x", "name": "every", "repeat_every": [1, "days"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, page) = chime.get("/api/jobs?limit=1&order_by=job_id,desc").await;
+    assert_eq!(page["data"][0]["name"], "every");
+    let (_, page) = chime
+        .get("/api/jobs?limit=1&order_by=job_id,desc&schedule_id=none")
+        .await;
+    assert_eq!(page["data"][0]["name"], "gamma");
+    assert_eq!(page["total"], 3);
+    let sid = schedule["data"]["schedule_id"].as_str().unwrap();
+    let (_, page) = chime.get(&format!("/api/jobs?schedule_id={sid}")).await;
+    assert_eq!(page["total"], 1);
 }
 
 #[tokio::test]

@@ -154,7 +154,7 @@ struct JobListArgs {
     /// completed, discarded, cancelled (repeat, or separate with commas).
     #[arg(long, value_name = "STATE", value_delimiter = ',')]
     state: Vec<String>,
-    /// Only the jobs of this schedule.
+    /// Only the jobs of this schedule (`none`: one-off jobs only).
     #[arg(long, value_name = "SCHEDULE_ID")]
     schedule: Option<String>,
     /// Only jobs whose name, description or URL contains this text.

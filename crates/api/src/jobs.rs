@@ -22,10 +22,12 @@ pub async fn list(State(app): State<AppState>, params: Params) -> ApiResult<Json
     params.only(&["state", "limit", "offset", "order_by", "schedule_id", "q"])?;
     let filter = JobFilter {
         states: states(&params)?,
+        // `none`: one-off jobs only (no schedule id is ever "none").
         schedule_id: params
             .get("schedule_id")
-            .filter(|s| !s.is_empty())
+            .filter(|s| !s.is_empty() && *s != "none")
             .map(str::to_string),
+        one_off: params.get("schedule_id") == Some("none"),
         q: params.get("q").map(str::to_string),
         limit: params.number("limit", 10, 1..=100)?,
         offset: params.number("offset", 0, 0..=i64::MAX)?,

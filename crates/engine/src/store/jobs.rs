@@ -125,6 +125,8 @@ pub fn unrun_with_key(conn: &Connection, key: &str) -> Result<Option<Job>> {
 pub struct JobFilter {
     pub states: Vec<JobState>,
     pub schedule_id: Option<String>,
+    /// Only one-off jobs, made by no schedule.
+    pub one_off: bool,
     /// Free text, matched against the name, description and URL.
     pub q: Option<String>,
     pub limit: i64,
@@ -171,6 +173,9 @@ pub fn list(conn: &Connection, f: &JobFilter) -> Result<(Vec<Job>, i64)> {
     if let Some(s) = &f.schedule_id {
         clauses.push("schedule_id = ?".into());
         args.push(s.clone().into());
+    }
+    if f.one_off {
+        clauses.push("schedule_id IS NULL".into());
     }
     if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
         clauses.push(

@@ -20,7 +20,11 @@ describe('JobsView', () => {
     ];
     const engine = emptyEngine()
       .on('GET', '/api/schedules', ok(page([schedule])))
-      .on('GET', '/api/jobs', (req) => ok(page(req.query.get('schedule_id') === schedule.id ? history : [oneOff])));
+      .on('GET', '/api/jobs', (req) => {
+        const asked = req.query.get('schedule_id');
+        // Unfiltered, the newest page would be the schedule's runs alone.
+        return ok(page(asked === schedule.id ? history : asked === 'none' ? [oneOff] : history));
+      });
     renderApp(engine);
 
     const scheduleRow = await screen.findByTestId(`schedule-${schedule.id}`);

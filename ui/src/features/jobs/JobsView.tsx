@@ -29,10 +29,18 @@ export function JobsView() {
     queryFn: () => client.listSchedules({ q, limit: LIST_LIMIT }),
     enabled: showsSchedules(filter),
   });
+  // One-off jobs only: a busy schedule's runs would otherwise fill the page
+  // and push them out (its runs show in its own row).
   const jobs = useQuery({
     queryKey: queryKeys.jobList({ q, state }),
     queryFn: () =>
-      client.listJobs({ q, state: state ?? undefined, limit: LIST_LIMIT, order_by: ['scheduled_at', 'desc'] }),
+      client.listJobs({
+        q,
+        state: state ?? undefined,
+        schedule_id: 'none',
+        limit: LIST_LIMIT,
+        order_by: ['scheduled_at', 'desc'],
+      }),
     enabled: showsJobs(filter),
   });
 
