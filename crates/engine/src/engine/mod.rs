@@ -75,9 +75,9 @@ pub(crate) struct Inner {
     /// Wakes the delivery sender when webhooks or callbacks are written.
     pub deliveries_wake: Notify,
     pub dispatcher: std::sync::RwLock<Dispatcher>,
-    pub settings: std::sync::RwLock<crate::settings::Settings>,
-    /// Tells the desktop shell (autostart, notifications) when settings change.
-    pub settings_changed: tokio::sync::watch::Sender<crate::settings::Settings>,
+    /// The settings in force. A watch, so the desktop shell (launch at
+    /// login) hears of every change, and of the stored ones at start.
+    pub settings: tokio::sync::watch::Sender<crate::settings::Settings>,
     /// "Pause all": due jobs wait until resumed.
     pub paused: tokio::sync::watch::Sender<bool>,
     /// `--allow-http`: plain http for this run, whatever the setting says.
@@ -115,10 +115,7 @@ impl Engine {
                 wake: Notify::new(),
                 deliveries_wake: Notify::new(),
                 dispatcher: std::sync::RwLock::new(Dispatcher::new(&[] as &[PathBuf])?),
-                settings: std::sync::RwLock::new(crate::settings::Settings::default()),
-                settings_changed: tokio::sync::watch::Sender::new(
-                    crate::settings::Settings::default(),
-                ),
+                settings: tokio::sync::watch::Sender::new(crate::settings::Settings::default()),
                 paused: tokio::sync::watch::Sender::new(false),
                 allow_http_flag: config.allow_http,
                 ca_certs: config.ca_certs.clone(),
@@ -141,11 +138,7 @@ impl Engine {
             .dispatcher
             .write()
             .unwrap_or_else(|e| e.into_inner()) = dispatcher;
-        *engine
-            .inner
-            .settings
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = settings;
+        engine.inner.settings.send_replace(settings);
         let recovered = engine.write(scheduler::recover_interrupted).await?;
         if recovered > 0 {
             tracing::warn!(
@@ -207,7 +200,7 @@ impl Engine {
 
     /// Settings as they change.
     pub fn watch_settings(&self) -> tokio::sync::watch::Receiver<crate::settings::Settings> {
-        self.inner.settings_changed.subscribe()
+        self.inner.settings.subscribe()
     }
 
     /// When the next job is due, and which.

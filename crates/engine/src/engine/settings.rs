@@ -10,11 +10,7 @@ use crate::store::{settings as rows, Tx};
 
 impl Engine {
     pub fn settings(&self) -> Settings {
-        self.inner
-            .settings
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.inner.settings.borrow().clone()
     }
 
     /// `PATCH /api/settings`: checks every member, stores them in one
@@ -51,11 +47,7 @@ impl Engine {
     ) -> Result<Settings> {
         let stored = next.clone();
         self.write(move |tx| store_all(tx, &stored)).await?;
-        *self
-            .inner
-            .settings
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = next.clone();
+        self.inner.settings.send_replace(next.clone());
         if let Some(d) = dispatcher {
             *self
                 .inner
