@@ -295,3 +295,43 @@ async fn a_job_that_fails_for_good_raises_a_desktop_notification() {
     .await;
     let _ = monitor.kill().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn launch_at_login_follows_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    with_app("launch_at_login", dir.path(), async |app| {
+        // Where XDG desktops look for what to start at login.
+        let autostart = app.home().join(".config/autostart");
+        let entries = || -> Vec<std::path::PathBuf> {
+            std::fs::read_dir(&autostart)
+                .map(|d| d.flatten().map(|e| e.path()).collect())
+                .unwrap_or_default()
+        };
+        assert!(entries().is_empty(), "off by default: {:?}", entries());
+        app.go("/settings").await;
+        let switch = app
+            .find_xpath("//label[normalize-space()='Launch at login']")
+            .await;
+        switch.click().await.unwrap();
+        let entry = eventually("an autostart entry", WAIT, async || {
+            entries()
+                .into_iter()
+                .find(|p| p.extension().is_some_and(|e| e == "desktop"))
+        })
+        .await;
+        let text = std::fs::read_to_string(&entry).unwrap();
+        assert!(
+            text.contains(&format!("Exec={}", env!("CARGO_BIN_EXE_chime"))),
+            "the entry starts this chime: {text}"
+        );
+        let (_, s) = app.api.get("/api/settings").await;
+        assert_eq!(s["data"]["launch_at_login"], true);
+
+        switch.click().await.unwrap();
+        eventually("the autostart entry to go", WAIT, async || {
+            (!entry.exists()).then_some(())
+        })
+        .await;
+    })
+    .await;
+}

@@ -54,11 +54,16 @@ where
 
 impl App {
     async fn launch(dir: &Path) -> App {
+        let home = App::home_of(dir);
+        std::fs::create_dir_all(&home).unwrap();
         let mut driver = Command::new(driver_path())
             // Its own process group, so tauri-driver, WebKitWebDriver and the
             // app can be stopped together.
             .process_group(0)
             .env("CHIME_DATA_DIR", dir)
+            // A home of its own: what the app writes there (window state,
+            // the autostart entry) stays out of the user's and other tests'.
+            .env("HOME", &home)
             .env("CHIME_PORT", "0")
             .env("CHIME_ALLOW_HTTP", "1")
             .env("CHIME_LOG", "info")
@@ -90,6 +95,15 @@ impl App {
         };
         app.find("nav[aria-label='Main']").await;
         app
+    }
+
+    /// The home folder the app on data folder `dir` runs with.
+    fn home_of(dir: &Path) -> PathBuf {
+        dir.join("home")
+    }
+
+    pub fn home(&self) -> PathBuf {
+        App::home_of(&self.dir)
     }
 
     async fn quit(mut self) {
