@@ -11,7 +11,7 @@ SHELL := /bin/bash
 APT_PACKAGES := build-essential pkg-config curl wget file libssl-dev \
 	libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev \
 	libayatana-appindicator3-dev librsvg2-dev libxdo-dev \
-	xvfb xauth x11-utils dbus-x11 dbus-daemon dbus-bin at-spi2-core webkit2gtk-driver \
+	xvfb xauth x11-utils dbus-x11 dbus-daemon dbus-bin libglib2.0-bin at-spi2-core webkit2gtk-driver \
 	imagemagick fonts-dejavu-core
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -335,3 +335,54 @@ async fn launch_at_login_follows_the_setting() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tray_menu_pauses_resumes_shows_the_next_run_and_opens_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    with_app("tray", dir.path(), async |app| {
+        let tray = support::desktop::Tray::of(app.api.instance_pid()).await;
+        let labels = tray.labels();
+        for wanted in ["Open Chime", "Next run: none", "Pause all", "Quit Chime"] {
+            assert!(labels.iter().any(|l| l == wanted), "{wanted:?} in {labels:?}");
+        }
+
+        tray.click("Pause all");
+        eventually("the engine to pause", WAIT, async || {
+            let (_, status) = app.api.get("/api/status").await;
+            (status["data"]["paused"] == true).then_some(())
+        })
+        .await;
+        assert!(tray.labels().iter().any(|l| l == "Resume all"), "{:?}", tray.labels());
+        tray.click("Resume all");
+        eventually("the engine to resume", WAIT, async || {
+            let (_, status) = app.api.get("/api/status").await;
+            (status["data"]["paused"] == false).then_some(())
+        })
+        .await;
+
+        app.api
+            .post(
+                "/api/jobs",
+                json!({"url": "http://127.0.0.1:9/x", "name": "tray check", "schedule_in": "2 hours"}),
+            )
+            .await;
+        eventually("the next run in the menu", WAIT, async || {
+            tray.labels()
+                .into_iter()
+                .find(|l| l.starts_with("Next run: ") && l.ends_with("· tray check"))
+        })
+        .await;
+
+        support::desktop::close_window_as_a_person_would("Chime");
+        eventually("the window to hide", WAIT, async || {
+            (!support::desktop::window_is_shown("Chime")).then_some(())
+        })
+        .await;
+        tray.click("Open Chime");
+        eventually("the window to come back", WAIT, async || {
+            support::desktop::window_is_shown("Chime").then_some(())
+        })
+        .await;
+    })
+    .await;
+}

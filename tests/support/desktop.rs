@@ -347,3 +347,147 @@ fn for_windows_named(title: &str, mut f: impl FnMut(&x11rb::rust_connection::Rus
     conn.flush().unwrap();
     assert!(found > 0, "no window named {title}");
 }
+
+/// The app's tray menu, reached the way a desktop panel reaches it: the
+/// StatusNotifierItem's menu, exported over the session bus as dbusmenu
+/// (with no panel under Xvfb the item still exports it). Driven with `gdbus`.
+pub struct Tray {
+    bus_name: String,
+    menu_path: String,
+}
+
+impl Tray {
+    /// The tray menu of the process `pid`, waiting for it to appear.
+    pub async fn of(pid: i32) -> Tray {
+        super::eventually("the app's tray menu on the session bus", WAIT, async || {
+            let names = gdbus(&[
+                "--dest",
+                "org.freedesktop.DBus",
+                "--object-path",
+                "/org/freedesktop/DBus",
+                "--method",
+                "org.freedesktop.DBus.ListNames",
+            ])?;
+            for name in quoted(&names).into_iter().filter(|n| n.starts_with(':')) {
+                let owner = gdbus(&[
+                    "--dest",
+                    "org.freedesktop.DBus",
+                    "--object-path",
+                    "/org/freedesktop/DBus",
+                    "--method",
+                    "org.freedesktop.DBus.GetConnectionUnixProcessID",
+                    &name,
+                ]);
+                if owner.is_none_or(|o| !o.contains(&format!("uint32 {pid},"))) {
+                    continue;
+                }
+                let tree = gdbus_introspect(&name)?;
+                let menu = tree
+                    .lines()
+                    .filter_map(|l| l.trim().strip_prefix("node "))
+                    .map(|l| l.trim_end_matches(" {").to_string())
+                    .find(|p| {
+                        p.starts_with("/org/ayatana/NotificationItem/") && p.ends_with("/Menu")
+                    });
+                if let Some(menu_path) = menu {
+                    return Some(Tray {
+                        bus_name: name,
+                        menu_path,
+                    });
+                }
+            }
+            None
+        })
+        .await
+    }
+
+    /// The menu's items: (id, label), separators left out.
+    pub fn items(&self) -> Vec<(i32, String)> {
+        let layout = self
+            .call("com.canonical.dbusmenu.GetLayout", &["0", "-1", "@as []"])
+            .expect("the menu's layout");
+        let mut items = Vec::new();
+        for part in layout.split("<(").skip(1) {
+            let id = part.split(',').next().and_then(|s| s.trim().parse().ok());
+            let label = part
+                .split_once("'label': <'")
+                .and_then(|(_, rest)| rest.split_once("'>"))
+                .map(|(label, _)| label.to_string());
+            if let (Some(id), Some(label)) = (id, label) {
+                items.push((id, label));
+            }
+        }
+        items
+    }
+
+    pub fn labels(&self) -> Vec<String> {
+        self.items().into_iter().map(|(_, label)| label).collect()
+    }
+
+    /// Clicks the item labelled `label`, as a panel does.
+    pub fn click(&self, label: &str) {
+        let items = self.items();
+        let (id, _) = items
+            .iter()
+            .find(|(_, l)| l == label)
+            .unwrap_or_else(|| panic!("no tray item {label:?} in {items:?}"));
+        self.call(
+            "com.canonical.dbusmenu.Event",
+            &[&id.to_string(), "clicked", "<0>", "0"],
+        )
+        .unwrap_or_else(|| panic!("clicking {label:?} failed"));
+    }
+
+    fn call(&self, method: &str, args: &[&str]) -> Option<String> {
+        let mut all = vec![
+            "--dest",
+            &self.bus_name,
+            "--object-path",
+            &self.menu_path,
+            "--method",
+            method,
+            "--",
+        ];
+        all.extend_from_slice(args);
+        gdbus(&all)
+    }
+}
+
+/// `gdbus call --session ARGS`: its output when it succeeded.
+fn gdbus(args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("gdbus")
+        .args(["call", "--session"])
+        .args(args)
+        .output()
+        .expect("gdbus (from libglib2.0-bin) runs");
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn gdbus_introspect(name: &str) -> Option<String> {
+    let out = std::process::Command::new("gdbus")
+        .args([
+            "introspect",
+            "--session",
+            "--recurse",
+            "--object-path",
+            "/",
+            "--dest",
+            name,
+        ])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The single-quoted strings in gdbus output.
+fn quoted(text: &str) -> Vec<String> {
+    text.split('\'')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}

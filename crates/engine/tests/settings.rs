@@ -10,7 +10,12 @@ use serde_json::json;
 #[tokio::test]
 async fn watchers_hear_of_changes_and_of_the_stored_settings_at_start() {
     let dir = tempfile::tempdir().unwrap();
-    let start = || Engine::start(Config::new(dir.path().join("chime.db")), Arc::new(SystemClock));
+    let start = || {
+        Engine::start(
+            Config::new(dir.path().join("chime.db")),
+            Arc::new(SystemClock),
+        )
+    };
     let engine = start().await.unwrap();
     let mut watch = engine.watch_settings();
     assert!(!watch.borrow_and_update().launch_at_login);
