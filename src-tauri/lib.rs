@@ -27,7 +27,7 @@ pub enum Command {
 }
 
 pub fn main_entry() -> Result<()> {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(cli::global_flags_after_the_verb(std::env::args_os()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

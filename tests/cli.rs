@@ -224,6 +224,9 @@ async fn jobs_list_get_cancel_run_and_curl() {
     let listed = chime.cli(&["jobs", "list", "-o", "json"]).await.ok().json();
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert_eq!(listed[0]["id"], id.as_str());
+    // Global options may come first too, as with git or docker.
+    let first = chime.cli(&["-o", "json", "jobs", "list"]).await.ok().json();
+    assert_eq!(first, listed);
     let none = chime
         .cli(&[
             "jobs",

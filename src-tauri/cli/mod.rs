@@ -38,7 +38,8 @@ pub enum Output {
     Json,
 }
 
-/// Options every verb takes (after the verb: `chime jobs list -o json`).
+/// Options every verb takes: after the verb (`chime jobs list -o json`), or
+/// before it (`chime -o json jobs list`, see `global_flags_after_the_verb`).
 #[derive(Debug, Clone, Default, Args)]
 pub struct Global {
     /// How to print: human (summaries, tables) or json (the API's `data`, for scripts).
@@ -425,6 +426,39 @@ fn examples(items: &[(&str, &str)]) -> String {
 
 /// Runs one verb; failures are printed here and end the process with their
 /// exit status (main only knows 1, and "no Chime is running" is 2).
+/// The global options are declared on each verb (`serve` has its own
+/// `--data-dir`), so clap only reads them after it. People also write them
+/// first, as with git and docker: those are moved to just after the verb.
+pub fn global_flags_after_the_verb(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    const WITH_VALUE: &[&str] = &["-o", "--output", "--url", "--key", "--data-dir"];
+    let mut args = args.into_iter();
+    let mut out: Vec<_> = args.next().into_iter().collect();
+    let mut leading = Vec::new();
+    let mut rest: Vec<_> = args.collect();
+    while let Some(first) = rest.first().and_then(|a| a.to_str()) {
+        let name = first.split('=').next().unwrap_or(first);
+        // `--url=URL` and `-ojson` carry their value; `--url URL` takes the next word.
+        let global = WITH_VALUE.contains(&name) || (first.starts_with("-o") && first.len() > 2);
+        if !global {
+            break;
+        }
+        let takes_next = WITH_VALUE.contains(&first) && rest.len() > 1;
+        let n = if takes_next { 2 } else { 1 };
+        leading.extend(rest.drain(..n));
+    }
+    if leading.is_empty() || rest.is_empty() {
+        out.extend(leading);
+        out.extend(rest);
+        return out;
+    }
+    out.push(rest.remove(0)); // the verb
+    out.extend(leading);
+    out.extend(rest);
+    out
+}
+
 pub fn main(verb: Verb, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
     if let Err(e) = runtime.block_on(execute(verb)) {
         output::note(&e.message());
@@ -782,6 +816,31 @@ fn with_query(path: &str, query: &[(&str, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn global_flags_written_first_move_after_the_verb() {
+        let moved = |line: &str| {
+            global_flags_after_the_verb(line.split(' ').map(Into::into))
+                .into_iter()
+                .map(|a| a.into_string().unwrap())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(moved("chime -o json jobs list"), "chime jobs -o json list");
+        assert_eq!(
+            moved("chime --url=http://127.0.0.1:1 -ojson --key k logs --follow"),
+            "chime logs --url=http://127.0.0.1:1 -ojson --key k --follow"
+        );
+        assert_eq!(
+            moved("chime --data-dir /d serve --port 0"),
+            "chime serve --data-dir /d --port 0"
+        );
+        // Left as written: already after the verb, nothing to move, no verb.
+        assert_eq!(moved("chime jobs list -o json"), "chime jobs list -o json");
+        assert_eq!(moved("chime --help"), "chime --help");
+        assert_eq!(moved("chime --data-dir /d"), "chime --data-dir /d");
+        assert_eq!(moved("chime"), "chime");
+    }
 
     #[test]
     fn ids_cannot_leave_their_path_segment() {
