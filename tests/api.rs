@@ -650,6 +650,10 @@ async fn pause_all_holds_due_jobs_until_resumed() {
         (status, paused["data"]["paused"].as_bool()),
         (StatusCode::OK, Some(true))
     );
+    // The status says the flag, not the (off) setting, lets plain http through.
+    assert_eq!(paused["data"]["allow_http_for_this_run"], true);
+    let (_, settings) = chime.get("/api/settings").await;
+    assert_eq!(settings["data"]["allow_http"], false);
     let (_, body) = chime
         .post(
             "/api/jobs",

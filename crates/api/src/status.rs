@@ -12,6 +12,8 @@ pub async fn status(State(app): State<AppState>) -> ApiResult<Json<Value>> {
     Ok(Json(json!({"data": {
         "version": env!("CARGO_PKG_VERSION"),
         "paused": app.engine.is_paused(),
+        // The settings show what is stored; this says when a flag overrides it.
+        "allow_http_for_this_run": app.engine.allow_http_flag(),
         "next_run": next.map(|j| json!({"job_id": j.id, "schedule_id": j.schedule_id, "name": j.name,
                                          "url": j.request.url, "scheduled_at": chime_engine::time::rfc3339(j.scheduled_at)})),
     }})))

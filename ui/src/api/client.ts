@@ -28,6 +28,13 @@ export interface ListJobsParams {
   q?: string;
 }
 
+/** `GET /api/status` (the fields the UI reads). */
+export interface EngineStatus {
+  paused: boolean;
+  /** `--allow-http` or `CHIME_ALLOW_HTTP`: plain http is allowed whatever the setting says. */
+  allow_http_for_this_run: boolean;
+}
+
 export interface ListSchedulesParams {
   limit?: number;
   offset?: number;
@@ -115,6 +122,7 @@ export function createClient(transport: Transport) {
     calendar: (params: CalendarParams) => data<CalendarData>('GET', `/api/calendar${queryString(params)}`),
 
     getSettings: () => data<SettingsAnswer>('GET', '/api/settings'),
+    getStatus: () => data<EngineStatus>('GET', '/api/status'),
     patchSettings: (patch: SettingsPatch) => data<SettingsAnswer>('PATCH', '/api/settings', patch),
     /** The old key stops working at once: the transport switches to the new one before this resolves. */
     regenerateApiKey: async () => {

@@ -15,5 +15,6 @@ export const queryKeys = {
   calendar: ['calendar'] as const,
   calendarRange: (range: { from: string; to: string; tz: string }) => ['calendar', range] as const,
   settings: ['settings'] as const,
+  status: ['status'] as const,
   logs: ['logs'] as const,
 };

@@ -217,9 +217,15 @@ impl Engine {
         self.inner.bus.subscribe()
     }
 
+    /// Plain http allowed for this run by `--allow-http` / `CHIME_ALLOW_HTTP`,
+    /// whatever the setting says.
+    pub fn allow_http_flag(&self) -> bool {
+        self.inner.allow_http_flag
+    }
+
     pub(crate) fn policy(&self) -> Policy {
         Policy {
-            allow_http: self.inner.allow_http_flag || self.settings().allow_http,
+            allow_http: self.allow_http_flag() || self.settings().allow_http,
         }
     }
 

@@ -57,6 +57,21 @@ describe('Settings', () => {
     expect(await screen.findByText('✓ Saved')).toBeInTheDocument();
   });
 
+  it('says when --allow-http allows plain http for this run, whatever the switch says', async () => {
+    const t = engine().on('GET', '/api/status', ok({ data: { paused: false, allow_http_for_this_run: true } }));
+    renderApp(t, '/settings');
+    const toggle = await screen.findByRole('switch', { name: 'Allow plain http:// targets' });
+    expect(toggle).not.toBeChecked();
+    expect(await screen.findByText(/On for this run whatever this says/)).toBeInTheDocument();
+  });
+
+  it('says https only when no flag overrides the switch', async () => {
+    const t = engine().on('GET', '/api/status', ok({ data: { paused: false, allow_http_for_this_run: false } }));
+    renderApp(t, '/settings');
+    expect(await screen.findByText('Off: jobs may only call https:// URLs.')).toBeInTheDocument();
+    expect(screen.queryByText(/On for this run/)).not.toBeInTheDocument();
+  });
+
   it('masks the API key, and regenerating it switches the transport to the new key', async () => {
     const t = engine().on(
       'POST',

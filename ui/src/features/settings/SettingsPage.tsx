@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../../api/ClientContext';
 import { errorMessage, isApiError } from '../../api/errors';
 import { queryKeys } from '../../api/queryKeys';
@@ -236,6 +236,7 @@ export function SettingsPage() {
   const queryClient = useQueryClient();
   const toast = useToast();
   const settings = useSettings();
+  const status = useQuery({ queryKey: queryKeys.status, queryFn: () => client.getStatus() });
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState<ReadonlySet<Key>>(() => new Set());
   const [saved, setSaved] = useState<{ key: Key; at: number } | null>(null);
@@ -414,7 +415,11 @@ export function SettingsPage() {
             />
             <ToggleSetting
               label="Allow plain http:// targets"
-              hint="Off: jobs may only call https:// URLs."
+              hint={
+                status.data?.allow_http_for_this_run
+                  ? 'On for this run whatever this says: Chime was started with --allow-http (or CHIME_ALLOW_HTTP).'
+                  : 'Off: jobs may only call https:// URLs.'
+              }
               checked={data.allow_http}
               error={errors.allow_http}
               saved={isSaved('allow_http')}
