@@ -562,6 +562,21 @@ async fn jobs_list_filters_orders_and_pages() {
     let sid = schedule["data"]["schedule_id"].as_str().unwrap();
     let (_, page) = chime.get(&format!("/api/jobs?schedule_id={sid}")).await;
     assert_eq!(page["total"], 1);
+
+    // The start of an id is enough, as with git, for jobs and schedules alike.
+    let jid = schedule["data"]["id"].as_str().unwrap();
+    let (status, job) = chime.get(&format!("/api/jobs/{}", &jid[..8])).await;
+    assert_eq!(
+        (status, job["data"]["id"].as_str()),
+        (StatusCode::OK, Some(jid))
+    );
+    let (status, found) = chime.get(&format!("/api/schedules/{}", &sid[..8])).await;
+    assert_eq!(
+        (status, found["data"]["id"].as_str()),
+        (StatusCode::OK, Some(sid))
+    );
+    let (status, _) = chime.get("/api/jobs/00000000-dead").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

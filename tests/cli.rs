@@ -144,6 +144,12 @@ async fn run_builds_the_request_from_its_flags() {
     let id = job["id"].as_str().unwrap();
     let shown = chime.cli(&["jobs", "get", id, "-o", "json"]).await.ok();
     assert_eq!(shown.json(), api_job(&chime, id).await);
+    // The first characters of the id will do.
+    let by_start = chime
+        .cli(&["jobs", "get", &id[..8], "-o", "json"])
+        .await
+        .ok();
+    assert_eq!(by_start.json(), shown.json());
 
     // The same idempotency key again: the existing job, said so.
     let again = chime

@@ -100,13 +100,20 @@ pub fn insert(conn: &Connection, j: &JobInsert, now: DateTime<Utc>) -> Result<Jo
 }
 
 /// A job by its uuid, or by booper's integer `job_id`.
+/// A job by its uuid, its integer `job_id`, or a unique start of its uuid.
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Job>> {
     let by_seq = id.parse::<i64>().ok();
     let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1 OR seq = ?2");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row(params![id, by_seq], from_row)
-        .optional()?)
+    let mut stmt = conn.prepare_cached(&sql)?;
+    if let Some(job) = stmt.query_row(params![id, by_seq], from_row).optional()? {
+        return Ok(Some(job));
+    }
+    match super::id_by_prefix(conn, "jobs", id, "job")? {
+        Some(full) => Ok(stmt
+            .query_row(params![full, None::<i64>], from_row)
+            .optional()?),
+        None => Ok(None),
+    }
 }
 
 /// The job with this idempotency key that has not run yet.

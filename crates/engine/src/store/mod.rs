@@ -284,6 +284,38 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// The one full id in `table` that starts with `prefix`, so people may type
+/// the first few characters of a uuid, as with git. Full ids, numbers and
+/// other text are not prefixes. Two matches are an error naming the field.
+fn id_by_prefix(
+    conn: &Connection,
+    table: &str,
+    prefix: &str,
+    what: &str,
+) -> Result<Option<String>> {
+    let looks_like_one = (4..36).contains(&prefix.len())
+        && prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    if !looks_like_one {
+        return Ok(None);
+    }
+    let prefix = prefix.to_ascii_lowercase();
+    // A range on the unique index: '~' sorts after every uuid character.
+    let sql = format!("SELECT id FROM {table} WHERE id >= ?1 AND id < ?1 || '~' LIMIT 2");
+    let ids = conn
+        .prepare_cached(&sql)?
+        .query_map([&prefix], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    match ids.as_slice() {
+        [one] => Ok(Some(one.clone())),
+        [] => Ok(None),
+        _ => Err(crate::error::FieldError::new(
+            "id",
+            format!("{prefix} starts more than one {what}'s id; give more of it"),
+        )
+        .into()),
+    }
+}
+
 /// Reads a JSON column.
 fn json_col<T: serde::de::DeserializeOwned>(text: String) -> rusqlite::Result<T> {
     serde_json::from_str(&text).map_err(|e| {
@@ -298,6 +330,43 @@ fn ms_opt(v: Option<i64>) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unique_start_of_an_id_finds_it_and_an_ambiguous_one_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("chime.db")).unwrap();
+        store
+            .write(Utc::now(), |tx| {
+                for id in ["abcd1111-0000-4000-8000-000000000001", "abcd2222-0000-4000-8000-000000000002"] {
+                    tx.sql.execute(
+                        "INSERT INTO jobs (id, state, request, options, args, scheduled_at, inserted_at, updated_at)
+                         VALUES (?1, 'scheduled', '{}', '{}', '{}', 0, 0, 0)",
+                        [id],
+                    )?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let find = |prefix: &str| store.read(|c| id_by_prefix(c, "jobs", prefix, "job"));
+        assert_eq!(
+            find("abcd1").unwrap().as_deref(),
+            Some("abcd1111-0000-4000-8000-000000000001")
+        );
+        assert_eq!(
+            find("ABCD2222").unwrap().as_deref(),
+            Some("abcd2222-0000-4000-8000-000000000002")
+        );
+        let Err(Error::Invalid(e)) = find("abcd") else {
+            panic!("abcd starts two ids")
+        };
+        assert_eq!(e.field, "id");
+        assert!(e.message.contains("more than one job"), "{}", e.message);
+        // Too short, not hex, or a whole id: not a prefix.
+        for not_a_prefix in ["abc", "abcd-zz", "abcd1111-0000-4000-8000-000000000001"] {
+            assert_eq!(find(not_a_prefix).unwrap(), None, "{not_a_prefix}");
+        }
+        assert_eq!(find("ffff").unwrap(), None);
+    }
 
     #[test]
     fn opening_twice_applies_migrations_once_and_keeps_the_file_private() {

@@ -104,12 +104,17 @@ pub fn insert(conn: &Connection, s: &ScheduleInsert, now: DateTime<Utc>) -> Resu
     )?)
 }
 
+/// A schedule by its uuid, or a unique start of it.
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Schedule>> {
     let sql = format!("SELECT {COLUMNS} FROM schedules WHERE id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([id], from_row)
-        .optional()?)
+    let mut stmt = conn.prepare_cached(&sql)?;
+    if let Some(s) = stmt.query_row([id], from_row).optional()? {
+        return Ok(Some(s));
+    }
+    match super::id_by_prefix(conn, "schedules", id, "schedule")? {
+        Some(full) => Ok(stmt.query_row([full], from_row).optional()?),
+        None => Ok(None),
+    }
 }
 
 pub fn list(
