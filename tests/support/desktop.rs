@@ -455,29 +455,27 @@ impl Tray {
 
 /// `gdbus call --session ARGS`: its output when it succeeded.
 fn gdbus(args: &[&str]) -> Option<String> {
+    gdbus_run(&[&["call", "--session"], args].concat())
+}
+
+/// Every object `name` exports, with its interfaces.
+fn gdbus_introspect(name: &str) -> Option<String> {
+    gdbus_run(&[
+        "introspect",
+        "--session",
+        "--recurse",
+        "--object-path",
+        "/",
+        "--dest",
+        name,
+    ])
+}
+
+fn gdbus_run(args: &[&str]) -> Option<String> {
     let out = std::process::Command::new("gdbus")
-        .args(["call", "--session"])
         .args(args)
         .output()
         .expect("gdbus (from libglib2.0-bin) runs");
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn gdbus_introspect(name: &str) -> Option<String> {
-    let out = std::process::Command::new("gdbus")
-        .args([
-            "introspect",
-            "--session",
-            "--recurse",
-            "--object-path",
-            "/",
-            "--dest",
-            name,
-        ])
-        .output()
-        .ok()?;
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())

@@ -55,6 +55,21 @@ export function formatAbsolute(iso: string, timeZone?: string): string {
   }).format(date);
 }
 
+/** "Mon, 30 Nov 2026, 09:00 CET": a run to the minute, as previews list them. */
+export function formatRun(iso: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return cachedFormat('run', timeZone, {
+    weekday: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(date);
+}
+
 /** "30 Nov, 09:00", compact, for lists. */
 export function formatShort(iso: string, timeZone?: string): string {
   const date = new Date(iso);

@@ -50,8 +50,8 @@ pub struct Checkpointer {
 impl Checkpointer {
     /// Starts the thread that checkpoints the database at `path`; it ends
     /// when the `Checkpointer` is dropped.
-    pub fn start(path: &Path, connect: fn(&Path) -> Result<Connection>) -> Result<Checkpointer> {
-        let conn = connect(path)?;
+    pub fn start(path: &Path) -> Result<Checkpointer> {
+        let conn = super::connect(path)?;
         let (ask, asked) = sync_channel(1);
         std::thread::Builder::new()
             .name("chime-checkpoint".into())

@@ -89,7 +89,7 @@ impl Store {
         let mut writer = connect(path)?;
         migrate(&mut writer)?;
         checkpoint::hand_over(&writer)?;
-        let checkpointer = checkpoint::Checkpointer::start(path, connect)?;
+        let checkpointer = checkpoint::Checkpointer::start(path)?;
         Ok(Store {
             path: path.to_path_buf(),
             on_commit: std::sync::OnceLock::new(),

@@ -1,22 +1,7 @@
 import type { SchedulePreview as Preview } from '../../api/types';
 import { Skeleton } from '../../components/Skeleton';
-import { formatRelative } from '../../lib/time';
+import { formatRelative, formatRun } from '../../lib/time';
 import { PREVIEW_COUNT } from './useSchedulePreview';
-
-function formatRun(iso: string, timeZone: string | undefined): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(undefined, {
-    weekday: 'short',
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(date);
-}
 
 /** The rule in words, the next runs in the chosen zone, and DST notes — all from the engine. */
 export function SchedulePreview({

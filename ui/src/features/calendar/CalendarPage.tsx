@@ -17,7 +17,8 @@ import { SegmentedControl } from '../../components/SegmentedControl';
 import { Skeleton } from '../../components/Skeleton';
 import { Spinner } from '../../components/Spinner';
 import { useDisplayZone } from '../settings/useSettings';
-import { rangeQuery, targetOf, toCalendarEvents, wallClock, type CalendarItem } from './mapping';
+import { wallClock } from '../../lib/zones';
+import { rangeQuery, targetOf, toCalendarEvents, type CalendarItem } from './mapping';
 import { CALENDAR_VIEWS, type CalendarSearch, type CalendarView } from './search';
 import './calendar.css';
 

@@ -9,10 +9,10 @@ import {
   scheduleColor,
   targetOf,
   toCalendarEvents,
-  wallClock,
   wallClockToInstant,
   type CalendarItem,
 } from './mapping';
+import { wallClock } from '../../lib/zones';
 
 function past(over: Partial<CalendarPastRun> = {}): CalendarPastRun {
   return {

@@ -13,39 +13,9 @@
 import type { EventInput } from '@fullcalendar/core';
 import type { CalendarBand, CalendarData, CalendarPastRun, CalendarUpcomingRun } from '../../api/types';
 import { hostAndPath } from '../../lib/url';
-import { localDateTimeToRfc3339 } from '../../lib/zones';
+import { localDateTimeToRfc3339, wallClock } from '../../lib/zones';
 
 // ---------- time zones ----------
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** An instant as the date and time it is in `zone`: "2026-11-30T09:00:00" (no offset). */
-export function wallClock(instant: string | number | Date, zone: string): string {
-  const date = instant instanceof Date ? instant : new Date(instant);
-  if (Number.isNaN(date.getTime())) return '';
-  const parts = formatterFor(zone).formatToParts(date);
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '00';
-  const hour = get('hour') === '24' ? '00' : get('hour');
-  return `${get('year')}-${get('month')}-${get('day')}T${hour}:${get('minute')}:${get('second')}`;
-}
 
 /** The reverse of `wallClock`: a wall-clock time in `zone` as a UTC instant ("...Z"). */
 export function wallClockToInstant(wall: string, zone: string): string | null {
