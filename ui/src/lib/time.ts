@@ -29,57 +29,50 @@ export function formatRelative(iso: string, now: number = Date.now()): string {
 
 /** Intl formatters are costly to make: one per kind and zone, kept (lists format thousands of times). */
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function cachedFormat(kind: string, timeZone: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+
+/** A day and a time to the minute, with the zone: "Mon, 30 Nov 2026, 09:00 CET". */
+const RUN: Intl.DateTimeFormatOptions = {
+  weekday: 'short',
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+};
+
+const KINDS = {
+  absolute: { ...RUN, second: '2-digit' },
+  run: RUN,
+  short: { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+/** `iso` formatted as `kind` in `timeZone` (default: this machine's); unreadable text as is. */
+function format(kind: keyof typeof KINDS, iso: string, timeZone: string | undefined): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
   const key = `${kind}|${timeZone ?? ''}`;
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(undefined, { ...options, timeZone });
+    f = new Intl.DateTimeFormat(undefined, { ...KINDS[kind], timeZone });
     formatters.set(key, f);
   }
-  return f;
+  return f.format(date);
 }
 
 /** "Mon, 30 Nov 2026, 09:00:00 CET" in the given zone (default: this machine's). */
 export function formatAbsolute(iso: string, timeZone?: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return cachedFormat('absolute', timeZone, {
-    weekday: 'short',
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    timeZoneName: 'short',
-  }).format(date);
+  return format('absolute', iso, timeZone);
 }
 
 /** "Mon, 30 Nov 2026, 09:00 CET": a run to the minute, as previews list them. */
 export function formatRun(iso: string, timeZone?: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return cachedFormat('run', timeZone, {
-    weekday: 'short',
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(date);
+  return format('run', iso, timeZone);
 }
 
 /** "30 Nov, 09:00", compact, for lists. */
 export function formatShort(iso: string, timeZone?: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return cachedFormat('short', timeZone, {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(date);
+  return format('short', iso, timeZone);
 }
 
 export function formatDurationMs(ms: number | null | undefined): string {
