@@ -1,5 +1,5 @@
 import { argsOf } from '../api/shapes';
-import type { Job, JobState, OutcomeSummary, Page, Schedule } from '../api/types';
+import type { Job, JobState, OutcomeSummary, Page, Schedule, SettingsAnswer } from '../api/types';
 
 let seq = 0;
 const iso = (offsetSeconds: number) => new Date(Date.now() + offsetSeconds * 1000).toISOString();
@@ -80,6 +80,22 @@ export function makeSchedule(overrides: Partial<Schedule> = {}): Schedule {
     catch_up: 'once',
     inject_fields: true,
     request: { method, url, query: {}, headers: asked.headers ?? {}, ...(asked.body !== undefined ? { body: asked.body } : {}) },
+    ...overrides,
+  };
+}
+
+export function makeSettings(overrides: Partial<SettingsAnswer> = {}): SettingsAnswer {
+  return {
+    api_key: 'chime_test',
+    port: 7391,
+    signing_secret: 'whsec_test',
+    retention_days: 30,
+    default_timezone: 'UTC',
+    notify_on_failure: true,
+    notify_on_success: false,
+    launch_at_login: false,
+    allow_http: false,
+    ca_cert_path: null,
     ...overrides,
   };
 }

@@ -4,22 +4,12 @@ import { createMemoryHistory } from '@tanstack/react-router';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../app/App';
-import type { EventType, LogEvent, SettingsAnswer } from '../../api/types';
+import type { EventType, LogEvent } from '../../api/types';
 import { FakeTransport, ok } from '../../test/FakeTransport';
+import { makeSettings } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
-const SETTINGS: SettingsAnswer = {
-  api_key: 'chime_test',
-  port: 7391,
-  signing_secret: 'whsec_test',
-  retention_days: 30,
-  default_timezone: 'UTC',
-  notify_on_failure: true,
-  notify_on_success: false,
-  launch_at_login: false,
-  allow_http: false,
-  ca_cert_path: null,
-};
+const SETTINGS = makeSettings();
 
 let nextId = 1000;
 function event(type: EventType, payload: LogEvent['payload'], over: Partial<LogEvent> = {}): LogEvent {

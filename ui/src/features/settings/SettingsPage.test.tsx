@@ -1,21 +1,13 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { SettingsAnswer } from '../../api/types';
 import { fail, ok } from '../../test/FakeTransport';
+import { makeSettings } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
-const SETTINGS: SettingsAnswer = {
+const SETTINGS = makeSettings({
   api_key: 'chime_0123456789abcdefghijklmnopqrstuvwxyzABCD',
-  port: 7391,
   signing_secret: 'whsec_secretsecretsecret',
-  retention_days: 30,
-  default_timezone: 'UTC',
-  notify_on_failure: true,
-  notify_on_success: false,
-  launch_at_login: false,
-  allow_http: false,
-  ca_cert_path: null,
-};
+});
 
 function engine() {
   return emptyEngine().on('GET', '/api/settings', ok({ data: SETTINGS }));
