@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fullCalendarCss } from './build/fullcalendarCss';
 import { preactFrozenPrototype } from './build/frozenPrototype';
+import { uplotLocale } from './build/uplotLocale';
 
 // The built UI is embedded in the Tauri binary (frontendDist: "ui/dist") and may also be
 // served by `chime serve`. Relative asset paths work in both; routing uses the URL hash,
@@ -10,8 +11,9 @@ import { preactFrozenPrototype } from './build/frozenPrototype';
 export default defineConfig({
   base: './',
   // FullCalendar's styles as a CSS file instead of run-time <style> injection (strict CSP),
-  // and its Preact made to work under Tauri's frozen Object.prototype (freezePrototype).
-  plugins: [react(), fullCalendarCss(), preactFrozenPrototype()],
+  // its Preact made to work under Tauri's frozen Object.prototype (freezePrototype), and
+  // uPlot's number formatter made with the UI's locale (a C locale made it throw).
+  plugins: [react(), fullCalendarCss(), preactFrozenPrototype(), uplotLocale()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -35,8 +37,15 @@ export default defineConfig({
     css: false,
     restoreMocks: true,
     testTimeout: 20_000,
-    // FullCalendar and its Preact go through Vite's transforms, as in the build: the tests run
-    // the patched Preact (build/frozenPrototype.ts), not the one in node_modules as is.
-    server: { deps: { inline: [/[\\/]node_modules[\\/]@fullcalendar[\\/]/, /[\\/]node_modules[\\/]preact[\\/]/] } },
+    // FullCalendar, its Preact and uPlot go through Vite's transforms, as in the build: the
+    // tests run the patched Preact (build/frozenPrototype.ts) and uPlot (build/uplotLocale.ts),
+    // not the ones in node_modules as they are.
+    // uPlot's ES module, as the build takes it (Node would take its CommonJS build)
+    alias: [{ find: /^uplot$/, replacement: 'uplot/dist/uPlot.esm.js' }],
+    server: {
+      deps: {
+        inline: [/[\\/]node_modules[\\/]@fullcalendar[\\/]/, /[\\/]node_modules[\\/]preact[\\/]/, /[\\/]node_modules[\\/]uplot[\\/]/],
+      },
+    },
   },
 });

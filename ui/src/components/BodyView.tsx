@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { parseJsonText } from '../lib/json';
 import { JsonTree } from './JsonTree';
 import { SegmentedControl } from './SegmentedControl';
+import { formatNumber } from '../lib/locale';
 
 /** Raw text past this many characters waits for "show all" (the DOM, not the data, is the cost). */
 const RAW_LIMIT = 100_000;
@@ -40,7 +41,7 @@ export function BodyView({ body, truncated, label }: { body: string | null | und
             <>
               {'\n'}
               <button type="button" className="json-tree__more" onClick={() => setAll(true)}>
-                show all {raw.length.toLocaleString()} characters
+                show all {formatNumber(raw.length)} characters
               </button>
             </>
           )}

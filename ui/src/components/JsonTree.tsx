@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { JsonValue } from '../api/types';
+import { formatNumber } from '../lib/locale';
 
 /** Children shown per "show more" step, so a 10,000-item array stays fast. */
 const CHUNK = 100;
@@ -16,7 +17,7 @@ function Primitive({ value }: { value: null | boolean | number | string }) {
       <span className="json-tree__string">
         {JSON.stringify(value.slice(0, LONG_STRING)).slice(0, -1)}…&quot;{' '}
         <button type="button" className="json-tree__more" onClick={() => setFull(true)}>
-          show all {value.length.toLocaleString()} characters
+          show all {formatNumber(value.length)} characters
         </button>
       </span>
     );
@@ -98,7 +99,7 @@ function Node({ name, value, depth, expandDepth }: { name: string | number | nul
             ))}
             {rest > 0 && (
               <button type="button" className="json-tree__more" onClick={() => setShown((s) => s + CHUNK)}>
-                show {Math.min(CHUNK, rest)} more of {rest.toLocaleString()}
+                show {Math.min(CHUNK, rest)} more of {formatNumber(rest)}
               </button>
             )}
           </div>

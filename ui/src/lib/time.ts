@@ -1,6 +1,17 @@
 /** Formatting of instants for people. Schedules are never computed here: the engine does that. */
+import { appLocale } from './locale';
 
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+const relatives = new Map<string, Intl.RelativeTimeFormat>();
+
+function relativeFormat(): Intl.RelativeTimeFormat {
+  const locale = appLocale();
+  let f = relatives.get(locale);
+  if (!f) {
+    f = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+    relatives.set(locale, f);
+  }
+  return f;
+}
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['year', 365 * 24 * 3600],
@@ -21,13 +32,13 @@ export function formatRelative(iso: string, now: number = Date.now()): string {
   if (abs < 5) return 'now';
   for (const [unit, size] of UNITS) {
     if (abs >= size || unit === 'second') {
-      return relative.format(Math.round(seconds / size), unit);
+      return relativeFormat().format(Math.round(seconds / size), unit);
     }
   }
   return iso;
 }
 
-/** Intl formatters are costly to make: one per kind and zone, kept (lists format thousands of times). */
+/** Intl formatters are costly to make: one per kind, zone and locale, kept (lists format thousands of times). */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** A day and a time to the minute, with the zone: "Mon, 30 Nov 2026, 09:00 CET". */
@@ -51,10 +62,11 @@ const KINDS = {
 function format(kind: keyof typeof KINDS, iso: string, timeZone: string | undefined): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const key = `${kind}|${timeZone ?? ''}`;
+  const locale = appLocale();
+  const key = `${kind}|${timeZone ?? ''}|${locale}`;
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(undefined, { ...KINDS[kind], timeZone });
+    f = new Intl.DateTimeFormat(locale, { ...KINDS[kind], timeZone });
     formatters.set(key, f);
   }
   return f.format(date);
@@ -91,6 +103,7 @@ export function formatClock(iso: string, timeZone?: string): string {
   const key = timeZone ?? '';
   let f = clocks.get(key);
   if (!f) {
+    // a fixed layout, the same on every machine (a log line's columns line up): not the UI's locale
     f = new Intl.DateTimeFormat('en-GB', {
       hour: '2-digit',
       minute: '2-digit',

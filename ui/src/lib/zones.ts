@@ -1,7 +1,9 @@
+import { appLocale } from './locale';
+
 /** Time zones known to this machine's Intl data, with the machine's own zone. */
 export function machineTimeZone(): string {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    return new Intl.DateTimeFormat(appLocale()).resolvedOptions().timeZone || 'UTC';
   } catch {
     return 'UTC';
   }
@@ -19,7 +21,8 @@ export function allTimeZones(): string[] {
   const set = new Set(zones);
   set.add('UTC');
   set.add(machineTimeZone());
-  cached = Array.from(set).sort((a, b) => a.localeCompare(b));
+  // zone ids are ASCII ("America/New_York"): code-point order, no locale needed
+  cached = Array.from(set).sort();
   return cached;
 }
 
@@ -29,6 +32,7 @@ const wallClockFormatters = new Map<string, Intl.DateTimeFormat>();
 function wallClockFormatter(zone: string): Intl.DateTimeFormat {
   let f = wallClockFormatters.get(zone);
   if (!f) {
+    // en-CA for its numeric parts (read back below), whatever the UI's locale is
     f = new Intl.DateTimeFormat('en-CA', {
       timeZone: zone,
       hourCycle: 'h23',

@@ -12,6 +12,7 @@
  */
 import type { EventInput } from '@fullcalendar/core';
 import type { CalendarBand, CalendarData, CalendarPastRun, CalendarUpcomingRun } from '../../api/types';
+import { formatNumber } from '../../lib/locale';
 import { hostAndPath } from '../../lib/url';
 import { localDateTimeToRfc3339, wallClock } from '../../lib/zones';
 
@@ -77,8 +78,6 @@ export type CalendarItem =
   /** A dense series' day(s); `scheduleId` null: a day of more one-off jobs than `dense_threshold`. */
   | { kind: 'band'; scheduleId: string | null; band: CalendarBand };
 
-const numbers = new Intl.NumberFormat(undefined);
-
 function runTitle(name: string | null, method: string, url: string): string {
   return name || `${method.toUpperCase()} ${hostAndPath(url)}`;
 }
@@ -89,7 +88,7 @@ function runTitle(name: string | null, method: string, url: string): string {
  * jobs · 60 runs") has its name as its summary too, so says it once.
  */
 export function bandTitle(band: CalendarBand): string {
-  const runs = (n: number) => `${numbers.format(n)} ${n === 1 ? 'run' : 'runs'}`;
+  const runs = (n: number) => `${formatNumber(n)} ${n === 1 ? 'run' : 'runs'}`;
   const days = band.days ?? 1;
   const count =
     days > 1
@@ -100,7 +99,7 @@ export function bandTitle(band: CalendarBand): string {
   const parts = [band.summary, count];
   if (band.name && band.name !== band.summary) parts.unshift(band.name);
   const failed = band.outcomes?.failure ?? 0;
-  if (band.kind === 'past' && failed > 0) parts.push(`${numbers.format(failed)} failed`);
+  if (band.kind === 'past' && failed > 0) parts.push(`${formatNumber(failed)} failed`);
   return parts.join(' · ');
 }
 

@@ -23,6 +23,7 @@ import { LogRow, ROW_HEIGHT, shortId, typeLabel } from './LogRow';
 import { LogStore, PAGE_SIZE } from './logStore';
 import { statusesOf, typesOf, type LogSearch } from './search';
 import './log.css';
+import { formatNumber } from '../../lib/locale';
 
 const EMPTY: readonly LogEvent[] = [];
 /** Within this many pixels of an edge counts as at it (to load more, or to follow). */
@@ -257,14 +258,14 @@ export function LiveLogPage() {
           Live log
         </h1>
         <span className="page__count" aria-label="Events shown">
-          {state.loaded ? visible.length.toLocaleString() : ''}
+          {state.loaded ? formatNumber(visible.length) : ''}
         </span>
         <div className="page__tools">
           <span className="log-page__status" role="status">
             {state.paused ? (
               state.heldVisible > 0 ? (
                 <Button size="sm" variant="secondary" onClick={resume}>
-                  {state.heldVisible.toLocaleString()} new {state.heldVisible === 1 ? 'event' : 'events'} · Jump to latest
+                  {formatNumber(state.heldVisible)} new {state.heldVisible === 1 ? 'event' : 'events'} · Jump to latest
                 </Button>
               ) : (
                 <span className="faint">Paused</span>
@@ -420,8 +421,8 @@ export function LiveLogPage() {
         </div>
       </div>
       <footer className="log-page__footer faint">
-        {state.rows.length.toLocaleString()} loaded
-        {store.cap <= state.rows.length && ` (the newest ${store.cap.toLocaleString()} are kept)`}
+        {formatNumber(state.rows.length)} loaded
+        {store.cap <= state.rows.length && ` (the newest ${formatNumber(store.cap)} are kept)`}
         {!state.atEnd && ' · scroll down for newer events'}
         {loading === 'newer' && <Spinner size={10} label="Loading newer events" />}
       </footer>

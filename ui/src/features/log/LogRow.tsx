@@ -13,6 +13,7 @@ import { JsonTree } from '../../components/JsonTree';
 import { formatAbsolute, formatClock, formatDurationMs, formatShort } from '../../lib/time';
 import { MethodLabel } from '../jobs/RequestCell';
 import { requestFor, statusClassOf } from './filters';
+import { formatNumber } from '../../lib/locale';
 
 export const ROW_HEIGHT = 30;
 
@@ -59,7 +60,7 @@ function Summary({ event, zone }: { event: LogEvent; zone?: string }) {
       <span className="log-row__result">
         <Badge tone={statusTone(event)}>{p.status}</Badge>
         <span className="faint">{formatDurationMs(p.duration_ms)}</span>
-        {p.body ? <span className="faint">{p.body.length.toLocaleString()} B{p.truncated ? ' (cut)' : ''}</span> : null}
+        {p.body ? <span className="faint">{formatNumber(p.body.length)} B{p.truncated ? ' (cut)' : ''}</span> : null}
       </span>
     );
   }

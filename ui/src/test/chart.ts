@@ -1,0 +1,62 @@
+import { vi } from 'vitest';
+
+/**
+ * What the run chart (uPlot) needs and jsdom lacks: a 2D canvas context, Path2D,
+ * ResizeObserver and matchMedia. The context draws nothing but records each `fillText`,
+ * so a test can read the axis labels the chart drew.
+ */
+export function stubChartEnvironment(): { labels: string[] } {
+  const labels: string[] = [];
+  const noop = () => {};
+  const context = new Proxy(
+    {},
+    {
+      get(target: Record<string | symbol, unknown>, key) {
+        if (key in target) return target[key];
+        if (key === 'fillText') return (text: string) => labels.push(String(text));
+        if (key === 'measureText') return (text: string) => ({ width: String(text).length * 6 });
+        return noop;
+      },
+      set(target, key, value) {
+        target[key] = value;
+        return true;
+      },
+    },
+  );
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(() => context as unknown as CanvasRenderingContext2D);
+  vi.stubGlobal(
+    'Path2D',
+    class {
+      moveTo = noop;
+      lineTo = noop;
+      rect = noop;
+      arc = noop;
+      closePath = noop;
+      addPath = noop;
+      bezierCurveTo = noop;
+    },
+  );
+  vi.stubGlobal(
+    'ResizeObserver',
+    class {
+      observe = noop;
+      unobserve = noop;
+      disconnect = noop;
+    },
+  );
+  vi.stubGlobal('matchMedia', (query: string) => ({
+    matches: false,
+    media: query,
+    addEventListener: noop,
+    removeEventListener: noop,
+    addListener: noop,
+    removeListener: noop,
+  }));
+  return { labels };
+}
+
+/** What WebKitGTK reports under LANG=C.UTF-8. */
+export function stubCLocale(): void {
+  vi.spyOn(navigator, 'language', 'get').mockReturnValue('C');
+  vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['C']);
+}
