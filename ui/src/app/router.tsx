@@ -7,6 +7,7 @@ import {
   type RouterHistory,
 } from '@tanstack/react-router';
 import { AppShell } from './AppShell';
+import { PageError } from './PageError';
 import { JobsView } from '../features/jobs/JobsView';
 import { parseJobsSearch } from '../features/jobs/filters';
 
@@ -111,6 +112,9 @@ export function createAppRouter(history: RouterHistory) {
     routeTree,
     history,
     defaultPreload: false,
+    // Each route's page renders inside its own boundary: a page that throws shows this in
+    // its place, and the shell around it (sidebar, top bar) keeps working.
+    defaultErrorComponent: PageError,
     defaultNotFoundComponent: () => (
       <section className="page" aria-labelledby="page-title">
         <h1 id="page-title" className="visually-hidden">
