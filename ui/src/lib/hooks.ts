@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { relativeChangeIn } from './time';
 
 export function useDebounced<T>(value: T, delayMs: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -9,12 +10,24 @@ export function useDebounced<T>(value: T, delayMs: number): T {
   return debounced;
 }
 
-/** The current time, refreshed every `intervalMs`, for relative times that stay true. */
-export function useNow(intervalMs = 15_000): number {
-  const [now, setNow] = useState(() => Date.now());
+/** setTimeout's longest delay (about 24 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The current time for relative times of `instants` ("in 5 sec.") that stay true. The
+ * component renders again when one of their labels would change, and only then: a near
+ * run counts down by the second, and a window whose runs are hours away sleeps.
+ */
+export function useRelativeNow(instants: ReadonlyArray<string | null | undefined>): number {
+  const [tick, setTick] = useState(0);
+  const key = instants.filter(Boolean).join(' '); // a stable dependency for a new array each render
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
+    const now = Date.now();
+    const wait = Math.min(...key.split(' ').filter(Boolean).map((iso) => relativeChangeIn(iso, now)));
+    if (!Number.isFinite(wait)) return;
+    const timer = setTimeout(() => setTick((t) => t + 1), Math.min(wait, MAX_TIMER_MS));
+    return () => clearTimeout(timer);
+  }, [key, tick]);
+  // read at each render, not kept: a render for new data must not show the time of the last tick
+  return Date.now();
 }

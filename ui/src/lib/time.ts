@@ -23,19 +23,44 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['second', 1],
 ];
 
+/** The unit and amount `formatRelative` shows `seconds` from now as ('now' within 5 s). */
+function relativeParts(seconds: number): [Intl.RelativeTimeFormatUnit | 'now', number] {
+  const abs = Math.abs(seconds);
+  if (abs < 5) return ['now', 0];
+  const [unit, size] = UNITS.find(([, size]) => abs >= size) ?? ['second', 1];
+  return [unit, Math.round(seconds / size)];
+}
+
 /** "in 5 min", "3 hr. ago", "now". */
 export function formatRelative(iso: string, now: number = Date.now()): string {
   const then = Date.parse(iso);
   if (Number.isNaN(then)) return iso;
-  const seconds = Math.round((then - now) / 1000);
-  const abs = Math.abs(seconds);
-  if (abs < 5) return 'now';
-  for (const [unit, size] of UNITS) {
-    if (abs >= size || unit === 'second') {
-      return relativeFormat().format(Math.round(seconds / size), unit);
-    }
+  const [unit, amount] = relativeParts(Math.round((then - now) / 1000));
+  return unit === 'now' ? 'now' : relativeFormat().format(amount, unit);
+}
+
+/**
+ * Milliseconds from `now` until `formatRelative(iso)` reads differently: about a second for
+ * a run a minute away, half an hour for one three hours away. Clocks wake only then.
+ */
+export function relativeChangeIn(iso: string, now: number = Date.now()): number {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return Infinity;
+  const s0 = Math.round((then - now) / 1000);
+  const shown = relativeParts(s0).join();
+  const changedAfter = (n: number) => relativeParts(s0 - n).join() !== shown;
+  // The label only moves one way as time passes ("in 2 min" … "now" … "5 sec. ago"), so the
+  // first whole second at which it differs is found by doubling, then halving.
+  let lo = 0;
+  let hi = 1;
+  while (!changedAfter(hi)) [lo, hi] = [hi, hi * 2];
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (changedAfter(mid)) hi = mid;
+    else lo = mid;
   }
-  return iso;
+  // the shown second becomes s0 - hi when then - now falls below (s0 - hi + 0.5) s
+  return Math.max(1, then - (s0 - hi + 0.5) * 1000 - now + 1);
 }
 
 /** Intl formatters are costly to make: one per kind, zone and locale, kept (lists format thousands of times). */

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { Skeleton } from '../../components/Skeleton';
-import { useNow } from '../../lib/hooks';
+import { useRelativeNow } from '../../lib/hooks';
 import { OneOffJobRow } from './OneOffJobRow';
-import type { JobsRow } from './rows';
+import { nextRunOf, type JobsRow } from './rows';
 import { ScheduleRow } from './ScheduleRow';
 
 const SKELETON_ROWS = 6;
@@ -37,7 +37,7 @@ function Head() {
 }
 
 export function JobsTable({ rows, loading, empty }: { rows: JobsRow[]; loading: boolean; empty: ReactNode }) {
-  const now = useNow();
+  const now = useRelativeNow(rows.map(nextRunOf));
   if (!loading && rows.length === 0) return <>{empty}</>;
   return (
     <table className="jobs-table" aria-label="Jobs and schedules" aria-busy={loading || undefined}>

@@ -1,10 +1,12 @@
-import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fail, ok } from '../../test/FakeTransport';
 import { makeJob, makeOutcome, makeSchedule, page } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
 describe('JobsView', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('says what to do when there are no jobs yet', async () => {
     renderApp(emptyEngine());
     expect(await screen.findByText('No jobs yet. Press N to create one, or paste a curl command.')).toBeInTheDocument();
@@ -62,9 +64,24 @@ describe('JobsView', () => {
 
     expect(await within(row).findByText('201')).toBeInTheDocument();
     expect(within(row).getByText('87 ms')).toBeInTheDocument();
-    // three events in one window: one refetch, not three
-    await new Promise((r) => setTimeout(r, 400));
-    expect(engine.requestsTo('GET', '/api/jobs').length - listCallsBefore).toBe(1);
+    // three events in one window: one refetch, not three. A later event's refetch comes
+    // a window later; once it has, any refetch of the first three would have come too.
+    engine.push({ event: 'job.updated', job_id: pending.id });
+    await waitFor(() => expect(engine.requestsTo('GET', '/api/jobs').length - listCallsBefore).toBeGreaterThanOrEqual(2));
+    expect(engine.requestsTo('GET', '/api/jobs').length - listCallsBefore).toBe(2);
+  });
+
+  it('counts a near next run down by the second', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true }); // the clock also moves by itself, as the page needs
+    vi.setSystemTime(Date.parse('2026-11-30T08:00:00.000Z'));
+    const schedule = makeSchedule({ name: 'Every 5 seconds', next_run_at: '2026-11-30T08:00:09.000Z' });
+    renderApp(emptyEngine().on('GET', '/api/schedules', ok(page([schedule]))));
+    const next = within(await screen.findByTestId(`schedule-${schedule.id}`)).getByRole('time');
+    expect(next).toHaveTextContent('in 9 sec.');
+    await act(async () => vi.advanceTimersByTime(1000));
+    expect(next).toHaveTextContent('in 8 sec.');
+    await act(async () => vi.advanceTimersByTime(3000));
+    expect(next).toHaveTextContent('in 5 sec.');
   });
 
   it('asks before deleting a schedule, then deletes it', async () => {

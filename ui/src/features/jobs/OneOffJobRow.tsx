@@ -11,6 +11,7 @@ import { OutcomeBadge } from './OutcomeBadge';
 import { OutcomeStrip } from './OutcomeStrip';
 import { RelativeTime } from './RelativeTime';
 import { RequestCell } from './RequestCell';
+import { jobNextRun } from './rows';
 import { useRowMutations } from './useRowMutations';
 
 export function OneOffJobRow({ job, now }: { job: Job; now: number }) {
@@ -43,7 +44,7 @@ export function OneOffJobRow({ job, now }: { job: Job; now: number }) {
         <span className="jobs-row__summary">once at {formatShort(job.scheduled_at)}</span>
       </td>
       <td className="jobs-row__next">
-        <RelativeTime iso={pending ? job.scheduled_at : null} now={now} />
+        <RelativeTime iso={jobNextRun(job)} now={now} />
       </td>
       <td>
         {job.last_outcome ? (

@@ -16,6 +16,7 @@ import { OutcomeStrip, STRIP_LENGTH } from './OutcomeStrip';
 import { latestOutcome } from './outcome';
 import { RelativeTime } from './RelativeTime';
 import { RequestCell } from './RequestCell';
+import { scheduleNextRun } from './rows';
 import { useRowMutations } from './useRowMutations';
 
 type Confirm = 'disable' | 'delete' | null;
@@ -52,7 +53,7 @@ export function ScheduleRow({ schedule, now }: { schedule: Schedule; now: number
         <span className="jobs-row__summary">{schedule.summary}</span>
       </td>
       <td className="jobs-row__next">
-        <RelativeTime iso={paused ? null : schedule.next_run_at} now={now} />
+        <RelativeTime iso={scheduleNextRun(schedule)} now={now} />
       </td>
       <td>
         {history.isPending ? (

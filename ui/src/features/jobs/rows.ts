@@ -1,6 +1,16 @@
 import type { Job, Schedule } from '../../api/types';
 import { isPending } from './outcome';
 
+/** The next run a schedule's row shows: none while paused. */
+export function scheduleNextRun(schedule: Schedule): string | null {
+  return schedule.disabled_at === null ? schedule.next_run_at : null;
+}
+
+/** The run a one-off job's row shows as next: its time while it waits, none once it ran. */
+export function jobNextRun(job: Job): string | null {
+  return isPending(job.state) ? job.scheduled_at : null;
+}
+
 export type JobsRow = { kind: 'schedule'; key: string; schedule: Schedule } | { kind: 'job'; key: string; job: Job };
 
 /**
@@ -24,4 +34,8 @@ export function buildRows(schedules: readonly Schedule[], jobs: readonly Job[]):
   upcoming.sort((a, b) => a.at - b.at);
   rest.sort((a, b) => b.at - a.at);
   return [...upcoming, ...rest].map((x) => x.row);
+}
+
+export function nextRunOf(row: JobsRow): string | null {
+  return row.kind === 'schedule' ? scheduleNextRun(row.schedule) : jobNextRun(row.job);
 }
