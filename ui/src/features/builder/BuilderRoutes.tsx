@@ -9,6 +9,7 @@ import { Drawer } from '../../components/Drawer';
 import { IconButton } from '../../components/IconButton';
 import { IconClose } from '../../components/icons';
 import { Skeleton } from '../../components/Skeleton';
+import { useDisplayZone } from '../settings/useSettings';
 import { duplicateForm, emptyForm, formFromAttempt, formFromJob, formFromSchedule } from './form';
 import { JobBuilder } from './JobBuilder';
 
@@ -65,17 +66,20 @@ export function NewJobBuilder() {
     staleTime: Infinity,
   });
   const source = search.from_job ? fromJob : search.from_schedule ? fromSchedule : null;
+  // New times are read in the `default_timezone` setting: wait for it rather than start in another zone.
+  const zone = useDisplayZone();
   const initial = useMemo(() => {
+    if (zone === null) return null;
     if (search.from_job && search.replay_attempt) {
       // Edit and replay: what that attempt sent, to send again now.
       if (!fromJob.data) return null;
       const attempt = fromJob.data.attempts?.find((a) => a.attempt === search.replay_attempt);
-      return attempt ? formFromAttempt(fromJob.data, attempt) : duplicateForm(formFromJob(fromJob.data));
+      return attempt ? formFromAttempt(fromJob.data, attempt, zone) : duplicateForm(formFromJob(fromJob.data, zone));
     }
-    if (search.from_job) return fromJob.data ? duplicateForm(formFromJob(fromJob.data)) : null;
-    if (search.from_schedule) return fromSchedule.data ? duplicateForm(formFromSchedule(fromSchedule.data)) : null;
-    return emptyForm();
-  }, [search.from_job, search.from_schedule, search.replay_attempt, fromJob.data, fromSchedule.data]);
+    if (search.from_job) return fromJob.data ? duplicateForm(formFromJob(fromJob.data, zone)) : null;
+    if (search.from_schedule) return fromSchedule.data ? duplicateForm(formFromSchedule(fromSchedule.data, zone)) : null;
+    return emptyForm(zone);
+  }, [zone, search.from_job, search.from_schedule, search.replay_attempt, fromJob.data, fromSchedule.data]);
 
   return (
     <Loaded ready={initial !== null} title="New job" error={source?.error} onClose={close}>
@@ -90,7 +94,8 @@ export function EditJobBuilder() {
   const close = useCloseBuilder();
   const { jobId } = useParams({ from: '/jobs/job/$jobId' });
   const job = useQuery({ queryKey: queryKeys.job(jobId), queryFn: () => client.getJob(jobId), staleTime: Infinity });
-  const initial = useMemo(() => (job.data ? formFromJob(job.data) : null), [job.data]);
+  const zone = useDisplayZone();
+  const initial = useMemo(() => (job.data && zone !== null ? formFromJob(job.data, zone) : null), [job.data, zone]);
   return (
     <Loaded ready={initial !== null} title="Edit job" error={job.error} onClose={close}>
       {() => <JobBuilder key={jobId} mode={{ kind: 'job', id: jobId }} initial={initial!} onClose={close} />}
@@ -108,7 +113,11 @@ export function EditScheduleBuilder() {
     queryFn: () => client.getSchedule(scheduleId),
     staleTime: Infinity,
   });
-  const initial = useMemo(() => (schedule.data ? formFromSchedule(schedule.data) : null), [schedule.data]);
+  const zone = useDisplayZone();
+  const initial = useMemo(
+    () => (schedule.data && zone !== null ? formFromSchedule(schedule.data, zone) : null),
+    [schedule.data, zone],
+  );
   return (
     <Loaded ready={initial !== null} title="Edit schedule" error={schedule.error} onClose={close}>
       {() => (

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { fail, ok } from '../../test/FakeTransport';
-import { makeJob, makeOutcome } from '../../test/fixtures';
+import { makeJob, makeOutcome, makeSettings } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
 /** The body editor's content (it lives in a shadow root, see JsonEditor). */
@@ -190,6 +190,22 @@ describe('JobBuilder', () => {
     expect(created).not.toHaveProperty('cron');
     expect(created).not.toHaveProperty('schedule_in');
     expect(engine.requestsTo('GET', '/api/jobs/try-1').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('starts a new cron schedule in the default time zone of Settings, and creates it there', async () => {
+    const engine = emptyEngine()
+      .on('GET', '/api/settings', ok({ data: makeSettings({ default_timezone: 'Europe/Berlin' }) }))
+      .on('POST', '/api/jobs', ok({ data: makeJob() }, 201));
+    const { user, url } = await openNewJob(engine);
+    await user.type(url, 'https://api.example.com/standup');
+    await user.click(screen.getByRole('tab', { name: 'Cron' }));
+    expect(screen.getByLabelText('Time zone')).toHaveValue('Europe/Berlin');
+    await waitFor(() =>
+      expect(engine.requestsTo('POST', '/api/schedules/preview').at(-1)?.body).toMatchObject({ timezone: 'Europe/Berlin' }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Create schedule' }));
+    await waitFor(() => expect(engine.requestsTo('POST', '/api/jobs')).toHaveLength(1));
+    expect(engine.requestsTo('POST', '/api/jobs')[0]?.body).toMatchObject({ cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' });
   });
 
   it('closes on Esc', async () => {
