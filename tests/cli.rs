@@ -796,8 +796,24 @@ async fn import_curl_prints_a_draft_or_creates_the_job() {
     assert_eq!(refused.code, 1);
     assert_eq!(
         refused.stderr.trim_end(),
-        "command: not a curl command: it starts with `wget` instead of `curl`"
+        "command: not a curl command: it starts with `wget` instead of `curl`; \
+         expected curl, its options and the URL, such as curl -X POST https://example.com/hook -d 'a=1'"
     );
+    // Options may follow a quoted command.
+    let after = chime
+        .cli(&["import-curl", command, "--in", "1 hour", "-o", "json"])
+        .await
+        .ok()
+        .json();
+    assert_eq!(after["state"], "scheduled");
+    assert_eq!(after["request"]["method"], "post");
+    assert_eq!(after["request"]["url"], "https://api.example.com/items");
+    // Unquoted words with options need `--`, and the error says so.
+    let unquoted = chime
+        .cli(&["import-curl", "curl", "-X", "POST", "https://x.test"])
+        .await;
+    assert_eq!(unquoted.code, 2);
+    assert!(unquoted.stderr.contains("-- -X"), "{}", unquoted.stderr);
     let no_time = chime.cli(&["import-curl", "--name", "x", command]).await;
     assert_eq!(no_time.code, 2);
     assert!(no_time

@@ -303,12 +303,9 @@ pub struct PreviewArgs {
 #[derive(Debug, Args)]
 pub struct ImportCurlArgs {
     /// The curl command: one quoted argument, the words after `--`, or - (or
-    /// nothing) to read it from stdin.
-    #[arg(
-        value_name = "CURL",
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
+    /// nothing) to read it from stdin. Options may come before or after a
+    /// quoted command; after `--` every word is the command's.
+    #[arg(value_name = "CURL")]
     command: Vec<String>,
     #[command(flatten)]
     when: WhenFlags,

@@ -48,7 +48,7 @@ pub struct CurlRequest {
 pub enum CurlError {
     #[error("the command is empty; paste a curl command")]
     Empty,
-    #[error("not a curl command: it starts with `{0}` instead of `curl`")]
+    #[error("not a curl command: it starts with `{0}` instead of `curl`; expected curl, its options and the URL, such as curl -X POST https://example.com/hook -d 'a=1'")]
     NotCurl(String),
     #[error("unclosed {0}")]
     Unclosed(&'static str),
