@@ -324,6 +324,7 @@ fn upcoming_runs(
             },
             ..Default::default()
         },
+        now,
     )?
     .0;
     one_off_jobs(&pending, days, dense, cal);

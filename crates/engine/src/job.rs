@@ -63,6 +63,16 @@ impl JobState {
         )
     }
 
+    /// The state as of `now`. The store keeps `scheduled` and `retryable`
+    /// until a job is claimed; once its time has come it is `available`
+    /// (due), as Oban's stager would have made it, with no write at that instant.
+    pub fn at(self, scheduled_at: DateTime<Utc>, now: DateTime<Utc>) -> JobState {
+        match self {
+            JobState::Scheduled | JobState::Retryable if scheduled_at <= now => JobState::Available,
+            other => other,
+        }
+    }
+
     pub fn is_finished(self) -> bool {
         matches!(
             self,
@@ -173,7 +183,14 @@ pub struct ExecutionView {
 }
 
 impl Job {
-    pub fn view(&self, last_outcome: Option<OutcomeSummary>, has_conflict: bool) -> JobView {
+    /// The job as the API shows it at `now` (which decides `available`).
+    pub fn view(
+        &self,
+        now: DateTime<Utc>,
+        last_outcome: Option<OutcomeSummary>,
+        has_conflict: bool,
+    ) -> JobView {
+        let state = self.state.at(self.scheduled_at, now);
         JobView {
             id: self.id.clone(),
             idempotency_key: self.idempotency_key.clone(),
@@ -185,7 +202,7 @@ impl Job {
             job_id: self.seq,
             job: ExecutionView {
                 id: self.seq,
-                state: self.state,
+                state,
                 inserted_at: self.inserted_at,
                 scheduled_at: self.scheduled_at,
                 attempted_at: self.attempted_at,
@@ -196,7 +213,7 @@ impl Job {
                 has_confict: has_conflict,
             },
             args: self.args.clone(),
-            state: self.state,
+            state,
             scheduled_at: self.scheduled_at,
             updated_at: self.updated_at,
             attempt: self.attempt,

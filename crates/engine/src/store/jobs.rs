@@ -169,13 +169,27 @@ pub const ORDER_COLUMNS: &[(&str, &str)] = &[
     ("name", "name"),
 ];
 
-pub fn list(conn: &Connection, f: &JobFilter) -> Result<(Vec<Job>, i64)> {
+/// The SQL condition for jobs in `state` at `now` (see [`JobState::at`]).
+fn state_condition(state: JobState, now: DateTime<Utc>) -> String {
+    let now = to_ms(now);
+    match state {
+        JobState::Available => format!(
+            "(state = 'available' OR ((state = 'scheduled' OR state = 'retryable') AND scheduled_at <= {now}))"
+        ),
+        JobState::Scheduled | JobState::Retryable => {
+            format!("(state = '{}' AND scheduled_at > {now})", state.as_str())
+        }
+        other => format!("state = '{}'", other.as_str()),
+    }
+}
+
+/// Jobs that match `f`, as their states are at `now`, and how many match in all.
+pub fn list(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec<Job>, i64)> {
     let mut clauses = Vec::new();
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if !f.states.is_empty() {
-        let marks = vec!["?"; f.states.len()].join(", ");
-        clauses.push(format!("state IN ({marks})"));
-        args.extend(f.states.iter().map(|s| s.as_str().to_string().into()));
+        let any: Vec<String> = f.states.iter().map(|s| state_condition(*s, now)).collect();
+        clauses.push(format!("({})", any.join(" OR ")));
     }
     if let Some(s) = &f.schedule_id {
         clauses.push("schedule_id = ?".into());
