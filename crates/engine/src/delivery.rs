@@ -42,7 +42,7 @@ fn job_view(tx: &Tx, seq: i64) -> Result<Value> {
         return Ok(Value::Null);
     };
     let last = jobs::last_outcomes(&tx.sql, &[seq])?.remove(&seq);
-    Ok(serde_json::to_value(job.view(last, false))?)
+    Ok(serde_json::to_value(job.view(tx.now, last, false))?)
 }
 
 /// Queues `event` for the job's webhook: `data` holds the event's id, the job
@@ -191,6 +191,7 @@ async fn try_once(engine: &Engine, d: Delivery) -> (i64, TryResult) {
         url: d.url.clone(),
         headers,
         body: Some(d.body.clone()),
+        truncated: false,
     };
     let (status, error) = match engine.dispatcher().send(&request, TIMEOUT).await {
         Ok(r) if (200..300).contains(&r.status) => {

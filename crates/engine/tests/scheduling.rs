@@ -84,7 +84,9 @@ async fn an_interval_schedule_runs_a_thousand_times_without_drift() {
 
 /// A schedule every 10 s with `policy`, and a laptop that sleeps through ten
 /// of its runs and wakes at 08:01:45.
-async fn after_missed_runs(policy: &str) -> (Target, Engine, tempfile::TempDir, String) {
+async fn after_missed_runs(
+    policy: &str,
+) -> (Target, Engine, tempfile::TempDir, String, ManualClock) {
     let target = Target::ok().await;
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(t0());
@@ -98,7 +100,7 @@ async fn after_missed_runs(policy: &str) -> (Target, Engine, tempfile::TempDir, 
         .unwrap();
     let schedule_id = created.job.schedule_id.clone().unwrap();
     clock.set(t0() + Duration::seconds(105));
-    (target, engine, dir, schedule_id)
+    (target, engine, dir, schedule_id, clock)
 }
 
 async fn next_run(engine: &Engine, schedule: &str) -> DateTime<Utc> {
@@ -112,12 +114,16 @@ async fn next_run(engine: &Engine, schedule: &str) -> DateTime<Utc> {
 
 #[tokio::test]
 async fn catch_up_once_runs_one_of_the_missed_runs_then_moves_on() {
-    let (target, engine, _dir, schedule) = after_missed_runs("once").await;
+    let (target, engine, _dir, schedule, clock) = after_missed_runs("once").await;
     target.wait_for(1, StdDuration::from_secs(5)).await;
-    tokio::time::sleep(StdDuration::from_millis(300)).await;
-    assert_eq!(target.count(), 1, "one run for all that were missed");
     assert_eq!(
         next_run(&engine, &schedule).await,
+        t0() + Duration::seconds(110)
+    );
+    // The next run on the rule comes second: nothing else was made up.
+    let seen = next_rule_run(&clock, &target, 2).await;
+    assert_eq!(
+        scheduled_at_of(&seen[1].json()),
         t0() + Duration::seconds(110)
     );
     let events = engine
@@ -138,22 +144,24 @@ async fn catch_up_once_runs_one_of_the_missed_runs_then_moves_on() {
 
 #[tokio::test]
 async fn catch_up_all_runs_each_missed_run_in_order() {
-    let (target, engine, _dir, schedule) = after_missed_runs("all").await;
-    let seen = target.wait_for(10, StdDuration::from_secs(5)).await;
-    tokio::time::sleep(StdDuration::from_millis(300)).await;
-    assert_eq!(target.count(), 10);
-    let times: Vec<DateTime<Utc>> = seen.iter().map(|s| scheduled_at_of(&s.json())).collect();
-    let expected: Vec<DateTime<Utc>> = (1..=10).map(|k| t0() + Duration::seconds(10 * k)).collect();
-    assert_eq!(times, expected, "each missed run, in order");
+    let (target, engine, _dir, schedule, clock) = after_missed_runs("all").await;
+    target.wait_for(10, StdDuration::from_secs(5)).await;
     assert_eq!(
         next_run(&engine, &schedule).await,
         t0() + Duration::seconds(110)
+    );
+    let seen = next_rule_run(&clock, &target, 11).await;
+    let times: Vec<DateTime<Utc>> = seen.iter().map(|s| scheduled_at_of(&s.json())).collect();
+    let expected: Vec<DateTime<Utc>> = (1..=11).map(|k| t0() + Duration::seconds(10 * k)).collect();
+    assert_eq!(
+        times, expected,
+        "each missed run, in order, then the rule's next"
     );
 }
 
 #[tokio::test]
 async fn catch_up_skip_skips_the_missed_runs_and_says_so() {
-    let (target, engine, _dir, schedule) = after_missed_runs("skip").await;
+    let (target, engine, _dir, schedule, clock) = after_missed_runs("skip").await;
     let skipped = eventually(
         "the missed run to be skipped",
         StdDuration::from_secs(5),
@@ -174,12 +182,80 @@ async fn catch_up_skip_skips_the_missed_runs_and_says_so() {
         "{:?}",
         skipped.note
     );
-    tokio::time::sleep(StdDuration::from_millis(300)).await;
-    assert_eq!(target.count(), 0, "nothing missed was sent");
     assert_eq!(
         next_run(&engine, &schedule).await,
         t0() + Duration::seconds(110)
     );
+    let seen = next_rule_run(&clock, &target, 1).await;
+    assert_eq!(
+        scheduled_at_of(&seen[0].json()),
+        t0() + Duration::seconds(110),
+        "the first run sent is the rule's next: nothing missed was sent"
+    );
+}
+
+/// Cancelling the job a schedule has pending cancels that one run: the
+/// schedule plans the rule's next, and the cancelled run stays in its history.
+#[tokio::test]
+async fn cancelling_a_schedules_pending_job_skips_one_run_and_keeps_the_schedule() {
+    let target = Target::ok().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(t0());
+    let engine = engine_at(&clock, &dir).await;
+    let created = engine
+        .create_job(
+            json!({"method": "post", "url": target.url("/tick"), "body": {}, "repeat_every": 10}),
+        )
+        .await
+        .unwrap();
+    let schedule = created.job.schedule_id.clone().unwrap();
+    let cancelled = engine.cancel_job(&created.job.id).await.unwrap();
+    assert_eq!(cancelled.state, JobState::Cancelled);
+    assert_eq!(
+        next_run(&engine, &schedule).await,
+        t0() + Duration::seconds(20),
+        "the rule's next run, not none"
+    );
+    let jobs = jobs_of(&engine, &schedule).await;
+    assert_eq!(
+        jobs.iter()
+            .map(|j| (j.state, j.scheduled_at))
+            .collect::<Vec<_>>(),
+        [
+            (JobState::Cancelled, t0() + Duration::seconds(10)),
+            (JobState::Scheduled, t0() + Duration::seconds(20)),
+        ]
+    );
+    assert_eq!(jobs[0].note.as_deref(), Some("cancelled by request"));
+    clock.set(t0() + Duration::seconds(20));
+    let seen = target.wait_for(1, StdDuration::from_secs(5)).await;
+    assert_eq!(
+        scheduled_at_of(&seen[0].json()),
+        t0() + Duration::seconds(20)
+    );
+
+    // Cancelling a due job that "pause all" held plans from now, not the past.
+    engine.set_paused(true);
+    clock.set(t0() + Duration::seconds(35));
+    let pending = engine
+        .get_schedule(&schedule)
+        .await
+        .unwrap()
+        .pending_job_id
+        .unwrap();
+    engine.cancel_job(&pending).await.unwrap();
+    assert_eq!(
+        next_run(&engine, &schedule).await,
+        t0() + Duration::seconds(40)
+    );
+    engine.shutdown().await;
+}
+
+/// Moves the clock to the schedule's next rule run (08:01:50) and waits for
+/// `n` arrivals in all.
+async fn next_rule_run(clock: &ManualClock, target: &Target, n: usize) -> Vec<chime_testkit::Seen> {
+    clock.set(t0() + Duration::seconds(110));
+    target.wait_for(n, StdDuration::from_secs(5)).await
 }
 
 /// A first engine is dropped (its runtime torn down, as in a crash) while an
@@ -198,7 +274,7 @@ async fn an_engine_dropped_mid_attempt_loses_no_job() {
     let db = dir.path().join("chime.db");
     let url = target.url("/slow");
     let first_db = db.clone();
-    let job_id = tokio::task::spawn_blocking(move || {
+    let (rt, job_id) = tokio::task::spawn_blocking(move || {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let job_id = rt.block_on(async {
             let mut config = Config::new(first_db);
@@ -212,13 +288,14 @@ async fn an_engine_dropped_mid_attempt_loses_no_job() {
                 .unwrap();
             job.job.id
         });
-        std::thread::sleep(StdDuration::from_millis(500));
-        rt.shutdown_background();
-        job_id
+        (rt, job_id)
     })
     .await
     .unwrap();
-    assert_eq!(target.count(), 1, "the first attempt was in flight");
+    target.wait_for(1, StdDuration::from_secs(10)).await; // the first attempt is in flight
+    tokio::task::spawn_blocking(move || rt.shutdown_background())
+        .await
+        .unwrap();
 
     let mut config = Config::new(db);
     config.allow_http = true;

@@ -57,7 +57,8 @@ impl Engine {
 
     pub async fn list_jobs(&self, filter: JobFilter) -> Result<JobPage> {
         let (limit, offset) = (filter.limit, filter.offset);
-        let (jobs, total) = self.read(move |c| jobs::list(c, &filter)).await?;
+        let now = self.now();
+        let (jobs, total) = self.read(move |c| jobs::list(c, &filter, now)).await?;
         let jobs = self.views(jobs, false).await?;
         Ok(JobPage {
             jobs,
@@ -74,6 +75,7 @@ impl Engine {
             .write(move |tx| {
                 let job = find_pending(tx, &id, "cannot be cancelled")?;
                 cancel(tx, &job, "cancelled by request")?;
+                plan_after_cancelled(tx, &job)?;
                 find(tx, &job.id)
             })
             .await?;
@@ -176,11 +178,12 @@ impl Engine {
     pub(crate) async fn views(&self, jobs: Vec<Job>, has_conflict: bool) -> Result<Vec<JobView>> {
         let seqs: Vec<i64> = jobs.iter().map(|j| j.seq).collect();
         let outcomes = self.read(move |c| jobs::last_outcomes(c, &seqs)).await?;
+        let now = self.now();
         Ok(jobs
             .into_iter()
             .map(|j| {
                 let last = outcomes.get(&j.seq).cloned();
-                j.view(last, has_conflict)
+                j.view(now, last, has_conflict)
             })
             .collect())
     }
@@ -370,12 +373,36 @@ pub(crate) fn cancel(tx: &mut Tx, job: &Job, reason: &str) -> Result<()> {
     Ok(())
 }
 
+/// Cancelling a schedule's pending job cancels that one run: the schedule
+/// (unless disabled) plans its next run from the rule, after both the
+/// cancelled run's time and now.
+fn plan_after_cancelled(tx: &mut Tx, job: &Job) -> Result<()> {
+    let Some(sid) = &job.schedule_id else {
+        return Ok(());
+    };
+    let Some(mut s) = schedules::get(&tx.sql, sid)? else {
+        return Ok(());
+    };
+    if s.disabled_at.is_some() || s.pending_job_id.as_deref() != Some(job.id.as_str()) {
+        return Ok(());
+    }
+    s.pending_job_id = None;
+    let after = job.planned_at.unwrap_or(job.scheduled_at).max(tx.now);
+    if let Some(next) = s.rule()?.next_after(after) {
+        spawn_run(tx, &mut s, next, Spawn::Pending { key: None })?;
+    }
+    schedules::save(&tx.sql, &s, tx.now)?;
+    Ok(())
+}
+
 /// A new one-off job that sends the same request again: exactly as last sent
 /// when it was sent, else its template.
 fn replay(tx: &mut Tx, job: &Job) -> Result<Job> {
+    // A request whose body the log cut cannot be sent again from the log.
     let last_sent = events::of_job(&tx.sql, job.seq, &[EventKind::Request])?
         .pop()
-        .and_then(|e| serde_json::from_value::<SentRequest>(e.payload).ok());
+        .and_then(|e| serde_json::from_value::<SentRequest>(e.payload).ok())
+        .filter(|sent| !sent.truncated);
     let request = match last_sent {
         Some(sent) => crate::request::RequestSpec::from_sent(&sent),
         None => job.request.clone(),
