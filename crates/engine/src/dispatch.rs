@@ -27,7 +27,7 @@ impl Dispatcher {
     /// per host without limit), so a burst to one endpoint does not reconnect.
     pub fn new(ca_files: &[impl AsRef<Path>]) -> Result<Dispatcher> {
         let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("Chime/", env!("CARGO_PKG_VERSION")))
+            .user_agent(crate::request::USER_AGENT)
             .tcp_nodelay(true)
             .connect_timeout(Duration::from_secs(30));
         for file in ca_files {

@@ -163,7 +163,9 @@ pub fn check_headers(headers: &Map<String, Value>) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// A request as it goes on the wire, with every dynamic field filled in.
+/// A request as it goes on the wire, with every dynamic field filled in and
+/// every header sent, those Chime adds included (User-Agent, Accept,
+/// Content-Type, Content-Length).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct SentRequest {
@@ -173,6 +175,30 @@ pub struct SentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub body: Option<String>,
+    /// The body was cut for the log (see [`SentRequest::into_log`]); what
+    /// went on the wire was whole.
+    #[serde(default)]
+    pub truncated: bool,
+}
+
+/// Who Chime says it is, unless a job says otherwise.
+pub const USER_AGENT: &str = concat!("Chime/", env!("CARGO_PKG_VERSION"));
+/// What Chime accepts, unless a job says otherwise (what curl sends).
+const ACCEPT: &str = "*/*";
+
+impl SentRequest {
+    /// The request as the log keeps it: its body capped as responses' are,
+    /// with the same marker.
+    pub fn into_log(mut self) -> SentRequest {
+        if let Some(body) = &self.body {
+            if body.len() > crate::attempt::BODY_CAP {
+                let (capped, cut) = crate::attempt::cap_body(body.as_bytes(), false);
+                self.body = Some(capped);
+                self.truncated = cut;
+            }
+        }
+        self
+    }
 }
 
 impl RequestSpec {
@@ -193,6 +219,11 @@ impl RequestSpec {
             }
         }
         let mut headers = self.headers.clone();
+        for (name, value) in [("user-agent", USER_AGENT), ("accept", ACCEPT)] {
+            if header(&headers, name).is_none() {
+                headers.insert(name.into(), value.into());
+            }
+        }
         let body = self.body.as_ref().map(|body| {
             let declared = header(&headers, "content-type").map(str::to_ascii_lowercase);
             match (body, declared) {
@@ -207,11 +238,15 @@ impl RequestSpec {
                 }
             }
         });
+        if let Some(body) = &body {
+            headers.insert("content-length".into(), body.len().to_string().into());
+        }
         Ok(SentRequest {
             method: self.method.as_str().to_string(),
             url: url.to_string(),
             headers,
             body,
+            truncated: false,
         })
     }
 }
@@ -225,11 +260,23 @@ impl RequestSpec {
             let parsed = is_json.then(|| serde_json::from_str(text).ok()).flatten();
             parsed.unwrap_or_else(|| Value::String(text.clone()))
         });
+        // What Chime added itself is added again when it is sent.
+        let headers = sent
+            .headers
+            .iter()
+            .filter(|(name, value)| {
+                let chimes = [("user-agent", USER_AGENT), ("accept", ACCEPT)]
+                    .iter()
+                    .any(|(n, v)| name.eq_ignore_ascii_case(n) && value.as_str() == Some(v));
+                !(chimes || is_reserved_header(name))
+            })
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
         RequestSpec {
             method,
             url: sent.url.clone(),
             query: Map::new(),
-            headers: sent.headers.clone(),
+            headers,
             body,
         }
     }
@@ -268,6 +315,69 @@ mod tests {
         assert_eq!(sent.url, "https://x.test/a?z=0&tag=a&tag=b&n=3&on=true");
         assert_eq!(sent.headers["content-type"], "application/json");
         assert_eq!(sent.body.as_deref(), Some(r#"{"k":1}"#));
+    }
+
+    #[test]
+    fn the_sent_request_lists_every_header_chime_adds_and_a_replay_adds_them_again() {
+        let sent = spec(json!({"method": "post", "url": "https://x.test/a",
+            "headers": {"X-Key": "k"}, "body": {"k": 1}}))
+        .to_sent()
+        .unwrap();
+        assert_eq!(sent.headers["user-agent"], USER_AGENT);
+        assert_eq!(sent.headers["accept"], "*/*");
+        assert_eq!(sent.headers["content-type"], "application/json");
+        assert_eq!(sent.headers["content-length"], "7");
+        assert_eq!(sent.headers["X-Key"], "k");
+        let replay = RequestSpec::from_sent(&sent);
+        assert_eq!(
+            replay.headers,
+            json!({"X-Key": "k", "content-type": "application/json"})
+                .as_object()
+                .unwrap()
+                .clone()
+        );
+        assert_eq!(replay.to_sent().unwrap(), sent, "a replay sends the same");
+
+        let own = spec(json!({"method": "get", "url": "https://x.test/",
+            "headers": {"User-Agent": "mine/1", "Accept": "application/json"}}))
+        .to_sent()
+        .unwrap();
+        assert_eq!(own.headers.len(), 2, "{:?}", own.headers);
+        assert_eq!(own.headers["User-Agent"], "mine/1");
+        assert!(
+            !own.headers.contains_key("content-length"),
+            "no body, no length"
+        );
+        assert_eq!(RequestSpec::from_sent(&own).headers, own.headers);
+    }
+
+    #[test]
+    fn a_request_body_is_capped_in_the_log_as_responses_are() {
+        let big = "a".repeat(crate::attempt::BODY_CAP + 10);
+        let sent = spec(json!({"method": "post", "url": "https://x.test/",
+            "headers": {"Content-Type": "text/plain"}, "body": big}))
+        .to_sent()
+        .unwrap();
+        assert_eq!(
+            sent.body.as_ref().unwrap().len(),
+            crate::attempt::BODY_CAP + 10
+        );
+        let logged = sent.clone().into_log();
+        assert!(logged.truncated);
+        let body = logged.body.unwrap();
+        assert!(body.ends_with(crate::attempt::CUT_MARKER));
+        assert_eq!(
+            body.len(),
+            crate::attempt::BODY_CAP + crate::attempt::CUT_MARKER.len()
+        );
+        let small = spec(json!({"method": "post", "url": "https://x.test/", "body": {"a": 1}}))
+            .to_sent()
+            .unwrap();
+        assert_eq!(
+            small.clone().into_log(),
+            small,
+            "a small body is kept whole"
+        );
     }
 
     #[test]

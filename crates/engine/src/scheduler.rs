@@ -397,7 +397,7 @@ async fn attempt(engine: Engine, claimed: Claimed, _budget: OwnedSemaphorePermit
             // Serialised here, beside the request, not on the store's one writer.
             engine.record(Record::Sent {
                 job: job.clone(),
-                payload: serde_json::to_value(&sent).unwrap_or_default(),
+                payload: serde_json::to_value(sent.clone().into_log()).unwrap_or_default(),
             });
             let timeout = std::time::Duration::from_millis(job.options.timeout_ms.max(1) as u64);
             // The semaphore is never closed, so acquiring only waits.
@@ -409,7 +409,7 @@ async fn attempt(engine: Engine, claimed: Claimed, _budget: OwnedSemaphorePermit
                     retryable: true,
                 },
             };
-            sent_request = Some(sent);
+            sent_request = Some(sent.into_log());
             result
         }
     };

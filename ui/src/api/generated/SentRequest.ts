@@ -2,6 +2,13 @@
 import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
- * A request as it goes on the wire, with every dynamic field filled in.
+ * A request as it goes on the wire, with every dynamic field filled in and
+ * every header sent, those Chime adds included (User-Agent, Accept,
+ * Content-Type, Content-Length).
  */
-export type SentRequest = { method: string, url: string, headers: { [key in string]: JsonValue }, body?: string, };
+export type SentRequest = { method: string, url: string, headers: { [key in string]: JsonValue }, body?: string, 
+/**
+ * The body was cut for the log (see [`SentRequest::into_log`]); what
+ * went on the wire was whole.
+ */
+truncated: boolean, };
