@@ -71,8 +71,13 @@ fn parse(bytes: &Bytes, is_form: bool) -> Result<Value, ApiError> {
         .map_err(|e| ApiError::malformed(format!("the body is not valid JSON: {e}")))
 }
 
+/// The deepest form key taken (`a[b][c]` is 3 deep). No job field needs
+/// more, and it bounds the recursion below far inside the stack.
+pub const MAX_FORM_DEPTH: usize = 32;
+
 /// `a[b][c]=v` becomes `{"a": {"b": {"c": "v"}}}`; `a[]=x&a[]=y` and
-/// `a[0]=x&a[1]=y` become arrays. Values stay strings, as booper's do.
+/// `a[0]=x&a[1]=y` become arrays. Values stay strings, as booper's do; the
+/// job's fields read them as numbers or booleans where they expect one.
 pub fn form_to_json(bytes: &[u8]) -> Result<Value, ApiError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes)
         .map_err(|e| ApiError::malformed(format!("the form body does not decode: {e}")))?;
@@ -81,6 +86,12 @@ pub fn form_to_json(bytes: &[u8]) -> Result<Value, ApiError> {
         let path = key_path(&key).ok_or_else(|| {
             ApiError::malformed(format!("form key \"{key}\" has unbalanced brackets"))
         })?;
+        if path.len() > MAX_FORM_DEPTH {
+            return Err(ApiError::invalid(
+                &path[0],
+                format!("is nested more than {MAX_FORM_DEPTH} levels deep"),
+            ));
+        }
         insert(&mut root, &path, Value::String(value)).map_err(|_| {
             ApiError::malformed(format!("form key \"{key}\" conflicts with another key"))
         })?;
@@ -250,6 +261,17 @@ mod tests {
             parse(&Bytes::from_static(b"url=https%3A%2F%2Fx.test"), true).unwrap(),
             json!({"url": "https://x.test"})
         );
+    }
+
+    #[test]
+    fn deep_form_keys_are_refused_on_their_field() {
+        let deep = format!("url=https%3A%2F%2Fx.test&body{}=1", "[a]".repeat(3_000));
+        let e = form_to_json(deep.as_bytes()).unwrap_err();
+        assert_eq!((e.status.as_u16(), e.code), (422, "invalid"));
+        assert_eq!(e.field.as_deref(), Some("body"));
+        assert!(e.message.contains("32 levels"), "{}", e.message);
+        let ok = format!("body{}=1", "[a]".repeat(MAX_FORM_DEPTH - 1));
+        assert!(form_to_json(ok.as_bytes()).is_ok());
     }
 
     #[test]

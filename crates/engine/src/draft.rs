@@ -353,6 +353,16 @@ fn text_field(
     }
 }
 
+/// A whole number, given as one or as its digits (a form's values are text).
+pub(crate) fn as_whole(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A boolean, given as one or as `true`/`false` (a form's values are text).
 fn as_bool(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),

@@ -48,8 +48,7 @@ impl RetryPolicy {
         for (key, v) in obj {
             match key.as_str() {
                 "max_attempts" => {
-                    let n = v
-                        .as_u64()
+                    let n = crate::draft::as_whole(v)
                         .filter(|n| (1..=MAX_ATTEMPTS).contains(n))
                         .ok_or_else(|| {
                             FieldError::new(
