@@ -24,6 +24,18 @@ pub use guard::{is_loopback_host, ApiKey, PersistKey};
 pub use input::MAX_BODY;
 pub use settings::new_key;
 
+/// booper's envelope for one object: `{"data": {...}}`.
+#[derive(Debug, serde::Serialize)]
+pub struct Data<T> {
+    pub data: T,
+}
+
+impl<T> Data<T> {
+    pub fn new(data: T) -> Data<T> {
+        Data { data }
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub engine: Engine,

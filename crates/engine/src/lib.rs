@@ -23,6 +23,7 @@ pub mod rule;
 pub mod schedule;
 mod scheduler;
 pub mod settings;
+pub mod status;
 pub mod store;
 pub mod time;
 

@@ -212,6 +212,18 @@ impl Engine {
         })
     }
 
+    /// What the engine is doing now, and the defaults jobs get.
+    pub async fn status(&self) -> Result<crate::status::Status> {
+        let next = self.next_run().await?;
+        Ok(crate::status::Status {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            paused: self.is_paused(),
+            allow_http_for_this_run: self.allow_http_flag(),
+            next_run: next.as_ref().map(Into::into),
+            defaults: crate::status::JobDefaults::default(),
+        })
+    }
+
     /// Live events, as they are stored.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
         self.inner.bus.subscribe()
