@@ -8,9 +8,15 @@ use std::time::Duration;
 use chrono::{DateTime, Datelike, Timelike, Utc, Weekday};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use support::{Chime, Reply, Target};
+use support::{eventually, Chime, Reply, Target};
 
 const WAIT: Duration = Duration::from_secs(15);
+
+fn time(v: &Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v.as_str().expect("a time"))
+        .expect("an RFC 3339 time")
+        .to_utc()
+}
 
 fn finished(job: &Value) -> bool {
     matches!(
@@ -348,8 +354,18 @@ async fn a_cancelled_job_never_arrives() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(cancelled["data"]["state"], "cancelled");
     assert!(cancelled["data"]["job"]["cancelled_at"].is_string());
-    tokio::time::sleep(Duration::from_millis(1800)).await;
-    assert_eq!(target.count(), 0);
+    // A job due after the cancelled one arrives; the cancelled one never did.
+    chime
+        .post(
+            "/api/jobs",
+            json!({"url": target.url("/later"), "schedule_in": 2}),
+        )
+        .await;
+    let seen = target.wait_for(1, WAIT).await;
+    assert_eq!(
+        seen.iter().map(|s| s.path.as_str()).collect::<Vec<_>>(),
+        ["/later"]
+    );
     let (status, again) = chime
         .post(&format!("/api/jobs/{id}/cancel"), json!({}))
         .await;
@@ -372,10 +388,36 @@ async fn a_disabled_schedule_stops_and_an_enabled_one_goes_on() {
     assert_eq!(status, StatusCode::OK);
     assert!(disabled["data"]["disabled_at"].is_string());
     assert!(disabled["data"]["next_run_at"].is_null());
-    tokio::time::sleep(Duration::from_millis(300)).await; // an attempt in flight may still land
+    let disabled_at = time(&disabled["data"]["disabled_at"]);
+    // Runs planned after the disable would come before this later one-off job.
+    chime
+        .post(
+            "/api/jobs",
+            json!({"url": target.url("/marker"), "schedule_in": "2.5 seconds"}),
+        )
+        .await;
+    eventually("the marker job to arrive", WAIT, async || {
+        target
+            .seen()
+            .iter()
+            .any(|s| s.path == "/marker")
+            .then_some(())
+    })
+    .await;
+    let every: Vec<_> = target
+        .seen()
+        .into_iter()
+        .filter(|s| s.path == "/every")
+        .collect();
+    for run in &every {
+        // An attempt already in flight at the disable may land; nothing planned after it.
+        assert!(
+            time(&run.json()["$job"]["scheduled_at"]) <= disabled_at,
+            "nothing after disable: {}",
+            run.text()
+        );
+    }
     let count = target.count();
-    tokio::time::sleep(Duration::from_millis(2500)).await;
-    assert_eq!(target.count(), count, "nothing after disable");
 
     let (_, enabled) = chime
         .post(&format!("/api/schedules/{schedule}/enable"), json!({}))
@@ -489,6 +531,130 @@ async fn form_encoded_creates_read_bracket_keys() {
     assert_eq!(
         seen[0].json(),
         json!({"content": "Testing 123", "channel": "discord"})
+    );
+}
+
+#[tokio::test]
+async fn form_encoded_creates_read_numbers_booleans_and_lists_as_their_fields_expect() {
+    let chime = Chime::start(&[]).await;
+    let form =
+        "method=post&url=https%3A%2F%2Fexample.test%2Fform&repeat_every[]=1&repeat_every[]=hour\
+        &retry[max_attempts]=5&retry[backoff]=fixed&retry[base]=30&timeout=12\
+        &inject_fields=false&catch_up=skip&body[n]=1";
+    let (status, created) = chime.post_form("/api/jobs", form).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let job = &created["data"];
+    assert_eq!(
+        job["retry"],
+        json!({"max_attempts": 5, "backoff": "fixed", "base_ms": 30_000})
+    );
+    assert_eq!(job["max_attempts"], 5);
+    assert_eq!(job["timeout_ms"], 12_000);
+    assert_eq!(
+        job["request"]["body"],
+        json!({"n": "1"}),
+        "a body's values stay text"
+    );
+    let (_, schedule) = chime
+        .get(&format!(
+            "/api/schedules/{}",
+            job["schedule_id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(schedule["data"]["inject_fields"], false);
+    assert_eq!(schedule["data"]["catch_up"], "skip");
+    assert_eq!(
+        schedule["data"]["frequency"]["repeat_every"],
+        json!([1, "hour"])
+    );
+
+    let (status, refused) = chime
+        .post_form(
+            "/api/jobs",
+            "url=https%3A%2F%2Fexample.test&retry[max_attempts]=three",
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["error"]["field"], "retry.max_attempts");
+}
+
+#[tokio::test]
+async fn a_deeply_nested_form_is_refused_on_its_field_and_the_server_lives_on() {
+    let chime = Chime::start(&[]).await;
+    for depth in [40, 3_000, 20_000] {
+        let form = format!("url=https%3A%2F%2Fx.test&body{}=1", "[a]".repeat(depth));
+        let (status, body) = chime.post_form("/api/jobs", &form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{depth}: {body}");
+        assert_eq!(body["error"]["code"], "invalid");
+        assert_eq!(body["error"]["field"], "body");
+    }
+    let (status, _) = chime.get("/api/jobs").await;
+    assert_eq!(status, StatusCode::OK, "still serving");
+    assert_eq!(chime.rows("jobs"), 0);
+}
+
+#[tokio::test]
+async fn the_log_records_every_header_sent_and_caps_request_bodies() {
+    let target = Target::ok().await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let big = "x".repeat(1024 * 1024 + 100);
+    let (_, created) = chime
+        .post(
+            "/api/jobs",
+            json!({"method": "post", "url": target.url("/big"), "body": {"big": big}, "headers": {"X-Mine": "1"}}),
+        )
+        .await;
+    let id = created["data"]["id"].as_str().unwrap().to_string();
+    let seen = target.wait_for(1, WAIT).await;
+    let wire = &seen[0];
+    let job = chime
+        .job_when(&id, "the job to finish", WAIT, finished)
+        .await;
+    let request = &job["attempts"][0]["request"];
+    for name in [
+        "user-agent",
+        "accept",
+        "content-type",
+        "content-length",
+        "x-mine",
+    ] {
+        let logged = request["headers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str().unwrap());
+        assert_eq!(logged, wire.header(name), "{name} as it went on the wire");
+    }
+    assert_eq!(wire.body.len(), big.len() + 10, "the whole body was sent");
+    let logged = request["body"].as_str().unwrap();
+    assert!(
+        logged.ends_with("[cut by Chime at 1 MiB]"),
+        "capped with the marker"
+    );
+    assert!(logged.len() < 1024 * 1024 + 64);
+    assert_eq!(request["truncated"], true);
+}
+
+#[tokio::test]
+async fn status_serves_the_defaults_a_job_gets() {
+    let chime = Chime::start(&[]).await;
+    let (_, status) = chime.get("/api/status").await;
+    let defaults = &status["data"]["defaults"];
+    let (_, created) = chime
+        .post(
+            "/api/jobs",
+            json!({"url": "https://example.test/", "schedule_in": "1 hour"}),
+        )
+        .await;
+    assert_eq!(defaults["retry"], created["data"]["retry"]);
+    assert_eq!(defaults["timeout_ms"], created["data"]["timeout_ms"]);
+    assert_eq!(defaults["catch_up"], "once");
+    let (_, scheduled) = chime.get("/api/jobs?state=scheduled").await;
+    let (_, available) = chime.get("/api/jobs?state=available").await;
+    assert_eq!(
+        (scheduled["total"].as_i64(), available["total"].as_i64()),
+        (Some(1), Some(0))
     );
 }
 
@@ -672,22 +838,43 @@ async fn pause_all_holds_due_jobs_until_resumed() {
     let (_, body) = chime
         .post(
             "/api/jobs",
-            json!({"url": target.url("/held"), "name": "held"}),
+            json!({"url": target.url("/held"), "name": "held", "schedule_in": 1}),
         )
         .await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(target.count(), 0, "nothing goes out while paused");
-    let (_, status_now) = chime.get("/api/status").await;
-    assert_eq!(status_now["data"]["next_run"]["name"], "held");
-    chime.post("/api/resume", json!({})).await;
-    target.wait_for(1, WAIT).await;
+    let id = body["data"]["id"].as_str().unwrap().to_string();
+    let (_, later) = chime
+        .post(
+            "/api/jobs",
+            json!({"url": target.url("/later"), "schedule_in": "2.5 seconds"}),
+        )
+        .await;
+    // Once the later job is due too, the held one has been due for 1.5 s:
+    // unpaused, it would have gone out long before.
     chime
         .job_when(
-            body["data"]["id"].as_str().unwrap(),
-            "the held job to run",
+            later["data"]["id"].as_str().unwrap(),
+            "the later job to be due",
             WAIT,
-            |j| j["state"] == "completed",
+            |j| j["state"] == "available",
         )
+        .await;
+    let held = chime.get(&format!("/api/jobs/{id}")).await.1["data"].clone();
+    assert_eq!(held["job"]["state"], "available", "due and waiting: {held}");
+    assert!(
+        held["job"]["attempted_at"].is_null(),
+        "never attempted: {held}"
+    );
+    let (_, listed) = chime.get("/api/jobs?state=available").await;
+    assert_eq!(listed["total"], 2, "{listed}");
+    let (_, status_now) = chime.get("/api/status").await;
+    assert_eq!(status_now["data"]["next_run"]["name"], "held");
+    assert_eq!(target.count(), 0, "nothing went out while paused");
+    chime.post("/api/resume", json!({})).await;
+    target.wait_for(2, WAIT).await;
+    chime
+        .job_when(&id, "the held job to run", WAIT, |j| {
+            j["state"] == "completed"
+        })
         .await;
 }
 

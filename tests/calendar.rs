@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
-use support::{Chime, Reply, Target};
+use support::{eventually, Chime, Reply, Target};
 
 fn t(v: &Value) -> DateTime<Utc> {
     v.as_str().unwrap().parse().unwrap()
@@ -37,18 +37,30 @@ async fn the_calendar_shows_past_outcomes_future_runs_and_bands() {
     )
     .await;
     flaky.wait_for(4, Duration::from_secs(20)).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
 
     let from = Utc::now() - chrono::Duration::minutes(5);
     let to = from + chrono::Duration::hours(6);
-    let (status, body) = chime
-        .get(&format!(
-            "/api/calendar?from={}&to={}&tz=UTC",
-            urlencode(&from),
-            urlencode(&to)
-        ))
-        .await;
-    assert_eq!(status, 200, "{body}");
+    let path = format!(
+        "/api/calendar?from={}&to={}&tz=UTC",
+        urlencode(&from),
+        urlencode(&to)
+    );
+    // The runs that arrived are recorded a moment after they are answered.
+    let body = eventually(
+        "three past runs in the calendar",
+        Duration::from_secs(10),
+        async || {
+            let (status, body) = chime.get(&path).await;
+            assert_eq!(status, 200, "{body}");
+            let recorded = body["data"]["past"]
+                .as_array()?
+                .iter()
+                .filter(|r| r["schedule_id"] == every_2s.as_str())
+                .count();
+            (recorded >= 3).then_some(body)
+        },
+    )
+    .await;
     let cal = &body["data"];
 
     // Past runs of the 2-second schedule, coloured by outcome.

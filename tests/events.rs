@@ -308,7 +308,8 @@ async fn the_live_stream_resumes_from_last_event_id_with_no_gap_and_no_duplicate
         received.push(id);
     }
     drop(stream); // the client goes away while events keep coming
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let arrived = target.count();
+    target.wait_for(arrived + 2, WAIT).await;
     let mut resumed = SseClient::connect(&chime, "", received.last().copied()).await;
     while received.len() < 25 {
         let (id, _) = resumed.next(WAIT).await.expect("the stream resumes");

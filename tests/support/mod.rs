@@ -134,6 +134,17 @@ impl Chime {
         self.call(Method::POST, path, Some(body)).await
     }
 
+    /// A form-encoded POST, as booper's clients send it.
+    pub async fn post_form(&self, path: &str, form: &str) -> (StatusCode, Value) {
+        let request = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(&self.key)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(form.to_string());
+        read(request.send().await.expect("the API answers")).await
+    }
+
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.call(Method::GET, path, None).await
     }
