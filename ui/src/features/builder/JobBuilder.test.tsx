@@ -40,6 +40,20 @@ describe('JobBuilder', () => {
     expect(url).not.toHaveAccessibleDescription(/Plain http/);
   });
 
+  it.each([
+    { case: 'refused by Settings', allow_http: false, flag: false, says: /Chime refuses it unless “allow http” is on in Settings/ },
+    { case: 'allowed by the setting', allow_http: true, flag: false, says: /allowed by “allow http” in Settings/ },
+    { case: 'allowed by --allow-http', allow_http: false, flag: true, says: /allowed for this run \(Chime was started with --allow-http\)/ },
+  ])('says what happens to a plain http URL as the engine has it: $case', async ({ allow_http, flag, says }) => {
+    const engine = emptyEngine()
+      .on('GET', '/api/settings', ok({ data: makeSettings({ allow_http }) }))
+      .on('GET', '/api/status', ok({ data: { paused: false, allow_http_for_this_run: flag } }));
+    const { user, url } = await openNewJob(engine);
+    await user.type(url, 'http://localhost:8080/hook');
+    await waitFor(() => expect(url).toHaveAccessibleDescription(says));
+    if (allow_http || flag) expect(url).not.toHaveAccessibleDescription(/refuses/);
+  });
+
   it('shows a server 422 on `cron` under the cron field, not as a banner', async () => {
     const engine = emptyEngine().on(
       'POST',

@@ -7,11 +7,20 @@ import { Select } from '../../components/Select';
 import { Tabs } from '../../components/Tabs';
 import { checkUrl } from '../../lib/url';
 import { looksLikeCurl } from '../../app/pendingCurl';
+import { usePlainHttp } from '../settings/useSettings';
 import type { BuilderForm, FieldErrors } from './form';
 import { METHODS } from './form';
 import { JsonEditor } from './JsonEditor';
 
 type RequestTab = 'query' | 'headers' | 'body';
+
+/** What the builder says about a plain http URL, from what the engine allows right now. */
+const HTTP_WARNING: Record<NonNullable<ReturnType<typeof usePlainHttp>> | 'unknown', string> = {
+  flag: 'Plain http: allowed for this run (Chime was started with --allow-http), but sent unencrypted. Use https if you can.',
+  setting: 'Plain http: allowed by “allow http” in Settings, but sent unencrypted. Use https if you can.',
+  no: 'Plain http: Chime refuses it unless “allow http” is on in Settings. Use https if you can.',
+  unknown: 'Plain http is sent unencrypted, and only when it is allowed in Settings. Use https if you can.',
+};
 
 const METHOD_OPTIONS = METHODS.map((m) => ({ value: m, label: m.toUpperCase() }));
 
@@ -32,6 +41,7 @@ export function RequestSection({
 }) {
   const [tab, setTab] = useState<RequestTab>(form.body ? 'body' : 'headers');
   const urlCheck = checkUrl(form.url);
+  const plainHttp = usePlainHttp();
 
   // Show the part that holds an error.
   useEffect(() => {
@@ -74,9 +84,7 @@ export function RequestSection({
           className="request-line__url"
           error={errors.url}
           warning={
-            urlCheck.ok && urlCheck.protocol === 'http:'
-              ? 'Plain http: Chime refuses it unless “allow http” is on in Settings. Use https if you can.'
-              : undefined
+            urlCheck.ok && urlCheck.protocol === 'http:' ? HTTP_WARNING[plainHttp ?? 'unknown'] : undefined
           }
         >
           {(control) => (

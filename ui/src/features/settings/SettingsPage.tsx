@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../../api/ClientContext';
 import { errorMessage, isApiError } from '../../api/errors';
 import { queryKeys } from '../../api/queryKeys';
@@ -14,7 +14,7 @@ import { Skeleton } from '../../components/Skeleton';
 import { Switch } from '../../components/Switch';
 import { useToast } from '../../components/Toast';
 import { TimezonePicker } from '../builder/TimezonePicker';
-import { useSettings } from './useSettings';
+import { useEngineStatus, useSettings } from './useSettings';
 import './settings.css';
 
 type Key = keyof SettingsPatch;
@@ -236,7 +236,7 @@ export function SettingsPage() {
   const queryClient = useQueryClient();
   const toast = useToast();
   const settings = useSettings();
-  const status = useQuery({ queryKey: queryKeys.status, queryFn: () => client.getStatus() });
+  const status = useEngineStatus();
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState<ReadonlySet<Key>>(() => new Set());
   const [saved, setSaved] = useState<{ key: Key; at: number } | null>(null);
