@@ -79,15 +79,22 @@ describe('builder form', () => {
   });
 
   it('edit and replay fills the form from what an attempt sent, to send now as a new job', () => {
-    const job = makeJob({ name: 'Deploy', idempotency_key: 'deploy-1', state: 'completed' });
+    const job = makeJob({
+      name: 'Deploy',
+      idempotency_key: 'deploy-1',
+      state: 'completed',
+      request: { method: 'patch', url: 'https://api.example.com/items/7', query: {}, headers: { 'X-Run': '{{$job.run}}', 'Content-Type': 'application/json' }, body: {} },
+    });
     const form = formFromAttempt(
       job,
       {
         request: {
           method: 'PATCH',
           url: 'https://api.example.com/items/7?force=true&tag=a&tag=b',
-          headers: { 'content-type': 'application/json', 'x-run': '3' },
+          // as the engine records them: with those it adds on the wire
+          headers: { 'content-type': 'application/json', 'x-run': '3', 'user-agent': 'chime/0.1', 'content-length': '33', accept: '*/*' },
           body: '{"name":"seven","$job":{"run":3}}',
+          truncated: false,
         },
       },
       'UTC',
@@ -101,5 +108,11 @@ describe('builder form', () => {
     const input = toJobInput(form);
     expect(input).toMatchObject({ method: 'patch', url: 'https://api.example.com/items/7', query: { force: 'true', tag: ['a', 'b'] } });
     expect(input.schedule_in).toBeUndefined(); // now
+  });
+
+  it('edit and replay takes the job’s own body when the logged one was cut', () => {
+    const job = makeJob({ request: { method: 'post', url: 'https://x.test/', query: {}, headers: {}, body: { big: 'x'.repeat(20) } } });
+    const form = formFromAttempt(job, { request: { method: 'POST', url: 'https://x.test/', headers: {}, body: '{"big":"xxx… [cut]', truncated: true } }, 'UTC');
+    expect(JSON.parse(form.body)).toEqual({ big: 'x'.repeat(20) });
   });
 });

@@ -226,6 +226,16 @@ export function formFromSchedule(schedule: Schedule, fallbackZone: string = mach
 }
 
 /**
+ * The headers a job sets itself, with the values an attempt sent (dynamic fields filled
+ * in). The log also records those the engine adds on the wire (User-Agent, Content-Length,
+ * ...): copied into a new job they would be sent as fixed values, a stale length included.
+ */
+function ownHeaders(sent: Record<string, JsonValue>, own: Record<string, JsonValue>): Record<string, JsonValue> {
+  const names = new Set(Object.keys(own).map((k) => k.toLowerCase()));
+  return Object.fromEntries(Object.entries(sent).filter(([k]) => names.has(k.toLowerCase())));
+}
+
+/**
  * Edit and replay: what one attempt actually sent (its final URL, headers and body), with
  * the job's other options, to send again now as a new one-off job.
  */
@@ -244,9 +254,10 @@ export function formFromAttempt(job: Job, attempt: Pick<Attempt, 'request'>, tim
   } catch {
     // not a URL we can split: keep it whole
   }
-  let body = request.body ?? '';
+  // A body cut for the log is not what was sent: the job's own body then.
+  let body = request.truncated ? base.body : (request.body ?? '');
   try {
-    if (body.trim()) body = JSON.stringify(JSON.parse(body) as JsonValue, null, 2);
+    if (body.trim() && !request.truncated) body = JSON.stringify(JSON.parse(body) as JsonValue, null, 2);
   } catch {
     // not JSON: the builder's body check will say so
   }
@@ -255,7 +266,7 @@ export function formFromAttempt(job: Job, attempt: Pick<Attempt, 'request'>, tim
     method: toMethod(request.method),
     url,
     query,
-    headers: headersToRows(request.headers),
+    headers: headersToRows(ownHeaders(request.headers, job.request.headers)),
     body,
     scheduleKind: 'once',
     onceMode: 'now',
