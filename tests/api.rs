@@ -919,3 +919,96 @@ async fn serve_also_serves_the_ui_for_a_browser() {
         .unwrap();
     assert_eq!(rebound.status(), StatusCode::FORBIDDEN);
 }
+
+/// An https target that redirects to plain http: refused without
+/// --allow-http (nothing re-sent in clear), followed and recorded with it.
+#[tokio::test]
+async fn every_redirect_hop_obeys_the_https_rule_and_is_recorded() {
+    let plain = Target::ok().await;
+    let to_plain = plain.url("/landing");
+    let secure = Target::start_tls(move |_| Reply::status(307).header("Location", &to_plain)).await;
+    let ca = secure.ca_file.clone().unwrap();
+    let job = json!({"method": "post", "url": secure.url("/start"), "body": {"secret": "s3"},
+                     "headers": {"X-Custom": "c"}, "retry": {"max_attempts": 3}});
+
+    let strict = Chime::start(&["--ca-cert", ca.to_str().unwrap()]).await;
+    let (_, created) = strict.post("/api/jobs", job.clone()).await;
+    let refused = strict
+        .job_when(
+            created["data"]["id"].as_str().unwrap(),
+            "the job to end",
+            WAIT,
+            finished,
+        )
+        .await;
+    assert_eq!(
+        refused["state"], "discarded",
+        "not retried: it would redirect again"
+    );
+    let error = refused["attempts"][0]["error"].as_str().unwrap();
+    assert!(
+        error.contains("redirected (307)") && error.contains("must use https"),
+        "{error}"
+    );
+    assert_eq!(refused["attempts"].as_array().unwrap().len(), 1);
+    assert_eq!(plain.count(), 0, "nothing went out in clear");
+
+    let lax = Chime::start(&["--ca-cert", ca.to_str().unwrap(), "--allow-http"]).await;
+    let (_, created) = lax.post("/api/jobs", job).await;
+    let followed = lax
+        .job_when(
+            created["data"]["id"].as_str().unwrap(),
+            "the job to end",
+            WAIT,
+            finished,
+        )
+        .await;
+    assert_eq!(followed["state"], "completed", "{followed}");
+    let response = &followed["attempts"][0]["response"];
+    assert_eq!(
+        response["redirects"],
+        json!([{"status": 307, "url": plain.url("/landing")}])
+    );
+    let landed = &plain.seen()[0];
+    assert_eq!(
+        (landed.method.as_str(), landed.path.as_str()),
+        ("POST", "/landing")
+    );
+    assert_eq!(landed.json()["secret"], "s3", "a 307 repeats the request");
+}
+
+/// A 303 becomes a GET without the body, and credentials stay with their origin.
+#[tokio::test]
+async fn a_redirect_to_another_origin_drops_credentials_and_a_303_becomes_a_get() {
+    let other = Target::ok().await;
+    let to_other = other.url("/elsewhere");
+    let first = Target::start(move |_| Reply::status(303).header("Location", &to_other)).await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let (_, created) = chime
+        .post(
+            "/api/jobs",
+            json!({"method": "post", "url": first.url("/form"), "body": {"a": 1},
+                   "headers": {"Authorization": "Bearer t0ken", "Cookie": "c=1", "X-Keep": "k"}}),
+        )
+        .await;
+    let job = chime
+        .job_when(
+            created["data"]["id"].as_str().unwrap(),
+            "the job to end",
+            WAIT,
+            finished,
+        )
+        .await;
+    assert_eq!(job["state"], "completed", "{job}");
+    assert_eq!(
+        first.seen()[0].header("authorization"),
+        Some("Bearer t0ken")
+    );
+    let landed = &other.seen()[0];
+    assert_eq!(landed.method, "GET");
+    assert!(landed.body.is_empty(), "no body after a 303");
+    assert_eq!(landed.header("authorization"), None);
+    assert_eq!(landed.header("cookie"), None);
+    assert_eq!(landed.header("x-keep"), Some("k"));
+    assert_eq!(landed.header("content-length"), None);
+}

@@ -48,6 +48,18 @@ pub struct ResponseRecord {
     pub body: String,
     /// The body was cut at the cap; a marker at its end says so too.
     pub truncated: bool,
+    /// The redirects followed to reach this response, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<Redirect>>", optional)]
+    pub redirects: Vec<Redirect>,
+}
+
+/// One redirect followed: the status that sent the request on, and where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Redirect {
+    pub status: u16,
+    pub url: String,
 }
 
 /// Bodies stored for the log are cut here.
@@ -152,6 +164,7 @@ mod tests {
             headers,
             body: String::new(),
             truncated: false,
+            redirects: Vec::new(),
         }
     }
 

@@ -193,7 +193,11 @@ async fn try_once(engine: &Engine, d: Delivery) -> (i64, TryResult) {
         body: Some(d.body.clone()),
         truncated: false,
     };
-    let (status, error) = match engine.dispatcher().send(&request, TIMEOUT).await {
+    let (status, error) = match engine
+        .dispatcher()
+        .send(&request, TIMEOUT, engine.policy().allow_http)
+        .await
+    {
         Ok(r) if (200..300).contains(&r.status) => {
             return (d.id, TryResult::Delivered { status: r.status })
         }

@@ -1,14 +1,20 @@
-//! Sends a job's request over HTTP and reads what comes back.
+//! Sends a job's request over HTTP and reads what comes back. Redirects are
+//! followed here, not by the HTTP client, so every hop obeys the rule the
+//! job's own URL did (https unless plain http is allowed) and is recorded.
 
 use std::path::Path;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
 use serde_json::{Map, Value};
 
-use crate::attempt::{cap_body, ResponseRecord, BODY_CAP};
+use crate::attempt::{cap_body, Redirect, ResponseRecord, BODY_CAP};
 use crate::error::{Error, Result};
 use crate::request::SentRequest;
+
+/// Hops followed before an attempt gives up (browsers and curl stop near here).
+pub const MAX_REDIRECTS: usize = 10;
 
 #[derive(Clone)]
 pub struct Dispatcher {
@@ -19,6 +25,26 @@ pub struct Dispatcher {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendError {
     pub message: String,
+    /// Worth another attempt: the network may be back, the server up. A
+    /// redirect to a refused URL is not: it will redirect there again.
+    pub retryable: bool,
+}
+
+impl SendError {
+    fn for_good(message: String) -> SendError {
+        SendError {
+            message,
+            retryable: false,
+        }
+    }
+}
+
+/// One request on the wire: the first, or a redirect's.
+struct Hop {
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    body: Option<String>,
 }
 
 impl Dispatcher {
@@ -28,6 +54,7 @@ impl Dispatcher {
     pub fn new(ca_files: &[impl AsRef<Path>]) -> Result<Dispatcher> {
         let mut builder = reqwest::Client::builder()
             .user_agent(crate::request::USER_AGENT)
+            .redirect(reqwest::redirect::Policy::none())
             .tcp_nodelay(true)
             .connect_timeout(Duration::from_secs(30));
         for file in ca_files {
@@ -57,56 +84,160 @@ impl Dispatcher {
         Ok(Dispatcher { client })
     }
 
-    /// Sends `request`, giving the whole exchange (body included) `timeout`.
+    /// Sends `request`, following redirects that obey the same rule as its
+    /// URL (`allow_http`), and gives the whole exchange, every hop and the
+    /// body included, `timeout`.
     pub async fn send(
         &self,
         request: &SentRequest,
         timeout: Duration,
+        allow_http: bool,
     ) -> Result<ResponseRecord, SendError> {
-        let method =
-            reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| SendError {
-                message: format!("bad method {}", request.method),
-            })?;
-        let mut builder = self
-            .client
-            .request(method, &request.url)
-            .headers(header_map(&request.headers)?)
-            .timeout(timeout);
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
-        }
-        let exchange = async {
-            let mut response = builder.send().await?;
-            let status = response.status().as_u16();
-            let headers = header_object(response.headers());
-            let mut body = Vec::new();
-            let mut more = false;
-            while let Some(chunk) = response.chunk().await? {
-                if body.len() + chunk.len() > BODY_CAP {
-                    body.extend_from_slice(&chunk[..BODY_CAP - body.len()]);
-                    more = true;
-                    break;
-                }
-                body.extend_from_slice(&chunk);
-            }
-            let (body, truncated) = cap_body(&body, more);
-            Ok::<_, reqwest::Error>(ResponseRecord {
-                status,
-                headers,
-                body,
-                truncated,
-            })
+        let first = Hop {
+            method: Method::from_bytes(request.method.as_bytes())
+                .map_err(|_| SendError::for_good(format!("bad method {}", request.method)))?,
+            url: Url::parse(&request.url)
+                .map_err(|e| SendError::for_good(format!("bad url: {e}")))?,
+            headers: header_map(&request.headers)?,
+            body: request.body.clone(),
         };
-        exchange.await.map_err(|e| describe(&e, timeout))
+        match tokio::time::timeout(timeout, self.follow(first, allow_http)).await {
+            Ok(result) => result,
+            Err(_) => Err(SendError {
+                message: format!("timed out after {}", humanize(timeout)),
+                retryable: true,
+            }),
+        }
     }
+
+    async fn follow(&self, mut hop: Hop, allow_http: bool) -> Result<ResponseRecord, SendError> {
+        let mut redirects = Vec::new();
+        loop {
+            let mut builder = self
+                .client
+                .request(hop.method.clone(), hop.url.clone())
+                .headers(hop.headers.clone());
+            if let Some(body) = &hop.body {
+                builder = builder.body(body.clone());
+            }
+            let response = builder.send().await.map_err(|e| describe(&e))?;
+            let Some(next) = redirect_target(&response) else {
+                let mut record = read(response).await.map_err(|e| describe(&e))?;
+                record.redirects = redirects;
+                return Ok(record);
+            };
+            let status = response.status();
+            if redirects.len() == MAX_REDIRECTS {
+                return Err(SendError {
+                    message: format!("too many redirects: more than {MAX_REDIRECTS}"),
+                    retryable: true,
+                });
+            }
+            let next = next.map_err(SendError::for_good)?;
+            check_hop(&next, allow_http).map_err(|why| {
+                SendError::for_good(format!(
+                    "redirected ({}) from {} to {next}, which is refused: {why}",
+                    status.as_u16(),
+                    hop.url
+                ))
+            })?;
+            redirects.push(Redirect {
+                status: status.as_u16(),
+                url: next.to_string(),
+            });
+            hop = hop.redirected(status, next);
+        }
+    }
+}
+
+/// Where a redirect response sends the request, if it is one Chime follows.
+fn redirect_target(response: &reqwest::Response) -> Option<Result<Url, String>> {
+    let status = response.status();
+    let follows = [301, 302, 303, 307, 308].contains(&status.as_u16());
+    let location = response.headers().get(header::LOCATION)?;
+    if !follows {
+        return None;
+    }
+    let target = location
+        .to_str()
+        .ok()
+        .and_then(|l| response.url().join(l).ok())
+        .ok_or_else(|| {
+            format!(
+                "redirected ({}) to a Location that is not a URL",
+                status.as_u16()
+            )
+        });
+    Some(target)
+}
+
+/// A redirect's URL obeys the rule a job's URL does.
+fn check_hop(url: &Url, allow_http: bool) -> Result<(), &'static str> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if allow_http => Ok(()),
+        "http" => Err("it must use https; plain http is refused unless Chime is started with --allow-http (or the allow_http setting)"),
+        _ => Err("only https (and http where allowed) is followed"),
+    }
+}
+
+impl Hop {
+    /// The next hop, as browsers and curl -L make it: 303 (and 301 and 302
+    /// after a POST) become a GET without a body; 307 and 308 repeat the
+    /// request. Credentials do not follow the request to another origin.
+    fn redirected(mut self, status: StatusCode, to: Url) -> Hop {
+        let to_get = status == StatusCode::SEE_OTHER && self.method != Method::HEAD
+            || matches!(status.as_u16(), 301 | 302) && self.method == Method::POST;
+        if to_get {
+            self.method = Method::GET;
+            self.body = None;
+            for name in [header::CONTENT_TYPE, header::CONTENT_LENGTH] {
+                self.headers.remove(name);
+            }
+        }
+        if to.origin() != self.url.origin() {
+            for name in [
+                header::AUTHORIZATION,
+                header::PROXY_AUTHORIZATION,
+                header::COOKIE,
+                header::WWW_AUTHENTICATE,
+            ] {
+                self.headers.remove(name);
+            }
+        }
+        self.url = to;
+        self
+    }
+}
+
+/// Reads a response, its body capped at the log's cap.
+async fn read(mut response: reqwest::Response) -> reqwest::Result<ResponseRecord> {
+    let status = response.status().as_u16();
+    let headers = header_object(response.headers());
+    let mut body = Vec::new();
+    let mut more = false;
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > BODY_CAP {
+            body.extend_from_slice(&chunk[..BODY_CAP - body.len()]);
+            more = true;
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let (body, truncated) = cap_body(&body, more);
+    Ok(ResponseRecord {
+        status,
+        headers,
+        body,
+        truncated,
+        redirects: Vec::new(),
+    })
 }
 
 fn header_map(headers: &Map<String, Value>) -> Result<HeaderMap, SendError> {
     let mut map = HeaderMap::new();
     for (name, value) in headers {
-        let bad = || SendError {
-            message: format!("header {name} cannot be sent"),
-        };
+        let bad = || SendError::for_good(format!("header {name} cannot be sent"));
         let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
         let value = HeaderValue::from_str(value.as_str().unwrap_or_default()).map_err(|_| bad())?;
         map.append(name, value);
@@ -131,20 +262,20 @@ fn header_object(headers: &HeaderMap) -> Map<String, Value> {
     out
 }
 
-/// An error as a person reads it: "timed out after 30s", "could not connect: ...".
-fn describe(e: &reqwest::Error, timeout: Duration) -> SendError {
-    let message = if e.is_timeout() {
-        format!("timed out after {}", humanize(timeout))
-    } else if e.is_connect() {
+/// An error as a person reads it: "could not connect: ...". Network
+/// failures are worth another attempt.
+fn describe(e: &reqwest::Error) -> SendError {
+    let message = if e.is_connect() {
         format!("could not connect: {}", root_cause(e))
-    } else if e.is_redirect() {
-        format!("too many redirects: {}", root_cause(e))
     } else if e.is_body() || e.is_decode() {
         format!("the response broke off: {}", root_cause(e))
     } else {
         root_cause(e)
     };
-    SendError { message }
+    SendError {
+        message,
+        retryable: true,
+    }
 }
 
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {

@@ -402,11 +402,12 @@ async fn attempt(engine: Engine, claimed: Claimed, _budget: OwnedSemaphorePermit
             let timeout = std::time::Duration::from_millis(job.options.timeout_ms.max(1) as u64);
             // The semaphore is never closed, so acquiring only waits.
             let _sending = engine.inner.sending.acquire().await;
-            let result = match engine.dispatcher().send(&sent, timeout).await {
+            let allow_http = engine.policy().allow_http;
+            let result = match engine.dispatcher().send(&sent, timeout, allow_http).await {
                 Ok(response) => AttemptResult::Response(response),
                 Err(e) => AttemptResult::Failed {
                     message: e.message,
-                    retryable: true,
+                    retryable: e.retryable,
                 },
             };
             sent_request = Some(sent.into_log());
