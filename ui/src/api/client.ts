@@ -4,6 +4,7 @@ import type {
   CalendarData,
   CalendarParams,
   CurlImport,
+  EngineStatus,
   EventType,
   Job,
   JobInput,
@@ -26,13 +27,6 @@ export interface ListJobsParams {
   order_by?: [string, 'asc' | 'desc'];
   schedule_id?: string;
   q?: string;
-}
-
-/** `GET /api/status` (the fields the UI reads). */
-export interface EngineStatus {
-  paused: boolean;
-  /** `--allow-http` or `CHIME_ALLOW_HTTP`: plain http is allowed whatever the setting says. */
-  allow_http_for_this_run: boolean;
 }
 
 export interface ListSchedulesParams {

@@ -47,6 +47,8 @@ export type { PastRun as CalendarPastRun } from './generated/PastRun';
 export type { Upcoming as CalendarUpcomingRun } from './generated/Upcoming';
 export type { Band as CalendarBand } from './generated/Band';
 export type { Settings } from './generated/Settings';
+export type { Status as EngineStatus } from './generated/Status';
+export type { JobDefaults } from './generated/JobDefaults';
 
 // ---------- by hand: what the UI sends ----------
 

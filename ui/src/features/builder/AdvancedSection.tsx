@@ -1,20 +1,42 @@
 import { useId } from 'react';
-import type { Backoff, CatchUp } from '../../api/types';
+import type { Backoff, CatchUp, JobDefaults } from '../../api/types';
 import { Field } from '../../components/Field';
 import { IconChevron } from '../../components/icons';
 import { Input, Textarea } from '../../components/Input';
-import { Select } from '../../components/Select';
+import { Select, type SelectOption } from '../../components/Select';
+import { useEngineStatus } from '../settings/useSettings';
 import type { BuilderForm, FieldErrors } from './form';
 
-function summary(form: BuilderForm): string {
+const BACKOFFS: Record<Backoff, string> = { exponential: 'Exponential, with jitter', fixed: 'Fixed' };
+const CATCH_UPS: Record<CatchUp, string> = { once: 'Run one of them', skip: 'Skip them', all: 'Run each of them' };
+
+/** The choices, after a first one that leaves the field to the engine and says what that is. */
+function withDefault<V extends string>(labels: Record<V, string>, engine: V | undefined): Array<SelectOption<V | ''>> {
+  const choices = (Object.entries(labels) as Array<[V, string]>).map(([value, label]) => ({ value, label }));
+  return [{ value: '', label: engine ? `Default: ${labels[engine]}` : 'Default' }, ...choices];
+}
+
+const seconds = (ms: number) => String(ms / 1000);
+
+/** What the collapsed section says: the form's values, else the engine's defaults. */
+function summary(form: BuilderForm, defaults: JobDefaults | undefined): string {
+  const attempts = form.maxAttempts || defaults?.retry.max_attempts;
+  const backoff = form.backoff || defaults?.retry.backoff;
+  const timeout = form.timeout || (defaults && seconds(defaults.timeout_ms));
+  const catchUp = form.catchUp || defaults?.catch_up;
   const parts = [
-    `${form.maxAttempts || 3} attempts`,
-    `${form.backoff} backoff`,
-    `timeout ${form.timeout || 30} s`,
+    attempts !== undefined && `${attempts} attempts`,
+    backoff && `${backoff} backoff`,
+    timeout && `timeout ${timeout} s`,
+    form.scheduleKind !== 'once' && catchUp && `catch-up ${catchUp}`,
+    (form.callbackUrl || form.webhookUrl) && 'notifies',
   ];
-  if (form.scheduleKind !== 'once') parts.push(`catch-up ${form.catchUp}`);
-  if (form.callbackUrl || form.webhookUrl) parts.push('notifies');
-  return parts.join(' · ');
+  return parts.filter(Boolean).join(' · ') || 'the engine’s defaults';
+}
+
+/** "Default 3" once the engine said; before that, what an empty field means. */
+function defaultHint(value: string | number | undefined, more = ''): string {
+  return value === undefined ? `Empty: the engine’s default${more}` : `Default ${value}${more}`;
 }
 
 /** Retries, timeout, catch-up, idempotency, callbacks, and the name. Collapsed by default. */
@@ -33,12 +55,14 @@ export function AdvancedSection({
 }) {
   const panelId = useId();
   const isSchedule = form.scheduleKind !== 'once';
+  // The engine's own defaults (GET /api/status): shown, never copied into what is sent.
+  const defaults = useEngineStatus().data?.defaults;
   return (
     <section className="builder-section">
       <button type="button" className="disclosure" aria-expanded={open} aria-controls={panelId} onClick={onToggle}>
         <IconChevron className="disclosure__chevron" />
         <span className="builder-section__title">Advanced</span>
-        {!open && <span className="disclosure__summary">{summary(form)}</span>}
+        {!open && <span className="disclosure__summary">{summary(form, defaults)}</span>}
       </button>
       <div id={panelId} hidden={!open} className="advanced-grid">
         <Field label="Name" error={errors.name} className="advanced-grid__wide">
@@ -49,29 +73,51 @@ export function AdvancedSection({
             <Textarea {...c} rows={2} className="textarea--short" value={form.description} onChange={(e) => update({ description: e.target.value })} />
           )}
         </Field>
-        <Field label="Max attempts" error={errors.maxAttempts} hint="Default 3">
+        <Field label="Max attempts" error={errors.maxAttempts} hint={defaultHint(defaults?.retry.max_attempts)}>
           {(c) => (
-            <Input {...c} type="number" min={1} placeholder="3" value={form.maxAttempts} onChange={(e) => update({ maxAttempts: e.target.value })} />
+            <Input
+              {...c}
+              type="number"
+              min={1}
+              placeholder={defaults ? String(defaults.retry.max_attempts) : undefined}
+              value={form.maxAttempts}
+              onChange={(e) => update({ maxAttempts: e.target.value })}
+            />
           )}
         </Field>
         <Field label="Backoff" error={errors.backoff}>
           {(c) => (
-            <Select<Backoff>
+            <Select<Backoff | ''>
               {...c}
               value={form.backoff}
               onChange={(backoff) => update({ backoff })}
-              options={[
-                { value: 'exponential', label: 'Exponential, with jitter' },
-                { value: 'fixed', label: 'Fixed' },
-              ]}
+              options={withDefault(BACKOFFS, defaults?.retry.backoff)}
             />
           )}
         </Field>
-        <Field label="Retry base (seconds)" error={errors.retryBase} hint="Default 10">
-          {(c) => <Input {...c} type="number" min={1} placeholder="10" value={form.retryBase} onChange={(e) => update({ retryBase: e.target.value })} />}
+        <Field label="Retry base (seconds)" error={errors.retryBase} hint={defaultHint(defaults && seconds(defaults.retry.base_ms))}>
+          {(c) => (
+            <Input
+              {...c}
+              type="number"
+              min={1}
+              placeholder={defaults ? seconds(defaults.retry.base_ms) : undefined}
+              value={form.retryBase}
+              onChange={(e) => update({ retryBase: e.target.value })}
+            />
+          )}
         </Field>
-        <Field label="Timeout (seconds)" error={errors.timeout} hint="Per attempt; default 30">
-          {(c) => <Input {...c} type="number" min={1} placeholder="30" value={form.timeout} onChange={(e) => update({ timeout: e.target.value })} />}
+        <Field label="Timeout (seconds)" error={errors.timeout} hint={defaultHint(defaults && seconds(defaults.timeout_ms), ', per attempt')}>
+          {(c) => (
+            <Input
+              {...c}
+              type="number"
+              min={1}
+              placeholder={defaults ? seconds(defaults.timeout_ms) : undefined}
+              value={form.timeout}
+              onChange={(e) => update({ timeout: e.target.value })}
+            />
+          )}
         </Field>
         <Field
           label="Catch-up"
@@ -79,16 +125,12 @@ export function AdvancedSection({
           hint={isSchedule ? 'Runs missed while the machine slept or Chime was closed' : 'For schedules'}
         >
           {(c) => (
-            <Select<CatchUp>
+            <Select<CatchUp | ''>
               {...c}
               disabled={!isSchedule}
               value={form.catchUp}
               onChange={(catchUp) => update({ catchUp })}
-              options={[
-                { value: 'once', label: 'Run one of them' },
-                { value: 'skip', label: 'Skip them' },
-                { value: 'all', label: 'Run each of them' },
-              ]}
+              options={withDefault(CATCH_UPS, defaults?.catch_up)}
             />
           )}
         </Field>

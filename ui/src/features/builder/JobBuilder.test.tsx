@@ -222,6 +222,42 @@ describe('JobBuilder', () => {
     expect(engine.requestsTo('POST', '/api/jobs')[0]?.body).toMatchObject({ cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' });
   });
 
+  it('shows the engine’s retry, timeout and catch-up defaults, and leaves them to the engine', async () => {
+    const defaults = { retry: { max_attempts: 5, backoff: 'fixed', base_ms: 2000 }, timeout_ms: 45_000, catch_up: 'skip' };
+    const engine = emptyEngine()
+      .on('GET', '/api/status', ok({ data: { paused: false, allow_http_for_this_run: false, defaults } }))
+      .on('POST', '/api/jobs', ok({ data: makeJob() }, 201));
+    const { user, url } = await openNewJob(engine);
+    await user.type(url, 'https://api.example.com/poll');
+    await user.click(screen.getByRole('tab', { name: 'Every' }));
+    const advanced = screen.getByRole('button', { name: /Advanced/ });
+    await waitFor(() => expect(advanced).toHaveTextContent('5 attempts · fixed backoff · timeout 45 s · catch-up skip'));
+    await user.click(advanced);
+    expect(screen.getByLabelText('Max attempts')).toHaveAttribute('placeholder', '5');
+    expect(screen.getByLabelText('Max attempts')).toHaveAccessibleDescription('Default 5');
+    expect(screen.getByLabelText('Retry base (seconds)')).toHaveAttribute('placeholder', '2');
+    expect(screen.getByLabelText('Timeout (seconds)')).toHaveAttribute('placeholder', '45');
+    expect(screen.getByRole('combobox', { name: 'Backoff' })).toHaveDisplayValue('Default: Fixed');
+    expect(screen.getByRole('combobox', { name: 'Catch-up' })).toHaveDisplayValue('Default: Skip them');
+
+    await user.click(screen.getByRole('button', { name: 'Create schedule' }));
+    await waitFor(() => expect(engine.requestsTo('POST', '/api/jobs')).toHaveLength(1));
+    const sent = engine.requestsTo('POST', '/api/jobs')[0]?.body as Record<string, unknown>;
+    expect(sent).toMatchObject({ repeat_every: [5, 'minutes'] });
+    for (const field of ['retry', 'timeout', 'catch_up']) expect(sent).not.toHaveProperty(field);
+  });
+
+  it('sends only the retry members that were set', async () => {
+    const engine = emptyEngine().on('POST', '/api/jobs', ok({ data: makeJob() }, 201));
+    const { user, url } = await openNewJob(engine);
+    await user.type(url, 'https://api.example.com/x');
+    await user.click(screen.getByRole('button', { name: /Advanced/ }));
+    await user.type(screen.getByLabelText('Max attempts'), '4');
+    await user.click(screen.getByRole('button', { name: 'Schedule job' }));
+    await waitFor(() => expect(engine.requestsTo('POST', '/api/jobs')).toHaveLength(1));
+    expect((engine.requestsTo('POST', '/api/jobs')[0]?.body as Record<string, unknown>).retry).toEqual({ max_attempts: 4 });
+  });
+
   it('closes on Esc', async () => {
     const { user, history } = await openNewJob();
     await user.keyboard('{Escape}');

@@ -37,7 +37,7 @@ describe('builder form', () => {
       body: { cursor: '$state.cursor' },
       cron: '0 9 * * 1-5',
       timezone: 'Europe/Berlin',
-      retry: { max_attempts: 5, backoff: 'exponential', base: 10 },
+      retry: { max_attempts: 5 }, // backoff and base left to the engine's defaults
       catch_up: 'skip',
       name: 'Poll',
     });

@@ -48,13 +48,15 @@ export interface BuilderForm {
 
   name: string;
   description: string;
+  // Empty text and '' mean "the engine's default" (GET /api/status `defaults`): the form
+  // keeps no copy of those, and sends nothing for them.
   maxAttempts: string;
-  backoff: Backoff;
+  backoff: Backoff | '';
   /** Seconds. */
   retryBase: string;
   /** Seconds. */
   timeout: string;
-  catchUp: CatchUp;
+  catchUp: CatchUp | '';
   idempotencyKey: string;
   callbackUrl: string;
   webhookUrl: string;
@@ -119,10 +121,10 @@ export function emptyForm(timezone: string = machineTimeZone()): BuilderForm {
     name: '',
     description: '',
     maxAttempts: '',
-    backoff: 'exponential',
+    backoff: '',
     retryBase: '',
     timeout: '',
-    catchUp: 'once',
+    catchUp: '',
     idempotencyKey: '',
     callbackUrl: '',
     webhookUrl: '',
@@ -171,10 +173,10 @@ function applyArgs(form: BuilderForm, args: JobArgs): BuilderForm {
     name: args.name ?? '',
     description: args.description ?? '',
     maxAttempts: retry.max_attempts !== undefined ? String(retry.max_attempts) : '',
-    backoff: retry.backoff ?? 'exponential',
+    backoff: retry.backoff ?? '',
     retryBase: secondsText(retry.base),
     timeout: secondsText(args.timeout),
-    catchUp: args.catch_up ?? 'once',
+    catchUp: args.catch_up ?? '',
     idempotencyKey: args.idempotency_key ?? '',
     callbackUrl: args.callback_url ?? '',
     webhookUrl: args.webhook_url ?? '',
@@ -389,13 +391,13 @@ function optionalText(value: string, clear: boolean): string | null | undefined 
   return clear ? null : undefined;
 }
 
+/** The retry members the form sets; the engine fills in the others. None set: no `retry`. */
 function retryOf(form: BuilderForm): RetryInput | undefined {
-  if (!form.maxAttempts && !form.retryBase && form.backoff === 'exponential') return undefined;
-  return {
-    max_attempts: form.maxAttempts ? Number(form.maxAttempts) : 3,
-    backoff: form.backoff,
-    base: form.retryBase ? Number(form.retryBase) : 10,
-  };
+  const retry: RetryInput = {};
+  if (form.maxAttempts) retry.max_attempts = Number(form.maxAttempts);
+  if (form.backoff) retry.backoff = form.backoff;
+  if (form.retryBase) retry.base = Number(form.retryBase);
+  return Object.keys(retry).length > 0 ? retry : undefined;
 }
 
 export function requestOf(form: BuilderForm): Pick<JobInput, 'method' | 'url' | 'query' | 'headers' | 'body'> {
@@ -444,7 +446,7 @@ export function toJobInput(form: BuilderForm, target: SaveTarget = { kind: 'crea
   const retry = retryOf(form);
   if (retry) input.retry = retry;
   if (form.timeout) input.timeout = Number(form.timeout);
-  if (form.scheduleKind !== 'once') input.catch_up = form.catchUp;
+  if (form.scheduleKind !== 'once' && form.catchUp) input.catch_up = form.catchUp;
 
   const texts = {
     name: form.name,
@@ -462,7 +464,7 @@ export function toJobInput(form: BuilderForm, target: SaveTarget = { kind: 'crea
 
 /** The one-off job that "Send now" creates: this request, once, now, without retries. */
 export function toTryInput(form: BuilderForm): JobInput {
-  const input: JobInput = { ...requestOf(form), retry: { max_attempts: 1, backoff: 'fixed', base: 1 } };
+  const input: JobInput = { ...requestOf(form), retry: { max_attempts: 1 } };
   if (form.timeout) input.timeout = Number(form.timeout);
   if (form.name.trim()) input.name = `${form.name.trim()} (try)`;
   return input;
