@@ -39,7 +39,7 @@ function defaultHint(value: string | number | undefined, more = ''): string {
   return value === undefined ? `Empty: the engine’s default${more}` : `Default ${value}${more}`;
 }
 
-/** Retries, timeout, catch-up, idempotency, callbacks, and the name. Collapsed by default. */
+/** Description, retries, timeout, catch-up, idempotency, callbacks. Collapsed by default. */
 export function AdvancedSection({
   form,
   update,
@@ -65,9 +65,6 @@ export function AdvancedSection({
         {!open && <span className="disclosure__summary">{summary(form, defaults)}</span>}
       </button>
       <div id={panelId} hidden={!open} className="advanced-grid">
-        <Field label="Name" error={errors.name} className="advanced-grid__wide">
-          {(c) => <Input {...c} value={form.name} placeholder="Deploy hook" onChange={(e) => update({ name: e.target.value })} />}
-        </Field>
         <Field label="Description" error={errors.description} className="advanced-grid__wide">
           {(c) => (
             <Textarea {...c} rows={2} className="textarea--short" value={form.description} onChange={(e) => update({ description: e.target.value })} />

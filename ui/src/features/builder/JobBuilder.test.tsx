@@ -164,6 +164,7 @@ describe('JobBuilder', () => {
       url: 'https://api.example.com/hook',
       headers: { Accept: 'text/plain' },
       schedule_in: [30, 'seconds'],
+      name: 'GET /hook', // suggested from the method and path
     });
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'New job' })).not.toBeInTheDocument());
   });
@@ -256,6 +257,36 @@ describe('JobBuilder', () => {
     await user.click(screen.getByRole('button', { name: 'Schedule job' }));
     await waitFor(() => expect(engine.requestsTo('POST', '/api/jobs')).toHaveLength(1));
     expect((engine.requestsTo('POST', '/api/jobs')[0]?.body as Record<string, unknown>).retry).toEqual({ max_attempts: 4 });
+  });
+
+  it('asks for the name first, and names a new job after its method and path until one is typed', async () => {
+    const engine = emptyEngine().on('POST', '/api/jobs', ok({ data: makeJob() }, 201));
+    const { user, url } = await openNewJob(engine);
+    const name = screen.getByLabelText('Name');
+    const fields = Array.from(screen.getByRole('dialog', { name: 'New job' }).querySelectorAll('input, select, textarea'));
+    expect(fields.indexOf(name)).toBe(0); // above the request, not under Advanced
+    expect(name).toHaveValue('');
+
+    await user.type(url, 'https://api.example.com/hooks/deploy');
+    expect(name).toHaveValue('POST /hooks/deploy');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Method' }), 'put');
+    expect(name).toHaveValue('PUT /hooks/deploy');
+
+    await user.clear(name);
+    await user.type(name, 'Deploy production');
+    await user.clear(url);
+    await user.type(url, 'https://api.example.com/hooks/other');
+    expect(name).toHaveValue('Deploy production'); // typed names stay
+    await user.click(screen.getByRole('button', { name: 'Schedule job' }));
+    await waitFor(() => expect(engine.requestsTo('POST', '/api/jobs')).toHaveLength(1));
+    expect(engine.requestsTo('POST', '/api/jobs')[0]?.body).toMatchObject({ name: 'Deploy production' });
+  });
+
+  it('leaves an existing job’s name alone', async () => {
+    const job = makeJob({ name: null, args: { method: 'post', url: 'https://api.example.com/hooks/x' } });
+    const engine = emptyEngine().on('GET', `/api/jobs/${job.id}`, ok({ data: job }));
+    renderApp(engine, `/jobs/job/${job.id}`);
+    expect(await screen.findByLabelText('Name')).toHaveValue('');
   });
 
   it('closes on Esc', async () => {

@@ -6,7 +6,9 @@ import { queryKeys } from '../../api/queryKeys';
 import type { CurlImport } from '../../api/types';
 import { Button } from '../../components/Button';
 import { Drawer } from '../../components/Drawer';
+import { Field } from '../../components/Field';
 import { IconButton } from '../../components/IconButton';
+import { Input } from '../../components/Input';
 import { IconClose, IconSend, IconTerminal } from '../../components/icons';
 import { useToast } from '../../components/Toast';
 import { takePendingCurl } from '../../app/pendingCurl';
@@ -19,6 +21,7 @@ import {
   checkForm,
   checkRequest,
   fieldForServerError,
+  suggestName,
   toJobInput,
   toTryInput,
   type BuilderForm,
@@ -83,6 +86,9 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
   const queryClient = useQueryClient();
   const toast = useToast();
   const [form, setForm] = useState<BuilderForm>(initial);
+  // A new job's name follows its method and path ("POST /hooks/deploy") until it is typed in.
+  const [nameFollows, setNameFollows] = useState(mode.kind === 'create' && !initial.name);
+  const shown = useMemo(() => (nameFollows ? { ...form, name: suggestName(form) } : form), [form, nameFollows]);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [serverKeys, setServerKeys] = useState<{ headers: string[]; query: string[] }>({ headers: [], query: [] });
   const [banner, setBanner] = useState<string | null>(null);
@@ -112,12 +118,12 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
 
   const clientErrors = useMemo(() => checkForm(form), [form]);
   const errors: FieldErrors = useMemo(() => {
-    const shown: FieldErrors = {};
+    const visible: FieldErrors = {};
     for (const [key, message] of Object.entries(clientErrors) as Array<[FieldKey, string]>) {
       // The URL is checked as it is typed; the rest once saving was tried.
-      if (attempted || (key === 'url' && form.url.trim() !== '')) shown[key] = message;
+      if (attempted || (key === 'url' && form.url.trim() !== '')) visible[key] = message;
     }
-    return { ...shown, ...serverErrors };
+    return { ...visible, ...serverErrors };
   }, [clientErrors, serverErrors, attempted, form.url]);
 
   const fillFromCurl = useCallback(
@@ -168,7 +174,7 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
   const save = async () => {
     setAttempted(true);
     setBanner(null);
-    const problems = checkForm(form);
+    const problems = checkForm(shown);
     const keys = Object.keys(problems) as FieldKey[];
     if (keys.length > 0) {
       if (keys.some((k) => ADVANCED_FIELDS.includes(k))) setAdvancedOpen(true);
@@ -177,7 +183,7 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
     const target: SaveTarget = mode.kind === 'create' ? { kind: 'create' } : { kind: mode.kind, id: mode.id };
     setSaving(true);
     try {
-      const input = toJobInput(form, target);
+      const input = toJobInput(shown, target);
       if (mode.kind === 'create') await client.createJob(input);
       else if (mode.kind === 'job') await client.patchJob(mode.id, input);
       else await client.patchSchedule(mode.id, input);
@@ -204,7 +210,7 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
     setTrying(true);
     setBanner(null);
     try {
-      const job = await client.createJob(toTryInput(form));
+      const job = await client.createJob(toTryInput(shown));
       setTryJobId(job.id);
       requestAnimationFrame(() => bodyRef.current?.querySelector('.try')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
     } catch (e) {
@@ -265,8 +271,25 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
               {banner}
             </p>
           )}
+          <Field
+            label="Name"
+            error={errors.name}
+            hint={nameFollows && shown.name ? 'Made from the method and path; type to name it yourself.' : undefined}
+          >
+            {(c) => (
+              <Input
+                {...c}
+                value={shown.name}
+                placeholder="Deploy hook"
+                onChange={(e) => {
+                  setNameFollows(false);
+                  update({ name: e.target.value });
+                }}
+              />
+            )}
+          </Field>
           <RequestSection
-            form={form}
+            form={shown}
             update={update}
             errors={errors}
             invalidHeaderKeys={serverErrors.headers ? serverKeys.headers : []}
@@ -275,7 +298,7 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
           />
           {tryJobId && <TryResponse key={tryJobId} jobId={tryJobId} />}
           <ScheduleSection
-            form={form}
+            form={shown}
             update={update}
             errors={errors}
             allowedKinds={allowedKinds(mode)}
@@ -285,7 +308,7 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
                 : 'A schedule keeps a rule: duplicate it to make a one-off job.'
             }
           />
-          <AdvancedSection form={form} update={update} errors={errors} open={advancedOpen} onToggle={() => setAdvancedOpen((o) => !o)} />
+          <AdvancedSection form={shown} update={update} errors={errors} open={advancedOpen} onToggle={() => setAdvancedOpen((o) => !o)} />
         </div>
       </form>
       <CurlPasteDialog open={curlOpen} onClose={() => setCurlOpen(false)} onImport={fillFromCurl} />

@@ -88,7 +88,6 @@ export type FieldKey =
 export type FieldErrors = Partial<Record<FieldKey, string>>;
 
 export const ADVANCED_FIELDS: readonly FieldKey[] = [
-  'name',
   'description',
   'maxAttempts',
   'backoff',
@@ -295,6 +294,26 @@ export function applyCurl(form: BuilderForm, curl: CurlImport): BuilderForm {
     headers: headersToRows(curl.headers),
     body: bodyToText(curl.body),
   };
+}
+
+/**
+ * A name for a new job from what it calls: "POST /hooks/deploy" (the host when the path is
+ * only "/"), so jobs to one host can be told apart. Empty while the URL cannot be read.
+ */
+export function suggestName(form: Pick<BuilderForm, 'method' | 'url'>): string {
+  let url: URL;
+  try {
+    url = new URL(form.url.trim());
+  } catch {
+    return '';
+  }
+  let path = url.pathname;
+  try {
+    path = decodeURI(path); // "{{$state.id}}" as typed, not %7B%7B...
+  } catch {
+    // a malformed escape: keep it as it is
+  }
+  return `${form.method.toUpperCase()} ${path === '/' ? url.host : path}`;
 }
 
 // ---------- checking and building the request ----------
