@@ -17,7 +17,6 @@ function Head() {
         <col className="col-next" />
         <col className="col-outcome" />
         <col className="col-history" />
-        <col className="col-actions" />
       </colgroup>
       <thead>
         <tr>
@@ -27,9 +26,6 @@ function Head() {
           <th scope="col">Next run</th>
           <th scope="col">Last outcome</th>
           <th scope="col">Last 20</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
         </tr>
       </thead>
     </>
@@ -52,7 +48,6 @@ export function JobsTable({ rows, loading, empty }: { rows: JobsRow[]; loading: 
                 <td><Skeleton width={56} /></td>
                 <td><Skeleton width={72} height={18} /></td>
                 <td><Skeleton width={138} /></td>
-                <td />
               </tr>
             ))
           : rows.map((row) =>

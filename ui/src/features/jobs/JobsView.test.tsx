@@ -1,6 +1,8 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fail, ok } from '../../test/FakeTransport';
+import type { Schedule } from '../../api/types';
+import { IconPlay } from '../../components/icons';
 import { makeJob, makeOutcome, makeSchedule, page } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
@@ -82,6 +84,58 @@ describe('JobsView', () => {
     expect(next).toHaveTextContent('in 8 sec.');
     await act(async () => vi.advanceTimersByTime(3000));
     expect(next).toHaveTextContent('in 5 sec.');
+  });
+
+  it('keeps rows in place through Pause and Resume, asks neutrally, and resumes with a play icon', async () => {
+    const soon = makeSchedule({ name: 'Soon', inserted_at: '2026-11-01T00:00:00Z', next_run_at: new Date(Date.now() + 60_000).toISOString() });
+    const later = makeSchedule({ name: 'Later', inserted_at: '2026-11-02T00:00:00Z', next_run_at: new Date(Date.now() + 3_600_000).toISOString() });
+    let soonNow: Schedule = soon;
+    const engine = emptyEngine()
+      .on('GET', '/api/schedules', () => ok(page([soonNow, later])))
+      .on('POST', `/api/schedules/${soon.id}/disable`, () => {
+        soonNow = { ...soon, disabled_at: new Date().toISOString(), next_run_at: null, pending_job_id: null };
+        return ok({ data: soonNow });
+      })
+      .on('POST', `/api/schedules/${soon.id}/enable`, () => {
+        soonNow = soon;
+        return ok({ data: soonNow });
+      });
+    const { user } = renderApp(engine);
+    const names = () => screen.getAllByRole('row').slice(1).map((row) => within(row).getByRole('link', { name: /Soon|Later/ }).textContent);
+    await screen.findByTestId(`schedule-${soon.id}`);
+    expect(names()).toEqual(['Later', 'Soon']); // newest first
+
+    await user.click(within(screen.getByTestId(`schedule-${soon.id}`)).getByRole('button', { name: 'Pause' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Pause this schedule?' });
+    const confirm = within(dialog).getByRole('button', { name: 'Pause schedule' });
+    expect(confirm).not.toHaveClass('btn--danger'); // reversible: no red button
+    await user.click(confirm);
+    const row = screen.getByTestId(`schedule-${soon.id}`);
+    const resume = await within(row).findByRole('button', { name: 'Resume' });
+    expect(within(row).getByText('Paused')).toBeInTheDocument();
+    expect(names()).toEqual(['Later', 'Soon']); // the paused row did not move
+
+    const play = render(<IconPlay />).container.innerHTML;
+    expect(resume.innerHTML).toContain(play); // ▶, not ↻ (which reads as "retry")
+    expect(within(row).getByRole('button', { name: 'Run now' }).innerHTML).not.toContain(play);
+    await user.click(resume);
+    await waitFor(() => expect(within(row).queryByText('Paused')).not.toBeInTheDocument());
+    expect(names()).toEqual(['Later', 'Soon']);
+  });
+
+  it('gives hover-only row actions no column of their own', async () => {
+    const schedule = makeSchedule({ name: 'Nightly sync' });
+    renderApp(emptyEngine().on('GET', '/api/schedules', ok(page([schedule]))));
+    const row = await screen.findByTestId(`schedule-${schedule.id}`);
+    const table = screen.getByRole('table', { name: 'Jobs and schedules' });
+    const headers = within(table).getAllByRole('columnheader').map((th) => th.textContent);
+    expect(headers).toEqual(['Name', 'Request', 'Schedule', 'Next run', 'Last outcome', 'Last 20']);
+    expect(table.querySelectorAll('col')).toHaveLength(headers.length);
+    expect(row.querySelectorAll('td')).toHaveLength(headers.length);
+    // the actions are still there, in the last cell, for hover and keyboard
+    const actions = within(row).getByRole('group', { name: 'Actions' });
+    expect(actions.closest('td')).toBe(row.querySelector('td:last-child'));
+    expect(within(actions).getByRole('button', { name: 'Pause' })).toBeInTheDocument();
   });
 
   it('asks before deleting a schedule, then deletes it', async () => {

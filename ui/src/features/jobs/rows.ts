@@ -14,26 +14,21 @@ export function jobNextRun(job: Job): string | null {
 export type JobsRow = { kind: 'schedule'; key: string; schedule: Schedule } | { kind: 'job'; key: string; job: Job };
 
 /**
- * Schedules and one-off jobs in one list: what runs next comes first (by its next run),
- * then paused schedules and finished jobs, newest first.
+ * Schedules and one-off jobs in one list, newest first (by when they were made). The order
+ * depends on nothing that runs, pauses or resumes change, so rows never move under the
+ * pointer: after Pause, the next row's buttons are where they were.
  */
 export function buildRows(schedules: readonly Schedule[], jobs: readonly Job[]): JobsRow[] {
-  const upcoming: Array<{ at: number; row: JobsRow }> = [];
-  const rest: Array<{ at: number; row: JobsRow }> = [];
+  const rows: Array<{ at: number; row: JobsRow }> = [];
   for (const schedule of schedules) {
-    const row: JobsRow = { kind: 'schedule', key: `s:${schedule.id}`, schedule };
-    if (schedule.disabled_at === null && schedule.next_run_at) upcoming.push({ at: Date.parse(schedule.next_run_at), row });
-    else rest.push({ at: Date.parse(schedule.disabled_at ?? schedule.inserted_at), row });
+    rows.push({ at: Date.parse(schedule.inserted_at), row: { kind: 'schedule', key: `s:${schedule.id}`, schedule } });
   }
   for (const job of jobs) {
     if (job.schedule_id !== null) continue; // a schedule's runs show in its own row
-    const row: JobsRow = { kind: 'job', key: `j:${job.id}`, job };
-    if (isPending(job.state) || job.state === 'executing') upcoming.push({ at: Date.parse(job.scheduled_at), row });
-    else rest.push({ at: Date.parse(job.last_outcome?.finished_at ?? job.scheduled_at), row });
+    rows.push({ at: Date.parse(job.inserted_at), row: { kind: 'job', key: `j:${job.id}`, job } });
   }
-  upcoming.sort((a, b) => a.at - b.at);
-  rest.sort((a, b) => b.at - a.at);
-  return [...upcoming, ...rest].map((x) => x.row);
+  rows.sort((a, b) => b.at - a.at || (a.row.key < b.row.key ? -1 : a.row.key > b.row.key ? 1 : 0));
+  return rows.map((x) => x.row);
 }
 
 export function nextRunOf(row: JobsRow): string | null {
