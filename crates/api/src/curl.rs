@@ -21,7 +21,8 @@ pub async fn import(Input(input): Input) -> ApiResult<Json<Value>> {
 }
 
 pub async fn export(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    let job = app.engine.get_job(&id).await?;
+    // Exported commands are pasted into chats and tickets: no credentials.
+    let job = app.engine.get_job(&id).await?.redacted();
     let spec = job.request;
     let request = CurlRequest {
         method: spec.method.as_str().to_ascii_lowercase(),

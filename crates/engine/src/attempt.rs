@@ -54,6 +54,18 @@ pub struct ResponseRecord {
     pub redirects: Vec<Redirect>,
 }
 
+impl ResponseRecord {
+    /// The response as the log keeps it: credentials (`Set-Cookie`, tokens in
+    /// redirect URLs) redacted.
+    pub fn into_log(mut self) -> ResponseRecord {
+        self.headers = crate::redact::headers(&self.headers);
+        for hop in &mut self.redirects {
+            hop.url = crate::redact::url(&hop.url);
+        }
+        self
+    }
+}
+
 /// One redirect followed: the status that sent the request on, and where.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]

@@ -36,13 +36,16 @@ fn envelope(kind: &str, at: DateTime<Utc>, data: Value) -> String {
     json!({"type": kind, "timestamp": rfc3339(at), "data": data}).to_string()
 }
 
-/// The job in booper's shape, as it is now in this transaction.
+/// The job in booper's shape, as it is now in this transaction, with its
+/// credentials redacted: a receiver gets what happened, not the job's keys.
 fn job_view(tx: &Tx, seq: i64) -> Result<Value> {
     let Some(job) = jobs::get(&tx.sql, &seq.to_string())? else {
         return Ok(Value::Null);
     };
     let last = jobs::last_outcomes(&tx.sql, &[seq])?.remove(&seq);
-    Ok(serde_json::to_value(job.view(tx.now, last, false))?)
+    Ok(serde_json::to_value(
+        job.view(tx.now, last, false).redacted(),
+    )?)
 }
 
 /// Queues `event` for the job's webhook: `data` holds the event's id, the job

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::attempt::{cap_body, Redirect, ResponseRecord, BODY_CAP};
 use crate::error::{Error, Result};
+use crate::redact;
 use crate::request::SentRequest;
 
 /// Hops followed before an attempt gives up (browsers and curl stop near here).
@@ -120,9 +121,9 @@ impl Dispatcher {
             if let Some(body) = &hop.body {
                 builder = builder.body(body.clone());
             }
-            let response = builder.send().await.map_err(|e| describe(&e))?;
+            let response = builder.send().await.map_err(|e| describe(e, &hop.url))?;
             let Some(next) = redirect_target(&response) else {
-                let mut record = read(response).await.map_err(|e| describe(&e))?;
+                let mut record = read(response).await.map_err(|e| describe(e, &hop.url))?;
                 record.redirects = redirects;
                 return Ok(record);
             };
@@ -136,9 +137,10 @@ impl Dispatcher {
             let next = next.map_err(SendError::for_good)?;
             check_hop(&next, allow_http).map_err(|why| {
                 SendError::for_good(format!(
-                    "redirected ({}) from {} to {next}, which is refused: {why}",
+                    "redirected ({}) from {} to {}, which is refused: {why}",
                     status.as_u16(),
-                    hop.url
+                    redact::url(hop.url.as_str()),
+                    redact::url(next.as_str()),
                 ))
             })?;
             redirects.push(Redirect {
@@ -262,18 +264,20 @@ fn header_object(headers: &HeaderMap) -> Map<String, Value> {
     out
 }
 
-/// An error as a person reads it: "could not connect: ...". Network
-/// failures are worth another attempt.
-fn describe(e: &reqwest::Error) -> SendError {
-    let message = if e.is_connect() {
-        format!("could not connect: {}", root_cause(e))
+/// An error as a person reads it: "could not connect to URL: ...", the URL
+/// with its credentials redacted (reqwest's own text would hold them).
+/// Network failures are worth another attempt.
+fn describe(e: reqwest::Error, url: &Url) -> SendError {
+    let url = redact::url(url.as_str());
+    let what = if e.is_connect() {
+        format!("could not connect to {url}")
     } else if e.is_body() || e.is_decode() {
-        format!("the response broke off: {}", root_cause(e))
+        format!("the response from {url} broke off")
     } else {
-        root_cause(e)
+        format!("the request to {url} failed")
     };
     SendError {
-        message,
+        message: format!("{what}: {}", root_cause(&e.without_url())),
         retryable: true,
     }
 }

@@ -182,6 +182,37 @@ pub struct ExecutionView {
     pub has_confict: bool,
 }
 
+impl JobView {
+    /// The job as it is forwarded to webhooks and callbacks: its credentials
+    /// redacted, in the request and in booper's `args` echo alike.
+    pub fn redacted(mut self) -> JobView {
+        use crate::redact;
+        let request = &mut self.request;
+        request.url = redact::url(&request.url);
+        request.headers = redact::headers(&request.headers);
+        request.query = redact::query(&request.query);
+        for url in [&mut self.callback_url, &mut self.webhook_url]
+            .into_iter()
+            .flatten()
+        {
+            *url = redact::url(url);
+        }
+        if let Some(args) = self.args.as_object_mut() {
+            for (name, value) in args.iter_mut() {
+                match (name.as_str(), value) {
+                    ("url" | "callback_url" | "webhook_url", Value::String(url)) => {
+                        *url = redact::url(url)
+                    }
+                    ("headers", Value::Object(h)) => *h = redact::headers(h),
+                    ("query", Value::Object(q)) => *q = redact::query(q),
+                    _ => {}
+                }
+            }
+        }
+        self
+    }
+}
+
 impl Job {
     /// The job as the API shows it at `now` (which decides `available`).
     pub fn view(

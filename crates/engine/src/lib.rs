@@ -16,6 +16,7 @@ pub mod error;
 pub mod event;
 pub mod job;
 mod recorder;
+pub mod redact;
 pub mod request;
 pub mod retention;
 pub mod retry;

@@ -187,9 +187,12 @@ pub const USER_AGENT: &str = concat!("Chime/", env!("CARGO_PKG_VERSION"));
 const ACCEPT: &str = "*/*";
 
 impl SentRequest {
-    /// The request as the log keeps it: its body capped as responses' are,
-    /// with the same marker.
+    /// The request as the log keeps it: credentials redacted (see
+    /// [`crate::redact`]) and the body capped as responses' are, with the
+    /// same marker.
     pub fn into_log(mut self) -> SentRequest {
+        self.headers = crate::redact::headers(&self.headers);
+        self.url = crate::redact::url(&self.url);
         if let Some(body) = &self.body {
             if body.len() > crate::attempt::BODY_CAP {
                 let (capped, cut) = crate::attempt::cap_body(body.as_bytes(), false);
@@ -282,6 +285,27 @@ impl RequestSpec {
     }
 }
 
+impl RequestSpec {
+    /// The template that sends a logged request again (a replay). The log
+    /// keeps it with its credentials redacted; they come back from
+    /// `template`, the job's own request.
+    pub fn from_logged(logged: &SentRequest, template: &RequestSpec) -> RequestSpec {
+        let mut spec = RequestSpec::from_sent(logged);
+        for (name, value) in spec.headers.iter_mut() {
+            if value.as_str().is_some_and(crate::redact::is_redacted) {
+                if let Some(own) = header(&template.headers, name) {
+                    *value = Value::String(own.to_string());
+                }
+            }
+        }
+        if crate::redact::is_redacted(&spec.url) {
+            spec.url = template.url.clone();
+            spec.query = template.query.clone();
+        }
+        spec
+    }
+}
+
 fn scalar_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -349,6 +373,36 @@ mod tests {
             "no body, no length"
         );
         assert_eq!(RequestSpec::from_sent(&own).headers, own.headers);
+    }
+
+    #[test]
+    fn the_log_keeps_no_credential_and_a_replay_restores_them_from_the_job() {
+        let template = spec(json!({"method": "post", "url": "https://me:pw@x.test/a",
+            "query": {"api_key": "k", "page": 2},
+            "headers": {"Authorization": "Bearer t0k", "X-Trace": "1"}, "body": {"a": 1}}));
+        let sent = template.to_sent().unwrap();
+        assert_eq!(
+            sent.headers["Authorization"], "Bearer t0k",
+            "the wire is unchanged"
+        );
+        let logged = sent.clone().into_log();
+        assert_eq!(logged.headers["Authorization"], "Bearer REDACTED");
+        assert_eq!(logged.headers["X-Trace"], "1");
+        assert_eq!(
+            logged.url,
+            "https://REDACTED:REDACTED@x.test/a?api_key=REDACTED&page=2"
+        );
+        let text = serde_json::to_string(&logged).unwrap();
+        assert!(
+            !text.contains("t0k") && !text.contains(":pw@") && !text.contains("=k&"),
+            "{text}"
+        );
+        let replay = RequestSpec::from_logged(&logged, &template);
+        assert_eq!(
+            replay.to_sent().unwrap(),
+            sent,
+            "a replay sends what was sent"
+        );
     }
 
     #[test]

@@ -404,7 +404,7 @@ async fn attempt(engine: Engine, claimed: Claimed, _budget: OwnedSemaphorePermit
             let _sending = engine.inner.sending.acquire().await;
             let allow_http = engine.policy().allow_http;
             let result = match engine.dispatcher().send(&sent, timeout, allow_http).await {
-                Ok(response) => AttemptResult::Response(response),
+                Ok(response) => AttemptResult::Response(response.into_log()),
                 Err(e) => AttemptResult::Failed {
                     message: e.message,
                     retryable: e.retryable,
@@ -430,7 +430,8 @@ fn prepare(
     engine: &Engine,
     spec: &crate::request::RequestSpec,
 ) -> Result<crate::request::SentRequest, String> {
+    let redacted = |message: String| crate::redact::message(&message, &spec.url);
     crate::request::parse_url("url", &spec.url, engine.policy().allow_http)
-        .map_err(|e| e.message)?;
-    spec.to_sent()
+        .map_err(|e| redacted(e.message))?;
+    spec.to_sent().map_err(redacted)
 }

@@ -352,7 +352,7 @@ fn emit_created(tx: &mut Tx, job: &Job, source: &str) -> Result<()> {
             "run": job.run,
             "name": job.name,
             "method": job.request.method,
-            "url": job.request.url,
+            "url": crate::redact::url(&job.request.url),
         }),
     )?;
     Ok(())
@@ -404,7 +404,7 @@ fn replay(tx: &mut Tx, job: &Job) -> Result<Job> {
         .and_then(|e| serde_json::from_value::<SentRequest>(e.payload).ok())
         .filter(|sent| !sent.truncated);
     let request = match last_sent {
-        Some(sent) => crate::request::RequestSpec::from_sent(&sent),
+        Some(sent) => crate::request::RequestSpec::from_logged(&sent, &job.request),
         None => job.request.clone(),
     };
     let mut args = job.args.clone();
