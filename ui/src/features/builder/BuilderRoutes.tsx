@@ -1,4 +1,4 @@
-import { useMemo, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useClient } from '../../api/ClientContext';
@@ -10,6 +10,7 @@ import { IconButton } from '../../components/IconButton';
 import { IconClose } from '../../components/icons';
 import { Skeleton } from '../../components/Skeleton';
 import { useDisplayZone } from '../settings/useSettings';
+import { clearDraft, readDraft } from './draft';
 import { duplicateForm, emptyForm, formFromAttempt, formFromJob, formFromSchedule } from './form';
 import { JobBuilder } from './JobBuilder';
 
@@ -66,6 +67,8 @@ export function NewJobBuilder() {
     staleTime: Infinity,
   });
   const source = search.from_job ? fromJob : search.from_schedule ? fromSchedule : null;
+  // A plain "New job" opens the draft an earlier one left, if any.
+  const [draft, setDraft] = useState(() => (search.from_job || search.from_schedule ? null : readDraft()));
   // New times are read in the `default_timezone` setting: wait for it rather than start in another zone.
   const zone = useDisplayZone();
   const initial = useMemo(() => {
@@ -78,12 +81,24 @@ export function NewJobBuilder() {
     }
     if (search.from_job) return fromJob.data ? duplicateForm(formFromJob(fromJob.data, zone)) : null;
     if (search.from_schedule) return fromSchedule.data ? duplicateForm(formFromSchedule(fromSchedule.data, zone)) : null;
-    return emptyForm(zone);
-  }, [zone, search.from_job, search.from_schedule, search.replay_attempt, fromJob.data, fromSchedule.data]);
+    return draft?.form ?? emptyForm(zone);
+  }, [zone, draft, search.from_job, search.from_schedule, search.replay_attempt, fromJob.data, fromSchedule.data]);
+  const discardDraft = () => {
+    clearDraft();
+    setDraft(null);
+  };
 
   return (
     <Loaded ready={initial !== null} title="New job" error={source?.error} onClose={close}>
-      {() => <JobBuilder key={`${search.from_job ?? ''}${search.from_schedule ?? ''}${search.replay_attempt ?? ''}`} mode={{ kind: 'create' }} initial={initial!} onClose={close} />}
+      {() => (
+        <JobBuilder
+          key={`${search.from_job ?? ''}${search.from_schedule ?? ''}${search.replay_attempt ?? ''}${draft ? 'draft' : ''}`}
+          mode={{ kind: 'create' }}
+          initial={initial!}
+          onClose={close}
+          draft={draft ? { nameFollows: draft.nameFollows, onDiscard: discardDraft } : undefined}
+        />
+      )}
     </Loaded>
   );
 }

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { fail, ok } from '../../test/FakeTransport';
 import { makeJob, makeOutcome, makeSettings } from '../../test/fixtures';
+import { DRAFT_KEY } from './draft';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
 /** The body editor's content (it lives in a shadow root, see JsonEditor). */
@@ -294,5 +295,65 @@ describe('JobBuilder', () => {
     await user.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'New job' })).not.toBeInTheDocument());
     expect(history.location.pathname).toBe('/jobs');
+    expect(sessionStorage.getItem(DRAFT_KEY)).toBeNull(); // nothing typed, nothing kept
+  });
+
+  it('keeps a filled new job as a draft on Esc or Cancel, opens it again, and drops it once saved', async () => {
+    const engine = emptyEngine().on('POST', '/api/jobs', ok({ data: makeJob() }, 201));
+    const { user, url } = await openNewJob(engine);
+    await user.type(url, 'https://api.example.com/hooks/deploy');
+    await user.click(screen.getByRole('tab', { name: /Headers/ }));
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 1 name'), 'X-Env');
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'New job' })).not.toBeInTheDocument());
+    expect(await screen.findByText('Draft kept: “New job” opens it again')).toBeInTheDocument();
+
+    await user.keyboard('n');
+    expect(await screen.findByText('Your unsaved draft, as you left it.')).toBeInTheDocument();
+    expect(screen.getByLabelText('URL')).toHaveValue('https://api.example.com/hooks/deploy');
+    expect(screen.getByLabelText('Name')).toHaveValue('POST /hooks/deploy'); // still following the URL
+    await user.click(screen.getByRole('tab', { name: /Headers/ }));
+    expect(screen.getByLabelText('Header 1 name')).toHaveValue('X-Env');
+
+    await user.click(screen.getByRole('button', { name: 'Cancel' })); // unchanged since: the draft stays as it was
+    await user.keyboard('n');
+    expect(await screen.findByLabelText('URL')).toHaveValue('https://api.example.com/hooks/deploy');
+    await user.click(screen.getByRole('button', { name: 'Schedule job' }));
+    await waitFor(() => expect(engine.requestsTo('POST', '/api/jobs')).toHaveLength(1));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'New job' })).not.toBeInTheDocument());
+    expect(sessionStorage.getItem(DRAFT_KEY)).toBeNull();
+
+    await user.keyboard('n');
+    expect(await screen.findByLabelText('URL')).toHaveValue('');
+    expect(screen.queryByText('Your unsaved draft, as you left it.')).not.toBeInTheDocument();
+  });
+
+  it('"Discard draft" starts a new job from nothing', async () => {
+    const { user, url } = await openNewJob();
+    await user.type(url, 'https://api.example.com/x');
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    await user.keyboard('n');
+    await user.click(await screen.findByRole('button', { name: 'Discard draft' }));
+    await waitFor(() => expect(screen.getByLabelText('URL')).toHaveValue(''));
+    expect(sessionStorage.getItem(DRAFT_KEY)).toBeNull();
+  });
+
+  it('asks before dropping changes to an existing job', async () => {
+    const job = makeJob({ name: 'Reminder', args: { method: 'post', url: 'https://api.example.com/remind' } });
+    const engine = emptyEngine().on('GET', `/api/jobs/${job.id}`, ok({ data: job }));
+    const { user, history } = renderApp(engine, `/jobs/job/${job.id}`);
+    const url = await screen.findByLabelText('URL');
+    await user.type(url, '/later');
+    await user.keyboard('{Escape}');
+    const ask = await screen.findByRole('dialog', { name: 'Discard your changes?' });
+    await user.click(within(ask).getByRole('button', { name: 'Keep' }));
+    expect(screen.getByRole('dialog', { name: 'Edit job' })).toBeInTheDocument();
+    expect(url).toHaveValue('https://api.example.com/remind/later');
+
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Discard your changes?' })).getByRole('button', { name: 'Discard changes' }));
+    await waitFor(() => expect(history.location.pathname).toBe('/jobs'));
+    expect(sessionStorage.getItem(DRAFT_KEY)).toBeNull(); // an edit is never kept as a new job's draft
   });
 });

@@ -5,6 +5,7 @@ import { ApiError, errorMessage } from '../../api/errors';
 import { queryKeys } from '../../api/queryKeys';
 import type { CurlImport } from '../../api/types';
 import { Button } from '../../components/Button';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Drawer } from '../../components/Drawer';
 import { Field } from '../../components/Field';
 import { IconButton } from '../../components/IconButton';
@@ -15,6 +16,7 @@ import { takePendingCurl } from '../../app/pendingCurl';
 import { AdvancedSection } from './AdvancedSection';
 import { CopyCurlButton } from './CopyCurlButton';
 import { CurlPasteDialog } from './CurlPasteDialog';
+import { clearDraft, saveDraft } from './draft';
 import {
   ADVANCED_FIELDS,
   applyCurl,
@@ -77,17 +79,27 @@ function allowedKinds(mode: BuilderMode): readonly ScheduleKind[] {
   return ['once', 'every', 'cron'];
 }
 
+export interface JobBuilderProps {
+  mode: BuilderMode;
+  initial: BuilderForm;
+  onClose: () => void;
+  /** The form is a draft kept from an earlier new job; with the way to drop it. */
+  draft?: { nameFollows: boolean; onDiscard: () => void };
+}
+
 /**
  * The job builder: request, schedule and advanced options for a new job or schedule, or
  * an existing one; "Send now" to try the request; paste and copy curl.
  */
-export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; initial: BuilderForm; onClose: () => void }) {
+export function JobBuilder({ mode, initial, onClose, draft }: JobBuilderProps) {
   const client = useClient();
   const queryClient = useQueryClient();
   const toast = useToast();
   const [form, setForm] = useState<BuilderForm>(initial);
   // A new job's name follows its method and path ("POST /hooks/deploy") until it is typed in.
-  const [nameFollows, setNameFollows] = useState(mode.kind === 'create' && !initial.name);
+  const [initialFollows] = useState(draft?.nameFollows ?? (mode.kind === 'create' && !initial.name));
+  const [nameFollows, setNameFollows] = useState(initialFollows);
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
   const shown = useMemo(() => (nameFollows ? { ...form, name: suggestName(form) } : form), [form, nameFollows]);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [serverKeys, setServerKeys] = useState<{ headers: string[]; query: string[] }>({ headers: [], query: [] });
@@ -184,7 +196,10 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
     setSaving(true);
     try {
       const input = toJobInput(shown, target);
-      if (mode.kind === 'create') await client.createJob(input);
+      if (mode.kind === 'create') {
+        await client.createJob(input);
+        clearDraft();
+      }
       else if (mode.kind === 'job') await client.patchJob(mode.id, input);
       else await client.patchSchedule(mode.id, input);
       void queryClient.invalidateQueries({ queryKey: queryKeys.jobs });
@@ -220,13 +235,24 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
     }
   };
 
+  // Nothing typed is lost by closing: a new job is kept as a draft, a changed one asks first.
+  const requestClose = () => {
+    const dirty = nameFollows !== initialFollows || JSON.stringify(form) !== JSON.stringify(initial);
+    if (!dirty) onClose();
+    else if (mode.kind === 'create') {
+      saveDraft({ form, nameFollows });
+      toast('Draft kept: “New job” opens it again');
+      onClose();
+    } else setConfirmDiscard(true);
+  };
+
   const saveLabel = mode.kind !== 'create' ? 'Save changes' : form.scheduleKind === 'once' ? 'Schedule job' : 'Create schedule';
   const copyJobId = mode.kind === 'job' ? mode.id : mode.kind === 'schedule' ? mode.pendingJobId : null;
 
   return (
     <Drawer
       open
-      onClose={onClose}
+      onClose={requestClose}
       title={titleFor(mode)}
       header={
         <>
@@ -236,7 +262,7 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
           {mode.kind !== 'create' && (
             <CopyCurlButton jobId={copyJobId} disabledReason="This schedule has no pending run to copy." />
           )}
-          <IconButton label="Close" icon={<IconClose />} onClick={onClose} />
+          <IconButton label="Close" icon={<IconClose />} onClick={requestClose} />
         </>
       }
       footer={
@@ -245,7 +271,7 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
             Send now
           </Button>
           <span className="drawer__spacer" />
-          <Button variant="ghost" onClick={onClose}>
+          <Button variant="ghost" onClick={requestClose}>
             Cancel
           </Button>
           <Button variant="primary" busy={saving} onClick={() => void save()} title="Save (Ctrl+Enter)">
@@ -269,6 +295,14 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
           {banner && (
             <p className="banner banner--danger" role="alert">
               {banner}
+            </p>
+          )}
+          {draft && (
+            <p className="builder__notice" role="status">
+              Your unsaved draft, as you left it.
+              <Button size="sm" variant="ghost" onClick={draft.onDiscard}>
+                Discard draft
+              </Button>
             </p>
           )}
           <Field
@@ -312,6 +346,14 @@ export function JobBuilder({ mode, initial, onClose }: { mode: BuilderMode; init
         </div>
       </form>
       <CurlPasteDialog open={curlOpen} onClose={() => setCurlOpen(false)} onImport={fillFromCurl} />
+      <ConfirmDialog
+        open={confirmDiscard}
+        title="Discard your changes?"
+        message={<p>What you changed in this {mode.kind === 'job' ? 'job' : 'schedule'} is not saved.</p>}
+        confirmLabel="Discard changes"
+        onConfirm={onClose}
+        onClose={() => setConfirmDiscard(false)}
+      />
     </Drawer>
   );
 }
