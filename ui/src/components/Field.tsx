@@ -18,8 +18,11 @@ export function Field({
   children,
   className,
   labelHidden = false,
+  aside,
 }: {
   label: ReactNode;
+  /** A short status beside the label ("✓ Saved"): in the label's line, never over the control. */
+  aside?: ReactNode;
   hint?: ReactNode;
   error?: string | null;
   warning?: ReactNode;
@@ -32,9 +35,18 @@ export function Field({
   const hasMessage = Boolean(error || warning || hint);
   return (
     <div className={['field', error ? 'field--invalid' : '', className].filter(Boolean).join(' ')}>
-      <label htmlFor={id} className={labelHidden ? 'visually-hidden' : 'field__label'}>
-        {label}
-      </label>
+      {aside ? (
+        <div className="field__head">
+          <label htmlFor={id} className={labelHidden ? 'visually-hidden' : 'field__label'}>
+            {label}
+          </label>
+          {aside}
+        </div>
+      ) : (
+        <label htmlFor={id} className={labelHidden ? 'visually-hidden' : 'field__label'}>
+          {label}
+        </label>
+      )}
       {children({
         id,
         'aria-invalid': error ? true : undefined,

@@ -128,6 +128,10 @@ describe('JobBuilder', () => {
 
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Paste a curl command' })).not.toBeInTheDocument());
     expect(engine.requestsTo('POST', '/api/import/curl')[0]?.body).toEqual({ command });
+    // said at the top of the form, not in a toast over the footer's "Schedule job"
+    const notice = within(screen.getByRole('dialog', { name: 'New job' })).getByText(/^Filled from curl/);
+    expect(notice.compareDocumentPosition(screen.getByLabelText('Name')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(document.querySelector('.toasts')).toBeEmptyDOMElement();
     expect(screen.getByRole('combobox', { name: 'Method' })).toHaveValue('put');
     expect(url).toHaveValue('https://api.example.com/items/7');
 

@@ -104,6 +104,8 @@ export function JobBuilder({ mode, initial, onClose, draft }: JobBuilderProps) {
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [serverKeys, setServerKeys] = useState<{ headers: string[]; query: string[] }>({ headers: [], query: [] });
   const [banner, setBanner] = useState<string | null>(null);
+  // Said at the top of the form, not in a toast: a toast sat on the footer's save button.
+  const [filledFromCurl, setFilledFromCurl] = useState(false);
   const [attempted, setAttempted] = useState(false);
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const [curlOpen, setCurlOpen] = useState(false);
@@ -143,9 +145,9 @@ export function JobBuilder({ mode, initial, onClose, draft }: JobBuilderProps) {
       setForm((current) => applyCurl(current, request));
       setServerErrors({});
       setBanner(null);
-      toast('Filled from curl', 'success');
+      setFilledFromCurl(true);
     },
-    [toast],
+    [],
   );
 
   const importCurl = useCallback(
@@ -295,6 +297,11 @@ export function JobBuilder({ mode, initial, onClose, draft }: JobBuilderProps) {
           {banner && (
             <p className="banner banner--danger" role="alert">
               {banner}
+            </p>
+          )}
+          {filledFromCurl && (
+            <p className="builder__notice" role="status">
+              Filled from curl: method, URL, query, headers and body. Check them, then save.
             </p>
           )}
           {draft && (

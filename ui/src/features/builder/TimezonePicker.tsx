@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { Combobox } from '../../components/Combobox';
 import { Field } from '../../components/Field';
 import { allTimeZones, machineTimeZone } from '../../lib/zones';
@@ -8,16 +8,18 @@ export function TimezonePicker({
   onChange,
   error,
   label = 'Time zone',
+  aside,
 }: {
   value: string;
   onChange: (zone: string) => void;
   error?: string | null;
   label?: string;
+  aside?: ReactNode;
 }) {
   const zones = useMemo(() => allTimeZones(), []);
   const local = machineTimeZone();
   return (
-    <Field label={label} error={error} hint={value === local ? 'This machine’s zone' : `This machine: ${local}`}>
+    <Field label={label} aside={aside} error={error} hint={value === local ? 'This machine’s zone' : `This machine: ${local}`}>
       {(control) => (
         <Combobox
           id={control.id}

@@ -49,6 +49,19 @@ describe('Settings', () => {
     expect(await screen.findByText('✓ Saved')).toBeInTheDocument();
   });
 
+  it('says "✓ Saved" beside the label of a text setting, not over its input', async () => {
+    const t = engine().on('PATCH', '/api/settings', (req) => ok({ data: { ...SETTINGS, ...(req.body as object) } }));
+    const { user } = renderApp(t, '/settings');
+    const port = await screen.findByLabelText('Port');
+    await user.clear(port);
+    await user.type(port, '7400{Enter}');
+    const saved = await screen.findByText('✓ Saved');
+    const line = saved.parentElement!;
+    expect(line).toHaveClass('field__head');
+    expect(within(line).getByText('Port')).toBe(document.querySelector(`label[for="${port.id}"]`));
+    expect(line).not.toContainElement(port);
+  });
+
   it('says when --allow-http allows plain http for this run, whatever the switch says', async () => {
     const t = engine().on('GET', '/api/status', ok({ data: { paused: false, allow_http_for_this_run: true } }));
     renderApp(t, '/settings');

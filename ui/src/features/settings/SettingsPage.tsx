@@ -137,30 +137,27 @@ function TextSetting({
     if (!busy && typed.trim() !== value.trim()) onSave(typed.trim());
   };
   return (
-    <Field label={label} hint={hint} error={error}>
+    <Field label={label} hint={hint} error={error} aside={<SavedMark saved={saved} busy={busy} />}>
       {(control) => (
-        <div className="settings-text">
-          <Input
-            {...control}
-            mono={mono}
-            inputMode={inputMode}
-            placeholder={placeholder}
-            value={text}
-            onFocus={() => (focused.current = true)}
-            onChange={(e) => setText(e.target.value)}
-            onBlur={(e) => {
-              focused.current = false;
-              commit(e.currentTarget.value);
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') {
-                e.preventDefault();
-                e.currentTarget.blur(); // saves, once, through onBlur
-              }
-            }}
-          />
-          <SavedMark saved={saved} busy={busy} />
-        </div>
+        <Input
+          {...control}
+          mono={mono}
+          inputMode={inputMode}
+          placeholder={placeholder}
+          value={text}
+          onFocus={() => (focused.current = true)}
+          onChange={(e) => setText(e.target.value)}
+          onBlur={(e) => {
+            focused.current = false;
+            commit(e.currentTarget.value);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              e.currentTarget.blur(); // saves, once, through onBlur
+            }
+          }}
+        />
       )}
     </Field>
   );
@@ -361,17 +358,15 @@ export function SettingsPage() {
           </Section>
 
           <Section title="Time and history">
-            <div className="settings-text">
-              <TimezonePicker
-                label="Default time zone"
-                value={data.default_timezone}
-                error={errors.default_timezone}
-                onChange={(zone) => {
-                  if (zone !== data.default_timezone) void save('default_timezone', zone, { optimistic: true });
-                }}
-              />
-              <SavedMark saved={isSaved('default_timezone')} busy={busy.has('default_timezone')} />
-            </div>
+            <TimezonePicker
+              label="Default time zone"
+              value={data.default_timezone}
+              error={errors.default_timezone}
+              aside={<SavedMark saved={isSaved('default_timezone')} busy={busy.has('default_timezone')} />}
+              onChange={(zone) => {
+                if (zone !== data.default_timezone) void save('default_timezone', zone, { optimistic: true });
+              }}
+            />
             <TextSetting
               label="Keep the log for (days)"
               hint="Older events and finished jobs are pruned."
