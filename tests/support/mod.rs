@@ -25,6 +25,8 @@ pub struct Chime {
     pub port: u16,
     pub key: String,
     pub dir: PathBuf,
+    /// `dir` as this process sees it (see [`Chime::start_on_small_disk`]).
+    disk: PathBuf,
     _owned_dir: Option<tempfile::TempDir>,
     http: reqwest::Client,
 }
@@ -40,11 +42,61 @@ impl Chime {
 
     /// `chime serve --port 0` on `dir` (kept by the caller, for restarts).
     pub async fn start_in(dir: &Path, args: &[&str]) -> Chime {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_chime"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_chime"));
+        command
             .arg("serve")
             .args(["--port", "0", "--data-dir"])
             .arg(dir)
-            .args(args)
+            .args(args);
+        Chime::spawn(command, dir, dir.to_path_buf()).await
+    }
+
+    /// `chime serve` on a data folder that is a tmpfs of `size` (such as
+    /// "8m"), mounted in a mount namespace of the server's own, so a test can
+    /// fill the disk and free it without touching the machine's disks.
+    /// [`Chime::disk`] is that folder as the test sees it.
+    pub async fn start_on_small_disk(size: &str, args: &[&str]) -> Chime {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut command = Command::new("unshare");
+        // As root a mount namespace is enough; otherwise a user namespace maps us to root in it.
+        if unsafe { libc::geteuid() } != 0 {
+            command.arg("--map-root-user");
+        }
+        command
+            .args(["--mount", "--propagation", "private", "sh", "-c"])
+            .arg(format!(
+                "mount -t tmpfs -o size={size},mode=0700 chime-test \"$0\" && exec \"$@\""
+            ))
+            .arg(dir.path())
+            .arg(env!("CARGO_BIN_EXE_chime"))
+            .args(["serve", "--port", "0", "--data-dir"])
+            .arg(dir.path())
+            .args(args);
+        // The pid is the server's once sh has exec'd it: its root shows its mounts.
+        let seen_at = |pid: u32| {
+            PathBuf::from(format!("/proc/{pid}/root")).join(dir.path().strip_prefix("/").unwrap())
+        };
+        let mut chime = Chime::spawn_with(command, dir.path(), seen_at).await;
+        chime._owned_dir = Some(dir);
+        chime
+    }
+
+    /// The data folder as this process sees it (for a small disk, through
+    /// the server's mount namespace).
+    pub fn disk(&self) -> PathBuf {
+        self.disk.clone()
+    }
+
+    async fn spawn(command: Command, dir: &Path, seen: PathBuf) -> Chime {
+        Chime::spawn_with(command, dir, move |_| seen).await
+    }
+
+    async fn spawn_with(
+        mut command: Command,
+        dir: &Path,
+        seen_at: impl FnOnce(u32) -> PathBuf,
+    ) -> Chime {
+        let mut child = command
             .env_remove("CHIME_API_KEY")
             .env_remove("CHIME_ALLOW_HTTP")
             .env_remove("CHIME_CA_CERT")
@@ -55,6 +107,7 @@ impl Chime {
             .kill_on_drop(true)
             .spawn()
             .expect("chime starts");
+        let disk = seen_at(child.id().expect("a running child"));
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
@@ -67,7 +120,7 @@ impl Chime {
             .unwrap_or_else(|| panic!("unexpected first line: {line}"))
             .parse()
             .unwrap();
-        let key = std::fs::read_to_string(dir.join("api-key"))
+        let key = std::fs::read_to_string(disk.join("api-key"))
             .expect("the key file")
             .trim()
             .to_string();
@@ -77,6 +130,7 @@ impl Chime {
             port,
             key,
             dir: dir.to_path_buf(),
+            disk,
             _owned_dir: None,
             http: reqwest::Client::new(),
         }
@@ -104,6 +158,7 @@ impl Chime {
             port: instance["port"].as_u64().unwrap() as u16,
             key,
             dir: dir.to_path_buf(),
+            disk: dir.to_path_buf(),
             _owned_dir: None,
             http: reqwest::Client::new(),
         }
@@ -166,7 +221,7 @@ impl Chime {
 
     /// Rows in a table, read straight from the database.
     pub fn rows(&self, table: &str) -> i64 {
-        let db = rusqlite::Connection::open(self.dir.join("chime.db")).expect("open the database");
+        let db = rusqlite::Connection::open(self.disk.join("chime.db")).expect("open the database");
         db.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
             .expect("count rows")
     }

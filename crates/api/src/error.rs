@@ -71,6 +71,20 @@ impl From<Error> for ApiError {
                 format!("{what} not found"),
             ),
             Error::Conflict(message) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
+            e if e.is_disk_full() => ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "disk_full",
+                "the disk is full: Chime cannot save anything until there is space; \
+                 jobs already made keep their results and catch up when there is",
+            ),
+            e if e.is_transient() => {
+                tracing::warn!("storage unavailable: {e}");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_unavailable",
+                    format!("Chime cannot write its database now ({e}); try again"),
+                )
+            }
             other => {
                 tracing::error!("internal error: {other}");
                 ApiError::new(

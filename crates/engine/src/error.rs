@@ -53,6 +53,30 @@ impl Error {
             source,
         }
     }
+
+    fn sqlite_code(&self) -> Option<rusqlite::ErrorCode> {
+        match self {
+            Error::Store(rusqlite::Error::SqliteFailure(e, _)) => Some(e.code),
+            _ => None,
+        }
+    }
+
+    /// The disk is full: nothing can be written until there is space.
+    pub fn is_disk_full(&self) -> bool {
+        self.sqlite_code() == Some(rusqlite::ErrorCode::DiskFull)
+    }
+
+    /// Storage that may work again without a restart: a full disk, a busy
+    /// or locked database, a read-only or failing file. Worth retrying.
+    pub fn is_transient(&self) -> bool {
+        use rusqlite::ErrorCode::*;
+        matches!(
+            self.sqlite_code(),
+            Some(
+                DiskFull | DatabaseBusy | DatabaseLocked | ReadOnly | SystemIoFailure | CannotOpen
+            )
+        )
+    }
 }
 
 impl From<serde_json::Error> for Error {

@@ -66,28 +66,56 @@ pub(crate) async fn run(engine: Engine, mut rx: mpsc::UnboundedReceiver<Record>)
                 Ok(_) => {}
             }
         }
-        let records = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-        let count = records.len();
-        if let Err(e) = engine.write(move |tx| write_batch(tx, records)).await {
-            // The jobs stay `executing`, so they are retried at the next start.
-            tracing::error!(count, "recording attempts failed: {e}");
+        let records = Arc::new(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+        record_until_written(&engine, records).await;
+    }
+}
+
+/// The longest wait between tries to record a batch the store refused.
+const LONGEST_RETRY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Writes a batch, trying again while the store cannot take it for a reason
+/// that passes (a full disk, a locked or read-only file): what attempts did
+/// is kept until it is written, so nothing is sent twice once there is room.
+async fn record_until_written(engine: &Engine, records: Arc<Vec<Record>>) {
+    let mut wait = std::time::Duration::from_millis(100);
+    loop {
+        let batch = records.clone();
+        match engine.write(move |tx| write_batch(tx, &batch)).await {
+            Ok(()) => return,
+            Err(e) if e.is_transient() && !engine.inner.stop.is_cancelled() => {
+                tracing::warn!(
+                    count = records.len(),
+                    "recording attempts failed ({e}); trying again in {wait:?}"
+                );
+                tokio::select! {
+                    _ = engine.inner.stop.cancelled() => {}
+                    _ = tokio::time::sleep(wait) => {}
+                }
+                wait = (wait * 2).min(LONGEST_RETRY);
+            }
+            Err(e) => {
+                // The jobs stay `executing`, so they are retried at the next start.
+                tracing::error!(count = records.len(), "recording attempts failed: {e}");
+                return;
+            }
         }
     }
 }
 
-fn write_batch(tx: &mut Tx, records: Vec<Record>) -> EngineResult<()> {
+fn write_batch(tx: &mut Tx, records: &[Record]) -> EngineResult<()> {
     for record in records {
         match record {
             Record::Sent { job, payload } => {
-                tx.emit_job(EventKind::Request, &job, Some(job.attempt), payload)?;
+                tx.emit_job(EventKind::Request, job, Some(job.attempt), payload.clone())?;
             }
-            Record::Finished(f) => finish(tx, *f)?,
+            Record::Finished(f) => finish(tx, f)?,
         }
     }
     Ok(())
 }
 
-fn finish(tx: &mut Tx, f: Finished) -> EngineResult<()> {
+fn finish(tx: &mut Tx, f: &Finished) -> EngineResult<()> {
     let job = &f.job;
     let sid = job.schedule_id.as_deref();
     let duration_ms = (f.finished_at - f.started_at).num_milliseconds();

@@ -50,6 +50,28 @@ pub struct Reply {
     pub headers: Vec<(String, String)>,
     /// Wait this long before answering (a slow or hanging endpoint).
     pub delay: Duration,
+    /// Wait for this gate to open before answering.
+    pub gate: Option<Gate>,
+}
+
+/// A gate a test opens when it is ready for held replies to go out.
+#[derive(Debug, Clone)]
+pub struct Gate(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate(Arc::new(tokio::sync::watch::Sender::new(false)))
+    }
+}
+
+impl Gate {
+    pub fn open(&self) {
+        self.0.send_replace(true);
+    }
+
+    async fn passed(&self) {
+        let _ = self.0.subscribe().wait_for(|open| *open).await;
+    }
 }
 
 impl Reply {
@@ -59,6 +81,7 @@ impl Reply {
             body: String::new(),
             headers: Vec::new(),
             delay: Duration::ZERO,
+            gate: None,
         }
     }
 
@@ -72,6 +95,12 @@ impl Reply {
 
     pub fn after(mut self, delay: Duration) -> Reply {
         self.delay = delay;
+        self
+    }
+
+    /// Holds the reply until `gate` opens.
+    pub fn until(mut self, gate: &Gate) -> Reply {
+        self.gate = Some(gate.clone());
         self
     }
 
@@ -231,6 +260,9 @@ async fn handle(
         seen
     };
     let reply = (shared.respond)(&seen);
+    if let Some(gate) = &reply.gate {
+        gate.passed().await;
+    }
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
     }

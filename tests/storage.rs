@@ -1,0 +1,102 @@
+//! Storage faults: Chime on a disk that fills up and empties again, and on
+//! a database it must not write to.
+
+mod support;
+
+use std::io::Write;
+use std::time::Duration;
+
+use chime_testkit::Gate;
+use reqwest::StatusCode;
+use serde_json::json;
+use support::{eventually, Chime, Reply, Target};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Fills the disk under `dir` with one file until it refuses more.
+fn fill(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("filler");
+    let mut file = std::fs::File::create(&path).expect("create the filler");
+    let block = vec![0u8; 64 * 1024];
+    loop {
+        match file.write_all(&block) {
+            Ok(()) => {}
+            Err(e) if e.raw_os_error() == Some(libc::ENOSPC) => break,
+            Err(e) => panic!("filling the disk: {e}"),
+        }
+    }
+    // Smaller writes take the last blocks, so SQLite finds none.
+    while file.write_all(&[0u8; 512]).is_ok() {}
+    path
+}
+
+/// Attempts in flight when the disk fills keep their results until there is
+/// room, then catch up with no restart and nothing sent twice; meanwhile
+/// creates are refused with 507 and a message that says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_keeps_results_until_there_is_room_and_sends_nothing_twice() {
+    // Answers once the disk is full, with bodies large enough that recording
+    // them must grow the database's files.
+    let gate = Gate::default();
+    let held = gate.clone();
+    let target = Target::start(move |_| {
+        Reply::json(200, json!({"ok": true, "pad": "p".repeat(300_000)})).until(&held)
+    })
+    .await;
+    let chime = Chime::start_on_small_disk("8m", &["--allow-http"]).await;
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        let (status, created) = chime
+            .post(
+                "/api/jobs",
+                json!({"method": "post", "url": target.url(&format!("/j{n}")), "body": {"n": n}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        ids.push(created["data"]["id"].as_str().unwrap().to_string());
+    }
+    eventually("five attempts in flight", WAIT, async || {
+        (target.count() == 5).then_some(())
+    })
+    .await;
+
+    let filler = fill(&chime.disk());
+    let (status, refused) = chime
+        .post(
+            "/api/jobs",
+            json!({"url": target.url("/late"), "body": {"big": "x".repeat(100_000)}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::INSUFFICIENT_STORAGE, "{refused}");
+    assert_eq!(refused["error"]["code"], "disk_full");
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("the disk is full"));
+    gate.open();
+    // The answers come while the disk is full: they wait to be recorded.
+    let (_, listed) = chime.get("/api/jobs?state=executing").await;
+    assert_eq!(listed["total"], 5, "{listed}");
+
+    std::fs::remove_file(filler).unwrap();
+    for id in &ids {
+        let job = chime
+            .job_when(id, "the job to be recorded once there is room", WAIT, |j| {
+                j["state"] == "completed"
+            })
+            .await;
+        assert_eq!(
+            job["attempts"].as_array().unwrap().len(),
+            1,
+            "one attempt: {job}"
+        );
+    }
+    assert_eq!(target.count(), 5, "nothing was sent twice");
+    let (status, _) = chime
+        .post(
+            "/api/jobs",
+            json!({"url": target.url("/after"), "schedule_in": "1 hour"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "creates work again");
+}
