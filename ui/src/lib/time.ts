@@ -77,10 +77,13 @@ const RUN: Intl.DateTimeFormatOptions = {
   timeZoneName: 'short',
 };
 
+const SHORT: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
+
 const KINDS = {
   absolute: { ...RUN, second: '2-digit' },
   run: RUN,
-  short: { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' },
+  short: SHORT,
+  shortSeconds: { ...SHORT, second: '2-digit' },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 
 /** `iso` formatted as `kind` in `timeZone` (default: this machine's); unreadable text as is. */
@@ -102,14 +105,26 @@ export function formatAbsolute(iso: string, timeZone?: string): string {
   return format('absolute', iso, timeZone);
 }
 
-/** "Mon, 30 Nov 2026, 09:00 CET": a run to the minute, as previews list them. */
-export function formatRun(iso: string, timeZone?: string): string {
-  return format('run', iso, timeZone);
+/**
+ * "Mon, 30 Nov 2026, 09:00 CET": a run to the minute, as previews list them; with
+ * `seconds` (see `needsSeconds`), "…, 09:00:05 CET".
+ */
+export function formatRun(iso: string, timeZone?: string, seconds = false): string {
+  return format(seconds ? 'absolute' : 'run', iso, timeZone);
 }
 
-/** "30 Nov, 09:00", compact, for lists. */
-export function formatShort(iso: string, timeZone?: string): string {
-  return format('short', iso, timeZone);
+/**
+ * Whether times to the minute would blur these instants together: some two of them are
+ * less than a minute apart (an every-5-seconds schedule listed "02:07 PM" ten times).
+ */
+export function needsSeconds(instants: readonly string[]): boolean {
+  const times = instants.map((iso) => Date.parse(iso)).filter((t) => !Number.isNaN(t)).sort((a, b) => a - b);
+  return times.some((t, i) => i > 0 && t - times[i - 1]! < 60_000);
+}
+
+/** "30 Nov, 09:00", compact, for lists; with `seconds`, "30 Nov, 09:00:05". */
+export function formatShort(iso: string, timeZone?: string, seconds = false): string {
+  return format(seconds ? 'shortSeconds' : 'short', iso, timeZone);
 }
 
 export function formatDurationMs(ms: number | null | undefined): string {

@@ -2,10 +2,15 @@ import { vi } from 'vitest';
 
 /**
  * What the run chart (uPlot) needs and jsdom lacks: a 2D canvas context, Path2D,
- * ResizeObserver and matchMedia. The context draws nothing but records each `fillText`,
- * so a test can read the axis labels the chart drew.
+ * ResizeObserver, matchMedia and a width. The context draws nothing but records each
+ * `fillText`, so a test can read the axis labels the chart drew.
  */
-export function stubChartEnvironment(): { labels: string[] } {
+export function stubChartEnvironment({ width = 0 } = {}): { labels: string[] } {
+  const clientWidth = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth')?.get;
+  vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockImplementation(function (this: HTMLElement) {
+    if (this.classList.contains('run-chart')) return width;
+    return clientWidth ? (clientWidth.call(this) as number) : 0;
+  });
   const labels: string[] = [];
   const noop = () => {};
   const context = new Proxy(

@@ -1,5 +1,5 @@
-import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fail, ok } from '../../test/FakeTransport';
 import { makeJob, makeOutcome, makeSettings } from '../../test/fixtures';
 import { DRAFT_KEY } from './draft';
@@ -19,6 +19,8 @@ async function openNewJob(engine = emptyEngine()) {
 }
 
 describe('JobBuilder', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('checks the URL as it is typed and sends nothing while it is wrong', async () => {
     const { user, url, engine } = await openNewJob();
     expect(url).not.toHaveAttribute('aria-invalid');
@@ -292,6 +294,34 @@ describe('JobBuilder', () => {
     const engine = emptyEngine().on('GET', `/api/jobs/${job.id}`, ok({ data: job }));
     renderApp(engine, `/jobs/job/${job.id}`);
     expect(await screen.findByLabelText('Name')).toHaveValue('');
+  });
+
+  it('lists the runs of an every-5-seconds schedule to the second, and keeps the list current', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true }); // the page's own timers run; the test moves the clock on too
+    vi.setSystemTime(Date.parse('2026-11-30T14:07:00.000Z'));
+    // as the engine answers: the next ten runs after the moment it is asked
+    const engine = emptyEngine().on('POST', '/api/schedules/preview', () => {
+      const next = Array.from({ length: 10 }, (_, i) => new Date((Math.floor(Date.now() / 5000) + 1 + i) * 5000).toISOString());
+      return ok({ data: { description: 'Every 5 seconds', next, notes: [] } });
+    });
+    const { user } = await openNewJob(engine);
+    await user.click(screen.getByRole('tab', { name: 'Every' }));
+    const amount = screen.getByLabelText('Repeat every');
+    await user.clear(amount);
+    await user.type(amount, '5');
+    await user.selectOptions(screen.getByLabelText('Repeat every unit'), 'seconds');
+    const runs = await screen.findByRole('list', { name: 'Next runs' });
+    const times = () => within(runs).getAllByRole('listitem').map((li) => li.querySelector('time')!.textContent!);
+    await waitFor(() => expect(times()[0]).toMatch(/\d\d:\d\d:\d\d/));
+    expect(new Set(times()).size).toBe(10); // ten different times, not "02:07 PM" ten times
+    const first = times()[0];
+
+    const asked = engine.requestsTo('POST', '/api/schedules/preview').length;
+    await act(async () => vi.advanceTimersByTime(7000)); // the first runs are past
+    await waitFor(() => expect(engine.requestsTo('POST', '/api/schedules/preview').length).toBeGreaterThan(asked));
+    await waitFor(() => expect(times()[0]).not.toBe(first));
+    expect(times()).not.toContain(first);
+    for (const li of within(runs).getAllByRole('listitem')) expect(li).not.toHaveTextContent(/ago/);
   });
 
   it('closes on Esc', async () => {

@@ -1,6 +1,7 @@
 import type { SchedulePreview as Preview } from '../../api/types';
 import { Skeleton } from '../../components/Skeleton';
-import { formatRelative, formatRun } from '../../lib/time';
+import { useRelativeNow } from '../../lib/hooks';
+import { formatRelative, formatRun, needsSeconds } from '../../lib/time';
 import { PREVIEW_COUNT } from './useSchedulePreview';
 
 /** The rule in words, the next runs in the chosen zone, and DST notes — all from the engine. */
@@ -15,6 +16,8 @@ export function SchedulePreview({
   failed: boolean;
   timeZone?: string;
 }) {
+  // "in 5 sec." stays true as time passes (the list itself is asked again once its first run is past)
+  const now = useRelativeNow(preview?.next ?? []);
   if (failed) {
     return (
       <div className="preview preview--empty" aria-live="polite">
@@ -36,6 +39,7 @@ export function SchedulePreview({
       </div>
     );
   }
+  const seconds = needsSeconds(preview.next);
   return (
     <div className={['preview', loading ? 'preview--stale' : ''].join(' ')} aria-live="polite" aria-label="Schedule preview">
       <p className="preview__description">{preview.description}</p>
@@ -49,8 +53,8 @@ export function SchedulePreview({
       <ol className="preview__runs" aria-label="Next runs">
         {preview.next.map((iso) => (
           <li key={iso}>
-            <time dateTime={iso}>{formatRun(iso, timeZone)}</time>
-            <span className="faint">{formatRelative(iso)}</span>
+            <time dateTime={iso}>{formatRun(iso, timeZone, seconds)}</time>
+            <span className="faint">{formatRelative(iso, now)}</span>
           </li>
         ))}
       </ol>

@@ -6,6 +6,8 @@ import { useDebounced } from '../../lib/hooks';
 
 export const PREVIEW_COUNT = 10;
 export const PREVIEW_DEBOUNCE_MS = 300;
+/** How long after its first run the preview is asked again (the run has then surely passed). */
+const PAST_MARGIN_MS = 500;
 
 /** The engine's reading of a rule (description, next runs, DST notes), asked as the person types. */
 export function useSchedulePreview(input: PreviewInput | null) {
@@ -20,6 +22,11 @@ export function useSchedulePreview(input: PreviewInput | null) {
     placeholderData: keepPreviousData,
     retry: false,
     staleTime: 60_000,
+    // Once the first listed run is past, the list is out of date: ask for the next ones.
+    refetchInterval: (q) => {
+      const first = Date.parse(q.state.data?.next[0] ?? '');
+      return Number.isNaN(first) ? false : Math.max(1000, first - Date.now() + PAST_MARGIN_MS);
+    },
   });
   return { ...query, settling: !ready };
 }

@@ -9,7 +9,7 @@ import { Select } from '../../components/Select';
 import { Skeleton } from '../../components/Skeleton';
 import { headerTexts } from '../../lib/json';
 import { isSecretHeader, maskValue } from '../../lib/secrets';
-import { formatDurationMs, formatShort } from '../../lib/time';
+import { formatDurationMs, formatShort, needsSeconds } from '../../lib/time';
 import { diffRuns, type Change, type RunSide } from './diff';
 
 type Pick = `a:${number}` | `j:${string}`;
@@ -87,13 +87,16 @@ export function ComparePanel({ job, history, zone }: { job: Job; history: readon
   const attempts = useMemo(() => job.attempts ?? [], [job.attempts]);
   const others = useMemo(() => history.filter((j) => j.id !== job.id && j.last_outcome !== null), [history, job.id]);
   const options = useMemo(() => {
+    const ranAt = (j: Job) => j.last_outcome?.finished_at ?? j.scheduled_at;
+    // runs seconds apart would read alike to the minute
+    const seconds = needsSeconds([...attempts.map((a) => a.started_at), ...others.map(ranAt)]);
     const mine = attempts.map((a) => ({
       value: `a:${a.attempt}` as Pick,
-      label: `This job · attempt ${a.attempt} · ${a.response?.status ?? (a.error ? 'error' : '…')} · ${formatShort(a.started_at, zone)}`,
+      label: `This job · attempt ${a.attempt} · ${a.response?.status ?? (a.error ? 'error' : '…')} · ${formatShort(a.started_at, zone, seconds)}`,
     }));
     const theirs = others.map((j) => ({
       value: `j:${j.id}` as Pick,
-      label: `${j.run !== null ? `Run ${j.run}` : 'Run'} · ${j.last_outcome?.status ?? 'error'} · ${formatShort(j.last_outcome?.finished_at ?? j.scheduled_at, zone)}`,
+      label: `${j.run !== null ? `Run ${j.run}` : 'Run'} · ${j.last_outcome?.status ?? 'error'} · ${formatShort(ranAt(j), zone, seconds)}`,
     }));
     const groups = [];
     if (mine.length) groups.push({ group: 'This job', options: mine });

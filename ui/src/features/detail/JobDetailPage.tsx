@@ -13,7 +13,7 @@ import { HeaderList } from '../../components/HeaderList';
 import { IconChevron, IconEdit, IconPlay, IconPulse } from '../../components/icons';
 import { Skeleton } from '../../components/Skeleton';
 import { useToast } from '../../components/Toast';
-import { formatAbsolute, formatDurationMs, formatShort } from '../../lib/time';
+import { formatAbsolute, formatDurationMs, formatShort, needsSeconds } from '../../lib/time';
 import { hostAndPath } from '../../lib/url';
 import { isFinished, outcomeKind, STATE_LABELS, toneOf } from '../jobs/outcome';
 import { MethodLabel } from '../jobs/RequestCell';
@@ -55,6 +55,7 @@ function chartRuns(jobs: readonly Job[]): ChartRun[] {
 }
 
 function Attempts({ attempts, selected, onSelect, zone }: { attempts: Attempt[]; selected: number | null; onSelect: (n: number) => void; zone?: string }) {
+  const seconds = needsSeconds(attempts.map((a) => a.started_at)); // retries come seconds apart
   return (
     <table className="detail-attempts" aria-label="Attempts">
       <thead>
@@ -78,7 +79,7 @@ function Attempts({ attempts, selected, onSelect, zone }: { attempts: Attempt[];
                 #{a.attempt}
               </button>
             </td>
-            <td title={formatAbsolute(a.started_at, zone)}>{formatShort(a.started_at, zone)}</td>
+            <td title={formatAbsolute(a.started_at, zone)}>{formatShort(a.started_at, zone, seconds)}</td>
             <td>
               <Badge tone={attemptTone(a)}>{attemptLabel(a)}</Badge>
             </td>

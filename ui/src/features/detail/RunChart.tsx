@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatDurationMs, formatShort } from '../../lib/time';
+import { formatDurationMs, formatShort, needsSeconds } from '../../lib/time';
 
 export interface ChartRun {
   id: string;
@@ -11,6 +11,22 @@ export interface ChartRun {
 }
 
 const HEIGHT = 150;
+
+/**
+ * The time under each labelled bar: to the second when runs are less than a minute apart,
+ * and never the same text twice in a row (a label equal to the one before is left out).
+ */
+export function runLabels(runs: readonly ChartRun[], splits: readonly number[], zone: string | undefined): string[] {
+  const seconds = needsSeconds(runs.map((r) => r.at));
+  let previous = '';
+  return splits.map((i) => {
+    const run = runs[i];
+    const text = run ? formatShort(run.at, zone, seconds) : '';
+    if (text === previous) return '';
+    previous = text;
+    return text;
+  });
+}
 
 function cssVar(name: string, fallback: string): string {
   const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -45,6 +61,8 @@ export default function RunChart({ runs, zone, onPick, currentId }: { runs: Char
       const series = (kind: ChartRun['outcome']) => runs.map((r) => (r.outcome === kind ? (r.durationMs ?? 0) : null));
       const bars = uPlot.paths.bars!({ size: [0.7, 28], align: 0 });
       const current = runs.findIndex((r) => r.id === currentId);
+      // room for each label: a time with seconds is longer
+      const labelPx = needsSeconds(runs.map((r) => r.at)) ? 140 : 110;
       const opts: uPlot.Options = {
         width: Math.max(240, el.clientWidth),
         height: HEIGHT,
@@ -58,10 +76,10 @@ export default function RunChart({ runs, zone, onPick, currentId }: { runs: Char
             ticks: { stroke: grid },
             // a label on every few runs, as many as fit
             splits: (u) => {
-              const every = Math.max(1, Math.ceil(runs.length / Math.max(1, Math.floor(u.bbox.width / devicePixelRatio / 110))));
+              const every = Math.max(1, Math.ceil(runs.length / Math.max(1, Math.floor(u.bbox.width / devicePixelRatio / labelPx))));
               return runs.map((_, i) => i).filter((i) => i % every === 0);
             },
-            values: (_u, splits) => splits.map((i) => (runs[i] ? formatShort(runs[i]!.at, zone) : '')),
+            values: (_u, splits) => runLabels(runs, splits, zone),
             font: '11px system-ui, sans-serif',
           },
           {

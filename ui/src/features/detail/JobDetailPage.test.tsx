@@ -1,0 +1,80 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Attempt, Job } from '../../api/types';
+import { stubChartEnvironment } from '../../test/chart';
+import { ok } from '../../test/FakeTransport';
+import { makeJob, makeOutcome, makeSchedule, makeSettings, page } from '../../test/fixtures';
+import { emptyEngine, renderApp } from '../../test/renderApp';
+
+const TIME = /\b\d\d:\d\d(:\d\d)?\b/;
+
+function attempt(n: number, at: string): Attempt {
+  return {
+    attempt: n,
+    started_at: at,
+    finished_at: at,
+    duration_ms: 12,
+    outcome: 'success',
+    request: { method: 'POST', url: 'https://api.example.com/beat', headers: {}, truncated: false },
+    response: { status: 200, headers: {}, body: '{}', truncated: false },
+    error: null,
+    retry_at: null,
+  };
+}
+
+/** The runs of an every-5-seconds schedule, oldest first, all in one minute. */
+function everyFiveSeconds(): { runs: Job[]; opened: Job } {
+  const schedule = makeSchedule({ name: 'Heartbeat' });
+  const runs = Array.from({ length: 8 }, (_, i) => {
+    const at = `2026-11-30T14:07:${String(5 * i).padStart(2, '0')}.000Z`;
+    return makeJob({
+      schedule_id: schedule.id,
+      run: i + 1,
+      state: 'completed',
+      scheduled_at: at,
+      last_outcome: makeOutcome(200, { duration_ms: 2 + (i % 3), finished_at: at }),
+      attempts: [attempt(1, at)],
+    });
+  });
+  return { runs, opened: runs[runs.length - 1]! };
+}
+
+describe('run detail of a schedule whose runs are seconds apart', () => {
+  let chart: { labels: string[] };
+  beforeEach(() => {
+    chart = stubChartEnvironment({ width: 900 }); // room for several time labels
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  function open() {
+    const { runs, opened } = everyFiveSeconds();
+    const engine = emptyEngine()
+      .on('GET', '/api/settings', ok({ data: makeSettings({ default_timezone: 'UTC' }) }))
+      .on('GET', /^\/api\/jobs\/job-/, (req) => ok({ data: runs.find((j) => req.path.endsWith(j.id)) }))
+      .on('GET', /^\/api\/schedules\//, ok({ data: makeSchedule({ id: opened.schedule_id! }) }))
+      .on('GET', '/api/jobs', ok(page([...runs].reverse())));
+    return { ...renderApp(engine, `/jobs/detail/${opened.id}`), runs };
+  }
+
+  it('labels the chart to the second, without repeating a label', async () => {
+    open();
+    await screen.findByRole('img', { name: 'Durations and outcomes of the last 8 runs' });
+    await waitFor(() => expect(chart.labels.some((l) => /02:07:\d\d/.test(l))).toBe(true));
+    const times = chart.labels.filter((l) => TIME.test(l));
+    expect(times.length).toBeGreaterThan(1);
+    expect(times.every((l) => /\d\d:\d\d:\d\d/.test(l))).toBe(true);
+    expect(new Set(times).size).toBe(times.length);
+    // nor on the duration axis
+    const durations = chart.labels.filter((l) => / m?s$/.test(l));
+    expect(new Set(durations).size).toBe(durations.length);
+  });
+
+  it('shows the seconds in Compare’s run pickers', async () => {
+    open();
+    const picker = await screen.findByRole('combobox', { name: 'Run A' });
+    const labels = within(picker).getAllByRole('option').map((o) => o.textContent!);
+    expect(labels.length).toBeGreaterThan(2);
+    expect(labels.every((l) => /\d\d:\d\d:\d\d/.test(l))).toBe(true);
+    expect(new Set(labels).size).toBe(labels.length);
+  });
+});
