@@ -1,5 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { CalendarImpl } from '@fullcalendar/core/internal';
+import { describe, expect, it, vi } from 'vitest';
 import type { CalendarBand, CalendarData, SettingsAnswer } from '../../api/types';
 import { ok } from '../../test/FakeTransport';
 import { emptyEngine, renderApp } from '../../test/renderApp';
@@ -87,6 +88,32 @@ describe('Calendar', () => {
 
     await user.click(screen.getByText('Deploy hook'));
     await waitFor(() => expect(history.location.pathname).toBe('/jobs/detail/job-1'));
+  });
+
+  it('opens the week scrolled to its first run, not to the current hour', async () => {
+    const scroll = vi.spyOn(CalendarImpl.prototype, 'scrollToTime');
+    const engine = emptyEngine()
+      .on('GET', '/api/settings', ok({ data: SETTINGS }))
+      .on('GET', '/api/calendar', (req) => ok({ data: answer(req.query.get('from')!, req.query.get('to')!) }));
+    renderApp(engine, '/calendar?view=week&date=2026-12-01');
+    await screen.findByText('Deploy hook');
+    // its one timed run is at 08:00 UTC, 09:00 in Berlin
+    await waitFor(() => expect(scroll).toHaveBeenLastCalledWith('09:00:00'));
+  });
+
+  it('stacks at most two runs side by side in a week, so a chip keeps its time whole', async () => {
+    // jsdom lays nothing out, so FullCalendar cannot place chips here: check what it is told
+    const scroll = vi.spyOn(CalendarImpl.prototype, 'scrollToTime');
+    const engine = emptyEngine()
+      .on('GET', '/api/settings', ok({ data: SETTINGS }))
+      .on('GET', '/api/calendar', (req) => ok({ data: answer(req.query.get('from')!, req.query.get('to')!) }));
+    const { user } = renderApp(engine, '/calendar?view=week&date=2026-12-01');
+    await waitFor(() => expect(scroll).toHaveBeenCalled());
+    const calendar = scroll.mock.contexts[0] as CalendarImpl;
+    expect(calendar.view.getOption('eventMaxStack')).toBe(2); // four in a ~125 px column cut "14:00" to "14:0"
+    await user.click(screen.getByRole('radio', { name: 'Day' }));
+    await waitFor(() => expect(calendar.view.type).toBe('timeGridDay'));
+    expect(calendar.view.getOption('eventMaxStack')).toBe(4); // a day's column is wide
   });
 
   it('asks again for the next range when navigating', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useNavigate, useRouter, useSearch } from '@tanstack/react-router';
 import FullCalendar from '@fullcalendar/react';
@@ -18,7 +18,7 @@ import { Skeleton } from '../../components/Skeleton';
 import { Spinner } from '../../components/Spinner';
 import { useDisplayZone } from '../settings/useSettings';
 import { wallClock } from '../../lib/zones';
-import { rangeQuery, targetOf, toCalendarEvents, type CalendarItem } from './mapping';
+import { describeItem, firstRunHour, rangeQuery, targetOf, toCalendarEvents, type CalendarItem } from './mapping';
 import { CALENDAR_VIEWS, type CalendarSearch, type CalendarView } from './search';
 import './calendar.css';
 
@@ -32,7 +32,7 @@ function viewOf(fcView: string): CalendarView {
   return (Object.keys(FC_VIEW) as CalendarView[]).find((v) => FC_VIEW[v] === fcView) ?? 'week';
 }
 
-/** The hour to open the time grid at: an hour before now in the display zone. */
+/** The hour to open the time grid at when nothing runs in view: an hour before now in the display zone. */
 function scrollTimeFor(zone: string): string {
   const hour = Number(wallClock(Date.now(), zone).slice(11, 13));
   return `${String(Math.max(0, hour - 1)).padStart(2, '0')}:00:00`;
@@ -42,27 +42,12 @@ function EventContent({ event, timeText, view }: EventContentArg) {
   const item = event.extendedProps.item as CalendarItem | undefined;
   const compact = view.type === 'dayGridMonth' && !event.allDay;
   return (
-    <span className="cal-event" title={item ? describe(item) : event.title}>
+    <span className="cal-event" title={item ? describeItem(item) : event.title}>
       {compact && <span className="cal-event__dot" aria-hidden="true" />}
       {timeText && !event.allDay && <span className="cal-event__time">{timeText}</span>}
       <span className="cal-event__title">{event.title}</span>
     </span>
   );
-}
-
-function describe(item: CalendarItem): string {
-  if (item.kind === 'past') {
-    const r = item.run;
-    const result = r.state === 'cancelled' ? 'cancelled' : r.status !== null ? `HTTP ${r.status}` : (r.outcome ?? r.state);
-    return `${r.method.toUpperCase()} ${r.url}\n${result}${r.duration_ms !== null ? ` · ${r.duration_ms} ms` : ''} · attempt ${r.attempt}`;
-  }
-  if (item.kind === 'upcoming') return `${item.run.method.toUpperCase()} ${item.run.url}${item.run.summary ? `\n${item.run.summary}` : ''}`;
-  const b = item.band;
-  const o = b.outcomes;
-  if (b.schedule_id === null) return `${b.count} one-off runs this day${o && o.failure > 0 ? `, ${o.failure} failed` : ''}`;
-  const outcomes = o ? `\n${o.success} succeeded, ${o.failure} failed, ${o.cancelled} cancelled` : '';
-  const span = b.days > 1 ? `${b.count} runs over ${b.days} days${b.per_day !== null ? ` (${b.per_day} a day)` : ''}` : `${b.count} runs this day`;
-  return `${b.summary}: ${span}${outcomes}`;
 }
 
 /** `#/calendar`: month, week and day views of past and upcoming runs, live. */
@@ -90,6 +75,17 @@ export function CalendarPage() {
   const events = useMemo(() => (calendar.data && zone ? toCalendarEvents(calendar.data, zone) : []), [calendar.data, zone]);
 
   const api = () => calendarRef.current?.getApi();
+
+  // Each range opens on its first run (another day's 08:00 runs were below the fold of
+  // "now"), once: live refreshes of the same range leave the scroll where the person put it.
+  const scrolledFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (!visible || !zone || !calendar.data || calendar.isPlaceholderData) return;
+    const [from, to] = [visible.start, visible.end].map((d) => d.toISOString().slice(0, 19)) as [string, string];
+    if (scrolledFor.current === `${from}/${to}`) return;
+    scrolledFor.current = `${from}/${to}`;
+    calendarRef.current?.getApi().scrollToTime(firstRunHour(events, from, to) ?? scrollTimeFor(zone));
+  }, [events, visible, zone, calendar.data, calendar.isPlaceholderData]);
 
   const onDatesSet = useCallback(
     (arg: DatesSetArg) => {
@@ -201,6 +197,8 @@ export function CalendarPage() {
             navLinkDayClick={(date) => api()?.changeView(FC_VIEW.day, date)}
             dayMaxEvents
             eventMaxStack={4}
+            // a week's column fits two chips side by side with their time whole ("14:00", not "14:0")
+            views={{ timeGridWeek: { eventMaxStack: 2 } }}
             defaultTimedEventDuration="00:15:00"
             displayEventEnd={false}
             slotDuration="00:30:00"

@@ -3,6 +3,8 @@ import type { CalendarBand, CalendarData, CalendarPastRun, CalendarUpcomingRun }
 import {
   PALETTE_SIZE,
   bandTitle,
+  describeItem,
+  firstRunHour,
   nextDay,
   rangeQuery,
   runTone,
@@ -273,5 +275,30 @@ describe('calendar mapping: click-through', () => {
     });
     // a band of one-off jobs has no page: the calendar page opens its day instead
     expect(targetOf({ kind: 'band', scheduleId: null, band: band({ schedule_id: null, name: 'One-off jobs' }) })).toBeNull();
+  });
+});
+
+describe('calendar mapping: counts and the first run', () => {
+  it('writes large counts with group separators, in titles and tooltips', () => {
+    const big = band({ count: 681004, per_day: null, days: 7, last_day: '2026-12-06', name: 'Health check', summary: 'Every 3 seconds' });
+    expect(bandTitle(big)).toBe('Health check · Every 3 seconds · 681,004 runs over 7 days');
+    expect(describeItem({ kind: 'band', scheduleId: 's-dense', band: big })).toBe('Every 3 seconds: 681,004 runs over 7 days');
+    const pastDay = band({ kind: 'past', count: 28800, outcomes: { success: 27000, failure: 1800, cancelled: 0 } });
+    expect(describeItem({ kind: 'band', scheduleId: 's-dense', band: pastDay })).toBe(
+      'Every minute: 28,800 runs this day\n27,000 succeeded, 1,800 failed, 0 cancelled',
+    );
+  });
+
+  it('finds the hour of the earliest run in view, whatever its day', () => {
+    const events = toCalendarEvents(
+      data({
+        past: [past({ attempted_at: '2026-11-30T13:10:00Z' })], // 14:10 in Berlin
+        upcoming: [upcoming({ at: '2026-12-03T07:00:00Z' }), upcoming({ at: '2026-12-20T05:00:00Z' })], // 08:00; 06:00 but out of view
+        bands: [band()], // all-day: no time
+      }),
+      'Europe/Berlin',
+    );
+    expect(firstRunHour(events, '2026-11-29T00:00:00', '2026-12-06T00:00:00')).toBe('08:00:00');
+    expect(firstRunHour(events, '2026-12-07T00:00:00', '2026-12-14T00:00:00')).toBeNull();
   });
 });

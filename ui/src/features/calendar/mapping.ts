@@ -187,6 +187,41 @@ export function toCalendarEvents(data: CalendarData, zone: string): EventInput[]
   return events;
 }
 
+/** A run's or band's tooltip: what it calls, its result, or a band's counts. */
+export function describeItem(item: CalendarItem): string {
+  if (item.kind === 'past') {
+    const r = item.run;
+    const result = r.state === 'cancelled' ? 'cancelled' : r.status !== null ? `HTTP ${r.status}` : (r.outcome ?? r.state);
+    return `${r.method.toUpperCase()} ${r.url}\n${result}${r.duration_ms !== null ? ` · ${formatNumber(r.duration_ms)} ms` : ''} · attempt ${r.attempt}`;
+  }
+  if (item.kind === 'upcoming') return `${item.run.method.toUpperCase()} ${item.run.url}${item.run.summary ? `\n${item.run.summary}` : ''}`;
+  const b = item.band;
+  const o = b.outcomes;
+  if (b.schedule_id === null) return `${formatNumber(b.count)} one-off runs this day${o && o.failure > 0 ? `, ${formatNumber(o.failure)} failed` : ''}`;
+  const outcomes = o ? `\n${formatNumber(o.success)} succeeded, ${formatNumber(o.failure)} failed, ${formatNumber(o.cancelled)} cancelled` : '';
+  const span =
+    b.days > 1
+      ? `${formatNumber(b.count)} runs over ${b.days} days${b.per_day !== null ? ` (${formatNumber(b.per_day)} a day)` : ''}`
+      : `${formatNumber(b.count)} runs this day`;
+  return `${b.summary}: ${span}${outcomes}`;
+}
+
+/**
+ * The hour of the earliest timed run between the wall-clock times `from` and `to` (an
+ * event's start is a wall-clock string, see above), as FullCalendar's scroll time; null
+ * when none is in view.
+ */
+export function firstRunHour(events: readonly EventInput[], from: string, to: string): string | null {
+  let first: string | null = null;
+  for (const event of events) {
+    const start = typeof event.start === 'string' ? event.start : null;
+    if (event.allDay || !start || start < from || start >= to) continue;
+    const time = start.slice(11, 19);
+    if (first === null || time < first) first = time;
+  }
+  return first === null ? null : `${first.slice(0, 2)}:00:00`;
+}
+
 // ---------- click-through ----------
 
 export type CalendarTarget =
