@@ -228,12 +228,17 @@ export interface JobStartedPayload {
   catch_up: CatchUpNote | null;
 }
 
-/** What was sent: method, final URL (with the query), headers and the body as text (absent when none). */
+/**
+ * What was sent: method, final URL (with the query), every header that went on the wire
+ * (User-Agent, Accept, Content-Type, Content-Length included) and the body as text (absent
+ * when none; cut at the log's cap, then `truncated`, absent in older events).
+ */
 export interface JobRequestPayload {
   method: string;
   url: string;
   headers: Record<string, string>;
   body?: string;
+  truncated?: boolean;
 }
 
 export interface JobResponsePayload {

@@ -146,10 +146,63 @@ describe('Live log', () => {
     await user.click(within(screen.getByTestId(`log-row-${err500.id}`)).getByRole('button', { name: /job-bbbb/ }));
     await waitFor(() => expect(engine.requestsTo('GET', '/api/logs').some((r) => r.query.get('job_id') === 'job-bbbbbbbb-2')).toBe(true));
     expect(await screen.findByText('Job job-bbbb')).toBeInTheDocument();
-    // a live event of another job does not show
-    act(() => engine.push(event('job.response', { status: 502, headers: {}, body: 'database', truncated: false, duration_ms: 1 })));
-    await new Promise((r) => setTimeout(r, 150));
-    expect(rows()).toHaveLength(1);
+    // a live event of another job does not show: once a later one of this job has, it never came
+    const elsewhere = event('job.response', { status: 502, headers: {}, body: 'database', truncated: false, duration_ms: 1 });
+    const later = event('job.response', { status: 500, headers: {}, body: 'database again', truncated: false, duration_ms: 1 }, { job_id: 'job-bbbbbbbb-2' });
+    act(() => engine.push(elsewhere));
+    act(() => engine.push(later));
+    expect(await screen.findByTestId(`log-row-${later.id}`)).toBeInTheDocument();
+    expect(screen.queryByTestId(`log-row-${elsewhere.id}`)).not.toBeInTheDocument();
+    expect(rows()).toHaveLength(2);
+  });
+
+  it('finds jobs, not lines: searching a URL keeps that job’s response and finished events', async () => {
+    const deploy = { job_id: 'job-deploy-1' };
+    const request = event('job.request', { method: 'POST', url: 'https://api.example.com/hooks/deploy', headers: {} }, deploy);
+    const response = event('job.response', { status: 201, headers: {}, body: '{"id":7}', truncated: false, duration_ms: 40 }, deploy);
+    const other = event('job.request', { method: 'GET', url: 'https://status.example.com/ping', headers: {} }, { job_id: 'job-ping-1' });
+    const engine = engineWith([request, response, other]);
+    const { user } = renderApp(engine, '/log');
+    await screen.findByTestId(`log-row-${other.id}`);
+    const search = screen.getByRole('searchbox', { name: 'Search the log' });
+    // the box is as wide as its placeholder says
+    expect(search.style.minWidth).toMatch(/ch$/);
+    expect(parseFloat(search.style.minWidth)).toBeGreaterThanOrEqual(search.getAttribute('placeholder')!.length);
+
+    await user.type(search, 'hooks/deploy');
+    await waitFor(() => expect(screen.queryByTestId(`log-row-${other.id}`)).not.toBeInTheDocument());
+    expect(screen.getByTestId(`log-row-${request.id}`)).toBeInTheDocument();
+    expect(screen.getByTestId(`log-row-${response.id}`)).toBeInTheDocument();
+    const finished = event('job.finished', { state: 'completed', outcome: 'success', status: 201, duration_ms: 40, retry_at: null }, deploy);
+    act(() => engine.push(finished));
+    expect(await screen.findByTestId(`log-row-${finished.id}`)).toBeInTheDocument();
+  });
+
+  it('shows the request as it went on the wire, with the headers Chime added', async () => {
+    const sent = {
+      'User-Agent': 'chime/0.1.0',
+      Accept: '*/*',
+      'Content-Type': 'application/json',
+      'Content-Length': '14',
+      'X-Env': 'prod',
+    };
+    const request = event('job.request', { method: 'POST', url: 'https://api.example.com/hooks/deploy', headers: sent, body: '{"ref":"main"}', truncated: false });
+    const response = event('job.response', { status: 204, headers: {}, body: '', truncated: false, duration_ms: 9 });
+    const { user } = renderApp(engineWith([request, response]), '/log');
+
+    const requestRow = await screen.findByTestId(`log-row-${request.id}`);
+    await user.click(within(requestRow).getByRole('button', { name: `Expand request ${request.id}` }));
+    const onRequest = within(requestRow).getByRole('region', { name: 'Request headers' });
+    for (const [name, value] of Object.entries(sent)) {
+      expect(within(onRequest).getByText(name)).toBeInTheDocument();
+      expect(within(onRequest).getByText(value)).toBeInTheDocument();
+    }
+
+    const responseRow = screen.getByTestId(`log-row-${response.id}`);
+    await user.click(within(responseRow).getByRole('button', { name: `Expand response ${response.id}` }));
+    const onResponse = within(responseRow).getByRole('region', { name: 'Request headers' });
+    expect(within(onResponse).getByText('User-Agent')).toBeInTheDocument();
+    expect(within(onResponse).getByText('14')).toBeInTheDocument();
   });
 
   it('loads older events when scrolled to the top', async () => {

@@ -26,6 +26,9 @@ import './log.css';
 import { formatNumber } from '../../lib/locale';
 
 const EMPTY: readonly LogEvent[] = [];
+/** What the search looks through; a match finds the whole job (filters.ts). */
+const SEARCH_PLACEHOLDER = 'Find jobs by URL, name, error or body';
+
 /** Within this many pixels of an edge counts as at it (to load more, or to follow). */
 const EDGE_PX = 160;
 
@@ -294,7 +297,9 @@ export function LiveLogPage() {
             type="search"
             aria-label="Search the log"
             data-page-search
-            placeholder="URL, method, error or body"
+            placeholder={SEARCH_PLACEHOLDER}
+            // never narrower than its placeholder (`ch` of the input's own font)
+            style={{ minWidth: `${SEARCH_PLACEHOLDER.length + 1}ch` }}
             value={textInput}
             leading={<IconSearch />}
             trailing={textInput ? undefined : <kbd>/</kbd>}

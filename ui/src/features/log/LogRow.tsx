@@ -122,7 +122,11 @@ function Summary({ event, zone }: { event: LogEvent; zone?: string }) {
   return <span className="log-row__text faint">{JSON.stringify(event.payload)?.slice(0, 200)}</span>;
 }
 
-/** A response row's request: from the loaded rows, else from the job's stored attempt. */
+/**
+ * A response row's request as it went on the wire (every header sent, those Chime adds
+ * included): the attempt's `job.request` event from the loaded rows, else the job's stored
+ * attempt. Never the job's own header list, which lacks what Chime adds.
+ */
 function useRequestOf(event: LogEvent, rows: readonly LogEvent[]) {
   const client = useClient();
   const paired = isEvent(event, 'job.response') || isEvent(event, 'job.error') ? requestFor(rows, event) : null;
@@ -134,10 +138,8 @@ function useRequestOf(event: LogEvent, rows: readonly LogEvent[]) {
     enabled: needsFetch,
     staleTime: 60_000,
   });
-  if (paired && isEvent(paired, 'job.request')) return { method: paired.payload.method, url: paired.payload.url };
-  const attempt = job.data?.attempts?.find((a) => a.attempt === event.attempt);
-  if (attempt?.request) return { method: attempt.request.method, url: attempt.request.url };
-  return null;
+  if (paired && isEvent(paired, 'job.request')) return paired.payload;
+  return job.data?.attempts?.find((a) => a.attempt === event.attempt)?.request ?? null;
 }
 
 function ResponseDetails({ event, rows }: { event: LogEvent; rows: readonly LogEvent[] }) {
@@ -160,6 +162,7 @@ function ResponseDetails({ event, rows }: { event: LogEvent; rows: readonly LogE
           <span className="faint">{formatDurationMs(p.duration_ms)}</span>
         </span>
       </div>
+      {request && <HeaderList headers={request.headers} label="Request headers" />}
       <HeaderList headers={p.headers} label="Response headers" />
       <section aria-label="Response body" className="log-details__body">
         <h4 className="log-details__title">Body</h4>
@@ -183,7 +186,7 @@ function Details({ event, rows }: { event: LogEvent; rows: readonly LogEvent[] }
         <HeaderList headers={p.headers} label="Request headers" />
         <section aria-label="Request body" className="log-details__body">
           <h4 className="log-details__title">Body</h4>
-          <BodyView body={p.body} label="Request body" />
+          <BodyView body={p.body} truncated={p.truncated} label="Request body" />
         </section>
       </div>
     );

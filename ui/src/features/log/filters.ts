@@ -2,7 +2,8 @@
  * The live log's filters, as plain functions. A filter has two halves:
  * - the server half (job, schedule, event types), which `GET /api/logs` applies too, so
  *   history pages hold only matching events and a rare job's events are not buried;
- * - the client half (status class and free text), applied to what is loaded.
+ * - the client half (status class and free text), applied to what is loaded. Free text
+ *   finds jobs: every event of a job with a matching event shows.
  * Live events pass through both, in the browser.
  */
 import type { EventType, JsonValue, LogEvent } from '../../api/types';
@@ -76,18 +77,36 @@ export function matchesServer(event: LogEvent, filter: LogFilter): boolean {
   return true;
 }
 
-export function matchesClient(event: LogEvent, filter: LogFilter): boolean {
+const needleOf = (filter: LogFilter) => filter.text.trim().toLowerCase();
+
+/**
+ * The jobs among `events` with an event whose own text matches the filter's (added to
+ * `into`); returns whether it gained one. Text finds jobs, not lines: a job found by its
+ * URL (in its created and request events) shows its response and finished events too.
+ */
+export function noteJobsMatchingText(events: readonly LogEvent[], filter: LogFilter, into: Set<string>): boolean {
+  const needle = needleOf(filter);
+  if (!needle) return false;
+  const before = into.size;
+  for (const e of events) {
+    if (e.job_id !== null && !into.has(e.job_id) && searchTextOf(e).includes(needle)) into.add(e.job_id);
+  }
+  return into.size > before;
+}
+
+/** The client half: the status class, and the text in the event or in another event of its job (`jobs`). */
+export function matchesClient(event: LogEvent, filter: LogFilter, jobs: ReadonlySet<string> = new Set()): boolean {
   if (filter.statuses.length > 0) {
     const cls = statusClassOf(event);
     if (cls === null || !filter.statuses.includes(cls)) return false;
   }
-  const needle = filter.text.trim().toLowerCase();
-  if (needle && !searchTextOf(event).includes(needle)) return false;
-  return true;
+  const needle = needleOf(filter);
+  if (!needle || (event.job_id !== null && jobs.has(event.job_id))) return true;
+  return searchTextOf(event).includes(needle);
 }
 
-export function matches(event: LogEvent, filter: LogFilter): boolean {
-  return matchesServer(event, filter) && matchesClient(event, filter);
+export function matches(event: LogEvent, filter: LogFilter, jobs?: ReadonlySet<string>): boolean {
+  return matchesServer(event, filter) && matchesClient(event, filter, jobs);
 }
 
 /** The server half as `GET /api/logs` parameters. */

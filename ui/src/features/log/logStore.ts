@@ -4,7 +4,7 @@
  * state object, so a batch of 1,000 events is one render.
  */
 import type { LogEvent } from '../../api/types';
-import { NO_FILTER, matchesClient, matchesServer, serverKey, type LogFilter } from './filters';
+import { NO_FILTER, matchesClient, matchesServer, noteJobsMatchingText, serverKey, type LogFilter } from './filters';
 
 /** How many rows the log keeps (oldest dropped first while following). */
 export const DEFAULT_CAP = 100_000;
@@ -93,6 +93,8 @@ function initialState(): LogState {
 export class LogStore {
   private state: LogState = initialState();
   private filter: LogFilter;
+  /** Jobs with a loaded event matching the text filter: all their events show (filters.ts). */
+  private textJobs = new Set<string>();
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -119,13 +121,18 @@ export class LogStore {
   }
 
   private visibleOf(rows: readonly LogEvent[]): LogEvent[] {
-    return rows.filter((e) => matchesClient(e, this.filter));
+    return rows.filter((e) => matchesClient(e, this.filter, this.textJobs));
   }
 
   private countVisible(events: readonly LogEvent[]): number {
     let n = 0;
-    for (const e of events) if (matchesClient(e, this.filter)) n++;
+    for (const e of events) if (matchesClient(e, this.filter, this.textJobs)) n++;
     return n;
+  }
+
+  /** Note the jobs `events` find by text; true when one is new (rows shown before may then change). */
+  private noteJobs(events: readonly LogEvent[]): boolean {
+    return noteJobsMatchingText(events, this.filter, this.textJobs);
   }
 
   /**
@@ -135,10 +142,13 @@ export class LogStore {
   setFilter(filter: LogFilter): 'reload' | 'refiltered' {
     const reload = serverKey(filter) !== serverKey(this.filter);
     this.filter = filter;
+    this.textJobs = new Set();
     if (reload) {
       this.set({ ...initialState(), paused: this.state.paused, version: this.state.version });
       return 'reload';
     }
+    this.noteJobs(this.state.rows);
+    this.noteJobs(this.state.held);
     this.set({ visible: this.visibleOf(this.state.rows), heldVisible: this.countVisible(this.state.held) });
     return 'refiltered';
   }
@@ -154,13 +164,16 @@ export class LogStore {
     if (incoming.length === 0) return;
     const s = this.state;
     if (s.paused || !s.atEnd) {
+      // a held event that finds a new job by text may show rows of that job already on screen
+      const found = this.noteJobs(incoming);
       let held = mergeById(s.held, incoming);
-      let heldVisible = held.length === s.held.length + incoming.length ? s.heldVisible + this.countVisible(incoming) : -1;
+      let heldVisible = !found && held.length === s.held.length + incoming.length ? s.heldVisible + this.countVisible(incoming) : -1;
       if (held.length > this.cap) {
         held = held.slice(held.length - this.cap);
         heldVisible = -1;
       }
-      this.set({ held, heldVisible: heldVisible >= 0 ? heldVisible : this.countVisible(held) });
+      const visible = found ? this.visibleOf(s.rows) : s.visible;
+      this.set({ held, visible, heldVisible: heldVisible >= 0 ? heldVisible : this.countVisible(held) });
       return;
     }
     this.appendRows(incoming);
@@ -169,7 +182,8 @@ export class LogStore {
   private appendRows(events: readonly LogEvent[], patch: Partial<LogState> = {}): void {
     const s = this.state;
     const last = s.rows[s.rows.length - 1];
-    const fast = last === undefined || (events.length > 0 && isAscending(events) && events[0]!.id > last.id);
+    const found = this.noteJobs(events);
+    const fast = !found && (last === undefined || (events.length > 0 && isAscending(events) && events[0]!.id > last.id));
     let rows = mergeById(s.rows, events);
     let visible = fast ? s.visible.concat(this.visibleOf(events)) : this.visibleOf(rows);
     let hasOlder = patch.hasOlder ?? s.hasOlder;
@@ -185,6 +199,7 @@ export class LogStore {
   loadInitial(newestFirst: readonly LogEvent[], limit: number = PAGE_SIZE): void {
     const page = [...newestFirst].reverse().filter((e) => matchesServer(e, this.filter));
     let rows = mergeById(page, this.state.rows);
+    this.noteJobs(page);
     let hasOlder = newestFirst.length >= limit;
     if (rows.length > this.cap) {
       rows = rows.slice(rows.length - this.cap);
@@ -198,9 +213,10 @@ export class LogStore {
     const s = this.state;
     const first = s.rows[0];
     const older = [...newestFirst].reverse().filter((e) => matchesServer(e, this.filter) && (!first || e.id < first.id));
+    const found = this.noteJobs(older); // an older request may find a job whose response is shown
     const olderVisible = this.visibleOf(older);
     let rows = older.concat(s.rows);
-    let visible = olderVisible.concat(s.visible);
+    let visible = found ? this.visibleOf(rows) : olderVisible.concat(s.visible);
     let atEnd = s.atEnd;
     if (rows.length > this.cap) {
       rows = rows.slice(0, this.cap);

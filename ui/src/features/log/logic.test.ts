@@ -193,4 +193,30 @@ describe('the log store', () => {
     store.receive(live(2)); // j1's events do not match j9
     expect(store.getState().rows).toHaveLength(0);
   });
+
+  it('finds jobs by text: a job found by its URL shows its response and finished events too', () => {
+    const deploy = (type: EventType, payload: LogEvent['payload']) => ev(type, payload, { job_id: 'deploy' });
+    const created = deploy('job.created', { source: 'request', scheduled_at: 'x', run: null, name: null, method: 'post', url: 'https://api.example.com/hooks/deploy' });
+    const request = deploy('job.request', { method: 'POST', url: 'https://api.example.com/hooks/deploy', headers: {} });
+    const response = deploy('job.response', { status: 200, headers: {}, body: 'ok', truncated: false, duration_ms: 5 });
+    const finished = deploy('job.finished', { state: 'completed', outcome: 'success', status: 200, duration_ms: 5, retry_at: null });
+    const otherJob = ev('job.response', { status: 200, headers: {}, body: 'ok', truncated: false, duration_ms: 5 }, { job_id: 'ping' });
+
+    const store = new LogStore(filter({ text: 'hooks/deploy' }));
+    store.loadInitial([otherJob, response, request], 200); // newest first, as the API answers
+    expect(ids(store.getState().visible)).toEqual(ids([request, response]));
+    store.receive([finished]);
+    expect(ids(store.getState().visible)).toEqual(ids([request, response, finished]));
+
+    // found by an older page: the job's created event brings back its later events already loaded
+    const late = new LogStore(filter({ text: 'hooks/deploy' }));
+    late.loadInitial([finished, response], 200);
+    expect(late.getState().visible).toEqual([]);
+    late.prependOlder([request, created], 200);
+    expect(ids(late.getState().visible)).toEqual(ids([created, request, response, finished]));
+
+    // and a status filter still applies to each line
+    store.setFilter(filter({ text: 'hooks/deploy', statuses: ['2xx'] }));
+    expect(ids(store.getState().visible)).toEqual(ids([response, finished]));
+  });
 });
