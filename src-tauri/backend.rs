@@ -24,7 +24,7 @@ pub struct Backend {
     pub port: u16,
     pub dir: PathBuf,
     stop: CancellationToken,
-    server: JoinHandle<std::io::Result<()>>,
+    server: JoinHandle<()>,
     _lock: datadir::DirLock,
     _log: Option<tracing_appender::non_blocking::WorkerGuard>,
 }
@@ -66,9 +66,7 @@ impl Backend {
         });
         // Loopback HTTP: the UI's files for a browser, and the API.
         let site = crate::web::with_ui(router.clone());
-        let serving =
-            axum::serve(listener, site).with_graceful_shutdown(stop.clone().cancelled_owned());
-        let server = tokio::spawn(async move { serving.await });
+        let server = tokio::spawn(chime_api::serve(listener, site, stop.clone()));
         Ok(Backend {
             engine,
             router,
@@ -95,8 +93,6 @@ impl Backend {
         self.engine.shutdown().await;
         datadir::remove_instance(&self.dir);
         tracing::info!("stopped");
-        served
-            .context("the API server task failed")?
-            .context("the API server failed")
+        served.context("the API server task failed")
     }
 }

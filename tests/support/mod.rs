@@ -51,6 +51,34 @@ impl Chime {
         Chime::spawn(command, dir, dir.to_path_buf()).await
     }
 
+    /// `chime serve` started as a desktop session starts apps: with a soft
+    /// limit of `soft` open files.
+    pub async fn start_with_open_files(soft: u64, args: &[&str]) -> Chime {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_chime"));
+        command
+            .arg("serve")
+            .args(["--port", "0", "--data-dir"])
+            .arg(dir.path())
+            .args(args);
+        // SAFETY: only setrlimit, which is async-signal-safe, runs in the child.
+        unsafe {
+            command.pre_exec(move || {
+                let mut limit = libc::rlimit {
+                    rlim_cur: 0,
+                    rlim_max: 0,
+                };
+                libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+                limit.rlim_cur = soft.min(limit.rlim_max);
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+                Ok(())
+            });
+        }
+        let mut chime = Chime::spawn(command, dir.path(), dir.path().to_path_buf()).await;
+        chime._owned_dir = Some(dir);
+        chime
+    }
+
     /// `chime serve` on a data folder that is a tmpfs of `size` (such as
     /// "8m"), mounted in a mount namespace of the server's own, so a test can
     /// fill the disk and free it without touching the machine's disks.

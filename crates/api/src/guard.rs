@@ -89,16 +89,7 @@ pub async fn check(
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if let Some(host) = request.headers().get(header::HOST) {
-        let host = host.to_str().unwrap_or_default();
-        if !is_loopback_host(host) {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "forbidden_host",
-                format!("Host \"{host}\" is not this machine; Chime only answers to 127.0.0.1 and localhost"),
-            ));
-        }
-    }
+    check_host(&request)?;
     if request.uri().path() == "/api/ping" {
         return Ok(next.run(request).await);
     }
@@ -116,6 +107,36 @@ pub async fn check(
         Some(_) => Err(unauthorized("the API key is wrong; it is in the api-key file of Chime's data folder")),
         None => Err(unauthorized("send the API key as Authorization: Bearer <key>; it is in the api-key file of Chime's data folder")),
     }
+}
+
+/// Exactly one `Host` (or an HTTP/2 authority), and a loopback name: a
+/// request with none, or with two that a proxy and Chime might read
+/// differently, is refused like a foreign one.
+fn check_host(request: &Request) -> Result<(), ApiError> {
+    let forbidden = |why: String| ApiError::new(StatusCode::FORBIDDEN, "forbidden_host", why);
+    let mut hosts = request.headers().get_all(header::HOST).iter();
+    let host = match (hosts.next(), hosts.next()) {
+        (Some(host), None) => host.to_str().unwrap_or_default(),
+        (Some(_), Some(_)) => {
+            return Err(forbidden(
+                "the request has more than one Host header".into(),
+            ))
+        }
+        (None, _) => match request.uri().authority() {
+            Some(authority) => authority.as_str(),
+            None => {
+                return Err(forbidden(
+                    "the request has no Host header; send Host: 127.0.0.1".into(),
+                ))
+            }
+        },
+    };
+    if !is_loopback_host(host) {
+        return Err(forbidden(format!(
+            "Host \"{host}\" is not this machine; Chime only answers to 127.0.0.1 and localhost"
+        )));
+    }
+    Ok(())
 }
 
 fn unauthorized(message: &str) -> ApiError {

@@ -10,6 +10,7 @@ mod jobs;
 mod logs;
 mod misc;
 mod schedules;
+pub mod server;
 mod settings;
 mod status;
 
@@ -22,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 pub use error::{ApiError, ApiResult};
 pub use guard::{is_loopback_host, ApiKey, PersistKey};
 pub use input::MAX_BODY;
+pub use server::serve;
 pub use settings::new_key;
 
 /// booper's envelope for one object: `{"data": {...}}`.
