@@ -100,3 +100,85 @@ async fn a_full_disk_keeps_results_until_there_is_room_and_sends_nothing_twice()
         .await;
     assert_eq!(status, StatusCode::CREATED, "creates work again");
 }
+
+/// Damage in the middle of the file stops the start before anything is
+/// written, with a message that names the file and the way out; `chime
+/// doctor` copies what can be read into a new database and keeps the old.
+#[tokio::test]
+async fn a_damaged_database_is_refused_unwritten_and_doctor_recovers_what_it_can() {
+    let dir = tempfile::tempdir().unwrap();
+    let chime = Chime::start_in(dir.path(), &[]).await;
+    for n in 0..400 {
+        let (status, _) = chime
+            .post(
+                "/api/jobs",
+                json!({"url": "https://example.test/", "name": format!("job {n}"),
+                                      "schedule_in": "1 day", "body": {"pad": "x".repeat(2_000)}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    chime.terminate().await;
+    let db = dir.path().join("chime.db");
+    {
+        // Everything into the main file, so the damage below is what a start reads.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+    }
+    let mut bytes = std::fs::read(&db).unwrap();
+    let middle = bytes.len() / 2 / 4096 * 4096;
+    bytes[middle..middle + 8192]
+        .iter_mut()
+        .for_each(|b| *b = 0x5a);
+    std::fs::write(&db, &bytes).unwrap();
+
+    let refused = tokio::process::Command::new(env!("CARGO_BIN_EXE_chime"))
+        .args(["serve", "--port", "0", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        stderr.contains("is damaged") && stderr.contains("chime doctor"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&db.display().to_string()),
+        "names the file: {stderr}"
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        bytes,
+        "nothing was written to it"
+    );
+
+    let repaired = support::cli_in(dir.path(), &["doctor"], None).await;
+    assert_eq!(repaired.code, 0, "{repaired:?}");
+    assert!(repaired.stdout.contains("Repaired"), "{}", repaired.stdout);
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with("chime.db.damaged-")
+                && !name.ends_with("-wal")
+                && !name.ends_with("-shm")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "the damaged file is kept");
+    assert_eq!(std::fs::read(kept[0].path()).unwrap(), bytes);
+
+    let chime = Chime::start_in(dir.path(), &[]).await;
+    let (status, listed) = chime.get("/api/jobs?limit=100").await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let total = listed["total"].as_i64().unwrap();
+    assert!(
+        (300..400).contains(&total),
+        "most jobs were read back: {total}"
+    );
+    let again = support::cli_in(dir.path(), &["doctor"], None).await;
+    assert_eq!(again.code, 2, "doctor refuses while Chime runs: {again:?}");
+}

@@ -12,6 +12,7 @@
 
 mod client;
 mod data;
+mod doctor;
 mod follow;
 mod job;
 mod output;
@@ -86,6 +87,13 @@ pub enum Verb {
     /// Print shell completions: bash, zsh, fish (also elvish, powershell).
     #[command(after_help = examples(COMPLETIONS_EXAMPLES))]
     Completions(CompletionsArgs),
+    /// Check the database; if it is damaged, copy what can be read into a new
+    /// one and keep the damaged file. Quit Chime first.
+    #[command(after_help = examples(&[
+        ("Check and repair the usual data folder", "chime doctor"),
+        ("Another data folder", "chime doctor --data-dir /path/to/folder"),
+    ]))]
+    Doctor(doctor::DoctorArgs),
 }
 
 // ---------------------------------------------------------------- arguments
@@ -476,6 +484,7 @@ async fn execute(verb: Verb) -> Result<(), CliError> {
             completions(args.shell);
             Ok(())
         }
+        Verb::Doctor(args) => doctor::doctor(args).await,
     }
 }
 

@@ -77,6 +77,15 @@ impl From<Error> for ApiError {
                 "the disk is full: Chime cannot save anything until there is space; \
                  jobs already made keep their results and catch up when there is",
             ),
+            e if e.is_damaged() => {
+                tracing::error!("the database is damaged: {e}");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "database_damaged",
+                    "Chime's database is damaged; quit Chime and run `chime doctor` \
+                     to copy what can be read into a new one",
+                )
+            }
             e if e.is_transient() => {
                 tracing::warn!("storage unavailable: {e}");
                 ApiError::new(

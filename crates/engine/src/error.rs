@@ -34,6 +34,9 @@ pub enum Error {
     /// Another Chime holds the data folder.
     #[error("{0}")]
     Locked(String),
+    /// The database file is damaged; nothing was written to it.
+    #[error("{0}")]
+    Damaged(String),
     #[error("database: {0}")]
     Store(#[from] rusqlite::Error),
     #[error("{context}: {source}")]
@@ -64,6 +67,15 @@ impl Error {
     /// The disk is full: nothing can be written until there is space.
     pub fn is_disk_full(&self) -> bool {
         self.sqlite_code() == Some(rusqlite::ErrorCode::DiskFull)
+    }
+
+    /// The database file is damaged (found at start, or while running).
+    pub fn is_damaged(&self) -> bool {
+        matches!(self, Error::Damaged(_))
+            || matches!(
+                self.sqlite_code(),
+                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+            )
     }
 
     /// Storage that may work again without a restart: a full disk, a busy

@@ -5,6 +5,7 @@
 pub mod attempts;
 mod checkpoint;
 pub mod deliveries;
+pub mod doctor;
 pub mod events;
 pub mod jobs;
 pub mod schedules;
@@ -82,11 +83,30 @@ pub struct Committed<T> {
 }
 
 impl Store {
-    /// Opens (or creates, owner-only) the database at `path` and brings its
-    /// schema up to date.
+    /// Opens (or creates, owner-only) the database at `path`, checks it is
+    /// not damaged (refusing it, unwritten, if it is), and brings its schema
+    /// up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_checked(path, true)
+    }
+
+    /// Opens a file made for a repair, which needs no check.
+    pub(crate) fn open_unchecked(path: &Path) -> Result<Store> {
+        Store::open_checked(path, false)
+    }
+
+    fn open_checked(path: &Path, check: bool) -> Result<Store> {
         create_private(path)?;
         let mut writer = connect(path)?;
+        if check {
+            match doctor::check(&writer, doctor::CHECK_BUDGET)? {
+                doctor::Health::Sound => {}
+                doctor::Health::Unchecked => tracing::info!(
+                    "the database is too large to check fully at start; checked part of it"
+                ),
+                doctor::Health::Damaged(detail) => return Err(doctor::damaged(path, &detail)),
+            }
+        }
         migrate(&mut writer)?;
         checkpoint::hand_over(&writer)?;
         let checkpointer = checkpoint::Checkpointer::start(path)?;

@@ -1,0 +1,185 @@
+//! Damage: found at start, before anything is written, and mended by
+//! copying what can still be read into a new database beside the damaged
+//! one, which is kept.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+/// How long the check at start may take: a quick look, not a full scan of a
+/// large history (SQLite's `quick_check` reads every page).
+pub const CHECK_BUDGET: Duration = Duration::from_secs(3);
+
+/// What the check at start found.
+#[derive(Debug, PartialEq)]
+pub enum Health {
+    Sound,
+    /// The file is larger than the budget allows to read at start.
+    Unchecked,
+    Damaged(String),
+}
+
+/// `PRAGMA quick_check` on `conn`, stopped after `budget`.
+pub fn check(conn: &Connection, budget: Duration) -> Result<Health> {
+    let deadline = Instant::now() + budget;
+    conn.progress_handler(10_000, Some(move || Instant::now() > deadline));
+    let found: rusqlite::Result<Vec<String>> = conn
+        .prepare("PRAGMA quick_check(5)")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect());
+    conn.progress_handler(0, None::<fn() -> bool>);
+    match found {
+        Ok(lines) if lines == ["ok"] => Ok(Health::Sound),
+        Ok(lines) => Ok(Health::Damaged(lines.join("; "))),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+        {
+            Ok(Health::Unchecked)
+        }
+        Err(rusqlite::Error::SqliteFailure(e, detail))
+            if matches!(
+                e.code,
+                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+            ) =>
+        {
+            Ok(Health::Damaged(detail.unwrap_or_else(|| e.to_string())))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A full check of the database at `path`, opened read-only (for
+/// `chime doctor`, which has time to read every page).
+pub fn examine(path: &Path) -> Result<Health> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| Error::Damaged(format!("{} cannot be opened: {e}", path.display())))?;
+    match check(&conn, Duration::from_secs(3600)) {
+        Err(Error::Store(e)) => Ok(Health::Damaged(e.to_string())),
+        other => other,
+    }
+}
+
+/// The error that stops a start on a damaged file, with what to do.
+pub fn damaged(path: &Path, detail: &str) -> Error {
+    Error::Damaged(format!(
+        "the database {} is damaged ({detail}); Chime has not written to it. \
+         Run `chime doctor` to copy what can be read into a new database \
+         (the damaged file is kept beside it), or put back a backup of it",
+        path.display()
+    ))
+}
+
+/// What `chime doctor` did, table by table.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Repair {
+    /// Where the damaged file was moved.
+    pub kept: PathBuf,
+    /// (table, rows copied, rows lost)
+    pub tables: Vec<(String, u64, u64)>,
+}
+
+/// The tables copied, parents first (jobs refer to schedules, attempts and
+/// events to jobs).
+const TABLES: &[&str] = &[
+    "settings",
+    "schedules",
+    "jobs",
+    "attempts",
+    "events",
+    "deliveries",
+];
+
+/// Copies what can be read of the database at `path` into a new one made by
+/// this build's migrations, then puts the new one in its place and keeps the
+/// damaged one as `<name>.damaged-<unix time>`. Chime must not be running.
+pub fn repair(path: &Path) -> Result<Repair> {
+    let fresh = path.with_extension("db.repairing");
+    let _ = std::fs::remove_file(&fresh);
+    drop(super::Store::open_unchecked(&fresh)?);
+    let conn = Connection::open(&fresh)?;
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let damaged = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let mut repair = Repair::default();
+    for table in TABLES {
+        let (copied, lost) = copy_table(&damaged, &conn, table)?;
+        repair.tables.push((table.to_string(), copied, lost));
+    }
+    drop((conn, damaged));
+    let stamp = chrono::Utc::now().timestamp();
+    repair.kept = path.with_extension(format!("db.damaged-{stamp}"));
+    std::fs::rename(path, &repair.kept)
+        .map_err(|e| Error::io("cannot keep the damaged file", e))?;
+    for side in ["-wal", "-shm"] {
+        let side_file = PathBuf::from(format!("{}{side}", path.display()));
+        let _ = std::fs::rename(&side_file, format!("{}{side}", repair.kept.display()));
+    }
+    std::fs::rename(&fresh, path)
+        .map_err(|e| Error::io("cannot put the repaired file in place", e))?;
+    Ok(repair)
+}
+
+/// Copies `table` row by row range, bisecting around rows that cannot be
+/// read. Answers (copied, lost), `lost` counting rowids in unreadable ranges
+/// that held rows (as far as the damaged index still says).
+fn copy_table(from: &Connection, to: &Connection, table: &str) -> Result<(u64, u64)> {
+    let columns: Vec<String> = to
+        .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let list = columns.join(", ");
+    let marks = vec!["?"; columns.len()].join(", ");
+    let max: i64 = from
+        .query_row(
+            &format!("SELECT COALESCE(MAX(rowid), 0) FROM {table}"),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(1_000_000);
+    let read = format!("SELECT {list} FROM {table} WHERE rowid BETWEEN ?1 AND ?2");
+    let write = format!("INSERT OR IGNORE INTO {table} ({list}) VALUES ({marks})");
+    let (mut copied, mut lost) = (0, 0);
+    let mut ranges = vec![(1i64, max)];
+    while let Some((lo, hi)) = ranges.pop() {
+        let rows: rusqlite::Result<Vec<Vec<rusqlite::types::Value>>> =
+            from.prepare(&read).and_then(|mut s| {
+                s.query_map([lo, hi], |r| (0..columns.len()).map(|i| r.get(i)).collect())?
+                    .collect()
+            });
+        match rows {
+            Ok(rows) => {
+                let mut insert = to.prepare_cached(&write)?;
+                for row in rows {
+                    copied += insert.execute(rusqlite::params_from_iter(row))? as u64;
+                }
+            }
+            Err(_) if lo == hi => lost += 1,
+            Err(_) => {
+                let mid = lo + (hi - lo) / 2;
+                ranges.push((mid + 1, hi));
+                ranges.push((lo, mid));
+            }
+        }
+    }
+    Ok((copied, lost))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sound_database_checks_sound() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chime.db");
+        drop(super::super::Store::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        assert_eq!(check(&conn, CHECK_BUDGET).unwrap(), Health::Sound);
+        assert_eq!(
+            check(&conn, Duration::ZERO).unwrap(),
+            Health::Unchecked,
+            "a check out of time is not a verdict"
+        );
+    }
+}
