@@ -31,6 +31,7 @@ pub struct Backend {
 
 impl Backend {
     pub async fn start(args: &ServeArgs) -> Result<Backend> {
+        datadir::private_files();
         let dir = datadir::resolve(args.data_dir.clone())?;
         datadir::ensure(&dir)?;
         let lock = datadir::lock(&dir)?;

@@ -24,15 +24,45 @@ pub fn resolve(flag: Option<PathBuf>) -> Result<PathBuf> {
     Ok(base.join("chime"))
 }
 
-/// Creates the folder, owner-only.
+/// From here on, every file and folder this process creates is its
+/// owner's only (0600 and 0700): the database and its journal, the key, the
+/// lock, the logs. A umask, not a chmod after the fact, so no file is ever
+/// readable by others even for a moment, and no folder the user already had
+/// changes its mode.
+pub fn private_files() {
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file mode creation mask.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// Creates the folder (owner-only, as [`private_files`] makes every new one).
+/// A folder that exists keeps its mode (`--data-dir /tmp` must not make /tmp
+/// private); if others can read it, Chime says so.
 pub fn ensure(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+    let existed = dir.is_dir();
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
     #[cfg(unix)]
     {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+    #[cfg(unix)]
+    if existed {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-            .with_context(|| format!("cannot make {} private", dir.display()))?;
+        let mode = fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            eprintln!(
+                "chime: warning: others can open the data folder {} (mode {mode:o}); \
+                 Chime's files in it are private, but a folder of your own is safer",
+                dir.display()
+            );
+        }
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ pub fn init(data_dir: &Path) -> Option<WorkerGuard> {
     if let Err(e) = crate::datadir::ensure(&logs) {
         eprintln!("chime: {e:#}");
     }
+    make_private(&logs);
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("chime.log")
@@ -47,4 +48,13 @@ pub fn init(data_dir: &Path) -> Option<WorkerGuard> {
         return None;
     }
     guard
+}
+
+/// Log files an older Chime wrote 0644 become owner-only too.
+fn make_private(logs: &Path) {
+    #[cfg(unix)]
+    for entry in std::fs::read_dir(logs).into_iter().flatten().flatten() {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o600));
+    }
 }

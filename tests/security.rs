@@ -138,3 +138,79 @@ async fn a_request_needs_exactly_one_loopback_host() {
     let foreign = raw(&chime, format!("GET /api/status HTTP/1.1\r\nHost: evil.example\r\nAuthorization: Bearer {key}\r\nConnection: close\r\n\r\n")).await;
     assert!(foreign.contains(" 403 "), "{foreign}");
 }
+
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// Every file Chime makes is its owner's only, and a folder the user already
+/// had keeps its mode (`--data-dir /tmp` must not break /tmp), with a warning.
+#[tokio::test]
+async fn chimes_files_are_private_and_an_existing_folder_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let shared = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(shared.path(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let mut serve = tokio::process::Command::new(env!("CARGO_BIN_EXE_chime"))
+        .args(["serve", "--port", "0", "--data-dir"])
+        .arg(shared.path())
+        .env("CHIME_LOG", "info")
+        .env_remove("CHIME_API_KEY")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stderr = tokio::io::BufReader::new(serve.stderr.take().unwrap());
+    let mut warned = String::new();
+    use tokio::io::AsyncBufReadExt;
+    while !warned.contains("others can open the data folder") {
+        warned.clear();
+        let read = tokio::time::timeout(WAIT, stderr.read_line(&mut warned)).await;
+        assert!(
+            matches!(read, Ok(Ok(n)) if n > 0),
+            "chime warns about the open folder"
+        );
+    }
+    let mut stdout = tokio::io::BufReader::new(serve.stdout.take().unwrap());
+    let mut listening = String::new();
+    tokio::time::timeout(WAIT, stdout.read_line(&mut listening))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(listening.starts_with("listening"), "{listening}");
+
+    assert_eq!(
+        mode(shared.path()),
+        0o1777,
+        "the user's folder keeps its mode"
+    );
+    let dir = shared.path();
+    for file in [
+        "chime.db",
+        "chime.db-wal",
+        "chime.db-shm",
+        "api-key",
+        "chime.lock",
+        "instance.json",
+    ] {
+        assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
+    }
+    assert_eq!(mode(&dir.join("logs")), 0o700, "logs/");
+    let logs: Vec<_> = std::fs::read_dir(dir.join("logs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!logs.is_empty());
+    for log in logs {
+        assert_eq!(mode(&log), 0o600, "{}", log.display());
+    }
+
+    // A folder Chime makes is private.
+    let parent = tempfile::tempdir().unwrap();
+    let fresh = parent.path().join("new").join("chime");
+    let chime = Chime::start_in(&fresh, &[]).await;
+    assert_eq!(mode(&fresh), 0o700);
+    assert_eq!(mode(&parent.path().join("new")), 0o700);
+    drop(chime);
+}

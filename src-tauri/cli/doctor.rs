@@ -16,6 +16,7 @@ pub struct DoctorArgs {
 }
 
 pub async fn doctor(args: DoctorArgs) -> Result<(), CliError> {
+    datadir::private_files();
     let dir = datadir::resolve(args.global.data_dir.clone()).map_err(other)?;
     let db = dir.join(datadir::DB_FILE);
     if !db.exists() {
