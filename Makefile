@@ -17,7 +17,7 @@ APT_PACKAGES := build-essential pkg-config curl wget file libssl-dev \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_FLAGS := --locked
 
-.PHONY: help run test deps system-deps ui-deps ui test-rust check-generated test-ui
+.PHONY: help run test deps system-deps ui-deps ui test-rust check-generated test-ui soak
 
 # The WebDriver server for the end-to-end tests (WebKitWebDriver comes from apt).
 TAURI_DRIVER := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin/tauri-driver
@@ -73,3 +73,9 @@ check-generated:
 
 test-ui: ui-deps
 	cd ui && npm test
+
+# The crash soak at full length, by hand (make test runs 3 short rounds):
+# 10 SIGKILLs during bursts of 300 jobs and schedules with webhooks.
+soak: deps ui
+	CHIME_SOAK_ROUNDS=10 CHIME_SOAK_JOBS=300 \
+		cargo test $(CARGO_FLAGS) --workspace --test soak -- --nocapture
