@@ -7,8 +7,9 @@ import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Select } from '../../components/Select';
 import { Skeleton } from '../../components/Skeleton';
+import { useJobDefinition } from '../../components/useJobDefinition';
 import { headerTexts } from '../../lib/json';
-import { isSecretHeader, maskValue } from '../../lib/secrets';
+import { NO_DEFINITION, needsDefinition, shownText, shownValue, type Definition } from '../../lib/secrets';
 import { formatDurationMs, formatShort, needsSeconds } from '../../lib/time';
 import { diffRuns, type Change, type RunSide } from './diff';
 
@@ -32,15 +33,40 @@ function lastAttempt(job: Job | undefined): Attempt | undefined {
   return list[list.length - 1];
 }
 
-function show(value: JsonValue | undefined, path: string, reveal: boolean): string {
-  if (value === undefined) return '';
-  const header = /^headers\.(.+)$/.exec(path)?.[1];
-  if (header && !reveal && typeof value === 'string' && isSecretHeader(header)) return maskValue(header, value);
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > 240 ? `${text.slice(0, 240)}…` : text;
+/** The header a diff path names (`headers.x-api-key`, `headers["x.y"]`), if it names one. */
+function headerOf(path: string): string | undefined {
+  const bare = /^headers\.(.+)$/.exec(path)?.[1];
+  if (bare) return bare;
+  const quoted = /^headers\[(".*")\]$/.exec(path)?.[1];
+  return quoted ? (JSON.parse(quoted) as string) : undefined;
 }
 
-function Changes({ title, changes, reveal }: { title: string; changes: Change[]; reveal: boolean }) {
+/** A diff value in full: a secret header's as `shownValue` decides (masked, or revealed from the job). */
+function fullText(value: JsonValue, path: string, reveal: boolean, definition: Definition): string {
+  const header = headerOf(path);
+  if (header && typeof value === 'string') return shownText(shownValue(header, value, reveal, definition));
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function ValueCell({ value, path, reveal, definition, side }: { value: JsonValue | undefined; path: string; reveal: boolean; definition: Definition; side: 'before' | 'after' }) {
+  // the title holds the whole text, masked alike: a hover must not show what the cell hides
+  const text = value === undefined ? '' : fullText(value, path, reveal, definition);
+  return (
+    <td className={`diff__value diff__value--${side}`} title={text}>
+      {text.length > 240 ? `${text.slice(0, 240)}…` : text}
+    </td>
+  );
+}
+
+/** The job definitions that hold side A's and side B's redacted request secrets. */
+interface Definitions {
+  before: Definition;
+  after: Definition;
+}
+
+const NO_DEFINITIONS: Definitions = { before: NO_DEFINITION, after: NO_DEFINITION };
+
+function Changes({ title, changes, reveal, definitions }: { title: string; changes: Change[]; reveal: boolean; definitions: Definitions }) {
   return (
     <section className="diff" aria-label={`${title} differences`}>
       <h3 className="diff__title">
@@ -63,12 +89,8 @@ function Changes({ title, changes, reveal }: { title: string; changes: Change[];
                 <td>
                   <Badge tone={c.kind === 'added' ? 'success' : c.kind === 'removed' ? 'danger' : 'warning'}>{c.kind}</Badge>
                 </td>
-                <td className="diff__value diff__value--before" title={c.before === undefined ? '' : JSON.stringify(c.before)}>
-                  {show(c.before, c.path, reveal)}
-                </td>
-                <td className="diff__value diff__value--after" title={c.after === undefined ? '' : JSON.stringify(c.after)}>
-                  {show(c.after, c.path, reveal)}
-                </td>
+                <ValueCell value={c.before} path={c.path} reveal={reveal} definition={definitions.before} side="before" />
+                <ValueCell value={c.after} path={c.path} reveal={reveal} definition={definitions.after} side="after" />
               </tr>
             ))}
           </tbody>
@@ -134,6 +156,10 @@ export function ComparePanel({ job, history, zone }: { job: Job; history: readon
   const right = resolve(b, bJob.data);
   const diff = useMemo(() => (left && right ? diffRuns(sideOf(left), sideOf(right)) : null), [left, right]);
   const waiting = (otherId(a) !== null && aJob.isPending) || (otherId(b) !== null && bJob.isPending);
+  const definitions: Definitions = {
+    before: useJobDefinition(otherId(a) ?? job.id, reveal && needsDefinition(left?.request?.headers)),
+    after: useJobDefinition(otherId(b) ?? job.id, reveal && needsDefinition(right?.request?.headers)),
+  };
 
   if (options.length === 0 || !a || !b) return null;
 
@@ -167,8 +193,9 @@ export function ComparePanel({ job, history, zone }: { job: Job; history: readon
               B: {right.response?.status ?? 'error'} · {formatDurationMs(right.duration_ms)}
             </span>
           </p>
-          <Changes title="Request" changes={diff.request} reveal={reveal} />
-          <Changes title="Response" changes={diff.response} reveal={reveal} />
+          <Changes title="Request" changes={diff.request} reveal={reveal} definitions={definitions} />
+          {/* a response's secrets (Set-Cookie) are in no job's definition */}
+          <Changes title="Response" changes={diff.response} reveal={reveal} definitions={NO_DEFINITIONS} />
         </>
       )}
     </section>

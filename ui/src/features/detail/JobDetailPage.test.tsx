@@ -78,3 +78,56 @@ describe('run detail of a schedule whose runs are seconds apart', () => {
     expect(new Set(labels).size).toBe(labels.length);
   });
 });
+
+describe('run detail of a job whose credentials the engine redacted', () => {
+  function open() {
+    const sent = (apiKey: string): Attempt['request'] => ({
+      method: 'POST',
+      url: 'https://api.example.com/deploy',
+      headers: { Authorization: 'Bearer REDACTED', 'X-Api-Key': apiKey, Accept: '*/*' },
+      truncated: false,
+    });
+    const first = { ...attempt(1, '2026-11-30T14:07:00.000Z'), request: sent('k-old') }; // recorded before redaction
+    const second = {
+      ...attempt(2, '2026-11-30T14:08:00.000Z'),
+      request: sent('REDACTED'),
+      response: { status: 200, headers: { 'Set-Cookie': 'REDACTED' }, body: '{}', truncated: false },
+    };
+    const job = makeJob({ state: 'completed', attempt: 2, attempts: [first, second] });
+    job.request.headers = { authorization: 'Bearer sk_live_123', 'x-api-key': 'k-now' };
+    const engine = emptyEngine()
+      .on('GET', '/api/settings', ok({ data: makeSettings() }))
+      .on('GET', `/api/jobs/${job.id}`, ok({ data: job }));
+    return renderApp(engine, `/jobs/detail/${job.id}`);
+  }
+
+  it('reveals request secrets from the job’s definition and says a response’s are not kept', async () => {
+    const { user } = open();
+    const pane = await screen.findByRole('region', { name: 'Attempt 2' });
+    const request = within(pane).getByRole('region', { name: 'Request headers' });
+    await user.click(within(request).getByRole('button', { name: 'Reveal 2 secrets' }));
+    expect(within(request).getByText('Bearer sk_live_123')).toBeInTheDocument();
+    expect(within(request).getByText('k-now')).toBeInTheDocument();
+    expect(request).not.toHaveTextContent('REDACTED');
+
+    const response = within(pane).getByRole('region', { name: 'Response headers' });
+    await user.click(within(response).getByRole('button', { name: 'Reveal secret' }));
+    expect(within(response).getByText('Chime does not keep this value')).toBeInTheDocument();
+    expect(response).not.toHaveTextContent('REDACTED');
+  });
+
+  it('compares secrets masked, even on hover, and revealed from each run’s record or definition', async () => {
+    const { user } = open();
+    const compare = await screen.findByRole('region', { name: 'Compare runs' });
+    const diff = within(compare).getByRole('region', { name: 'Request differences' });
+    const row = within(diff).getByText('headers.x-api-key').closest('tr')!;
+    const [before, after] = [row.querySelector('.diff__value--before')!, row.querySelector('.diff__value--after')!];
+    expect([before.textContent, after.textContent]).toEqual(['••••••••', '••••••••']);
+    expect(before.getAttribute('title')).toBe('••••••••');
+
+    await user.click(within(compare).getByRole('button', { name: 'Reveal secrets' }));
+    expect(before).toHaveTextContent('k-old'); // recorded whole, before redaction
+    expect(after).toHaveTextContent('k-now'); // redacted in the record: from the job
+    expect(after.getAttribute('title')).toBe('k-now');
+  });
+});

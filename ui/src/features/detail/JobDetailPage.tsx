@@ -94,7 +94,7 @@ function Attempts({ attempts, selected, onSelect, zone }: { attempts: Attempt[];
   );
 }
 
-function RequestResponse({ attempt }: { attempt: Attempt }) {
+function RequestResponse({ attempt, jobId }: { attempt: Attempt; jobId: string }) {
   return (
     <div className="detail-split">
       <section className="detail-pane" aria-label="Request">
@@ -105,7 +105,7 @@ function RequestResponse({ attempt }: { attempt: Attempt }) {
             <span className="detail-pane__url">{attempt.request.url}</span>
           </p>
         )}
-        <HeaderList headers={attempt.request?.headers} label="Request headers" />
+        <HeaderList headers={attempt.request?.headers} label="Request headers" definedBy={jobId} />
         <h4 className="detail-pane__sub">Body</h4>
         <BodyView body={attempt.request?.body} label="Request body" />
       </section>
@@ -325,7 +325,7 @@ export function JobDetailPage() {
           {selected && (
             <section className="detail-section" aria-label={`Attempt ${selected.attempt}`}>
               <h2 className="detail-section__title">Attempt #{selected.attempt}</h2>
-              <RequestResponse attempt={selected} />
+              <RequestResponse attempt={selected} jobId={jobId} />
             </section>
           )}
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { App } from '../../app/App';
 import type { EventType, LogEvent } from '../../api/types';
 import { FakeTransport, ok } from '../../test/FakeTransport';
-import { makeSettings } from '../../test/fixtures';
+import { makeJob, makeSettings } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
 const SETTINGS = makeSettings();
@@ -118,6 +118,48 @@ describe('Live log', () => {
     expect(within(headers).getByText('application/json')).toBeInTheDocument();
     await user.click(within(headers).getByRole('button', { name: 'Reveal secret' }));
     expect(within(headers).getByText('session=abc123')).toBeInTheDocument();
+  });
+
+  it('reveals a redacted request secret from the job’s definition, asked for only on Reveal', async () => {
+    const request = event('job.request', {
+      method: 'POST',
+      url: 'https://api.example.com/hooks/deploy',
+      headers: { Authorization: 'Bearer REDACTED', Cookie: 'REDACTED', Accept: '*/*' },
+      truncated: false,
+    });
+    const job = makeJob({ id: 'job-aaaaaaaa-1' });
+    job.request.headers = { authorization: 'Bearer sk_live_123', 'X-Env': 'prod' };
+    const engine = engineWith([request]).on('GET', '/api/jobs/job-aaaaaaaa-1', ok({ data: job }));
+    const { user } = renderApp(engine, '/log');
+    const row = await screen.findByTestId(`log-row-${request.id}`);
+    await user.click(within(row).getByRole('button', { name: `Expand request ${request.id}` }));
+    const headers = within(row).getByRole('region', { name: 'Request headers' });
+    expect(within(headers).getByText('Bearer ••••••••')).toBeInTheDocument();
+    expect(engine.requestsTo('GET', '/api/jobs/job-aaaaaaaa-1')).toHaveLength(0);
+
+    await user.click(within(headers).getByRole('button', { name: 'Reveal 2 secrets' }));
+    expect(await within(headers).findByText('Bearer sk_live_123')).toBeInTheDocument();
+    expect(within(headers).getByText('from the job’s definition')).toBeInTheDocument();
+    // the job defines no cookie: the record's placeholder is not passed off as the value
+    expect(within(headers).getByText('Chime does not keep this value')).toBeInTheDocument();
+    expect(headers).not.toHaveTextContent('REDACTED');
+    expect(engine.requestsTo('GET', '/api/jobs/job-aaaaaaaa-1')).toHaveLength(1);
+  });
+
+  it('never reveals a response’s redacted Set-Cookie from the job’s request headers', async () => {
+    const request = event('job.request', { method: 'GET', url: 'https://api.example.com/login', headers: { Accept: '*/*' }, truncated: false });
+    const response = event('job.response', { status: 200, headers: { 'Set-Cookie': 'REDACTED' }, body: '', truncated: false, duration_ms: 3 });
+    const job = makeJob({ id: 'job-aaaaaaaa-1' });
+    job.request.headers = { 'Set-Cookie': 'a request header of the same name' };
+    const engine = engineWith([request, response]).on('GET', '/api/jobs/job-aaaaaaaa-1', ok({ data: job }));
+    const { user } = renderApp(engine, '/log');
+    const row = await screen.findByTestId(`log-row-${response.id}`);
+    await user.click(within(row).getByRole('button', { name: `Expand response ${response.id}` }));
+    const headers = within(row).getByRole('region', { name: 'Response headers' });
+    await user.click(within(headers).getByRole('button', { name: 'Reveal secret' }));
+    expect(within(headers).getByText('Chime does not keep this value')).toBeInTheDocument();
+    expect(headers).not.toHaveTextContent('REDACTED');
+    expect(headers).not.toHaveTextContent('a request header of the same name');
   });
 
   it('filters by status and text at once, and by job through the server', async () => {

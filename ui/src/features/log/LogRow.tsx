@@ -162,7 +162,7 @@ function ResponseDetails({ event, rows }: { event: LogEvent; rows: readonly LogE
           <span className="faint">{formatDurationMs(p.duration_ms)}</span>
         </span>
       </div>
-      {request && <HeaderList headers={request.headers} label="Request headers" />}
+      {request && <HeaderList headers={request.headers} label="Request headers" definedBy={event.job_id} />}
       <HeaderList headers={p.headers} label="Response headers" />
       <section aria-label="Response body" className="log-details__body">
         <h4 className="log-details__title">Body</h4>
@@ -183,7 +183,7 @@ function Details({ event, rows }: { event: LogEvent; rows: readonly LogEvent[] }
             <span className="log-details__url">{p.url}</span>
           </span>
         </div>
-        <HeaderList headers={p.headers} label="Request headers" />
+        <HeaderList headers={p.headers} label="Request headers" definedBy={event.job_id} />
         <section aria-label="Request body" className="log-details__body">
           <h4 className="log-details__title">Body</h4>
           <BodyView body={p.body} truncated={p.truncated} label="Request body" />
