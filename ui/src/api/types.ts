@@ -21,6 +21,7 @@ import type { Event } from './generated/Event';
 import type { EventKind } from './generated/EventKind';
 import type { Settings } from './generated/Settings';
 import type { JsonValue } from './generated/serde_json/JsonValue';
+import type { Redirect } from './generated/Redirect';
 
 // ---------- generated (ts-rs) ----------
 
@@ -37,6 +38,7 @@ export type { OutcomeSummary } from './generated/OutcomeSummary';
 export type { Outcome as AttemptOutcome } from './generated/Outcome';
 export type { SentRequest } from './generated/SentRequest';
 export type { ResponseRecord } from './generated/ResponseRecord';
+export type { Redirect } from './generated/Redirect';
 export type { Attempt } from './generated/Attempt';
 export type { JobView as Job } from './generated/JobView';
 export type { ScheduleView as Schedule } from './generated/ScheduleView';
@@ -241,11 +243,13 @@ export interface JobRequestPayload {
   truncated?: boolean;
 }
 
+/** A `ResponseRecord` (its `redirects` absent when none were followed) and how long it took. */
 export interface JobResponsePayload {
   status: number;
   headers: Record<string, string>;
   body: string;
   truncated: boolean;
+  redirects?: Redirect[];
   duration_ms: number;
 }
 

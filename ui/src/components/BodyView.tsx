@@ -47,7 +47,7 @@ export function BodyView({ body, truncated, label }: { body: string | null | und
           )}
         </pre>
       )}
-      {truncated && <p className="field__hint">The body was cut at the size limit when it was stored.</p>}
+      {truncated && <p className="field__hint">Body cut in the log at the size limit: only its start is kept.</p>}
     </div>
   );
 }

@@ -131,3 +131,26 @@ describe('run detail of a job whose credentials the engine redacted', () => {
     expect(after.getAttribute('title')).toBe('k-now');
   });
 });
+
+describe('run detail of a redirected attempt', () => {
+  it('shows the chain of redirects and says the request body was cut in the log', async () => {
+    const at = '2026-11-30T14:07:00.000Z';
+    const redirected: Attempt = {
+      ...attempt(1, at),
+      request: { method: 'POST', url: 'https://api.example.com/beat', headers: {}, body: '{"big":"…', truncated: true },
+      response: { status: 200, headers: {}, body: '{}', truncated: false, redirects: [{ status: 302, url: 'https://api.example.com/beat/' }] },
+    };
+    const job = makeJob({ state: 'completed', attempt: 1, attempts: [redirected] });
+    renderApp(
+      emptyEngine()
+        .on('GET', '/api/settings', ok({ data: makeSettings() }))
+        .on('GET', `/api/jobs/${job.id}`, ok({ data: job })),
+      `/jobs/detail/${job.id}`,
+    );
+    const pane = await screen.findByRole('region', { name: 'Response' });
+    const hops = within(within(pane).getByRole('region', { name: 'Redirects' })).getAllByRole('listitem');
+    expect(hops.map((hop) => hop.textContent)).toEqual(['302→https://api.example.com/beat/']);
+    expect(within(pane).getByText('Followed 1 redirect')).toBeInTheDocument();
+    expect(within(screen.getByRole('region', { name: 'Request' })).getByText(/Body cut in the log/)).toBeInTheDocument();
+  });
+});

@@ -11,6 +11,7 @@ import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
 import { HeaderList } from '../../components/HeaderList';
 import { IconChevron, IconEdit, IconPlay, IconPulse } from '../../components/icons';
+import { RedirectList } from '../../components/RedirectList';
 import { Skeleton } from '../../components/Skeleton';
 import { useToast } from '../../components/Toast';
 import { formatAbsolute, formatDurationMs, formatShort, needsSeconds } from '../../lib/time';
@@ -107,7 +108,7 @@ function RequestResponse({ attempt, jobId }: { attempt: Attempt; jobId: string }
         )}
         <HeaderList headers={attempt.request?.headers} label="Request headers" definedBy={jobId} />
         <h4 className="detail-pane__sub">Body</h4>
-        <BodyView body={attempt.request?.body} label="Request body" />
+        <BodyView body={attempt.request?.body} truncated={attempt.request?.truncated} label="Request body" />
       </section>
       <section className="detail-pane" aria-label="Response">
         <h3 className="detail-pane__title">Response</h3>
@@ -117,6 +118,7 @@ function RequestResponse({ attempt, jobId }: { attempt: Attempt; jobId: string }
               <Badge tone={attemptTone(attempt)}>{attempt.response.status}</Badge>
               <span className="faint">{formatDurationMs(attempt.duration_ms)}</span>
             </p>
+            <RedirectList redirects={attempt.response.redirects} />
             <HeaderList headers={attempt.response.headers} label="Response headers" />
             <h4 className="detail-pane__sub">Body</h4>
             <BodyView body={attempt.response.body} truncated={attempt.response.truncated} label="Response body" />

@@ -162,6 +162,31 @@ describe('Live log', () => {
     expect(headers).not.toHaveTextContent('a request header of the same name');
   });
 
+  it('shows the redirects a response followed, in order, and a request body cut in the log', async () => {
+    const request = event('job.request', { method: 'POST', url: 'https://api.example.com/deploy', headers: {}, body: '{"ref":"ma', truncated: true });
+    const response = event('job.response', {
+      status: 200,
+      headers: {},
+      body: '',
+      truncated: false,
+      duration_ms: 30,
+      redirects: [
+        { status: 301, url: 'https://api.example.com/v2/deploy' },
+        { status: 307, url: 'https://eu.api.example.com/v2/deploy' },
+      ],
+    });
+    const { user } = renderApp(engineWith([request, response]), '/log');
+    const responseRow = await screen.findByTestId(`log-row-${response.id}`);
+    expect(responseRow).toHaveTextContent('after 2 redirects');
+    await user.click(within(responseRow).getByRole('button', { name: `Expand response ${response.id}` }));
+    const hops = within(within(responseRow).getByRole('region', { name: 'Redirects' })).getAllByRole('listitem');
+    expect(hops.map((hop) => hop.textContent)).toEqual(['301→https://api.example.com/v2/deploy', '307→https://eu.api.example.com/v2/deploy']);
+
+    const requestRow = screen.getByTestId(`log-row-${request.id}`);
+    await user.click(within(requestRow).getByRole('button', { name: `Expand request ${request.id}` }));
+    expect(within(requestRow).getByText(/Body cut in the log/)).toBeInTheDocument();
+  });
+
   it('filters by status and text at once, and by job through the server', async () => {
     const ok200 = event('job.response', { status: 200, headers: {}, body: '{"fine":true}', truncated: false, duration_ms: 5 });
     const err503 = event('job.response', { status: 503, headers: {}, body: 'upstream down', truncated: false, duration_ms: 5 });

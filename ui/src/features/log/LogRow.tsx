@@ -10,6 +10,7 @@ import { BodyView } from '../../components/BodyView';
 import { HeaderList } from '../../components/HeaderList';
 import { IconChevron } from '../../components/icons';
 import { JsonTree } from '../../components/JsonTree';
+import { RedirectList } from '../../components/RedirectList';
 import { formatAbsolute, formatClock, formatDurationMs, formatShort } from '../../lib/time';
 import { MethodLabel } from '../jobs/RequestCell';
 import { requestFor, statusClassOf } from './filters';
@@ -61,6 +62,7 @@ function Summary({ event, zone }: { event: LogEvent; zone?: string }) {
         <Badge tone={statusTone(event)}>{p.status}</Badge>
         <span className="faint">{formatDurationMs(p.duration_ms)}</span>
         {p.body ? <span className="faint">{formatNumber(p.body.length)} B{p.truncated ? ' (cut)' : ''}</span> : null}
+        {p.redirects?.length ? <span className="faint">after {formatNumber(p.redirects.length)} {p.redirects.length === 1 ? 'redirect' : 'redirects'}</span> : null}
       </span>
     );
   }
@@ -162,6 +164,7 @@ function ResponseDetails({ event, rows }: { event: LogEvent; rows: readonly LogE
           <span className="faint">{formatDurationMs(p.duration_ms)}</span>
         </span>
       </div>
+      <RedirectList redirects={p.redirects} />
       {request && <HeaderList headers={request.headers} label="Request headers" definedBy={event.job_id} />}
       <HeaderList headers={p.headers} label="Response headers" />
       <section aria-label="Response body" className="log-details__body">
