@@ -286,4 +286,40 @@ describe('Live log', () => {
     expect(asked?.query.get('before')).toBe(String(page[0]!.id));
     expect(asked?.query.get('limit')).toBe('200');
   });
+
+  it('drops a page of history still on its way when the filter changes', async () => {
+    const jobB = { job_id: 'job-bbbbbbbb-2' };
+    const page = Array.from({ length: 200 }, (_, i) => event('job.request', { method: 'GET', url: `https://x.test/${i}`, headers: {} }));
+    const stale = event('job.request', { method: 'GET', url: 'https://x.test/stale', headers: {} }, { ...jobB, id: page[0]!.id - 1 });
+    const fresh = event('job.request', { method: 'GET', url: 'https://x.test/fresh', headers: {} }, jobB);
+    const engine = engineWith(page).on('GET', '/api/logs', (req) =>
+      ok({ data: req.query.get('before') ? [stale] : req.query.get('job_id') ? [fresh] : [...page].reverse(), limit: 200 }),
+    );
+    // the older page is answered only once the filter has changed
+    let answerOlder!: () => void;
+    const olderHeld = new Promise<void>((resolve) => (answerOlder = resolve));
+    let olderAsked = false;
+    const send = engine.request.bind(engine);
+    engine.request = async (method, url, body) => {
+      if (url.includes('before=')) {
+        olderAsked = true;
+        await olderHeld;
+      }
+      return send(method, url, body);
+    };
+    const { history } = renderApp(engine, '/log');
+    await waitFor(() => expect(screen.getByLabelText('Events shown')).toHaveTextContent('200'));
+    fireEvent.scroll(screen.getByRole('region', { name: 'Events' }).firstElementChild!, { target: { scrollTop: 0 } });
+    await waitFor(() => expect(olderAsked).toBe(true));
+
+    act(() => history.push('/log?job=job-bbbbbbbb-2'));
+    expect(await screen.findByTestId(`log-row-${fresh.id}`)).toBeInTheDocument();
+    answerOlder();
+    // a live event after it: once it shows, the older answer has long been handled
+    const live = event('job.request', { method: 'GET', url: 'https://x.test/live', headers: {} }, jobB);
+    act(() => engine.push(live));
+    expect(await screen.findByTestId(`log-row-${live.id}`)).toBeInTheDocument();
+    expect(screen.queryByTestId(`log-row-${stale.id}`)).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Events shown')).toHaveTextContent('2');
+  });
 });

@@ -205,7 +205,8 @@ export interface LogRowProps {
   expanded: boolean;
   zone?: string;
   rows: readonly LogEvent[];
-  onToggle: (id: number, index: number) => void;
+  /** `wasOpen`: the row was expanded when toggled (so the list can give it its fixed height back). */
+  onToggle: (id: number, index: number, wasOpen: boolean) => void;
   onFilterJob: (jobId: string) => void;
   measureRef?: Ref<HTMLDivElement>;
 }
@@ -227,7 +228,7 @@ export const LogRow = memo(function LogRow({ event, index, start, expanded, zone
           className="log-row__toggle"
           aria-expanded={expanded}
           aria-label={`${expanded ? 'Collapse' : 'Expand'} ${type} ${event.id}`}
-          onClick={() => onToggle(event.id, index)}
+          onClick={() => onToggle(event.id, index, expanded)}
         >
           <IconChevron size={12} className="log-row__caret" />
         </button>

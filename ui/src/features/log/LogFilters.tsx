@@ -1,0 +1,145 @@
+import { useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useClient } from '../../api/ClientContext';
+import { EVENT_TYPES } from '../../api/events';
+import { queryKeys } from '../../api/queryKeys';
+import type { EventType } from '../../api/types';
+import { Button } from '../../components/Button';
+import { IconClose, IconSearch } from '../../components/icons';
+import { Input } from '../../components/Input';
+import { Select } from '../../components/Select';
+import { hostAndPath } from '../../lib/url';
+import { STATUS_CLASSES, type LogFilter, type StatusClass } from './filters';
+import { shortId, typeLabel } from './LogRow';
+import type { LogSearch } from './search';
+
+/** What the search looks through; a match finds the whole job (filters.ts). */
+const SEARCH_PLACEHOLDER = 'Find jobs by URL, name, error or body';
+
+function toggle<T>(list: readonly T[], item: T): T[] {
+  return list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
+}
+
+/** The schedule picker's choices: every schedule, and the one in the address even if not listed. */
+function useScheduleOptions(selected: string | undefined) {
+  const client = useClient();
+  const schedules = useQuery({
+    queryKey: queryKeys.scheduleList({ q: '' }),
+    queryFn: () => client.listSchedules({ limit: 100 }),
+    staleTime: 30_000,
+  });
+  return useMemo(
+    () => [
+      { value: '', label: 'All schedules' },
+      ...(schedules.data?.data ?? []).map((s) => ({ value: s.id, label: s.name || hostAndPath(s.request.url) })),
+      ...(selected && !schedules.data?.data.some((s) => s.id === selected) ? [{ value: selected, label: `Schedule ${shortId(selected)}` }] : []),
+    ],
+    [schedules.data, selected],
+  );
+}
+
+function SearchBox({ text, onText }: { text: string; onText: (text: string) => void }) {
+  return (
+    <div className="log-filters__text">
+      <Input
+        type="search"
+        aria-label="Search the log"
+        data-page-search
+        placeholder={SEARCH_PLACEHOLDER}
+        // never narrower than its placeholder (`ch` of the input's own font)
+        style={{ minWidth: `${SEARCH_PLACEHOLDER.length + 1}ch` }}
+        value={text}
+        leading={<IconSearch />}
+        trailing={text ? undefined : <kbd>/</kbd>}
+        onChange={(e) => onText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            if (text) onText('');
+            else e.currentTarget.blur();
+          }
+        }}
+      />
+    </div>
+  );
+}
+
+/** A row of toggle buttons, one per choice; the pressed ones filter. */
+function Toggles<T extends string>({ label, choices, pressed, text, className, onChange }: {
+  label: string;
+  choices: readonly T[];
+  pressed: readonly T[];
+  text: (choice: T) => string;
+  className?: (choice: T) => string;
+  onChange: (pressed: T[]) => void;
+}) {
+  return (
+    <div className="log-filters__group" role="group" aria-label={label}>
+      {choices.map((choice) => (
+        <button
+          key={choice}
+          type="button"
+          className={['log-toggle', className?.(choice)].filter(Boolean).join(' ')}
+          aria-pressed={pressed.includes(choice)}
+          onClick={() => onChange(toggle(pressed, choice))}
+        >
+          {text(choice)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export interface LogFiltersProps {
+  search: LogSearch;
+  filter: LogFilter;
+  text: string;
+  onText: (text: string) => void;
+  setSearch: (patch: Partial<LogSearch>) => void;
+  filtered: boolean;
+  onClear: () => void;
+}
+
+/** The filter bar: text, schedule, job, event types and status classes. */
+export function LogFilters({ search, filter, text, onText, setSearch, filtered, onClear }: LogFiltersProps) {
+  const scheduleOptions = useScheduleOptions(search.schedule);
+  return (
+    <div className="log-filters" role="group" aria-label="Filters">
+      <SearchBox text={text} onText={onText} />
+      <Select
+        aria-label="Schedule"
+        className="log-filters__schedule"
+        value={search.schedule ?? ''}
+        onChange={(value) => setSearch({ schedule: value || undefined })}
+        options={scheduleOptions}
+      />
+      {search.job && (
+        <span className="log-chip" title={search.job}>
+          Job {shortId(search.job)}
+          <button type="button" aria-label="Any job" className="log-chip__clear" onClick={() => setSearch({ job: undefined })}>
+            <IconClose size={12} />
+          </button>
+        </span>
+      )}
+      <Toggles<EventType>
+        label="Event types"
+        choices={EVENT_TYPES}
+        pressed={filter.types}
+        text={typeLabel}
+        className={(type) => `log-type--${typeLabel(type)}`}
+        onChange={(types) => setSearch({ types: types.join(',') || undefined })}
+      />
+      <Toggles<StatusClass>
+        label="Status"
+        choices={STATUS_CLASSES}
+        pressed={filter.statuses}
+        text={(cls) => cls}
+        onChange={(statuses) => setSearch({ status: statuses.join(',') || undefined })}
+      />
+      {filtered && (
+        <Button size="sm" variant="ghost" onClick={onClear}>
+          Clear filters
+        </Button>
+      )}
+    </div>
+  );
+}
