@@ -1,4 +1,4 @@
-import { useEffect, useState, type RefObject } from 'react';
+import { useState, type RefObject } from 'react';
 import { useNavigate, useRouterState } from '@tanstack/react-router';
 import { Input } from '../components/Input';
 import { Button } from '../components/Button';
@@ -12,10 +12,12 @@ export function TopBar({ searchRef }: { searchRef: RefObject<HTMLInputElement | 
   const onJobs = location.pathname.startsWith('/jobs');
   const routeQ = onJobs ? (search.q ?? '') : '';
   const [text, setText] = useState(routeQ);
-
-  useEffect(() => {
+  // the address changed (back, a link, leaving the jobs view): the box follows it
+  const [followedQ, setFollowedQ] = useState(routeQ);
+  if (routeQ !== followedQ) {
+    setFollowedQ(routeQ);
     setText(routeQ);
-  }, [routeQ]);
+  }
 
   const update = (next: string) => {
     setText(next);

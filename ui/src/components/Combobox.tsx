@@ -28,13 +28,17 @@ export function Combobox({
 }) {
   const listId = useId();
   const [open, setOpen] = useState(false);
+  // what is typed, while the list is open; closed, the input shows the value
   const [text, setText] = useState(value);
   const [active, setActive] = useState(0);
   const listRef = useRef<HTMLUListElement>(null);
+  const shown = open ? text : value;
 
-  useEffect(() => {
-    if (!open) setText(value);
-  }, [value, open]);
+  const openList = () => {
+    if (open) return;
+    setText(value);
+    setOpen(true);
+  };
 
   const matches = useMemo(() => {
     const needle = text.trim().toLowerCase().replace(/\s+/g, '_');
@@ -50,10 +54,7 @@ export function Combobox({
     return [...starts, ...contains].slice(0, MAX_SHOWN);
   }, [options, text, value, open]);
 
-  useEscapeLayer(open, () => {
-    setOpen(false);
-    setText(value);
-  });
+  useEscapeLayer(open, () => setOpen(false));
 
   useEffect(() => {
     listRef.current?.querySelector<HTMLElement>(`[data-index="${active}"]`)?.scrollIntoView?.({ block: 'nearest' });
@@ -61,14 +62,13 @@ export function Combobox({
 
   const pick = (option: string) => {
     onChange(option);
-    setText(option);
     setOpen(false);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'ArrowDown') {
       event.preventDefault();
-      if (!open) setOpen(true);
+      openList();
       setActive((a) => Math.min(a + 1, matches.length - 1));
     } else if (event.key === 'ArrowUp') {
       event.preventDefault();
@@ -94,7 +94,7 @@ export function Combobox({
         aria-describedby={describedBy}
         aria-label={ariaLabel}
         placeholder={placeholder}
-        value={text}
+        value={shown}
         spellCheck={false}
         autoComplete="off"
         onFocus={(e) => e.currentTarget.select()}
@@ -103,14 +103,11 @@ export function Combobox({
           setActive(0);
           setOpen(true);
         }}
-        onClick={() => setOpen(true)}
+        onClick={openList}
         onKeyDown={onKeyDown}
         onBlur={() => {
           // let a click on an option land first
-          setTimeout(() => {
-            setOpen(false);
-            setText(value);
-          }, 120);
+          setTimeout(() => setOpen(false), 120);
         }}
       />
       {open && (

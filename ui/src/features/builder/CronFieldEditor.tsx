@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   defaultFieldFor,
   parseValueList,
@@ -29,11 +29,13 @@ function rangeOf(spec: CronFieldSpec, { includeSeven = false } = {}): number[] {
 function ValueListInput({ spec, values, onChange }: { spec: CronFieldSpec; values: number[]; onChange: (field: CronField) => void }) {
   const joined = values.join(',');
   const [text, setText] = useState(joined);
-  useEffect(() => {
+  const [seen, setSeen] = useState(joined);
+  if (joined !== seen) {
+    setSeen(joined);
     const parsed = parseValueList(text, spec);
     // Only when the values change from outside: typing keeps its own text while it cannot be read yet.
     if (!parsed || parsed.join(',') !== joined) setText(joined);
-  }, [joined]);
+  }
   const invalid = parseValueList(text, spec) === null;
   return (
     <input

@@ -150,14 +150,10 @@ export function JobBuilder({ mode, initial, onClose, draft }: JobBuilderProps) {
     [],
   );
 
+  // the form changes when the engine answers, never before (so the effect below sets no state itself)
   const importCurl = useCallback(
-    async (command: string) => {
-      try {
-        fillFromCurl(await client.importCurl(command));
-      } catch (e) {
-        setBanner(`Could not read the curl command: ${errorMessage(e)}`);
-      }
-    },
+    (command: string) =>
+      client.importCurl(command).then(fillFromCurl, (e: unknown) => setBanner(`Could not read the curl command: ${errorMessage(e)}`)),
     [client, fillFromCurl],
   );
 

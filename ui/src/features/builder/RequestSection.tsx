@@ -1,4 +1,4 @@
-import { useEffect, useState, type ClipboardEvent } from 'react';
+import { useState, type ClipboardEvent } from 'react';
 import type { HttpMethod } from '../../api/types';
 import { Field } from '../../components/Field';
 import { Input } from '../../components/Input';
@@ -13,6 +13,14 @@ import { METHODS } from './form';
 import { JsonEditor } from './JsonEditor';
 
 type RequestTab = 'query' | 'headers' | 'body';
+
+/** The first part of the request that holds an error, if any. */
+function tabWithError(errors: FieldErrors): RequestTab | null {
+  if (errors.body) return 'body';
+  if (errors.headers) return 'headers';
+  if (errors.query) return 'query';
+  return null;
+}
 
 /** What the builder says about a plain http URL, from what the engine allows right now. */
 const HTTP_WARNING: Record<NonNullable<ReturnType<typeof usePlainHttp>> | 'unknown', string> = {
@@ -39,16 +47,18 @@ export function RequestSection({
   invalidQueryKeys: string[];
   onCurlPasted: (command: string) => void;
 }) {
-  const [tab, setTab] = useState<RequestTab>(form.body ? 'body' : 'headers');
+  const [tab, setTab] = useState<RequestTab>(() => tabWithError(errors) ?? (form.body ? 'body' : 'headers'));
   const urlCheck = checkUrl(form.url);
   const plainHttp = usePlainHttp();
 
-  // Show the part that holds an error.
-  useEffect(() => {
-    if (errors.body) setTab('body');
-    else if (errors.headers) setTab('headers');
-    else if (errors.query) setTab('query');
-  }, [errors.body, errors.headers, errors.query]);
+  // Show the part that holds an error, when the errors change.
+  const errorsKey = JSON.stringify([errors.body, errors.headers, errors.query]);
+  const [seenErrors, setSeenErrors] = useState(errorsKey);
+  if (errorsKey !== seenErrors) {
+    setSeenErrors(errorsKey);
+    const errored = tabWithError(errors);
+    if (errored) setTab(errored);
+  }
 
   const onUrlPaste = (event: ClipboardEvent<HTMLInputElement>) => {
     const text = event.clipboardData.getData('text/plain');
