@@ -1,4 +1,4 @@
-import { useEffect, useRef, type RefObject } from 'react';
+import { useEffect, useEffectEvent, type RefObject } from 'react';
 
 /**
  * Overlays (dialogs, drawers, popups) stack; Esc closes only the topmost. One document
@@ -22,11 +22,11 @@ export function hasOpenLayer(): boolean {
 }
 
 export function useEscapeLayer(active: boolean, onEscape: () => void): void {
-  const handler = useRef(onEscape);
-  handler.current = onEscape;
+  // the latest onEscape, without re-stacking the layer each render (which would reorder it)
+  const escape = useEffectEvent(onEscape);
   useEffect(() => {
     if (!active) return;
-    const layer: Layer = { onEscape: () => handler.current() };
+    const layer: Layer = { onEscape: () => escape() };
     stack.push(layer);
     if (!listening) {
       document.addEventListener('keydown', onKeyDown, true);

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef } from 'react';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { json, jsonParseLinter } from '@codemirror/lang-json';
 import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
@@ -57,6 +57,30 @@ function lintJson(view: EditorView): Diagnostic[] {
  * theme's CSS variables, which cross the shadow boundary. The content element carries the
  * accessible name (role textbox) and, when there is one, the error as its description.
  */
+/** The editor's starting state: `doc`, JSON highlighting and linting, and `onDocChange` on each edit. */
+function editorState(doc: string, label: string, placeholder: string, onDocChange: (text: string) => void): EditorState {
+  return EditorState.create({
+    doc,
+    extensions: [
+      history(),
+      indentOnInput(),
+      bracketMatching(),
+      keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+      json(),
+      syntaxHighlighting(jsonHighlight),
+      linter(lintJson, { delay: 250 }),
+      lintGutter(),
+      EditorView.lineWrapping,
+      placeholderExt(placeholder),
+      editorTheme,
+      EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': 'description' }),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) onDocChange(update.state.doc.toString());
+      }),
+    ],
+  });
+}
+
 export function JsonEditor({
   value,
   onChange,
@@ -76,8 +100,10 @@ export function JsonEditor({
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const descriptionNode = useRef<HTMLSpanElement | null>(null);
-  const onChangeRef = useRef(onChange);
-  onChangeRef.current = onChange;
+  const changed = useEffectEvent((text: string) => onChange(text));
+  // Read once, when the editor is made: later values arrive through the effect below, and
+  // label and placeholder are fixed where the editor is used.
+  const startState = useEffectEvent(() => editorState(value, label, placeholder ?? '', (text) => changed(text)));
 
   useEffect(() => {
     const element = host.current;
@@ -90,37 +116,13 @@ export function JsonEditor({
     const parent = document.createElement('div');
     shadow.append(describe, parent);
     descriptionNode.current = describe;
-    const editor = new EditorView({
-      parent,
-      root: shadow,
-      state: EditorState.create({
-        doc: value,
-        extensions: [
-          history(),
-          indentOnInput(),
-          bracketMatching(),
-          keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-          json(),
-          syntaxHighlighting(jsonHighlight),
-          linter(lintJson, { delay: 250 }),
-          lintGutter(),
-          EditorView.lineWrapping,
-          placeholderExt(placeholder ?? ''),
-          editorTheme,
-          EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': 'description' }),
-          EditorView.updateListener.of((update) => {
-            if (update.docChanged) onChangeRef.current(update.state.doc.toString());
-          }),
-        ],
-      }),
-    });
+    const editor = new EditorView({ parent, root: shadow, state: startState() });
     view.current = editor;
     return () => {
       editor.destroy();
       view.current = null;
       shadow.replaceChildren();
     };
-    // The editor is created once; later values arrive through the effect below.
   }, []);
 
   useEffect(() => {

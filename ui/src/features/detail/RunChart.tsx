@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatDurationMs, formatShort, needsSeconds } from '../../lib/time';
@@ -40,8 +40,8 @@ function cssVar(name: string, fallback: string): string {
  */
 export default function RunChart({ runs, zone, onPick, currentId }: { runs: ChartRun[]; zone?: string; onPick: (id: string) => void; currentId: string }) {
   const host = useRef<HTMLDivElement>(null);
-  const pick = useRef(onPick);
-  pick.current = onPick;
+  // the latest onPick, without building the chart again when it changes
+  const pick = useEffectEvent((id: string) => onPick(id));
 
   useEffect(() => {
     const el = host.current;
@@ -115,7 +115,7 @@ export default function RunChart({ runs, zone, onPick, currentId }: { runs: Char
               u.over.addEventListener('click', () => {
                 const i = u.cursor.idx;
                 const run = i !== null && i !== undefined ? runs[i] : undefined;
-                if (run) pick.current(run.id);
+                if (run) pick(run.id);
               });
               u.over.style.cursor = 'pointer';
             },
