@@ -15,7 +15,7 @@ export class ApiError extends Error {
 
   static fromResponse(status: number, body: unknown): ApiError {
     if (typeof body === 'object' && body !== null && 'error' in body) {
-      const err = (body as { error: unknown }).error;
+      const err = body.error;
       if (typeof err === 'object' && err !== null) {
         const e = err as Record<string, unknown>;
         return new ApiError(

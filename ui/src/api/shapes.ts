@@ -11,7 +11,7 @@ function isObject(value: JsonValue | undefined): value is { [key: string]: JsonV
 
 /** A job's or schedule's `args`: what was asked, as a (partial) create body; `{}` if it is not an object. */
 export function argsOf(args: JsonValue | undefined): JobArgs {
-  return isObject(args) ? (args as JobArgs) : {};
+  return isObject(args) ? args : {};
 }
 
 /** A schedule's `frequency`: `{cron, timezone}` or `{repeat_every}`; null if it is neither. */

@@ -93,18 +93,19 @@ describe('openEventStream', () => {
       close = openEventStream({
         url: '/api/logs/stream',
         headers: () => ({ Authorization: 'Bearer k' }),
-        fetchImpl: async (_url, init) => {
+        fetchImpl: (_url, init) => {
           calls.push({ ...(init?.headers as Record<string, string>) });
           const chunks = bodies.shift();
           if (!chunks) {
             resolve();
             return new Promise<Response>(() => {});
           }
-          return new Response(streamOf(chunks), { status: 200 });
+          return Promise.resolve(new Response(streamOf(chunks), { status: 200 }));
         },
         backoff: (failures) => 100 * (failures + 1),
-        sleep: async (ms) => {
+        sleep: (ms) => {
           waits.push(ms);
+          return Promise.resolve();
         },
         onMessage: (m) => received.push(m.id),
       });
@@ -128,14 +129,15 @@ describe('openEventStream', () => {
       openEventStream({
         url: '/api/logs/stream',
         headers: () => ({}),
-        fetchImpl: async () => {
+        fetchImpl: () => {
           attempts += 1;
-          if (attempts <= 3) throw new TypeError('network down');
-          return new Response('', { status: 401 });
+          if (attempts <= 3) return Promise.reject(new TypeError('network down'));
+          return Promise.resolve(new Response('', { status: 401 }));
         },
         backoff: (failures) => 1000 * 2 ** failures,
-        sleep: async (ms) => {
+        sleep: (ms) => {
           waits.push(ms);
+          return Promise.resolve();
         },
         onMessage: () => {},
         onUnauthorized: () => {

@@ -5,12 +5,20 @@ import { HttpTransport } from './httpTransport';
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
 
+/** The address a fetch was given, whichever form it took. */
+function urlOf(input: RequestInfo | URL): string {
+  if (typeof input === 'string') return input;
+  return input instanceof URL ? input.href : input.url;
+}
+
 describe('HttpTransport', () => {
   it('sends the bearer key and JSON, and parses JSON or text answers', async () => {
-    const fetchImpl = vi.fn<typeof fetch>(async (input) =>
-      String(input).endsWith('/ping')
-        ? new Response('Pong', { status: 200, headers: { 'content-type': 'text/plain' } })
-        : new Response('{"data":{"id":"j1"}}', { status: 201, headers: { 'content-type': 'application/json' } }),
+    const fetchImpl = vi.fn<typeof fetch>((input) =>
+      Promise.resolve(
+        urlOf(input).endsWith('/ping')
+          ? new Response('Pong', { status: 200, headers: { 'content-type': 'text/plain' } })
+          : new Response('{"data":{"id":"j1"}}', { status: 201, headers: { 'content-type': 'application/json' } }),
+      ),
     );
     const t = new HttpTransport({ apiKey: 'k-123', fetchImpl });
     expect(await t.request('POST', '/api/jobs', { url: 'https://x.test' })).toEqual({ status: 201, body: { data: { id: 'j1' } } });
@@ -24,7 +32,7 @@ describe('HttpTransport', () => {
   });
 
   it('switches to a regenerated key for every later request, and hands it on to be stored', async () => {
-    const fetchImpl = vi.fn<typeof fetch>(async () => new Response('{"data":{}}', { status: 200, headers: { 'content-type': 'application/json' } }));
+    const fetchImpl = vi.fn<typeof fetch>(() => Promise.resolve(new Response('{"data":{}}', { status: 200, headers: { 'content-type': 'application/json' } })));
     const onApiKeyChange = vi.fn();
     const t = new HttpTransport({ apiKey: 'chime_old', fetchImpl, onApiKeyChange });
     await t.request('GET', '/api/settings');
@@ -40,7 +48,8 @@ describe('HttpTransport', () => {
     const t = new HttpTransport({
       apiKey: 'old',
       onUnauthorized,
-      fetchImpl: async () => new Response('{"error":{"code":"unauthorized","field":null,"message":"no"}}', { status: 401, headers: { 'content-type': 'application/json' } }),
+      fetchImpl: () =>
+        Promise.resolve(new Response('{"error":{"code":"unauthorized","field":null,"message":"no"}}', { status: 401, headers: { 'content-type': 'application/json' } })),
     });
     await t.request('GET', '/api/jobs');
     expect(onUnauthorized).toHaveBeenCalledOnce();
@@ -49,8 +58,8 @@ describe('HttpTransport', () => {
   it('delivers stream events to subscribers as log events', async () => {
     const encoder = new TextEncoder();
     const line = 'id: 5\nevent: job.finished\ndata: {"id":5,"event":"job.finished","inserted_at":"2026-11-29T07:00:00Z","job_id":"j1","schedule_id":null,"attempt":1,"payload":{}}\n\n';
-    const fetchImpl = vi.fn<typeof fetch>(async () =>
-      new Response(new ReadableStream({ start: (c) => c.enqueue(encoder.encode(line)) }), { status: 200 }),
+    const fetchImpl = vi.fn<typeof fetch>(() =>
+      Promise.resolve(new Response(new ReadableStream({ start: (c) => c.enqueue(encoder.encode(line)) }), { status: 200 })),
     );
     const t = new HttpTransport({ apiKey: 'k', fetchImpl });
     const got = await new Promise((resolve) => {
@@ -60,7 +69,7 @@ describe('HttpTransport', () => {
       });
     });
     expect(got).toMatchObject({ id: 5, event: 'job.finished', job_id: 'j1' });
-    expect(String(fetchImpl.mock.calls[0]?.[0])).toBe('/api/logs/stream');
+    expect(urlOf(fetchImpl.mock.calls[0]![0])).toBe('/api/logs/stream');
   });
 });
 
@@ -70,10 +79,10 @@ describe('TauriTransport', () => {
     const events = await import('@tauri-apps/api/event');
     vi.mocked(core.invoke).mockResolvedValue({ status: 200, body: { data: [] } });
     let handler: ((e: { payload: unknown }) => void) | undefined;
-    vi.mocked(events.listen).mockImplementation(async (name, cb) => {
+    vi.mocked(events.listen).mockImplementation((name, cb) => {
       expect(name).toBe('chime://event');
       handler = cb as typeof handler;
-      return () => {};
+      return Promise.resolve(() => {});
     });
     const { TauriTransport } = await import('./tauriTransport');
     const t = new TauriTransport();

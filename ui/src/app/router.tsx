@@ -40,9 +40,8 @@ const rootRoute = createRootRoute({ component: AppShell });
 const indexRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/',
-  beforeLoad: () => {
-    throw redirect({ to: '/jobs' });
-  },
+  // `throw: true`: the router throws its redirect (a Response, not an Error) itself
+  beforeLoad: () => redirect({ to: '/jobs', throw: true }),
 });
 
 const jobsRoute = createRoute({

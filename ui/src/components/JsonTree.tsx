@@ -51,7 +51,7 @@ function Node({ name, value, depth, expandDepth }: { name: string | number | nul
     return (
       <div className="json-tree__row">
         <Key name={name} />
-        <Primitive value={value as null | boolean | number | string} />
+        <Primitive value={value} />
       </div>
     );
   }

@@ -6,10 +6,10 @@ import { vi } from 'vitest';
  * `fillText`, so a test can read the axis labels the chart drew.
  */
 export function stubChartEnvironment({ width = 0 } = {}): { labels: string[] } {
-  const clientWidth = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth')?.get;
+  const clientWidth = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth');
   vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockImplementation(function (this: HTMLElement) {
     if (this.classList.contains('run-chart')) return width;
-    return clientWidth ? (clientWidth.call(this) as number) : 0;
+    return clientWidth?.get ? (clientWidth.get.call(this) as number) : 0;
   });
   const labels: string[] = [];
   const noop = () => {};

@@ -14,14 +14,14 @@ afterEach(() => {
 if (typeof Range !== 'undefined') {
   const empty = () => ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) as unknown as DOMRectList;
   const rect = () => ({ x: 0, y: 0, width: 0, height: 0, top: 0, left: 0, right: 0, bottom: 0, toJSON: () => ({}) }) as DOMRect;
-  Range.prototype.getClientRects = Range.prototype.getClientRects ?? empty;
-  Range.prototype.getBoundingClientRect = Range.prototype.getBoundingClientRect ?? rect;
+  if (typeof Range.prototype.getClientRects !== 'function') Range.prototype.getClientRects = empty;
+  if (typeof Range.prototype.getBoundingClientRect !== 'function') Range.prototype.getBoundingClientRect = rect;
 }
 if (!Element.prototype.scrollIntoView) {
   Element.prototype.scrollIntoView = () => {};
 }
 // The router restores scroll positions; jsdom has no scrolling.
-window.scrollTo = (() => {}) as typeof window.scrollTo;
+window.scrollTo = () => {};
 
 // jsdom has no layout: a virtualised list's scroller (marked data-virtual-scroll) reports a
 // viewport of 600 px, so the virtualiser renders the rows that would fit.

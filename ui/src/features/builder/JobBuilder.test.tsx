@@ -311,13 +311,13 @@ describe('JobBuilder', () => {
     await user.type(amount, '5');
     await user.selectOptions(screen.getByLabelText('Repeat every unit'), 'seconds');
     const runs = await screen.findByRole('list', { name: 'Next runs' });
-    const times = () => within(runs).getAllByRole('listitem').map((li) => li.querySelector('time')!.textContent!);
+    const times = () => within(runs).getAllByRole('listitem').map((li) => li.querySelector('time')!.textContent);
     await waitFor(() => expect(times()[0]).toMatch(/\d\d:\d\d:\d\d/));
     expect(new Set(times()).size).toBe(10); // ten different times, not "02:07 PM" ten times
     const first = times()[0];
 
     const asked = engine.requestsTo('POST', '/api/schedules/preview').length;
-    await act(async () => vi.advanceTimersByTime(7000)); // the first runs are past
+    await act(() => vi.advanceTimersByTimeAsync(7000)); // the first runs are past
     await waitFor(() => expect(engine.requestsTo('POST', '/api/schedules/preview').length).toBeGreaterThan(asked));
     await waitFor(() => expect(times()[0]).not.toBe(first));
     expect(times()).not.toContain(first);

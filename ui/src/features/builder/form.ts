@@ -133,7 +133,7 @@ export function emptyForm(timezone: string = machineTimeZone()): BuilderForm {
 // ---------- filling the form ----------
 
 function toMethod(value: unknown): HttpMethod {
-  const m = String(value ?? 'get').toLowerCase();
+  const m = typeof value === 'string' ? value.toLowerCase() : 'get';
   return (METHODS as readonly string[]).includes(m) ? (m as HttpMethod) : 'get';
 }
 

@@ -80,9 +80,13 @@ describe('JobsView', () => {
     renderApp(emptyEngine().on('GET', '/api/schedules', ok(page([schedule]))));
     const next = within(await screen.findByTestId(`schedule-${schedule.id}`)).getByRole('time');
     expect(next).toHaveTextContent('in 9 sec.');
-    await act(async () => vi.advanceTimersByTime(1000));
+    act(() => {
+      vi.advanceTimersByTime(1000);
+    });
     expect(next).toHaveTextContent('in 8 sec.');
-    await act(async () => vi.advanceTimersByTime(3000));
+    act(() => {
+      vi.advanceTimersByTime(3000);
+    });
     expect(next).toHaveTextContent('in 5 sec.');
   });
 

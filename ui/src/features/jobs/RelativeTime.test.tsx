@@ -22,7 +22,9 @@ describe('"Next run" countdown', () => {
   afterEach(() => vi.useRealTimers());
 
   const shown = () => screen.getByRole('time').textContent;
-  const wait = (ms: number) => act(() => vi.advanceTimersByTime(ms));
+  const wait = (ms: number) => act(() => {
+    vi.advanceTimersByTime(ms);
+  });
 
   it('counts a near run down by the second', () => {
     render(<NextRun iso={at(17)} />);

@@ -78,7 +78,7 @@ function SecretField({
             label={`Copy ${label.toLowerCase()}`}
             icon={<IconCopy />}
             onClick={() =>
-              copyText(value).then(
+              void copyText(value).then(
                 () => toast(`${label} copied`, 'success'),
                 (e: unknown) => toast(errorMessage(e), 'danger'),
               )
@@ -260,7 +260,7 @@ export function SettingsPage() {
     // Text fields keep what was typed, with the error under it.
     if (before && optimistic) queryClient.setQueryData<SettingsAnswer>(queryKeys.settings, { ...before, [key]: value });
     try {
-      const next = await client.patchSettings({ [key]: value } as SettingsPatch);
+      const next = await client.patchSettings({ [key]: value });
       queryClient.setQueryData(queryKeys.settings, next);
       setSaved({ key, at: Date.now() });
     } catch (e) {
