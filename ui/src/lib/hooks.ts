@@ -29,5 +29,6 @@ export function useRelativeNow(instants: ReadonlyArray<string | null | undefined
     return () => clearTimeout(timer);
   }, [key, tick]);
   // read at each render, not kept: a render for new data must not show the time of the last tick
+  // eslint-disable-next-line react-hooks/purity -- the clock at render is the point (see above); no React Compiler memoises this
   return Date.now();
 }
