@@ -1,9 +1,12 @@
 //! Test helpers shared by the engine's tests and the black-box tests of the
 //! `chime` binary: local targets on 127.0.0.1 (plain and TLS, with a CA made
-//! for the test) that record every request and answer as the test scripts.
+//! for the test) that record every request and answer as the test scripts,
+//! TLS targets with a bad certificate, and raw TCP targets for faults no
+//! HTTP server makes on purpose (resets, dribbled headers, silence).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -143,7 +146,16 @@ impl Target {
     /// An https target whose certificate (for 127.0.0.1 and localhost) is
     /// signed by a CA made for this test; `ca_file` holds that CA.
     pub async fn start_tls(respond: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Target {
-        Self::serve(respond, Some(TestCa::new())).await
+        Self::start_tls_with(Cert::Valid, respond).await
+    }
+
+    /// An https target that shows `cert`; `ca_file` holds the test's CA
+    /// (which a bad certificate fails against all the same).
+    pub async fn start_tls_with(
+        cert: Cert,
+        respond: impl Fn(&Seen) -> Reply + Send + Sync + 'static,
+    ) -> Target {
+        Self::serve(respond, Some(TestCa::new(cert))).await
     }
 
     async fn serve(
@@ -279,7 +291,20 @@ async fn handle(
     response
 }
 
-/// A CA made for one test, and a certificate it signed for 127.0.0.1 and localhost.
+/// The certificate a TLS target shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cert {
+    /// Signed by the test's CA, for 127.0.0.1 and localhost.
+    Valid,
+    /// Signed by its own key: no CA vouches for it.
+    SelfSigned,
+    /// Signed by the test's CA, but for another name (`other.test`).
+    WrongHost,
+    /// Signed by the test's CA for 127.0.0.1 and localhost, but expired in 2020.
+    Expired,
+}
+
+/// A CA made for one test, and the certificate its target shows (see [`Cert`]).
 struct TestCa {
     dir: tempfile::TempDir,
     ca_file: PathBuf,
@@ -288,7 +313,7 @@ struct TestCa {
 }
 
 impl TestCa {
-    fn new() -> TestCa {
+    fn new(kind: Cert) -> TestCa {
         use rcgen::{
             BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, KeyPair, SanType,
         };
@@ -301,14 +326,26 @@ impl TestCa {
         let ca = ca_params.self_signed(&ca_key).expect("CA certificate");
 
         let leaf_key = KeyPair::generate().expect("leaf key");
-        let mut leaf_params =
-            CertificateParams::new(vec!["localhost".to_string()]).expect("leaf params");
-        leaf_params
-            .subject_alt_names
-            .push(SanType::IpAddress("127.0.0.1".parse().unwrap()));
-        let leaf = leaf_params
-            .signed_by(&leaf_key, &ca, &ca_key)
-            .expect("leaf certificate");
+        let name = if kind == Cert::WrongHost {
+            "other.test"
+        } else {
+            "localhost"
+        };
+        let mut leaf_params = CertificateParams::new(vec![name.to_string()]).expect("leaf params");
+        if kind != Cert::WrongHost {
+            leaf_params
+                .subject_alt_names
+                .push(SanType::IpAddress("127.0.0.1".parse().unwrap()));
+        }
+        if kind == Cert::Expired {
+            leaf_params.not_before = rcgen::date_time_ymd(2019, 1, 1);
+            leaf_params.not_after = rcgen::date_time_ymd(2020, 1, 1);
+        }
+        let leaf = match kind {
+            Cert::SelfSigned => leaf_params.self_signed(&leaf_key),
+            _ => leaf_params.signed_by(&leaf_key, &ca, &ca_key),
+        }
+        .expect("leaf certificate");
 
         let dir = tempfile::tempdir().expect("temp dir");
         let ca_file = dir.path().join("test-ca.pem");
@@ -320,6 +357,82 @@ impl TestCa {
             leaf_key: leaf_key.serialize_pem(),
         }
     }
+}
+
+/// A plain TCP listener on 127.0.0.1 that hands each connection, with its
+/// 1-based number, to a script: for faults an HTTP server does not make on
+/// purpose (a reset mid-response, headers dribbled a byte at a time, a
+/// connection that never answers, an endless body). Dropping it stops the
+/// listener and every connection's script.
+pub struct RawTarget {
+    pub addr: SocketAddr,
+    accepted: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RawTarget {
+    pub async fn start<F, Fut>(script: F) -> RawTarget
+    where
+        F: Fn(usize, tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a local port");
+        let addr = listener.local_addr().expect("local address");
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let count = accepted.clone();
+        let task = tokio::spawn(async move {
+            // Owned here, so aborting this task ends every connection's script.
+            let mut scripts = tokio::task::JoinSet::new();
+            while let Ok((stream, _)) = listener.accept().await {
+                let n = count.fetch_add(1, Ordering::SeqCst) + 1;
+                scripts.spawn(script(n, stream));
+            }
+        });
+        RawTarget {
+            addr,
+            accepted,
+            task,
+        }
+    }
+
+    /// The target's `http://` URL for `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for RawTarget {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Reads a request's head (up to the blank line) from a raw connection;
+/// None if the peer closed first.
+pub async fn read_head(stream: &mut tokio::net::TcpStream) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).await.ok()? == 0 {
+            return None;
+        }
+        head.push(byte[0]);
+    }
+    Some(String::from_utf8_lossy(&head).into_owned())
+}
+
+/// Closes a raw connection with a TCP reset instead of an orderly close.
+pub fn reset(stream: tokio::net::TcpStream) {
+    stream.set_zero_linger().expect("SO_LINGER 0");
+    drop(stream);
 }
 
 /// Polls `check` every 10 ms until it returns Some, or panics after `timeout`
