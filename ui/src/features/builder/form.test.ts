@@ -115,4 +115,31 @@ describe('builder form', () => {
     const form = formFromAttempt(job, { request: { method: 'POST', url: 'https://x.test/', headers: {}, body: '{"big":"xxx… [cut]', truncated: true } }, 'UTC');
     expect(JSON.parse(form.body)).toEqual({ big: 'x'.repeat(20) });
   });
+
+  it('edit and replay takes the credentials the log redacted from the job’s definition', () => {
+    const job = makeJob({
+      request: {
+        method: 'get',
+        url: 'https://me:pw@x.test/feed?token=t-1',
+        query: { api_key: 'k-1', page: '2' },
+        headers: { authorization: 'Bearer sk_live_123', 'X-Env': 'prod' },
+      },
+    });
+    const form = formFromAttempt(
+      job,
+      {
+        request: {
+          method: 'GET',
+          // as the engine records it: every credential replaced, the rest as sent
+          url: 'https://REDACTED:REDACTED@x.test/feed?token=REDACTED&api_key=REDACTED&page=2',
+          headers: { Authorization: 'Bearer REDACTED', 'X-Env': 'prod', accept: '*/*' },
+          truncated: false,
+        },
+      },
+      'UTC',
+    );
+    expect(form.url).toBe('https://me:pw@x.test/feed');
+    expect(form.query.map((r) => [r.key, r.value])).toEqual([['token', 't-1'], ['api_key', 'k-1'], ['page', '2']]);
+    expect(form.headers.map((r) => [r.key, r.value])).toEqual([['Authorization', 'Bearer sk_live_123'], ['X-Env', 'prod']]);
+  });
 });

@@ -22,6 +22,7 @@ import { argsOf, frequencyOf } from '../../api/shapes';
 import { jsonText } from '../../lib/json';
 import { parseDuration, toSeconds, type DurationUnit } from '../../lib/duration';
 import { checkUrl } from '../../lib/url';
+import { definedHeaders, definedQuery, definedUserinfo } from './replayCredentials';
 import { instantToLocalDateTime, localDateTimeToRfc3339, machineTimeZone } from '../../lib/zones';
 
 export type ScheduleKind = 'once' | 'every' | 'cron';
@@ -238,7 +239,8 @@ function ownHeaders(sent: Record<string, JsonValue>, own: Record<string, JsonVal
 
 /**
  * Edit and replay: what one attempt actually sent (its final URL, headers and body), with
- * the job's other options, to send again now as a new one-off job.
+ * the job's other options, to send again now as a new one-off job. Credentials the log
+ * redacted come from the job's definition (replayCredentials.ts).
  */
 export function formFromAttempt(job: Job, attempt: Pick<Attempt, 'request'>, timezone: string = machineTimeZone()): BuilderForm {
   const base = formFromJob(job, timezone);
@@ -249,8 +251,9 @@ export function formFromAttempt(job: Job, attempt: Pick<Attempt, 'request'>, tim
   let query: KeyValueRow[] = [];
   try {
     const parsed = new URL(request.url);
-    query = Array.from(parsed.searchParams.entries()).map(([k, v]) => newRow(k, v));
+    query = definedQuery(Array.from(parsed.searchParams.entries()), job.request).map(([k, v]) => newRow(k, v));
     parsed.search = '';
+    definedUserinfo(parsed, job.request);
     url = parsed.toString();
   } catch {
     // not a URL we can split: keep it whole
@@ -267,7 +270,7 @@ export function formFromAttempt(job: Job, attempt: Pick<Attempt, 'request'>, tim
     method: toMethod(request.method),
     url,
     query,
-    headers: headersToRows(ownHeaders(request.headers, job.request.headers)),
+    headers: headersToRows(definedHeaders(ownHeaders(request.headers, job.request.headers), job.request.headers)),
     body,
     scheduleKind: 'once',
     onceMode: 'now',
