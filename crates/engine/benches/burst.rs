@@ -20,6 +20,8 @@ use chime_testkit::Target;
 use serde_json::json;
 
 const IN_FLIGHT: usize = 512;
+/// Clients creating the jobs at once.
+const CREATORS: usize = 8;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -84,14 +86,30 @@ async fn burst(n: usize, timeline: bool) -> Duration {
 
     // Every job is due at one instant, far enough ahead to create them all.
     let due = chrono::Utc::now() + chrono::Duration::seconds(5 + n as i64 / 2_000);
+    // Created by 8 clients at once, as scripts and the API's keep-alive
+    // connections would: their commits share syncs of the log.
     let setup = Instant::now();
-    for i in 0..n {
-        engine
-            .create_job(json!({"method": "post", "url": target.url("/burst"), "body": {"i": i}, "scheduled_at": due.to_rfc3339()}))
-            .await
-            .unwrap();
+    let mut creators = tokio::task::JoinSet::new();
+    for client in 0..CREATORS {
+        let (engine, url, due) = (engine.clone(), target.url("/burst"), due.to_rfc3339());
+        creators.spawn(async move {
+            for i in (client..n).step_by(CREATORS) {
+                engine
+                    .create_job(json!({"method": "post", "url": url, "body": {"i": i}, "scheduled_at": due}))
+                    .await
+                    .unwrap();
+            }
+        });
     }
-    println!("created {n} jobs in {} ms", setup.elapsed().as_millis());
+    while let Some(done) = creators.join_next().await {
+        done.unwrap();
+    }
+    let took = setup.elapsed();
+    println!(
+        "created {n} jobs in {} ms ({:.0} a second, {CREATORS} at a time)",
+        took.as_millis(),
+        n as f64 / took.as_secs_f64()
+    );
     let mut events = engine.subscribe();
     let wait = (due - chrono::Utc::now())
         .to_std()

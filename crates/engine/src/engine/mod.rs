@@ -247,9 +247,8 @@ impl Engine {
         &self,
         f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let inner = self.inner.clone();
-        let now = inner.clock.now();
-        let done = tokio::task::spawn_blocking(move || inner.store.write(now, f)).await??;
+        let now = self.inner.clock.now();
+        let done = self.inner.store.write_async(now, f).await?;
         if done.deliveries > 0 {
             self.inner.deliveries_wake.notify_one();
         }

@@ -113,8 +113,9 @@ mod tests {
         let before = db_pages();
         let filler = "x".repeat(3_000);
         for _ in 0..3 * super::PAGES_PER_CHECKPOINT {
+            let filler = filler.clone();
             store
-                .write(chrono::Utc::now(), |tx| {
+                .write(chrono::Utc::now(), move |tx| {
                     tx.emit(NewEvent {
                         kind: EventKind::Updated,
                         job: None,

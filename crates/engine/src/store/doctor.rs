@@ -25,7 +25,7 @@ pub enum Health {
 /// `PRAGMA quick_check` on `conn`, stopped after `budget`.
 pub fn check(conn: &Connection, budget: Duration) -> Result<Health> {
     let deadline = Instant::now() + budget;
-    conn.progress_handler(10_000, Some(move || Instant::now() > deadline));
+    conn.progress_handler(1_000, Some(move || Instant::now() > deadline));
     let found: rusqlite::Result<Vec<String>> = conn
         .prepare("PRAGMA quick_check(5)")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect());
@@ -175,6 +175,12 @@ mod tests {
         let path = dir.path().join("chime.db");
         drop(super::super::Store::open(&path).unwrap());
         let conn = Connection::open(&path).unwrap();
+        // Enough rows that a check takes more than one look at the clock.
+        conn.execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+             INSERT INTO settings (key, value) SELECT 'k' || i, '\"v\"' FROM n",
+        )
+        .unwrap();
         assert_eq!(check(&conn, CHECK_BUDGET).unwrap(), Health::Sound);
         assert_eq!(
             check(&conn, Duration::ZERO).unwrap(),

@@ -10,6 +10,7 @@ pub mod events;
 pub mod jobs;
 pub mod schedules;
 pub mod settings;
+mod writer;
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
@@ -53,16 +54,15 @@ pub type OnCommit = Box<dyn Fn(Vec<Arc<Event>>) + Send + Sync>;
 
 pub struct Store {
     path: PathBuf,
-    on_commit: std::sync::OnceLock<OnCommit>,
-    /// How long webhook and callback deliveries written here are retried.
-    delivery_max_age: chrono::Duration,
-    writer: Mutex<Connection>,
-    checkpointer: checkpoint::Checkpointer,
+    /// The writer thread's queue (see [`writer`]).
+    writes: std::sync::mpsc::Sender<Box<dyn writer::Write>>,
+    shared: Arc<writer::Shared>,
     readers: Mutex<Vec<Connection>>,
 }
 
 /// A write transaction that gathers the events it stores, so they can be
-/// published once (and only if) it commits.
+/// published once (and only if) it commits. Several writes may share one
+/// (a group commit); each sees its own `now`.
 pub struct Tx<'c> {
     pub sql: rusqlite::Transaction<'c>,
     pub now: DateTime<Utc>,
@@ -110,61 +110,69 @@ impl Store {
         migrate(&mut writer)?;
         checkpoint::hand_over(&writer)?;
         let checkpointer = checkpoint::Checkpointer::start(path)?;
+        let shared = Arc::new(writer::Shared {
+            on_commit: std::sync::OnceLock::new(),
+            delivery_max_age_ms: std::sync::atomic::AtomicI64::new(
+                chrono::Duration::hours(24).num_milliseconds(),
+            ),
+        });
+        let (writes, waiting) = std::sync::mpsc::channel();
+        let thread_shared = shared.clone();
+        std::thread::Builder::new()
+            .name("chime-writer".into())
+            .spawn(move || writer::run(writer, waiting, thread_shared, checkpointer))
+            .map_err(|e| Error::io("cannot start the writer thread", e))?;
         Ok(Store {
             path: path.to_path_buf(),
-            on_commit: std::sync::OnceLock::new(),
-            delivery_max_age: chrono::Duration::hours(24),
-            writer: Mutex::new(writer),
-            checkpointer,
+            writes,
+            shared,
             readers: Mutex::new(Vec::new()),
         })
     }
 
     /// Hands each commit's events to `publish` (once set, for good).
     pub fn on_commit(&self, publish: OnCommit) {
-        let _ = self.on_commit.set(publish);
+        let _ = self.shared.on_commit.set(publish);
     }
 
-    pub fn with_delivery_max_age(mut self, age: chrono::Duration) -> Store {
-        self.delivery_max_age = age;
+    pub fn with_delivery_max_age(self, age: chrono::Duration) -> Store {
+        self.shared
+            .delivery_max_age_ms
+            .store(age.num_milliseconds(), std::sync::atomic::Ordering::Relaxed);
         self
     }
 
-    /// Runs `f` in one IMMEDIATE transaction on the writer. The events it
-    /// emitted are returned after the commit, with their ids.
-    pub fn write<T>(
+    /// Runs `f` on the writer, in a transaction it may share with other
+    /// writes waiting at the same moment (its own savepoint undoes it alone
+    /// if it fails), and answers once that transaction has committed, with
+    /// the events `f` stored. Blocks: for threads, not async tasks.
+    pub fn write<T: Send + 'static>(
         &self,
         now: DateTime<Utc>,
-        f: impl FnOnce(&mut Tx) -> Result<T>,
+        f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
     ) -> Result<Committed<T>> {
-        let mut conn = lock(&self.writer);
-        let sql = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut tx = Tx {
-            sql,
-            now,
-            events: Vec::new(),
-            deliveries: 0,
-            delivery_max_age: self.delivery_max_age,
-        };
-        let value = f(&mut tx)?;
-        let Tx {
-            sql,
-            events,
-            deliveries,
-            ..
-        } = tx;
-        sql.commit()?;
-        self.checkpointer.after_commit();
-        let count = events.len();
-        // Still holding the writer: the next commit's events cannot overtake these.
-        if let (Some(publish), false) = (self.on_commit.get(), events.is_empty()) {
-            publish(events);
-        }
-        Ok(Committed {
-            value,
-            events: count,
-            deliveries,
-        })
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        self.submit(writer::write(now, f, move |r| {
+            let _ = reply.send(r);
+        }))?;
+        answer.recv().map_err(|_| writer_gone())?
+    }
+
+    /// [`Store::write`] for async tasks: waits without holding a thread.
+    pub async fn write_async<T: Send + 'static>(
+        &self,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
+    ) -> Result<Committed<T>> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.submit(writer::write(now, f, move |r| {
+            let _ = reply.send(r);
+        }))?;
+        answer.await.map_err(|_| writer_gone())?
+    }
+
+    fn submit(&self, write: Box<dyn writer::Write>) -> Result<()> {
+        self.writes.send(write).map_err(|_| writer_gone())
     }
 
     /// Runs `f` on a reader connection.
@@ -214,6 +222,10 @@ impl Tx<'_> {
         }
         Ok(id)
     }
+}
+
+fn writer_gone() -> Error {
+    Error::Internal("the database writer has stopped".into())
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

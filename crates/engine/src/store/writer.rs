@@ -1,0 +1,291 @@
+//! The one writer: a thread that owns the write connection and commits
+//! whatever writes are waiting in one transaction (group commit). Each write
+//! runs inside a savepoint of its own, so one that fails is undone alone;
+//! the batch is then committed with one sync of the log, however many
+//! writes it holds. Concurrent creates, claims and records share the cost
+//! of that sync, which `synchronous = FULL` makes the price of a commit.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, OnceLock};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::{checkpoint::Checkpointer, Committed, OnCommit, Tx};
+use crate::error::{Error, Result};
+
+/// Writes taken into one transaction at most, so a commit's events and
+/// replies go out in bounded slices even under a flood.
+const MAX_BATCH: usize = 256;
+
+/// A write waiting for the writer.
+pub(super) trait Write: Send {
+    /// Runs on the batch's transaction at the time it was asked for;
+    /// answers whether it succeeded (else its savepoint is undone).
+    fn run(&mut self, tx: &mut Tx) -> bool;
+    /// After the batch: hands over its value, or the batch's error.
+    fn reply(self: Box<Self>, batch: Result<(), Error>);
+}
+
+/// A write of `f`, whose value goes to `reply` once the batch commits.
+pub(super) fn write<T: Send + 'static>(
+    now: DateTime<Utc>,
+    f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
+    reply: impl FnOnce(Result<Committed<T>>) + Send + 'static,
+) -> Box<dyn Write> {
+    Box::new(Pending {
+        now,
+        f: Some(f),
+        done: None,
+        reply,
+    })
+}
+
+struct Pending<T, F, R> {
+    now: DateTime<Utc>,
+    f: Option<F>,
+    /// Its result, and the events and deliveries it wrote.
+    done: Option<(Result<T>, usize, usize)>,
+    reply: R,
+}
+
+impl<T, F, R> Write for Pending<T, F, R>
+where
+    T: Send,
+    F: FnOnce(&mut Tx) -> Result<T> + Send,
+    R: FnOnce(Result<Committed<T>>) + Send,
+{
+    fn run(&mut self, tx: &mut Tx) -> bool {
+        let Some(f) = self.f.take() else { return false };
+        tx.now = self.now;
+        let (events, deliveries) = (tx.events.len(), tx.deliveries);
+        let result = f(tx);
+        let ok = result.is_ok();
+        self.done = Some((result, tx.events.len() - events, tx.deliveries - deliveries));
+        ok
+    }
+
+    fn reply(self: Box<Self>, batch: Result<(), Error>) {
+        let answer = match (self.done, batch) {
+            (Some((Err(e), ..)), _) => Err(e),
+            (_, Err(e)) => Err(e),
+            (Some((Ok(value), events, deliveries)), Ok(())) => Ok(Committed {
+                value,
+                events,
+                deliveries,
+            }),
+            (None, Ok(())) => Err(Error::Internal("a write was never run".into())),
+        };
+        (self.reply)(answer);
+    }
+}
+
+/// What the writer thread shares with the store.
+pub(super) struct Shared {
+    pub on_commit: OnceLock<OnCommit>,
+    pub delivery_max_age_ms: AtomicI64,
+}
+
+/// The writer thread: takes what is waiting, commits it, replies, and
+/// carries over what a broken batch never reached.
+pub(super) fn run(
+    mut conn: Connection,
+    waiting: Receiver<Box<dyn Write>>,
+    shared: Arc<Shared>,
+    checkpointer: Checkpointer,
+) {
+    let mut carried = Vec::new();
+    loop {
+        if carried.is_empty() {
+            match waiting.recv() {
+                Ok(first) => carried.push(first),
+                Err(_) => return, // the store is gone
+            }
+        }
+        while carried.len() < MAX_BATCH {
+            match waiting.try_recv() {
+                Ok(write) => carried.push(write),
+                Err(_) => break,
+            }
+        }
+        carried = commit(&mut conn, carried, &shared, &checkpointer);
+    }
+}
+
+/// Runs and commits one batch. Answers the writes it never reached because
+/// SQLite ended the transaction under them (a full disk can), to run next.
+fn commit(
+    conn: &mut Connection,
+    batch: Vec<Box<dyn Write>>,
+    shared: &Shared,
+    checkpointer: &Checkpointer,
+) -> Vec<Box<dyn Write>> {
+    let sql = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(sql) => sql,
+        Err(e) => {
+            let e = Error::from(e);
+            batch.into_iter().for_each(|w| w.reply(Err(same(&e))));
+            return Vec::new();
+        }
+    };
+    let mut tx = Tx {
+        sql,
+        now: Utc::now(),
+        events: Vec::new(),
+        deliveries: 0,
+        delivery_max_age: chrono::Duration::milliseconds(
+            shared.delivery_max_age_ms.load(Ordering::Relaxed),
+        ),
+    };
+    let mut pending: VecDeque<Box<dyn Write>> = batch.into();
+    let mut ran = Vec::with_capacity(pending.len());
+    let mut broken = None;
+    while let Some(mut write) = pending.pop_front() {
+        if let Err(e) = tx.sql.execute_batch("SAVEPOINT write") {
+            pending.push_front(write);
+            broken = Some(Error::from(e));
+            break;
+        }
+        let mark = (tx.events.len(), tx.deliveries);
+        let closed = if write.run(&mut tx) {
+            tx.sql.execute_batch("RELEASE write")
+        } else {
+            tx.events.truncate(mark.0);
+            tx.deliveries = mark.1;
+            tx.sql.execute_batch("ROLLBACK TO write; RELEASE write")
+        };
+        ran.push(write);
+        if let Err(e) = closed {
+            broken = Some(Error::from(e));
+            break;
+        }
+    }
+    if let Some(e) = broken {
+        drop(tx); // rolls back what is left of the transaction
+        let nothing_ran = ran.is_empty();
+        ran.into_iter().for_each(|w| w.reply(Err(same(&e))));
+        if nothing_ran {
+            // Nothing ran at all: the first write takes the error, so the writer moves on.
+            if let Some(first) = pending.pop_front() {
+                first.reply(Err(e));
+            }
+        }
+        return pending.into();
+    }
+    let Tx { sql, events, .. } = tx;
+    match sql.commit() {
+        Ok(()) => {
+            checkpointer.after_commit();
+            // Still on the one writer: the next commit's events cannot overtake these.
+            if let (Some(publish), false) = (shared.on_commit.get(), events.is_empty()) {
+                publish(events);
+            }
+            ran.into_iter().for_each(|w| w.reply(Ok(())));
+        }
+        Err(e) => {
+            let e = Error::from(e);
+            ran.into_iter().for_each(|w| w.reply(Err(same(&e))));
+        }
+    }
+    Vec::new()
+}
+
+/// The batch's error, once for each of its writes. SQLite's errors keep
+/// their code, so a full disk still reads as one.
+pub(super) fn same(e: &Error) -> Error {
+    match e {
+        Error::Store(rusqlite::Error::SqliteFailure(code, message)) => {
+            Error::Store(rusqlite::Error::SqliteFailure(*code, message.clone()))
+        }
+        other => Error::Internal(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use crate::error::Error;
+    use crate::event::EventKind;
+    use crate::store::{NewEvent, Store};
+
+    fn event(n: i64) -> NewEvent {
+        NewEvent {
+            kind: EventKind::Updated,
+            job: None,
+            schedule_id: None,
+            attempt: None,
+            payload: json!({ "n": n }),
+        }
+    }
+
+    /// Writes that wait together commit together; one that fails is undone
+    /// alone, and its events are neither stored nor published.
+    #[test]
+    fn a_failing_write_in_a_group_commit_is_undone_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = std::sync::Arc::new(Store::open(&dir.path().join("chime.db")).unwrap());
+        let published = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let sink = published.clone();
+        store.on_commit(Box::new(move |events| {
+            sink.lock().unwrap().push(
+                events
+                    .iter()
+                    .map(|e| e.payload["n"].as_i64().unwrap())
+                    .collect::<Vec<_>>(),
+            )
+        }));
+        // The first write holds the writer while the others queue behind it.
+        let (started_tx, started) = std::sync::mpsc::channel();
+        let first = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                store.write(chrono::Utc::now(), move |tx| {
+                    started_tx.send(()).unwrap();
+                    std::thread::sleep(Duration::from_millis(300));
+                    tx.emit(event(0))
+                })
+            })
+        };
+        started.recv().unwrap();
+        let writers: Vec<_> = [1, 2, 3]
+            .into_iter()
+            .map(|n| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    store.write(chrono::Utc::now(), move |tx| {
+                        tx.emit(event(n))?;
+                        if n == 2 {
+                            return Err(Error::Conflict("two fails".into()));
+                        }
+                        Ok(n)
+                    })
+                })
+            })
+            .collect();
+        // Give the three time to queue; the assertions hold either way.
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(first.join().unwrap().is_ok());
+        let results: Vec<_> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+        assert_eq!(results[0].as_ref().unwrap().value, 1);
+        assert!(matches!(results[1], Err(Error::Conflict(_))));
+        assert_eq!(results[2].as_ref().unwrap().events, 1);
+        let stored: Vec<i64> = store
+            .read(|c| {
+                Ok(
+                    c.prepare("SELECT json_extract(payload, '$.n') FROM events ORDER BY id")?
+                        .query_map([], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?,
+                )
+            })
+            .unwrap();
+        assert_eq!(stored, [0, 1, 3]);
+        let published: Vec<i64> = published.lock().unwrap().concat();
+        assert_eq!(published, [0, 1, 3]);
+    }
+}
