@@ -200,7 +200,10 @@ async fn curl_round_trip_through_the_command_line() {
             "{what}: the job holds the draft"
         );
         let id = job["id"].as_str().unwrap();
-        let exported = chime.cli(&["jobs", "curl", id]).await.ok();
+        let exported = chime
+            .cli(&["jobs", "curl", id, "--with-secrets"])
+            .await
+            .ok();
         let again = chime
             .cli(&["import-curl", "-o", "json", exported.stdout.trim_end()])
             .await
@@ -231,7 +234,9 @@ async fn curl_round_trip_through_the_api() {
         let (status, job) = chime.post("/api/jobs", fields).await;
         assert_eq!(status, StatusCode::CREATED, "{what}: {job}");
         let id = job["data"]["id"].as_str().unwrap();
-        let (status, exported) = chime.get(&format!("/api/jobs/{id}/curl")).await;
+        let (status, exported) = chime
+            .get(&format!("/api/jobs/{id}/curl?secrets=include"))
+            .await;
         assert_eq!(status, StatusCode::OK, "{what}: {exported}");
         let curl = exported["data"]["curl"].as_str().unwrap();
         assert_eq!(

@@ -102,6 +102,16 @@ async fn secrets_are_sent_but_never_recorded_or_forwarded() {
         .as_str()
         .unwrap()
         .contains("Bearer REDACTED"));
+    let (_, asked) = chime
+        .get(&format!("/api/jobs/{id}/curl?secrets=include"))
+        .await;
+    assert!(
+        asked["data"]["curl"]
+            .as_str()
+            .unwrap()
+            .contains("Bearer bearer-s3cr3t"),
+        "only when asked"
+    );
     let db = rusqlite::Connection::open(chime.dir.join("chime.db")).unwrap();
     let stored: Vec<String> = db
         .prepare("SELECT payload FROM events UNION ALL SELECT body FROM deliveries UNION ALL SELECT COALESCE(error, '') FROM attempts")

@@ -142,12 +142,22 @@ enum JobsCommand {
     /// Run a pending job now, or send a finished job's request again (as a new job).
     #[command(after_help = examples(&[("Run it now", "chime jobs run JOB_ID")]))]
     Run(JobId),
-    /// Print a job's request as a curl command.
+    /// Print a job's request as a curl command, its credentials redacted
+    /// unless --with-secrets.
     #[command(after_help = examples(&[
-        ("Print it", "chime jobs curl JOB_ID"),
-        ("Send it yourself", "eval \"$(chime jobs curl JOB_ID)\""),
+        ("Print it, safe to paste", "chime jobs curl JOB_ID"),
+        ("Send it yourself", "eval \"$(chime jobs curl JOB_ID --with-secrets)\""),
     ]))]
-    Curl(JobId),
+    Curl(CurlArgs),
+}
+
+#[derive(Debug, Args)]
+struct CurlArgs {
+    #[command(flatten)]
+    job: JobId,
+    /// Keep the job's credentials (Authorization, tokens, cookies) in the command.
+    #[arg(long)]
+    with_secrets: bool,
 }
 
 #[derive(Debug, Args)]
@@ -567,9 +577,13 @@ async fn jobs(args: JobsArgs) -> Result<(), CliError> {
                 .await?;
             show(global, &job["data"], |j| ran_text(&id, j, now));
         }
-        JobsCommand::Curl(JobId { id }) => {
+        JobsCommand::Curl(CurlArgs {
+            job: JobId { id },
+            with_secrets,
+        }) => {
+            let secrets = if with_secrets { "?secrets=include" } else { "" };
             let curl = client
-                .get(&format!("/api/jobs/{}/curl", segment(&id)))
+                .get(&format!("/api/jobs/{}/curl{secrets}", segment(&id)))
                 .await?;
             show(global, &curl["data"], |c| {
                 c["curl"].as_str().unwrap_or_default().to_string()

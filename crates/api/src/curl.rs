@@ -8,7 +8,7 @@ use chime_engine::curl::{self, CurlRequest};
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, ApiResult};
-use crate::input::Input;
+use crate::input::{Input, Params};
 use crate::AppState;
 
 pub async fn import(Input(input): Input) -> ApiResult<Json<Value>> {
@@ -20,9 +20,22 @@ pub async fn import(Input(input): Input) -> ApiResult<Json<Value>> {
     Ok(Json(json!({"data": curl::to_json(&request)})))
 }
 
-pub async fn export(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    // Exported commands are pasted into chats and tickets: no credentials.
-    let job = app.engine.get_job(&id).await?.redacted();
+/// `GET /api/jobs/{id}/curl`: the job as a curl command. Exported commands
+/// are pasted into chats and tickets, so credentials are redacted unless
+/// `?secrets=include` asks for a command to run as it is.
+pub async fn export(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    params: Params,
+) -> ApiResult<Json<Value>> {
+    params.only(&["secrets"])?;
+    let with_secrets = match params.get("secrets") {
+        None | Some("redact") => false,
+        Some("include") => true,
+        Some(_) => return Err(ApiError::invalid("secrets", "must be include or redact")),
+    };
+    let job = app.engine.get_job(&id).await?;
+    let job = if with_secrets { job } else { job.redacted() };
     let spec = job.request;
     let request = CurlRequest {
         method: spec.method.as_str().to_ascii_lowercase(),
