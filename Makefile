@@ -17,7 +17,7 @@ APT_PACKAGES := build-essential pkg-config curl wget file libssl-dev \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_FLAGS := --locked
 
-.PHONY: help run test deps system-deps ui-deps ui test-rust check-generated test-ui soak
+.PHONY: help run test deps system-deps ui-deps ui lint test-rust check-generated test-ui soak
 
 # The WebDriver server for the end-to-end tests (WebKitWebDriver comes from apt).
 TAURI_DRIVER := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin/tauri-driver
@@ -29,7 +29,7 @@ help:
 run: deps ui
 	cargo run $(CARGO_FLAGS) --bin chime --
 
-test: deps ui test-rust check-generated test-ui
+test: deps ui lint test-rust check-generated test-ui
 
 deps: system-deps ui-deps $(TAURI_DRIVER)
 
@@ -56,6 +56,13 @@ ui/node_modules/.installed: ui/package-lock.json ui/package.json
 
 ui: ui-deps
 	cd ui && npm run build
+
+# The gates a change must pass before its tests: formatted Rust, no clippy
+# warning, no ESLint warning, and the UI's types check.
+lint: ui-deps
+	cargo fmt --all -- --check
+	cargo clippy $(CARGO_FLAGS) --workspace --all-targets -- -D warnings
+	cd ui && npm run typecheck && npm run lint
 
 # Every Rust test, the desktop end-to-end ones included, under a virtual display
 # and a session bus (the app needs both; see ../shared/BUILDING.md).
