@@ -82,6 +82,7 @@ async fn a_schedule_is_paused_and_resumed_from_the_jobs_view() {
             .await;
         let schedule = created["data"]["schedule_id"].as_str().unwrap().to_string();
         app.wait_for_text("hourly tick").await;
+        app.focus_row("hourly tick").await;
         app.click("Pause").await;
         app.click("Pause schedule").await; // the confirmation
         let disabled = eventually("the schedule to be disabled", WAIT, async || {
@@ -90,6 +91,7 @@ async fn a_schedule_is_paused_and_resumed_from_the_jobs_view() {
         })
         .await;
         assert!(disabled["data"]["next_run_at"].is_null());
+        app.focus_row("hourly tick").await;
         app.click("Resume").await;
         eventually("the schedule to be enabled again", WAIT, async || {
             let (_, s) = app.api.get(&format!("/api/schedules/{schedule}")).await;
@@ -383,6 +385,94 @@ async fn the_tray_menu_pauses_resumes_shows_the_next_run_and_opens_the_window() 
             support::desktop::window_is_shown("Chime").then_some(())
         })
         .await;
+    })
+    .await;
+}
+
+/// Under LANG=C.UTF-8 the webview's language is `C`, which Intl rejects: a
+/// schedule's run, opened from its outcome badge, still shows its chart, and
+/// the navigation works after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schedules_run_opens_with_its_chart_under_the_c_locale() {
+    let target = Target::start(|_| Reply::json(200, json!({"ok": true}))).await;
+    let dir = tempfile::tempdir().unwrap();
+    with_app("c_locale_run", dir.path(), async |app| {
+        let language = app
+            .client
+            .execute("return navigator.language", vec![])
+            .await
+            .unwrap();
+        assert_eq!(language, json!("C"), "the webview runs under the C locale");
+        app.api
+            .post(
+                "/api/jobs",
+                json!({"url": target.url("/tick"), "repeat_every": 2, "name": "two seconds"}),
+            )
+            .await;
+        target.wait_for(2, WAIT).await;
+        app.find("a[title='Open the last run']")
+            .await
+            .click()
+            .await
+            .unwrap();
+        app.find("[role='img'][aria-label^='Durations and outcomes']")
+            .await;
+        let text = app.page_text().await;
+        assert!(!text.contains("Something went wrong"), "{text}");
+        assert!(!text.contains("invalid language tag"), "{text}");
+        // The navigation is alive: the calendar opens from the sidebar.
+        app.find_xpath("//nav[@aria-label='Main']//a[normalize-space()='Calendar']")
+            .await
+            .click()
+            .await
+            .unwrap();
+        app.find(".fc").await;
+    })
+    .await;
+}
+
+/// The builder starts a new cron schedule in the Settings' default time
+/// zone: 09:00 means 09:00 in Berlin, not UTC.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_cron_schedule_starts_in_the_default_time_zone_of_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    with_app("default_zone", dir.path(), async |app| {
+        let (status, _) = app
+            .api
+            .call(
+                reqwest::Method::PATCH,
+                "/api/settings",
+                Some(json!({"default_timezone": "Europe/Berlin"})),
+            )
+            .await;
+        assert_eq!(status, 200);
+        app.click("New job").await;
+        app.type_into("URL", "https://example.test/standup").await;
+        app.click("Cron").await;
+        app.click("Every day at 9").await;
+        let zone = app.field("Time zone").await;
+        eventually("the zone to be Berlin", WAIT, async || {
+            (zone.prop("value").await.ok()?.as_deref() == Some("Europe/Berlin")).then_some(())
+        })
+        .await;
+        // The preview shows 09:00 in Berlin's offset.
+        eventually("the preview in Berlin's time", WAIT, async || {
+            let runs = previewed_runs(app).await;
+            (!runs.is_empty()
+                && runs
+                    .iter()
+                    .all(|r| r.contains("T09:00:00+01:00") || r.contains("T09:00:00+02:00")))
+            .then_some(())
+        })
+        .await;
+        app.click("Create schedule").await;
+        let schedule = eventually("the schedule to be made", WAIT, async || {
+            let (_, list) = app.api.get("/api/schedules").await;
+            list["data"].as_array()?.first().cloned()
+        })
+        .await;
+        assert_eq!(schedule["timezone"], "Europe/Berlin");
+        assert_eq!(schedule["frequency"]["cron"], "0 9 * * *");
     })
     .await;
 }

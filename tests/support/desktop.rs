@@ -68,6 +68,10 @@ impl App {
             .env("CHIME_ALLOW_HTTP", "1")
             .env("CHIME_LOG", "info")
             .env("NO_AT_BRIDGE", "1")
+            // Containers and minimal installs: the webview then reports the
+            // language `C`, which Intl rejects. Every end-to-end test runs so.
+            .env("LANG", "C.UTF-8")
+            .env("LC_ALL", "C.UTF-8")
             .env_remove("CHIME_API_KEY")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -187,6 +191,23 @@ impl App {
             .click()
             .await
             .unwrap_or_else(|e| panic!("cannot click {name}: {e}"));
+    }
+
+    /// Puts the keyboard focus in the jobs table's row that shows `text`, as
+    /// a keyboard user tabbing to it does: its actions show on focus (and on
+    /// hover, which WebKitWebDriver cannot do).
+    pub async fn focus_row(&self, text: &str) {
+        let link = self
+            .find_xpath(&format!(
+                "//tr[contains(@class, 'jobs-row')][.//*[contains(normalize-space(text()), {})]]//a[1]",
+                quote(text)
+            ))
+            .await;
+        let element = serde_json::to_value(link).unwrap();
+        self.client
+            .execute("arguments[0].focus()", vec![element])
+            .await
+            .unwrap_or_else(|e| panic!("cannot focus the row of {text}: {e}"));
     }
 
     /// Replaces a field's text.
