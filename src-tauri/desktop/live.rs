@@ -1,7 +1,7 @@
 //! What the app does as things happen: live events to the window, desktop
 //! notifications for finished jobs, and launch at login as the setting says.
 
-use chime_engine::{Engine, EventKind};
+use chime_engine::{Engine, JobState, Payload};
 use tauri::{AppHandle, Emitter};
 use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_notification::NotificationExt as _;
@@ -18,8 +18,8 @@ pub async fn forward_events(app: AppHandle, engine: Engine) {
                 if let Err(e) = app.emit(EVENT, &*event) {
                     tracing::warn!("cannot send an event to the window: {e}");
                 }
-                if event.event == EventKind::Finished {
-                    notify_finished(&app, &engine, &event).await;
+                if let Payload::Finished(finished) = &event.body {
+                    notify_finished(&app, &engine, &event, finished.state).await;
                 }
             }
             // The window refetches on the next event; nothing is lost in the store.
@@ -31,12 +31,16 @@ pub async fn forward_events(app: AppHandle, engine: Engine) {
 
 /// A desktop notification when a job fails for good (and, if asked, when one
 /// succeeds). Failing to notify is logged, never fatal.
-async fn notify_finished(app: &AppHandle, engine: &Engine, event: &chime_engine::Event) {
+async fn notify_finished(
+    app: &AppHandle,
+    engine: &Engine,
+    event: &chime_engine::Event,
+    state: JobState,
+) {
     let settings = engine.settings();
-    let state = event.payload["state"].as_str().unwrap_or_default();
     let (wanted, title) = match state {
-        "discarded" => (settings.notify_on_failure, "A job failed"),
-        "completed" => (settings.notify_on_success, "A job succeeded"),
+        JobState::Discarded => (settings.notify_on_failure, "A job failed"),
+        JobState::Completed => (settings.notify_on_success, "A job succeeded"),
         _ => return,
     };
     if !wanted {
@@ -46,14 +50,14 @@ async fn notify_finished(app: &AppHandle, engine: &Engine, event: &chime_engine:
     let Ok(job) = engine.get_job(job_id).await else {
         return;
     };
-    let what = job
-        .name
-        .clone()
-        .unwrap_or_else(|| format!("{} {}", job.request.method.as_str(), job.request.url));
-    let detail = match (&job.last_outcome, state) {
-        (Some(o), _) if o.error.is_some() => o.error.clone().unwrap_or_default(),
-        (Some(o), _) => o.status.map(|s| format!("HTTP {s}")).unwrap_or_default(),
-        _ => String::new(),
+    let what = job.name.clone().unwrap_or_else(|| {
+        let url = chime_engine::redact::url(&job.request.url);
+        format!("{} {url}", job.request.method.as_str())
+    });
+    let detail = match &job.last_outcome {
+        Some(o) if o.error.is_some() => o.error.clone().unwrap_or_default(),
+        Some(o) => o.status.map(|s| format!("HTTP {s}")).unwrap_or_default(),
+        None => String::new(),
     };
     if let Err(e) = app
         .notification()

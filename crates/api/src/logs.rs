@@ -155,13 +155,13 @@ fn matches(q: &LogQuery, e: &Event) -> bool {
         && q.schedule_id
             .as_ref()
             .is_none_or(|s| e.schedule_id.as_ref() == Some(s))
-        && (q.kinds.is_empty() || q.kinds.contains(&e.event))
+        && (q.kinds.is_empty() || q.kinds.contains(&e.kind()))
 }
 
 fn sse_event(e: &Event) -> SseEvent {
     SseEvent::default()
         .id(e.id.to_string())
-        .event(e.event.as_str())
+        .event(e.kind().as_str())
         .json_data(e)
         .unwrap_or_else(|_| SseEvent::default().comment("unserialisable event"))
 }

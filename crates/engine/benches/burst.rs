@@ -123,7 +123,7 @@ async fn burst(n: usize, timeline: bool) -> Duration {
     let mut all_sent = None;
     while finished < n {
         match tokio::time::timeout(Duration::from_secs(120), events.recv()).await {
-            Ok(Ok(e)) if e.event == EventKind::Finished => finished += 1,
+            Ok(Ok(e)) if e.kind() == EventKind::Finished => finished += 1,
             Ok(Ok(_)) => {}
             Ok(Err(e)) => panic!("the benchmark fell behind the event stream: {e}"),
             Err(_) => panic!("only {finished} of {n} finished after 120 s"),

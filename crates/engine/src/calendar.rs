@@ -240,8 +240,7 @@ fn past_runs(c: &Connection, days: &[Day], dense: usize, cal: &mut Calendar) -> 
         }
         let summary = match sid {
             Some(sid) => schedules::get(c, sid)?
-                .and_then(|s| s.rule().ok())
-                .map(|r| r.describe())
+                .map(|s| s.rule.describe())
                 .unwrap_or_default(),
             None => ONE_OFFS.to_string(),
         };
@@ -454,7 +453,7 @@ impl<'a> ScheduleRuns<'a> {
         days: &'a [Day],
         dense: usize,
     ) -> Option<ScheduleRuns<'a>> {
-        let rule = s.rule().ok()?;
+        let rule = s.rule.clone();
         let next_job = s
             .pending_job_id
             .as_ref()

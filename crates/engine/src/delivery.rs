@@ -1,25 +1,24 @@
-//! Webhooks and callbacks: written to the outbox with the event (or the
-//! finished job) they carry, then sent in the background, signed in the
-//! Standard Webhooks style, retried with backoff until delivered or expired,
-//! across restarts. Deliveries never hold up the dispatch of jobs: they have
-//! their own task, connections and time limit.
+//! Webhooks and callbacks, sent: the lifecycle writes them to the outbox
+//! with the event (or the finished job) they carry; this worker sends them
+//! in the background, signed in the Standard Webhooks style, retried with
+//! backoff until delivered or expired, across restarts. Deliveries never
+//! hold up the dispatch of jobs: they have their own task, connections and
+//! time limit.
+
+use std::sync::Arc;
 
 use base64::Engine as _;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use hmac::{Hmac, Mac};
 use rand::Rng;
-use serde_json::{json, Map, Value};
+use serde_json::Map;
 use sha2::Sha256;
 
-use crate::attempt::ResponseRecord;
-use crate::engine::Engine;
+use crate::core::Core;
 use crate::error::Result;
-use crate::event::Event;
-use crate::job::Job;
 use crate::request::SentRequest;
-use crate::store::deliveries::{self, Delivery, DeliveryKind, NewDelivery, TryResult};
-use crate::store::{jobs, Tx};
-use crate::time::rfc3339;
+use crate::store::deliveries::{self, Delivery, TryResult};
+use crate::store::Tx;
 
 /// Receivers taken per round (one delivery each: deliveries to one URL go in order).
 const ROUND: usize = 32;
@@ -31,100 +30,6 @@ const LONGEST_RETRY: Duration = Duration::hours(1);
 /// The longest sleep between looks at the outbox.
 const SAFETY_TICK: Duration = Duration::seconds(60);
 
-/// The Standard Webhooks envelope: `{"type", "timestamp", "data"}`.
-fn envelope(kind: &str, at: DateTime<Utc>, data: Value) -> String {
-    json!({"type": kind, "timestamp": rfc3339(at), "data": data}).to_string()
-}
-
-/// The job in booper's shape, as it is now in this transaction, with its
-/// credentials redacted: a receiver gets what happened, not the job's keys.
-fn job_view(tx: &Tx, seq: i64) -> Result<Value> {
-    let Some(job) = jobs::get(&tx.sql, &seq.to_string())? else {
-        return Ok(Value::Null);
-    };
-    let last = jobs::last_outcomes(&tx.sql, &[seq])?.remove(&seq);
-    Ok(serde_json::to_value(
-        job.view(tx.now, last, false).redacted(),
-    )?)
-}
-
-/// Queues `event` for the job's webhook: `data` holds the event's id, the job
-/// and the event's own content.
-pub(crate) fn enqueue_webhook(tx: &mut Tx, url: &str, job_seq: i64, event: &Event) -> Result<()> {
-    let data = json!({
-        "id": event.id,
-        "event": event.event,
-        "job_id": event.job_id,
-        "schedule_id": event.schedule_id,
-        "attempt": event.attempt,
-        "job": job_view(tx, job_seq)?,
-        "payload": event.payload,
-    });
-    enqueue(
-        tx,
-        DeliveryKind::Webhook,
-        url,
-        Some(event.id),
-        job_seq,
-        envelope(event.event.as_str(), event.inserted_at, data),
-    )
-}
-
-/// Queues the one callback of a finished job: the job, the request sent, and
-/// the response or the error.
-pub(crate) fn enqueue_callback(
-    tx: &mut Tx,
-    job: &Job,
-    sent: Option<&SentRequest>,
-    response: Option<&ResponseRecord>,
-    error: Option<&str>,
-    event_id: i64,
-) -> Result<()> {
-    let Some(url) = &job.options.callback_url else {
-        return Ok(());
-    };
-    let data = json!({
-        "job": job_view(tx, job.seq)?,
-        "request": sent,
-        "response": response,
-        "error": error,
-    });
-    let body = envelope("job.finished", tx.now, data);
-    enqueue(
-        tx,
-        DeliveryKind::Callback,
-        url,
-        Some(event_id),
-        job.seq,
-        body,
-    )
-}
-
-fn enqueue(
-    tx: &mut Tx,
-    kind: DeliveryKind,
-    url: &str,
-    event_id: Option<i64>,
-    job_seq: i64,
-    body: String,
-) -> Result<()> {
-    let expires_at = tx.now + tx.delivery_max_age;
-    deliveries::insert(
-        &tx.sql,
-        &NewDelivery {
-            kind,
-            url,
-            event_id,
-            job_seq: Some(job_seq),
-            body,
-            expires_at,
-        },
-        tx.now,
-    )?;
-    tx.deliveries += 1;
-    Ok(())
-}
-
 /// `webhook-signature`: `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body`.
 pub fn sign(key: &[u8], message_id: &str, timestamp: i64, body: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
@@ -135,26 +40,25 @@ pub fn sign(key: &[u8], message_id: &str, timestamp: i64, body: &str) -> String 
     )
 }
 
-pub(crate) async fn run(engine: Engine) {
-    let inner = engine.inner.clone();
+pub(crate) async fn run(core: Arc<Core>) {
     loop {
-        if inner.stop.is_cancelled() {
+        if core.stop.is_cancelled() {
             break;
         }
-        let heads = match engine.read(|c| deliveries::heads(c, ROUND)).await {
+        let heads = match core.read(|c| deliveries::heads(c, ROUND)).await {
             Ok(heads) => heads,
             Err(e) => {
                 tracing::error!("reading the outbox failed: {e}");
                 Vec::new()
             }
         };
-        let now = inner.clock.now();
+        let now = core.now();
         let (due, waiting): (Vec<Delivery>, Vec<Delivery>) =
             heads.into_iter().partition(|d| d.next_at <= now);
         if !due.is_empty() {
             let tries =
-                futures::future::join_all(due.into_iter().map(|d| try_once(&engine, d))).await;
-            if let Err(e) = engine.write(move |tx| record(tx, tries)).await {
+                futures::future::join_all(due.into_iter().map(|d| try_once(&core, d))).await;
+            if let Err(e) = core.write(move |tx| record(tx, tries)).await {
                 tracing::error!("recording deliveries failed: {e}");
             }
             continue;
@@ -162,9 +66,9 @@ pub(crate) async fn run(engine: Engine) {
         let next = waiting.iter().map(|d| d.next_at).min();
         let deadline = next.map_or(now + SAFETY_TICK, |t| t.min(now + SAFETY_TICK));
         tokio::select! {
-            _ = inner.stop.cancelled() => break,
-            _ = inner.clock.sleep_until(deadline) => {}
-            _ = inner.deliveries_wake.notified() => {}
+            _ = core.stop.cancelled() => break,
+            _ = core.clock.sleep_until(deadline) => {}
+            _ = core.deliveries_wake.notified() => {}
         }
     }
 }
@@ -177,10 +81,10 @@ fn record(tx: &mut Tx, tries: Vec<(i64, TryResult)>) -> Result<()> {
 }
 
 /// Sends one delivery, signed with the current secret.
-async fn try_once(engine: &Engine, d: Delivery) -> (i64, TryResult) {
-    let now = engine.now();
+async fn try_once(core: &Core, d: Delivery) -> (i64, TryResult) {
+    let now = core.now();
     let timestamp = now.timestamp();
-    let key = crate::settings::signing_key(&engine.settings().signing_secret);
+    let key = crate::settings::signing_key(&core.settings().signing_secret);
     let mut headers = Map::new();
     headers.insert("content-type".into(), "application/json".into());
     headers.insert("webhook-id".into(), d.message_id.clone().into());
@@ -196,9 +100,9 @@ async fn try_once(engine: &Engine, d: Delivery) -> (i64, TryResult) {
         body: Some(d.body.clone()),
         truncated: false,
     };
-    let (status, error) = match engine
+    let (status, error) = match core
         .dispatcher()
-        .send(&request, TIMEOUT, engine.policy().allow_http)
+        .send(&request, TIMEOUT, core.policy().allow_http)
         .await
     {
         Ok(r) if (200..300).contains(&r.status) => {

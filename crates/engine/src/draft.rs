@@ -11,6 +11,7 @@ use crate::duration;
 use crate::error::FieldError;
 use crate::request::{self, Method, RequestSpec};
 use crate::retry::RetryPolicy;
+use crate::rule::Rule;
 
 /// What a request may change about how jobs are checked.
 #[derive(Debug, Clone, Copy, Default)]
@@ -62,12 +63,6 @@ impl Start {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Repeat {
-    Every(Duration),
-    Cron(String),
-}
-
 /// What a schedule does with runs it missed while the machine slept or Chime was closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
@@ -93,7 +88,8 @@ impl CatchUp {
 pub struct JobDraft {
     pub request: RequestSpec,
     pub start: Start,
-    pub repeat: Option<Repeat>,
+    /// A schedule's rule (an interval's grid starts at its first run).
+    pub rule: Option<Rule>,
     pub timezone: Tz,
     pub idempotency_key: Option<String>,
     pub name: Option<String>,
@@ -136,7 +132,8 @@ const MAX_NAME: usize = 200;
 const MAX_DESCRIPTION: usize = 2_000;
 const MAX_KEY: usize = 255;
 
-pub fn parse(input: &Value, policy: Policy) -> Result<JobDraft, FieldError> {
+/// Reads a job's fields as asked at `now` (the engine's clock).
+pub fn parse(input: &Value, policy: Policy, now: DateTime<Utc>) -> Result<JobDraft, FieldError> {
     let obj = input.as_object().ok_or_else(|| {
         FieldError::new("body", "the request must be a JSON object of job fields")
     })?;
@@ -155,29 +152,6 @@ pub fn parse(input: &Value, policy: Policy) -> Result<JobDraft, FieldError> {
         (None, Some(v)) => Start::At(parse_instant("scheduled_at", v)?),
         (None, None) => Start::Now,
     };
-    let repeat = match (field("repeat_every"), field("cron")) {
-        (Some(_), Some(_)) => {
-            return Err(FieldError::new(
-                "cron",
-                "give either repeat_every or cron, not both",
-            ))
-        }
-        (Some(v), None) => Some(Repeat::Every(duration::parse("repeat_every", v)?)),
-        (None, Some(v)) => Some(Repeat::Cron(
-            v.as_str()
-                .ok_or_else(|| FieldError::new("cron", "must be a string such as \"0 9 * * 1-5\""))?
-                .to_string(),
-        )),
-        (None, None) => None,
-    };
-    if repeat.is_none() {
-        if let Some(name) = SCHEDULE_FIELDS.iter().find(|f| field(f).is_some()) {
-            return Err(FieldError::new(
-                *name,
-                "only applies to a schedule; add repeat_every or cron",
-            ));
-        }
-    }
     let timezone = match field("timezone") {
         Some(v) => crate::rule::parse_zone(
             "timezone",
@@ -187,10 +161,42 @@ pub fn parse(input: &Value, policy: Policy) -> Result<JobDraft, FieldError> {
         )?,
         None => Tz::UTC,
     };
-    let draft = JobDraft {
+    let rule = match (field("repeat_every"), field("cron")) {
+        (Some(_), Some(_)) => {
+            return Err(FieldError::new(
+                "cron",
+                "give either repeat_every or cron, not both",
+            ))
+        }
+        (Some(v), None) => {
+            let interval = duration::parse("repeat_every", v)?;
+            // The grid starts at the first run: the one asked for, else one interval on.
+            let anchor = match start {
+                Start::Now => now + interval,
+                asked => asked.resolve(now),
+            };
+            Some(crate::rule::every(interval, anchor)?)
+        }
+        (None, Some(v)) => Some(crate::rule::cron(
+            v.as_str().ok_or_else(|| {
+                FieldError::new("cron", "must be a string such as \"0 9 * * 1-5\"")
+            })?,
+            timezone,
+        )?),
+        (None, None) => None,
+    };
+    if rule.is_none() {
+        if let Some(name) = SCHEDULE_FIELDS.iter().find(|f| field(f).is_some()) {
+            return Err(FieldError::new(
+                *name,
+                "only applies to a schedule; add repeat_every or cron",
+            ));
+        }
+    }
+    Ok(JobDraft {
         request,
         start,
-        repeat,
+        rule,
         timezone,
         idempotency_key: text_field(obj, "idempotency_key", MAX_KEY)?,
         name: text_field(obj, "name", MAX_NAME)?,
@@ -208,15 +214,7 @@ pub fn parse(input: &Value, policy: Policy) -> Result<JobDraft, FieldError> {
                 .ok_or_else(|| FieldError::new("inject_fields", "must be true or false"))?,
         },
         args: echo(obj),
-    };
-    // A cron rule is read now, so its errors come back with the request.
-    if let Some(Repeat::Cron(text)) = &draft.repeat {
-        crate::rule::parse_cron(text, draft.timezone)?;
-    }
-    if let Some(Repeat::Every(d)) = &draft.repeat {
-        crate::rule::every(*d, Utc::now())?;
-    }
-    Ok(draft)
+    })
 }
 
 fn check_known_fields(obj: &Map<String, Value>) -> Result<(), FieldError> {
@@ -447,11 +445,11 @@ mod tests {
     use serde_json::json;
 
     fn ok(v: Value) -> JobDraft {
-        parse(&v, Policy::default()).unwrap()
+        parse(&v, Policy::default(), Utc::now()).unwrap()
     }
 
     fn err(v: Value) -> FieldError {
-        parse(&v, Policy::default()).unwrap_err()
+        parse(&v, Policy::default(), Utc::now()).unwrap_err()
     }
 
     #[test]
@@ -462,7 +460,7 @@ mod tests {
         assert_eq!(d.start, Start::In(Duration::seconds(30)));
         assert_eq!(d.args["method"], "post");
         assert_eq!(d.args["schedule_in"], json!([30, "seconds"]));
-        assert!(d.repeat.is_none());
+        assert!(d.rule.is_none());
     }
 
     #[test]
@@ -484,7 +482,8 @@ mod tests {
         );
         assert!(parse(
             &json!({"url": "https://x.test", "catch_up": "all", "cron": "* * * * *"}),
-            Policy::default()
+            Policy::default(),
+            Utc::now()
         )
         .is_ok());
     }

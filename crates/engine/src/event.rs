@@ -1,12 +1,17 @@
-//! Events: one line of the log each. Stored in the same transaction as the
-//! change they describe, then published to live subscribers.
+//! Events: one line of the log each, typed by kind. Stored in the same
+//! transaction as the change they describe, then published to live
+//! subscribers, streamed, and forwarded to webhooks.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use tokio::sync::broadcast;
+
+use crate::attempt::{Outcome, ResponseRecord};
+use crate::draft::CatchUp;
+use crate::job::JobState;
+use crate::request::{Method, SentRequest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
@@ -23,7 +28,7 @@ pub enum EventKind {
     /// An attempt began: the job was claimed for dispatch.
     #[serde(rename = "job.started")]
     Started,
-    /// The request went out, exactly as sent.
+    /// The request went out, exactly as sent (credentials redacted).
     #[serde(rename = "job.request")]
     Request,
     /// A response came back.
@@ -67,18 +72,222 @@ impl EventKind {
     }
 }
 
-/// One stored event, in booper's log shape plus the schedule and attempt.
+/// An event's content, by kind: `{"event": "job.created", "payload": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(tag = "event", content = "payload")]
+#[ts(export)]
+pub enum Payload {
+    #[serde(rename = "job.created")]
+    Created(Created),
+    #[serde(rename = "job.updated")]
+    Updated(Updated),
+    #[serde(rename = "job.cancelled")]
+    Cancelled(Cancelled),
+    #[serde(rename = "job.started")]
+    Started(Started),
+    #[serde(rename = "job.request")]
+    Request(SentRequest),
+    #[serde(rename = "job.response")]
+    Response(Response),
+    #[serde(rename = "job.error")]
+    Error(AttemptError),
+    #[serde(rename = "job.finished")]
+    Finished(Finished),
+}
+
+impl Payload {
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Payload::Created(_) => EventKind::Created,
+            Payload::Updated(_) => EventKind::Updated,
+            Payload::Cancelled(_) => EventKind::Cancelled,
+            Payload::Started(_) => EventKind::Started,
+            Payload::Request(_) => EventKind::Request,
+            Payload::Response(_) => EventKind::Response,
+            Payload::Error(_) => EventKind::Error,
+            Payload::Finished(_) => EventKind::Finished,
+        }
+    }
+
+    /// The payload alone, as stored in the `payload` column.
+    pub fn content(&self) -> serde_json::Result<String> {
+        match self {
+            Payload::Created(p) => serde_json::to_string(p),
+            Payload::Updated(p) => serde_json::to_string(p),
+            Payload::Cancelled(p) => serde_json::to_string(p),
+            Payload::Started(p) => serde_json::to_string(p),
+            Payload::Request(p) => serde_json::to_string(p),
+            Payload::Response(p) => serde_json::to_string(p),
+            Payload::Error(p) => serde_json::to_string(p),
+            Payload::Finished(p) => serde_json::to_string(p),
+        }
+    }
+
+    /// Reads a stored payload back by its kind.
+    pub fn read(kind: EventKind, content: &str) -> serde_json::Result<Payload> {
+        Ok(match kind {
+            EventKind::Created => Payload::Created(serde_json::from_str(content)?),
+            EventKind::Updated => Payload::Updated(serde_json::from_str(content)?),
+            EventKind::Cancelled => Payload::Cancelled(serde_json::from_str(content)?),
+            EventKind::Started => Payload::Started(serde_json::from_str(content)?),
+            EventKind::Request => Payload::Request(serde_json::from_str(content)?),
+            EventKind::Response => Payload::Response(serde_json::from_str(content)?),
+            EventKind::Error => Payload::Error(serde_json::from_str(content)?),
+            EventKind::Finished => Payload::Finished(serde_json::from_str(content)?),
+        })
+    }
+}
+
+/// Who made a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub enum Source {
+    /// `POST /api/jobs`.
+    #[serde(rename = "request")]
+    Request,
+    /// Its schedule's rule.
+    #[serde(rename = "schedule")]
+    Schedule,
+    /// `POST /api/schedules/{id}/run`: a run outside the rule.
+    #[serde(rename = "extra run")]
+    ExtraRun,
+    /// `POST /api/jobs/{id}/run` on a finished job.
+    #[serde(rename = "replay")]
+    Replay,
+}
+
+/// `job.created`: who made the job, when it runs, and what it will send.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "JobCreatedPayload")]
+pub struct Created {
+    pub source: Source,
+    #[serde(with = "crate::time::rfc")]
+    #[ts(type = "string")]
+    pub scheduled_at: DateTime<Utc>,
+    /// The schedule's run number, for a schedule's job.
+    pub run: Option<i64>,
+    pub name: Option<String>,
+    pub method: Method,
+    /// The URL, its credentials redacted.
+    pub url: String,
+}
+
+/// `job.updated`: which fields changed, and the job's time now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "JobUpdatedPayload")]
+pub struct Updated {
+    pub changed: Vec<String>,
+    #[serde(with = "crate::time::rfc")]
+    #[ts(type = "string")]
+    pub scheduled_at: DateTime<Utc>,
+    /// Why, when a person did not ask for the change field by field ("run now").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason: Option<String>,
+}
+
+/// `job.cancelled`: why the job will not run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "JobCancelledPayload")]
+pub struct Cancelled {
+    pub reason: String,
+    /// Set when the schedule's catch-up policy skipped the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub catch_up: Option<CatchUpNote>,
+}
+
+/// What a schedule did about runs it missed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CatchUpNote {
+    pub policy: CatchUp,
+    /// Runs of the rule that came due while nothing ran.
+    pub missed: usize,
+    /// With `all`: missed runs past the limit, not made up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub dropped: Option<usize>,
+    /// The same, in words.
+    pub message: String,
+}
+
+/// `job.started`: an attempt began.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "JobStartedPayload")]
+pub struct Started {
+    pub attempt: u32,
+    #[serde(with = "crate::time::rfc")]
+    #[ts(type = "string")]
+    pub scheduled_at: DateTime<Utc>,
+    /// How late the attempt began, in milliseconds.
+    pub late_ms: i64,
+    pub catch_up: Option<CatchUpNote>,
+}
+
+/// `job.response`: the response as recorded, and how long the attempt took.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "JobResponsePayload")]
+pub struct Response {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub response: ResponseRecord,
+    pub duration_ms: i64,
+}
+
+/// `job.error`: the attempt got no response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "JobErrorPayload")]
+pub struct AttemptError {
+    /// What failed, in words (credentials redacted).
+    pub error: String,
+    #[serde(default)]
+    pub duration_ms: i64,
+    pub will_retry: bool,
+    #[serde(default, with = "crate::time::rfc_opt")]
+    #[ts(type = "string | null")]
+    pub retry_at: Option<DateTime<Utc>>,
+}
+
+/// `job.finished`: the attempt is over, and the job's state now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "JobFinishedPayload")]
+pub struct Finished {
+    pub state: JobState,
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub duration_ms: i64,
+    #[serde(default, with = "crate::time::rfc_opt")]
+    #[ts(type = "string | null")]
+    pub retry_at: Option<DateTime<Utc>>,
+    /// Chime stopped during the attempt; it runs again.
+    #[serde(default)]
+    pub interrupted: bool,
+}
+
+/// One stored event, in booper's log shape (`id`, `event`, `inserted_at`,
+/// `job_id`, `payload`) plus the schedule and attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Event {
     pub id: i64,
-    pub event: EventKind,
     #[serde(serialize_with = "crate::time::ser")]
+    #[ts(type = "string")]
     pub inserted_at: DateTime<Utc>,
     pub job_id: Option<String>,
     pub schedule_id: Option<String>,
     pub attempt: Option<u32>,
-    pub payload: Value,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub body: Payload,
+}
+
+impl Event {
+    pub fn kind(&self) -> EventKind {
+        self.body.kind()
+    }
 }
 
 /// Live events for in-process subscribers (the SSE stream, the desktop window).

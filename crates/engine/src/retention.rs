@@ -8,7 +8,9 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params_from_iter, Connection};
 
-use crate::engine::Engine;
+use std::sync::Arc;
+
+use crate::core::Core;
 use crate::error::Result;
 use crate::time::to_ms;
 
@@ -67,15 +69,15 @@ const JOBS: Prunable = Prunable {
     deletable: "state IN ('completed', 'discarded', 'cancelled') AND updated_at < ?3",
 };
 
-pub(crate) async fn run(engine: Engine) {
-    let stop = engine.inner.stop.clone();
+pub(crate) async fn run(core: Arc<Core>) {
+    let stop = core.stop.clone();
     let mut wait = FIRST_PASS;
     loop {
         tokio::select! {
             _ = stop.cancelled() => break,
             _ = tokio::time::sleep(wait) => {}
         }
-        match engine.prune().await {
+        match prune(&core).await {
             Ok(p) if p != Pruned::default() => tracing::info!(?p, "pruned old rows"),
             Ok(_) => {}
             Err(e) => tracing::error!("pruning failed: {e}"),
@@ -84,32 +86,30 @@ pub(crate) async fn run(engine: Engine) {
     }
 }
 
-impl Engine {
-    /// Removes what is older than the retention period, batch by batch.
-    pub async fn prune(&self) -> Result<Pruned> {
-        let cutoff = self.now() - Duration::days(i64::from(self.settings().retention_days));
-        Ok(Pruned {
-            events: self.prune_table(&EVENTS, cutoff).await?,
-            attempts: self.prune_table(&ATTEMPTS, cutoff).await?,
-            deliveries: self.prune_table(&DELIVERIES, cutoff).await?,
-            jobs: self.prune_table(&JOBS, cutoff).await?,
-        })
-    }
+/// Removes what is older than the retention period, batch by batch.
+pub(crate) async fn prune(core: &Core) -> Result<Pruned> {
+    let cutoff = core.now() - Duration::days(i64::from(core.settings().retention_days));
+    Ok(Pruned {
+        events: prune_table(core, &EVENTS, cutoff).await?,
+        attempts: prune_table(core, &ATTEMPTS, cutoff).await?,
+        deliveries: prune_table(core, &DELIVERIES, cutoff).await?,
+        jobs: prune_table(core, &JOBS, cutoff).await?,
+    })
+}
 
-    async fn prune_table(&self, what: &'static Prunable, cutoff: DateTime<Utc>) -> Result<usize> {
-        let mut total = 0;
-        let mut after = i64::MIN;
-        loop {
-            let (deleted, last_seen, more) = self
-                .write(move |tx| prune_batch(&tx.sql, what, cutoff, after))
-                .await?;
-            total += deleted;
-            if !more {
-                return Ok(total);
-            }
-            after = last_seen;
-            tokio::time::sleep(PAUSE).await;
+async fn prune_table(core: &Core, what: &'static Prunable, cutoff: DateTime<Utc>) -> Result<usize> {
+    let mut total = 0;
+    let mut after = i64::MIN;
+    loop {
+        let (deleted, last_seen, more) = core
+            .write(move |tx| prune_batch(&tx.sql, what, cutoff, after))
+            .await?;
+        total += deleted;
+        if !more {
+            return Ok(total);
         }
+        after = last_seen;
+        tokio::time::sleep(PAUSE).await;
     }
 }
 

@@ -432,7 +432,9 @@ pub fn parse_cron(text: &str, zone: Tz) -> Result<CronRule, FieldError> {
         .parse(&expanded)
         .map_err(|e| FieldError::new("cron", e))?;
     // A rule that never fires (`0 0 30 2 *`) is a mistake, not a schedule.
-    cron.find_next_occurrence(&Utc::now().with_timezone(&zone), false)
+    // Rules have no year, so looking from any fixed instant finds one if any.
+    let reference = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap();
+    cron.find_next_occurrence(&reference.with_timezone(&zone), false)
         .map_err(|_| FieldError::new("cron", format!("\"{trimmed}\" never matches a real date")))?;
     let fixed_time = matches!(cron.determine_job_type(), croner::JobType::FixedTime);
     let mut hours = [false; 24];

@@ -1,33 +1,23 @@
 //! A schedule: a recurring rule that creates the next job each time one comes
 //! due, and carries `$state` (and `$previous`) across them.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::draft::{CatchUp, JobOptions};
 use crate::duration;
-use crate::error::FieldError;
 use crate::request::RequestSpec;
-use crate::rule::{self, Rule};
-
-/// How the rule is stored.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Frequency {
-    Every {
-        interval: Duration,
-        anchor: DateTime<Utc>,
-    },
-    Cron(String),
-}
+use crate::rule::Rule;
 
 #[derive(Debug, Clone)]
 pub struct Schedule {
     pub id: String,
     pub name: Option<String>,
     pub description: Option<String>,
-    pub frequency: Frequency,
+    /// The rule, read once when the schedule is loaded.
+    pub rule: Rule,
     pub timezone: Tz,
     pub request: RequestSpec,
     pub options: JobOptions,
@@ -45,20 +35,13 @@ pub struct Schedule {
 }
 
 impl Schedule {
-    pub fn rule(&self) -> Result<Rule, FieldError> {
-        match &self.frequency {
-            Frequency::Every { interval, anchor } => rule::every(*interval, *anchor),
-            Frequency::Cron(text) => rule::cron(text, self.timezone),
-        }
-    }
-
     pub fn view(&self, next_run_at: Option<DateTime<Utc>>) -> ScheduleView {
-        let frequency = match &self.frequency {
-            Frequency::Every { interval, .. } => {
+        let frequency = match &self.rule {
+            Rule::Every { interval, .. } => {
                 let (n, unit) = duration::whole_units(*interval);
                 json!({"repeat_every": [n, unit]})
             }
-            Frequency::Cron(text) => json!({"cron": text, "timezone": self.timezone.name()}),
+            Rule::Cron(cron) => json!({"cron": cron.text, "timezone": self.timezone.name()}),
         };
         ScheduleView {
             id: self.id.clone(),
@@ -69,7 +52,7 @@ impl Schedule {
             disabled_at: self.disabled_at,
             frequency,
             timezone: self.timezone.name().to_string(),
-            summary: self.rule().map(|r| r.describe()).unwrap_or_default(),
+            summary: self.rule.describe(),
             args: self.args.clone(),
             state: self.state.clone(),
             next_run_at: if self.disabled_at.is_some() {

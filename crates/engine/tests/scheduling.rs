@@ -4,9 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use chime_engine::{
-    Config, Engine, EventKind, JobFilter, JobOrder, JobState, LogQuery, ManualClock,
-};
+use chime_engine::{Config, Engine, JobFilter, JobOrder, JobState, LogQuery, ManualClock, Payload};
 use chime_testkit::{eventually, Reply, Target};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{json, Value};
@@ -136,10 +134,14 @@ async fn catch_up_once_runs_one_of_the_missed_runs_then_moves_on() {
         .unwrap();
     let started = events
         .iter()
-        .find(|e| e.event == EventKind::Started)
+        .find_map(|e| match &e.body {
+            Payload::Started(started) => Some(started),
+            _ => None,
+        })
         .unwrap();
-    assert_eq!(started.payload["catch_up"]["policy"], "once");
-    assert_eq!(started.payload["catch_up"]["missed"], 9);
+    let note = started.catch_up.as_ref().unwrap();
+    assert_eq!(note.policy, chime_engine::draft::CatchUp::Once);
+    assert_eq!(note.missed, 9);
 }
 
 #[tokio::test]

@@ -1,15 +1,16 @@
 //! What can be done to schedules: read, list, enable, disable, delete,
 //! change, run outside the rule, and preview a rule.
 
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::jobs::{cancel, merge_args, patch_object, spawn_run, Created, Spawn};
+use super::jobs::Created;
 use super::Engine;
-use crate::draft::{self, Repeat};
+use crate::draft;
 use crate::error::{Error, FieldError, Result};
+use crate::lifecycle::jobs::{merge_args, patch_object, TIMING_FIELDS};
+use crate::lifecycle::schedules::{self as transitions, next_run_at, Spawn};
 use crate::rule::{self, Preview, Rule};
-use crate::schedule::{Frequency, Schedule, ScheduleView};
+use crate::schedule::{Schedule, ScheduleView};
 use crate::store::{jobs, schedules, Tx};
 
 #[derive(Debug, Clone)]
@@ -58,31 +59,12 @@ impl Engine {
 
     /// Stops the schedule: its pending job is cancelled and no more are made.
     pub async fn disable_schedule(&self, id: &str) -> Result<ScheduleView> {
-        self.change_schedule(id, |tx, s| {
-            if s.disabled_at.is_none() {
-                cancel_pending(tx, s, "schedule disabled")?;
-                s.disabled_at = Some(tx.now);
-            }
-            Ok(())
-        })
-        .await
+        self.change_schedule(id, transitions::disable).await
     }
 
-    /// Starts the schedule again from the rule's next time. `$previous` starts
-    /// empty: what came before the pause is not this run's previous.
+    /// Starts the schedule again from the rule's next time.
     pub async fn enable_schedule(&self, id: &str) -> Result<ScheduleView> {
-        self.change_schedule(id, |tx, s| {
-            if s.disabled_at.is_some() {
-                s.disabled_at = None;
-                s.previous = None;
-                let next = s.rule()?.next_after(tx.now).ok_or_else(|| {
-                    Error::Conflict("the schedule's rule has no future run".into())
-                })?;
-                spawn_run(tx, s, next, Spawn::Pending { key: None })?;
-            }
-            Ok(())
-        })
-        .await
+        self.change_schedule(id, transitions::enable).await
     }
 
     /// Deletes the schedule and cancels its pending job; past jobs stay in the log.
@@ -90,7 +72,7 @@ impl Engine {
         let id = id.to_string();
         self.write(move |tx| {
             let mut s = load(tx, &id)?;
-            cancel_pending(tx, &mut s, "schedule deleted")?;
+            transitions::cancel_pending(tx, &mut s, "schedule deleted")?;
             schedules::delete(&tx.sql, &s.id)?;
             Ok(s.view(None))
         })
@@ -103,7 +85,7 @@ impl Engine {
         let job = self
             .write(move |tx| {
                 let mut s = load(tx, &id)?;
-                let job = spawn_run(tx, &mut s, tx.now, Spawn::Extra)?;
+                let job = transitions::spawn_run(tx, &mut s, tx.now, Spawn::Extra)?;
                 schedules::save(&tx.sql, &s, tx.now)?;
                 Ok(job)
             })
@@ -117,10 +99,11 @@ impl Engine {
     /// as a whole; the pending job follows the new rule and request.
     pub async fn patch_schedule(&self, id: &str, patch: Value) -> Result<ScheduleView> {
         let patch = patch_object(patch)?;
-        for field in ["schedule_in", "scheduled_at", "idempotency_key"] {
-            if patch.contains_key(field) {
+        let single_job = TIMING_FIELDS.iter().chain(&["idempotency_key"]);
+        for field in single_job.clone() {
+            if patch.contains_key(*field) {
                 return Err(FieldError::new(
-                    field,
+                    *field,
                     "applies to a single job; a schedule's times come from its rule",
                 )
                 .into());
@@ -129,13 +112,13 @@ impl Engine {
         let policy = self.policy();
         self.change_schedule(id, move |tx, s| {
             let mut args = merge_args(&s.args, &patch, &["repeat_every", "cron"]);
-            for stale in ["schedule_in", "scheduled_at", "idempotency_key"] {
-                if let Some(obj) = args.as_object_mut() {
-                    obj.remove(stale);
+            if let Some(obj) = args.as_object_mut() {
+                for stale in single_job {
+                    obj.remove(*stale);
                 }
             }
-            let d = draft::parse(&args, policy)?;
-            let Some(repeat) = &d.repeat else {
+            let d = draft::parse(&args, policy, tx.now)?;
+            let Some(rule) = d.rule else {
                 return Err(FieldError::new(
                     "repeat_every",
                     "a schedule needs repeat_every or cron",
@@ -146,39 +129,20 @@ impl Engine {
                 .iter()
                 .any(|f| patch.contains_key(*f));
             if rule_changed {
-                s.frequency = match repeat {
-                    Repeat::Every(interval) => Frequency::Every {
-                        interval: *interval,
-                        anchor: tx.now + *interval,
-                    },
-                    Repeat::Cron(text) => Frequency::Cron(text.trim().to_string()),
-                };
+                s.rule = rule;
                 s.timezone = d.timezone;
             }
-            s.name = d.name.clone();
-            s.description = d.description.clone();
-            s.request = d.request.clone();
-            s.options = d.options.clone();
+            s.name = d.name;
+            s.description = d.description;
+            s.request = d.request;
+            s.options = d.options;
             s.catch_up = d.catch_up;
             s.inject_fields = d.inject_fields;
             if patch.contains_key("state") {
-                s.state = d.state.clone();
+                s.state = d.state;
             }
-            s.args = d.args.clone();
-            if s.disabled_at.is_none() {
-                // The pending job is replaced so it carries the new request
-                // and the new rule's next time.
-                cancel_pending(tx, s, "schedule changed")?;
-                let next = match (rule_changed, &s.frequency) {
-                    (true, Frequency::Every { anchor, .. }) => *anchor,
-                    _ => s
-                        .rule()?
-                        .next_after(tx.now)
-                        .ok_or_else(|| FieldError::new("cron", "has no future run"))?,
-                };
-                spawn_run(tx, s, next, Spawn::Pending { key: None })?;
-            }
-            Ok(())
+            s.args = d.args;
+            transitions::replan(tx, s, rule_changed)
         })
         .await
     }
@@ -201,7 +165,7 @@ impl Engine {
             Error::Conflict("the schedule has no next run (it is disabled)".into())
         })?;
         job.attempt = 1;
-        let ctx = crate::scheduler::run_context(&job, &schedule);
+        let ctx = transitions::run_context(&job, &schedule);
         crate::dynamic::render(&job.request, &ctx)
             .to_sent()
             .map_err(Error::Internal)
@@ -293,25 +257,4 @@ fn not_found(id: &str) -> Error {
 
 fn load(tx: &Tx, id: &str) -> Result<Schedule> {
     schedules::get(&tx.sql, id)?.ok_or_else(|| not_found(id))
-}
-
-fn cancel_pending(tx: &mut Tx, s: &mut Schedule, reason: &str) -> Result<()> {
-    if let Some(pending) = s.pending_job_id.take() {
-        if let Some(job) = jobs::get(&tx.sql, &pending)? {
-            if job.state.is_pending() {
-                cancel(tx, &job, reason)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// When the schedule runs next: its pending job's time.
-fn next_run_at(c: &rusqlite::Connection, s: &Schedule) -> Result<Option<DateTime<Utc>>> {
-    let Some(pending) = &s.pending_job_id else {
-        return Ok(None);
-    };
-    Ok(jobs::get(c, pending)?
-        .filter(|j| j.state.is_pending())
-        .map(|j| j.scheduled_at))
 }

@@ -10,7 +10,7 @@ use crate::store::{settings as rows, Tx};
 
 impl Engine {
     pub fn settings(&self) -> Settings {
-        self.inner.settings.borrow().clone()
+        self.core.settings()
     }
 
     /// `PATCH /api/settings`: checks every member, stores them in one
@@ -47,10 +47,10 @@ impl Engine {
     ) -> Result<Settings> {
         let stored = next.clone();
         self.write(move |tx| store_all(tx, &stored)).await?;
-        self.inner.settings.send_replace(next.clone());
+        self.core.settings.send_replace(next.clone());
         if let Some(d) = dispatcher {
             *self
-                .inner
+                .core
                 .dispatcher
                 .write()
                 .unwrap_or_else(|e| e.into_inner()) = d;
@@ -64,17 +64,9 @@ impl Engine {
         &self,
         settings: &Settings,
     ) -> std::result::Result<Dispatcher, String> {
-        let mut files = self.inner.ca_certs.clone();
+        let mut files = self.core.ca_certs.clone();
         files.extend(settings.ca_cert_path.iter().map(Into::into));
         Dispatcher::new(&files).map_err(|e| e.to_string())
-    }
-
-    pub(crate) fn dispatcher(&self) -> Dispatcher {
-        self.inner
-            .dispatcher
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
     }
 }
 

@@ -97,9 +97,7 @@ fn run(conn: Connection, asked: Receiver<()>) {
 mod tests {
     use std::time::{Duration, Instant};
 
-    use serde_json::json;
-
-    use crate::event::EventKind;
+    use crate::event::{Payload, Updated};
     use crate::store::{NewEvent, Store};
 
     /// The writer no longer checkpoints in its commits, so the database file
@@ -117,11 +115,14 @@ mod tests {
             store
                 .write(chrono::Utc::now(), move |tx| {
                     tx.emit(NewEvent {
-                        kind: EventKind::Updated,
                         job: None,
                         schedule_id: None,
                         attempt: None,
-                        payload: json!({ "filler": filler }),
+                        payload: Payload::Updated(Updated {
+                            changed: vec![filler],
+                            scheduled_at: chrono::Utc::now(),
+                            reason: None,
+                        }),
                     })
                 })
                 .unwrap();

@@ -2,35 +2,37 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
-use serde_json::Value;
 
-use super::json_col;
 use crate::error::Result;
-use crate::event::{Event, EventKind};
+use crate::event::{Event, EventKind, Payload};
 use crate::time::{from_ms, to_ms};
 
 #[derive(Debug, Clone)]
 pub struct NewEvent {
-    pub kind: EventKind,
     /// The job's `seq` and uuid.
     pub job: Option<(i64, String)>,
     pub schedule_id: Option<String>,
     pub attempt: Option<u32>,
-    pub payload: Value,
+    pub payload: Payload,
 }
 
 const COLUMNS: &str = "id, kind, at, job_id, schedule_id, attempt, payload";
 
 fn from_row(r: &Row) -> rusqlite::Result<Event> {
     let kind: String = r.get(1)?;
+    let content: String = r.get(6)?;
+    let unreadable = |e: Box<dyn std::error::Error + Send + Sync>| {
+        rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, e)
+    };
+    let kind = EventKind::parse(&kind)
+        .ok_or_else(|| unreadable(format!("unknown event kind {kind}").into()))?;
     Ok(Event {
         id: r.get(0)?,
-        event: EventKind::parse(&kind).unwrap_or(EventKind::Updated),
         inserted_at: from_ms(r.get(2)?),
         job_id: r.get(3)?,
         schedule_id: r.get(4)?,
         attempt: r.get(5)?,
-        payload: json_col(r.get(6)?)?,
+        body: Payload::read(kind, &content).map_err(|e| unreadable(Box::new(e)))?,
     })
 }
 
@@ -40,22 +42,21 @@ pub fn insert(conn: &Connection, now: DateTime<Utc>, e: NewEvent) -> Result<Even
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     stmt.execute(params![
-        e.kind.as_str(),
+        e.payload.kind().as_str(),
         to_ms(now),
         e.job.as_ref().map(|j| j.0),
         e.job.as_ref().map(|j| j.1.as_str()),
         e.schedule_id,
         e.attempt,
-        serde_json::to_string(&e.payload)?,
+        e.payload.content()?,
     ])?;
     Ok(Event {
         id: conn.last_insert_rowid(),
-        event: e.kind,
         inserted_at: from_ms(to_ms(now)),
         job_id: e.job.map(|j| j.1),
         schedule_id: e.schedule_id,
         attempt: e.attempt,
-        payload: e.payload,
+        body: e.payload,
     })
 }
 

@@ -18,11 +18,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
-use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::event::{Event, EventKind};
-use crate::job::Job;
+use crate::event::Event;
 
 pub use attempts::{AttemptRow, AttemptWrite};
 pub use events::{EventFilter, NewEvent};
@@ -70,7 +68,6 @@ pub struct Tx<'c> {
     events: Vec<Arc<Event>>,
     /// Webhook and callback deliveries written, so the sender can be woken.
     pub deliveries: usize,
-    pub delivery_max_age: chrono::Duration,
 }
 
 /// What a committed write transaction did.
@@ -112,9 +109,6 @@ impl Store {
         let checkpointer = checkpoint::Checkpointer::start(path)?;
         let shared = Arc::new(writer::Shared {
             on_commit: std::sync::OnceLock::new(),
-            delivery_max_age_ms: std::sync::atomic::AtomicI64::new(
-                chrono::Duration::hours(24).num_milliseconds(),
-            ),
         });
         let (writes, waiting) = std::sync::mpsc::channel();
         let thread_shared = shared.clone();
@@ -133,13 +127,6 @@ impl Store {
     /// Hands each commit's events to `publish` (once set, for good).
     pub fn on_commit(&self, publish: OnCommit) {
         let _ = self.shared.on_commit.set(publish);
-    }
-
-    pub fn with_delivery_max_age(self, age: chrono::Duration) -> Store {
-        self.shared
-            .delivery_max_age_ms
-            .store(age.num_milliseconds(), std::sync::atomic::Ordering::Relaxed);
-        self
     }
 
     /// Runs `f` on the writer, in a transaction it may share with other
@@ -193,34 +180,10 @@ impl Store {
 
 impl Tx<'_> {
     /// Stores an event; it is published when the transaction commits.
-    pub fn emit(&mut self, new: NewEvent) -> Result<i64> {
-        let event = events::insert(&self.sql, self.now, new)?;
-        let id = event.id;
-        self.events.push(Arc::new(event));
-        Ok(id)
-    }
-
-    /// Stores an event about `job`, and its webhook delivery when the job has a
-    /// `webhook_url`.
-    pub fn emit_job(
-        &mut self,
-        kind: EventKind,
-        job: &Job,
-        attempt: Option<u32>,
-        payload: Value,
-    ) -> Result<i64> {
-        let id = self.emit(NewEvent {
-            kind,
-            job: Some((job.seq, job.id.clone())),
-            schedule_id: job.schedule_id.clone(),
-            attempt,
-            payload,
-        })?;
-        if let Some(url) = &job.options.webhook_url {
-            let event = Arc::clone(self.events.last().expect("the event just stored"));
-            crate::delivery::enqueue_webhook(self, url, job.seq, &event)?;
-        }
-        Ok(id)
+    pub fn emit(&mut self, new: NewEvent) -> Result<Arc<Event>> {
+        let event = Arc::new(events::insert(&self.sql, self.now, new)?);
+        self.events.push(event.clone());
+        Ok(event)
     }
 }
 

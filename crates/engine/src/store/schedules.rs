@@ -8,7 +8,8 @@ use super::{json_col, ms_opt};
 use crate::draft::{CatchUp, JobOptions};
 use crate::error::Result;
 use crate::request::RequestSpec;
-use crate::schedule::{Frequency, Schedule};
+use crate::rule::Rule;
+use crate::schedule::Schedule;
 use crate::time::{from_ms, to_ms};
 
 const COLUMNS: &str = "id, name, description, every_ms, anchor_at, cron, timezone, request, \
@@ -19,23 +20,27 @@ fn from_row(r: &Row) -> rusqlite::Result<Schedule> {
     let every: Option<i64> = r.get(3)?;
     let anchor: Option<i64> = r.get(4)?;
     let cron: Option<String> = r.get(5)?;
-    let frequency = match (every, anchor, cron) {
-        (Some(every), Some(anchor), _) => Frequency::Every {
-            interval: Duration::milliseconds(every),
-            anchor: from_ms(anchor),
-        },
-        (_, _, Some(text)) => Frequency::Cron(text),
-        _ => Frequency::Cron(String::new()),
-    };
     let zone: String = r.get(6)?;
+    let timezone = zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+    // Read once here, so nothing after parses a schedule's rule again.
+    let rule = match (every, anchor, cron) {
+        (Some(every), Some(anchor), _) => {
+            crate::rule::every(Duration::milliseconds(every), from_ms(anchor))
+        }
+        (_, _, Some(text)) => crate::rule::cron(&text, timezone),
+        _ => Err(crate::error::FieldError::new("cron", "is missing")),
+    }
+    .map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+    })?;
     let catch_up: String = r.get(10)?;
     let previous: Option<String> = r.get(13)?;
     Ok(Schedule {
         id: r.get(0)?,
         name: r.get(1)?,
         description: r.get(2)?,
-        frequency,
-        timezone: zone.parse().unwrap_or(chrono_tz::Tz::UTC),
+        rule,
+        timezone,
         request: json_col(r.get(7)?)?,
         options: json_col(r.get(8)?)?,
         args: json_col(r.get(9)?)?,
@@ -54,7 +59,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Schedule> {
 pub struct ScheduleInsert<'a> {
     pub name: Option<&'a str>,
     pub description: Option<&'a str>,
-    pub frequency: &'a Frequency,
+    pub rule: &'a Rule,
     pub timezone: chrono_tz::Tz,
     pub request: &'a RequestSpec,
     pub options: &'a JobOptions,
@@ -64,19 +69,20 @@ pub struct ScheduleInsert<'a> {
     pub state: &'a Map<String, Value>,
 }
 
-fn frequency_columns(f: &Frequency) -> (Option<i64>, Option<i64>, Option<&str>) {
-    match f {
-        Frequency::Every { interval, anchor } => (
+/// A rule's columns: `every_ms` and `anchor_at`, or `cron`.
+fn rule_columns(rule: &Rule) -> (Option<i64>, Option<i64>, Option<&str>) {
+    match rule {
+        Rule::Every { interval, anchor } => (
             Some(interval.num_milliseconds()),
             Some(to_ms(*anchor)),
             None,
         ),
-        Frequency::Cron(text) => (None, None, Some(text.as_str())),
+        Rule::Cron(cron) => (None, None, Some(cron.text.as_str())),
     }
 }
 
 pub fn insert(conn: &Connection, s: &ScheduleInsert, now: DateTime<Utc>) -> Result<Schedule> {
-    let (every, anchor, cron) = frequency_columns(s.frequency);
+    let (every, anchor, cron) = rule_columns(s.rule);
     let sql = format!(
         "INSERT INTO schedules (id, name, description, every_ms, anchor_at, cron, timezone,
             request, options, args, catch_up, inject_fields, state, inserted_at, updated_at)
@@ -150,7 +156,7 @@ pub fn list(
 
 /// Saves every mutable column of a schedule.
 pub fn save(conn: &Connection, s: &Schedule, now: DateTime<Utc>) -> Result<()> {
-    let (every, anchor, cron) = frequency_columns(&s.frequency);
+    let (every, anchor, cron) = rule_columns(&s.rule);
     conn.prepare_cached(
         "UPDATE schedules SET name = ?2, description = ?3, every_ms = ?4, anchor_at = ?5,
             cron = ?6, timezone = ?7, request = ?8, options = ?9, args = ?10, catch_up = ?11,

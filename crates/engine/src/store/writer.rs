@@ -6,7 +6,6 @@
 //! of that sync, which `synchronous = FULL` makes the price of a commit.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, OnceLock};
 
@@ -85,7 +84,6 @@ where
 /// What the writer thread shares with the store.
 pub(super) struct Shared {
     pub on_commit: OnceLock<OnCommit>,
-    pub delivery_max_age_ms: AtomicI64,
 }
 
 /// The writer thread: takes what is waiting, commits it, replies, and
@@ -135,9 +133,6 @@ fn commit(
         now: Utc::now(),
         events: Vec::new(),
         deliveries: 0,
-        delivery_max_age: chrono::Duration::milliseconds(
-            shared.delivery_max_age_ms.load(Ordering::Relaxed),
-        ),
     };
     let mut pending: VecDeque<Box<dyn Write>> = batch.into();
     let mut ran = Vec::with_capacity(pending.len());
@@ -208,19 +203,27 @@ mod tests {
     use std::sync::Mutex;
     use std::time::Duration;
 
-    use serde_json::json;
-
     use crate::error::Error;
-    use crate::event::EventKind;
+    use crate::event::{Event, Payload, Updated};
     use crate::store::{NewEvent, Store};
 
     fn event(n: i64) -> NewEvent {
         NewEvent {
-            kind: EventKind::Updated,
             job: None,
             schedule_id: None,
             attempt: None,
-            payload: json!({ "n": n }),
+            payload: Payload::Updated(Updated {
+                changed: vec![n.to_string()],
+                scheduled_at: chrono::Utc::now(),
+                reason: None,
+            }),
+        }
+    }
+
+    fn n_of(e: &Event) -> i64 {
+        match &e.body {
+            Payload::Updated(u) => u.changed[0].parse().unwrap(),
+            other => panic!("{other:?}"),
         }
     }
 
@@ -233,12 +236,9 @@ mod tests {
         let published = std::sync::Arc::new(Mutex::new(Vec::new()));
         let sink = published.clone();
         store.on_commit(Box::new(move |events| {
-            sink.lock().unwrap().push(
-                events
-                    .iter()
-                    .map(|e| e.payload["n"].as_i64().unwrap())
-                    .collect::<Vec<_>>(),
-            )
+            sink.lock()
+                .unwrap()
+                .push(events.iter().map(|e| n_of(e)).collect::<Vec<_>>())
         }));
         // The first write holds the writer while the others queue behind it.
         let (started_tx, started) = std::sync::mpsc::channel();
@@ -278,7 +278,7 @@ mod tests {
         let stored: Vec<i64> = store
             .read(|c| {
                 Ok(
-                    c.prepare("SELECT json_extract(payload, '$.n') FROM events ORDER BY id")?
+                    c.prepare("SELECT CAST(json_extract(payload, '$.changed[0]') AS INTEGER) FROM events ORDER BY id")?
                         .query_map([], |r| r.get(0))?
                         .collect::<rusqlite::Result<_>>()?,
                 )

@@ -1,0 +1,127 @@
+//! What the workers share: the store, the clock, the HTTP client, the
+//! settings in force, the live event bus, and the signals between them.
+//! The scheduler, the recorder, the deliveries and retention each hold an
+//! `Arc<Core>`; the `Engine` facade is one more holder.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use tokio::sync::{mpsc, watch, Notify, Semaphore};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::clock::SharedClock;
+use crate::dispatch::Dispatcher;
+use crate::draft::Policy;
+use crate::error::Result;
+use crate::event::EventBus;
+use crate::lifecycle::runs::AttemptEnd;
+use crate::recorder::Record;
+use crate::settings::Settings;
+use crate::store::{Store, Tx};
+
+pub struct Core {
+    pub store: Store,
+    pub clock: SharedClock,
+    pub bus: EventBus,
+    /// Wakes the scheduler when jobs change.
+    pub wake: Notify,
+    /// Wakes the delivery sender when webhooks or callbacks are written.
+    pub deliveries_wake: Notify,
+    pub dispatcher: RwLock<Dispatcher>,
+    /// The settings in force. A watch, so the desktop shell (launch at
+    /// login) hears of every change, and of the stored ones at start.
+    pub settings: watch::Sender<Settings>,
+    /// "Pause all": due jobs wait until resumed.
+    pub paused: watch::Sender<bool>,
+    /// `--allow-http`: plain http for this run, whatever the setting says.
+    pub allow_http_flag: bool,
+    /// `--ca-cert` files, trusted beside the setting's.
+    pub ca_certs: Vec<PathBuf>,
+    /// Jobs claimed and not yet finished: up to twice `max_in_flight`, so
+    /// dispatch has work queued while a claim waits for the writer.
+    pub claimed: Arc<Semaphore>,
+    /// Requests on the wire at once.
+    pub sending: Arc<Semaphore>,
+    pub claim_budget: usize,
+    pub records: Mutex<Option<mpsc::UnboundedSender<Record>>>,
+    pub stop: CancellationToken,
+    pub attempts: TaskTracker,
+    pub background: TaskTracker,
+    pub shutdown_grace: Duration,
+}
+
+impl Core {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.borrow().clone()
+    }
+
+    pub fn is_paused(&self) -> bool {
+        *self.paused.borrow()
+    }
+
+    /// Plain http allowed for this run by `--allow-http` / `CHIME_ALLOW_HTTP`,
+    /// or by the setting.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            allow_http: self.allow_http_flag || self.settings.borrow().allow_http,
+        }
+    }
+
+    pub fn dispatcher(&self) -> Dispatcher {
+        self.dispatcher
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Runs `f` in a write transaction (shared with the writes waiting at
+    /// that moment), then wakes the scheduler and the delivery sender if it
+    /// changed what they look at.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let done = self.store.write_async(self.now(), f).await?;
+        if done.deliveries > 0 {
+            self.deliveries_wake.notify_one();
+        }
+        if done.events > 0 {
+            self.wake.notify_one();
+        }
+        Ok(done.value)
+    }
+
+    pub async fn read<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let core = self.clone();
+        tokio::task::spawn_blocking(move || core.store.read(f)).await?
+    }
+
+    /// Hands what an attempt did to the recorder.
+    pub fn record(&self, record: Record) {
+        if let Some(tx) = self
+            .records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            // The recorder only goes away at shutdown, after every attempt.
+            let _ = tx.send(record);
+        }
+    }
+
+    /// An attempt is over.
+    pub fn record_end(&self, end: AttemptEnd) {
+        self.record(Record::Ended(Box::new(end)));
+    }
+}

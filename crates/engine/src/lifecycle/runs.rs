@@ -1,0 +1,252 @@
+//! An attempt's life on the store: a due job is claimed (and its schedule
+//! plans the next run), its attempt ends (the verdict: done, retried or
+//! given up, with the events, the schedule's `$state` and the callback), or
+//! a crash cut it off and it runs again at the next start.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::schedules::{self, Claim};
+use super::{emit, enqueue_callback, CallbackParts};
+use crate::attempt::{self, Outcome, ResponseRecord, Verdict};
+use crate::dynamic::RunContext;
+use crate::error::Result;
+use crate::event::{AttemptError, Finished, Payload, Response, Started};
+use crate::job::{Job, JobState};
+use crate::request::SentRequest;
+use crate::schedule::Schedule;
+use crate::store::{attempts, jobs, schedules as rows, AttemptWrite, Tx};
+
+/// A claimed job, with what its run knows (for a schedule's job).
+pub struct Claimed {
+    pub job: Arc<Job>,
+    pub context: Option<RunContext>,
+}
+
+/// Claims up to `limit` due jobs, plans each schedule's next run, and records
+/// `job.started` for each.
+pub(crate) fn claim(tx: &mut Tx, limit: usize) -> Result<Vec<Claimed>> {
+    let due = jobs::claim_due(&tx.sql, tx.now, limit)?;
+    let mut seen: HashMap<String, Option<Schedule>> = HashMap::new();
+    let mut changed: HashSet<String> = HashSet::new();
+    let mut out = Vec::with_capacity(due.len());
+    for job in due {
+        let mut catch_up = None;
+        let mut context = None;
+        if let Some(sid) = job.schedule_id.clone() {
+            if !seen.contains_key(&sid) {
+                seen.insert(sid.clone(), rows::get(&tx.sql, &sid)?);
+            }
+            if let Some(s) = seen.get_mut(&sid).and_then(Option::as_mut) {
+                if s.pending_job_id.as_deref() == Some(job.id.as_str()) {
+                    changed.insert(sid);
+                    match schedules::claimed(tx, s, &job)? {
+                        Claim::Skipped => continue,
+                        Claim::Runs(note) => catch_up = note,
+                    }
+                }
+                context = Some(schedules::run_context(&job, s));
+            }
+        }
+        let payload = Payload::Started(Started {
+            attempt: job.attempt,
+            scheduled_at: job.scheduled_at,
+            late_ms: (tx.now - job.scheduled_at).num_milliseconds().max(0),
+            catch_up,
+        });
+        emit(tx, &job, Some(job.attempt), payload)?;
+        out.push(Claimed { job, context });
+    }
+    for sid in changed {
+        if let Some(Some(s)) = seen.get(&sid) {
+            rows::save(&tx.sql, s, tx.now)?;
+        }
+    }
+    Ok(out)
+}
+
+/// How an attempt ended on the wire.
+#[derive(Debug)]
+pub enum Reply {
+    Response(ResponseRecord),
+    Failed {
+        message: String,
+        /// Network errors and timeouts are worth another try; a request that
+        /// cannot be built, or a redirect to a refused URL, is not.
+        retryable: bool,
+    },
+}
+
+/// An attempt that has ended, as dispatch hands it to be recorded.
+pub struct AttemptEnd {
+    pub job: Arc<Job>,
+    /// The request as it went out (as the log keeps it), when it did.
+    pub sent: Option<SentRequest>,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub reply: Reply,
+}
+
+/// Records an ended attempt: its verdict, events, the job's new state, the
+/// schedule's memory of it, and the callback of a job that is done.
+pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
+    let job = &end.job;
+    let duration_ms = (end.finished_at - end.started_at).num_milliseconds();
+    let (verdict, error) = verdict(tx.now, job, &end.reply);
+    let status = match &end.reply {
+        Reply::Response(r) => Some(r.status),
+        Reply::Failed { .. } => None,
+    };
+    attempts::insert(
+        &tx.sql,
+        &AttemptWrite {
+            job_seq: job.seq,
+            attempt: job.attempt,
+            started_at: end.started_at,
+            finished_at: end.finished_at,
+            outcome: verdict.outcome,
+            status,
+            error,
+            retry_at: verdict.retry_at,
+        },
+    )?;
+    let payload = match &end.reply {
+        Reply::Response(r) => Payload::Response(Response {
+            response: r.clone(),
+            duration_ms,
+        }),
+        Reply::Failed { message, .. } => Payload::Error(AttemptError {
+            error: message.clone(),
+            duration_ms,
+            will_retry: verdict.state == JobState::Retryable,
+            retry_at: verdict.retry_at,
+        }),
+    };
+    emit(tx, job, Some(job.attempt), payload)?;
+    jobs::finish_attempt(&tx.sql, job.seq, verdict.state, verdict.retry_at, tx.now)?;
+    if let Some(sid) = job.schedule_id.as_deref() {
+        if let Some(mut s) = rows::get(&tx.sql, sid)? {
+            if let Reply::Response(r) = &end.reply {
+                remember_response(&mut s, r, verdict.outcome);
+            }
+            schedules::catch_up_after(tx, &mut s, job)?;
+            rows::save(&tx.sql, &s, tx.now)?;
+        }
+    }
+    let finished = Payload::Finished(Finished {
+        state: verdict.state,
+        outcome: verdict.outcome,
+        status,
+        duration_ms,
+        retry_at: verdict.retry_at,
+        interrupted: false,
+    });
+    let finished_id = emit(tx, job, Some(job.attempt), finished)?;
+    if matches!(verdict.state, JobState::Completed | JobState::Discarded) {
+        let (response, error) = match &end.reply {
+            Reply::Response(r) => (Some(r.clone()), None),
+            Reply::Failed { message, .. } => (None, Some(message.clone())),
+        };
+        let parts = CallbackParts {
+            request: end.sent.clone(),
+            response,
+            error,
+        };
+        enqueue_callback(tx, job, parts, finished_id)?;
+    }
+    Ok(())
+}
+
+/// What the reply means for the job, and the error to record.
+fn verdict<'a>(now: DateTime<Utc>, job: &Job, reply: &'a Reply) -> (Verdict, Option<&'a str>) {
+    let policy = &job.options.retry;
+    match reply {
+        Reply::Response(r) => (attempt::verdict(Some(r), policy, job.attempt, now), None),
+        Reply::Failed {
+            message,
+            retryable: true,
+        } => (
+            attempt::verdict(None, policy, job.attempt, now),
+            Some(message.as_str()),
+        ),
+        Reply::Failed {
+            message,
+            retryable: false,
+        } => (
+            Verdict {
+                outcome: Outcome::Error,
+                state: JobState::Discarded,
+                retry_at: None,
+            },
+            Some(message.as_str()),
+        ),
+    }
+}
+
+/// Keeps a schedule's `$previous` (the last response body, parsed when it is
+/// JSON) and merges a successful response's top-level `$set` into `$state`;
+/// the caller saves it in the same transaction as the attempt.
+fn remember_response(s: &mut Schedule, r: &ResponseRecord, outcome: Outcome) {
+    let body: Value =
+        serde_json::from_str(&r.body).unwrap_or_else(|_| Value::String(r.body.clone()));
+    if outcome == Outcome::Success {
+        if let Some(set) = body.get("$set").and_then(Value::as_object) {
+            for (k, v) in set {
+                s.state.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    s.previous = Some(body);
+}
+
+/// The message an attempt cut off by a crash or a kill records.
+pub const INTERRUPTED: &str = "interrupted: Chime stopped during this attempt; it runs again";
+
+/// At start-up: attempts left `executing` were cut off by a crash or a kill.
+/// Each is logged as interrupted and its job runs again now (at least once;
+/// an interruption never discards a job).
+pub(crate) fn recover_interrupted(tx: &mut Tx) -> Result<usize> {
+    let interrupted = jobs::executing(&tx.sql)?;
+    for job in &interrupted {
+        let started = job.attempted_at.unwrap_or(tx.now);
+        attempts::insert(
+            &tx.sql,
+            &AttemptWrite {
+                job_seq: job.seq,
+                attempt: job.attempt,
+                started_at: started,
+                finished_at: started,
+                outcome: Outcome::Error,
+                status: None,
+                error: Some(INTERRUPTED),
+                retry_at: Some(tx.now),
+            },
+        )?;
+        let error = Payload::Error(AttemptError {
+            error: INTERRUPTED.into(),
+            duration_ms: 0,
+            will_retry: true,
+            retry_at: Some(tx.now),
+        });
+        emit(tx, job, Some(job.attempt), error)?;
+        let finished = Payload::Finished(Finished {
+            state: JobState::Available,
+            outcome: Outcome::Error,
+            status: None,
+            duration_ms: 0,
+            retry_at: Some(tx.now),
+            interrupted: true,
+        });
+        emit(tx, job, Some(job.attempt), finished)?;
+        jobs::due_now(
+            &tx.sql,
+            job.seq,
+            Some("retried after an interruption"),
+            tx.now,
+        )?;
+    }
+    Ok(interrupted.len())
+}

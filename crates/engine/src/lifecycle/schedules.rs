@@ -1,0 +1,367 @@
+//! A schedule's transitions: its first run, the next run it plans from its
+//! rule when one comes due, catching up on runs it missed, a run outside
+//! the rule, and being disabled, enabled, changed or deleted.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+
+use super::emit;
+use super::jobs::{cancel, emit_created};
+use crate::draft::{CatchUp, JobDraft, Start};
+use crate::dynamic::RunContext;
+use crate::error::{Error, FieldError, Result};
+use crate::event::{Cancelled, CatchUpNote, Payload, Source};
+use crate::job::{Job, JobState};
+use crate::rule::Rule;
+use crate::schedule::Schedule;
+use crate::store::{jobs, schedules as rows, JobInsert, JobUpdate, Tx};
+
+/// With `catch_up: skip`, a run this late counts as missed and is skipped.
+const SKIP_GRACE: Duration = Duration::seconds(60);
+/// With `catch_up: all`, at most this many missed runs are made up.
+pub const CATCH_UP_LIMIT: usize = 100;
+
+/// A schedule's first run: the asked start, else its rule's first (an
+/// interval's grid starts at its first run; a cron rule's next time).
+pub(crate) fn first_run(d: &JobDraft, rule: &Rule, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    match (d.start, rule) {
+        (Start::Now, Rule::Every { anchor, .. }) => Ok(*anchor),
+        (Start::Now, Rule::Cron(_)) => rule
+            .next_after(now)
+            .ok_or_else(|| FieldError::new("cron", "has no future run").into()),
+        (asked, _) => Ok(asked.resolve(now)),
+    }
+}
+
+/// Why a schedule creates a job.
+pub(crate) enum Spawn<'a> {
+    /// The rule's next run: it becomes the schedule's pending job.
+    Pending { key: Option<&'a str> },
+    /// A run outside the rule (`POST /api/schedules/{id}/run`).
+    Extra,
+}
+
+/// Creates a schedule's next job from its template. The caller saves the schedule.
+pub(crate) fn spawn_run(
+    tx: &mut Tx,
+    s: &mut Schedule,
+    at: DateTime<Utc>,
+    why: Spawn,
+) -> Result<Job> {
+    s.run_count += 1;
+    let (key, planned, source) = match why {
+        Spawn::Pending { key } => (key, Some(at), Source::Schedule),
+        Spawn::Extra => (None, None, Source::ExtraRun),
+    };
+    let job = jobs::insert(
+        &tx.sql,
+        &JobInsert {
+            schedule_id: Some(&s.id),
+            run: Some(s.run_count),
+            idempotency_key: key,
+            name: s.name.as_deref(),
+            description: s.description.as_deref(),
+            request: &s.request,
+            options: &s.options,
+            args: &s.args,
+            scheduled_at: at,
+            planned_at: planned,
+            note: None,
+        },
+        tx.now,
+    )?;
+    if planned.is_some() {
+        s.pending_job_id = Some(job.id.clone());
+    }
+    emit_created(tx, &job, source)?;
+    Ok(job)
+}
+
+/// The schedule plans its next run from its rule, after `after`.
+fn plan_from(tx: &mut Tx, s: &mut Schedule, after: DateTime<Utc>) -> Result<()> {
+    if let Some(next) = s.rule.next_after(after) {
+        spawn_run(tx, s, next, Spawn::Pending { key: None })?;
+    }
+    Ok(())
+}
+
+/// Cancelling a schedule's pending job cancels that one run: the schedule
+/// (unless disabled) plans its next run from the rule, after both the
+/// cancelled run's time and now.
+pub(crate) fn plan_after_cancelled(tx: &mut Tx, job: &Job) -> Result<()> {
+    let Some(sid) = &job.schedule_id else {
+        return Ok(());
+    };
+    let Some(mut s) = rows::get(&tx.sql, sid)? else {
+        return Ok(());
+    };
+    if s.disabled_at.is_some() || s.pending_job_id.as_deref() != Some(job.id.as_str()) {
+        return Ok(());
+    }
+    s.pending_job_id = None;
+    plan_from(
+        tx,
+        &mut s,
+        job.planned_at.unwrap_or(job.scheduled_at).max(tx.now),
+    )?;
+    rows::save(&tx.sql, &s, tx.now)
+}
+
+/// Disabled: its pending job is cancelled and no more are made.
+pub(crate) fn disable(tx: &mut Tx, s: &mut Schedule) -> Result<()> {
+    if s.disabled_at.is_none() {
+        cancel_pending(tx, s, "schedule disabled")?;
+        s.disabled_at = Some(tx.now);
+    }
+    Ok(())
+}
+
+/// Enabled again, from the rule's next time. `$previous` starts empty: what
+/// came before the pause is not this run's previous.
+pub(crate) fn enable(tx: &mut Tx, s: &mut Schedule) -> Result<()> {
+    if s.disabled_at.is_some() {
+        s.disabled_at = None;
+        s.previous = None;
+        let next = s
+            .rule
+            .next_after(tx.now)
+            .ok_or_else(|| Error::Conflict("the schedule's rule has no future run".into()))?;
+        spawn_run(tx, s, next, Spawn::Pending { key: None })?;
+    }
+    Ok(())
+}
+
+/// Changed (`PATCH /api/schedules/{id}`): the pending job is replaced, so it
+/// carries the new request and the new rule's next time.
+pub(crate) fn replan(tx: &mut Tx, s: &mut Schedule, rule_changed: bool) -> Result<()> {
+    if s.disabled_at.is_some() {
+        return Ok(());
+    }
+    cancel_pending(tx, s, "schedule changed")?;
+    let next = match (&s.rule, rule_changed) {
+        (Rule::Every { anchor, .. }, true) => *anchor,
+        _ => s
+            .rule
+            .next_after(tx.now)
+            .ok_or_else(|| FieldError::new("cron", "has no future run"))?,
+    };
+    spawn_run(tx, s, next, Spawn::Pending { key: None })?;
+    Ok(())
+}
+
+pub(crate) fn cancel_pending(tx: &mut Tx, s: &mut Schedule, reason: &str) -> Result<()> {
+    if let Some(pending) = s.pending_job_id.take() {
+        if let Some(job) = jobs::get(&tx.sql, &pending)? {
+            if job.state.is_pending() {
+                cancel(tx, &job, reason)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// When the schedule runs next: its pending job's time.
+pub(crate) fn next_run_at(c: &rusqlite::Connection, s: &Schedule) -> Result<Option<DateTime<Utc>>> {
+    let Some(pending) = &s.pending_job_id else {
+        return Ok(None);
+    };
+    Ok(jobs::get(c, pending)?
+        .filter(|j| j.state.is_pending())
+        .map(|j| j.scheduled_at))
+}
+
+/// What a schedule does when its pending run is claimed: plans the next
+/// one, and says whether this one runs, was skipped, or catches up.
+pub(crate) enum Claim {
+    Runs(Option<CatchUpNote>),
+    Skipped,
+}
+
+/// The schedule's pending run `job` was claimed: its next run is planned
+/// (or, catching up with `all`, left for when this one ends).
+pub(crate) fn claimed(tx: &mut Tx, s: &mut Schedule, job: &Job) -> Result<Claim> {
+    let plan = plan_next(s, job.planned_at.unwrap_or(job.scheduled_at), tx.now);
+    s.pending_job_id = None;
+    if let Some(next) = plan.next.filter(|_| !plan.after_this) {
+        spawn_run(tx, s, next, Spawn::Pending { key: None })?;
+    }
+    if plan.skip_this {
+        skip(tx, job, plan.note)?;
+        return Ok(Claim::Skipped);
+    }
+    Ok(Claim::Runs(plan.note))
+}
+
+/// When a rule run of a schedule that is catching up (`catch_up: all`)
+/// ends: the next missed run (or the next future one) becomes its pending job.
+pub(crate) fn catch_up_after(tx: &mut Tx, s: &mut Schedule, job: &Job) -> Result<()> {
+    let Some(planned) = job.planned_at else {
+        return Ok(());
+    };
+    if s.disabled_at.is_some() || s.pending_job_id.is_some() || s.catch_up != CatchUp::All {
+        return Ok(());
+    }
+    let missed = missed_runs(&s.rule, planned, tx.now, CATCH_UP_LIMIT - 1);
+    if let Some(next) = missed
+        .kept
+        .first()
+        .copied()
+        .or_else(|| s.rule.next_after(tx.now))
+    {
+        spawn_run(tx, s, next, Spawn::Pending { key: None })?;
+    }
+    Ok(())
+}
+
+/// What a run of `s` knows when `job` goes out.
+pub(crate) fn run_context(job: &Job, s: &Schedule) -> RunContext {
+    RunContext {
+        job: serde_json::json!({
+            "id": job.id,
+            "schedule_id": s.id,
+            "scheduled_at": crate::time::rfc3339(job.scheduled_at),
+            "attempt": job.attempt,
+            "run": job.run,
+        }),
+        previous: s.previous.clone().unwrap_or(Value::Null),
+        state: Value::Object(s.state.clone()),
+        inject: s.inject_fields,
+    }
+}
+
+/// What a schedule does after the run planned for `planned` comes due.
+struct Plan {
+    next: Option<DateTime<Utc>>,
+    skip_this: bool,
+    /// Catching up (`all`): the next missed run is made when this one ends,
+    /// so they go out one after another, in order.
+    after_this: bool,
+    /// For the log: which runs were missed, merged, caught up or skipped.
+    note: Option<CatchUpNote>,
+}
+
+fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
+    let rule = &s.rule;
+    let missed = missed_runs(rule, planned, now, CATCH_UP_LIMIT - 1);
+    if missed.count == 0 && !(s.catch_up == CatchUp::Skip && now - planned > SKIP_GRACE) {
+        return Plan {
+            next: rule.next_after(planned),
+            after_this: false,
+            skip_this: false,
+            note: None,
+        };
+    }
+    let future = rule.next_after(now);
+    let note = |missed: usize, dropped: Option<usize>, message: String| {
+        Some(CatchUpNote {
+            policy: s.catch_up,
+            missed,
+            dropped,
+            message,
+        })
+    };
+    match s.catch_up {
+        CatchUp::Once => Plan {
+            next: future,
+            skip_this: false,
+            after_this: false,
+            note: note(
+                missed.count,
+                None,
+                format!("ran once for {} missed runs", missed.count + 1),
+            ),
+        },
+        CatchUp::All => {
+            let dropped = missed.count.saturating_sub(missed.kept.len());
+            let next = missed.kept.first().copied().or(future);
+            let message = if dropped > 0 {
+                format!("catching up {} missed runs; {dropped} older ones skipped (the limit is {CATCH_UP_LIMIT})", missed.kept.len())
+            } else {
+                format!("catching up {} missed runs in order", missed.count)
+            };
+            Plan {
+                next,
+                skip_this: false,
+                after_this: next.is_some_and(|n| n <= now),
+                note: note(missed.count, Some(dropped), message),
+            }
+        }
+        CatchUp::Skip => {
+            let late = now - planned > SKIP_GRACE;
+            Plan {
+                next: future,
+                skip_this: late,
+                after_this: false,
+                note: note(
+                    missed.count + usize::from(late),
+                    None,
+                    format!(
+                        "skipped the run planned for {} and {} more missed while Chime was not running",
+                        crate::time::rfc3339(planned),
+                        missed.count
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+struct Missed {
+    /// Runs of the rule in (planned, now].
+    count: usize,
+    /// The last `keep` of them, oldest first.
+    kept: Vec<DateTime<Utc>>,
+}
+
+/// The rule's runs that came due after `planned` and by `now`.
+fn missed_runs(rule: &Rule, planned: DateTime<Utc>, now: DateTime<Utc>, keep: usize) -> Missed {
+    if let Rule::Every { interval, .. } = rule {
+        // Counted, not walked: an every-second rule missed for a week is 600,000 runs.
+        let step = interval.num_milliseconds().max(1);
+        let count = ((now - planned).num_milliseconds().max(0) / step) as usize;
+        let first_kept = count.saturating_sub(keep) + 1;
+        let kept = (first_kept..=count)
+            .map(|k| planned + Duration::milliseconds(step * k as i64))
+            .collect();
+        return Missed { count, kept };
+    }
+    let mut kept = std::collections::VecDeque::with_capacity(keep + 1);
+    let mut count = 0;
+    let mut t = planned;
+    while let Some(next) = rule.next_after(t).filter(|n| *n <= now) {
+        count += 1;
+        kept.push_back(next);
+        if kept.len() > keep {
+            kept.pop_front();
+        }
+        t = next;
+    }
+    Missed {
+        count,
+        kept: kept.into(),
+    }
+}
+
+/// Marks a claimed run as skipped by its schedule's catch-up policy.
+fn skip(tx: &mut Tx, job: &Job, note: Option<CatchUpNote>) -> Result<()> {
+    let reason = note
+        .as_ref()
+        .map_or_else(|| "skipped".to_string(), |n| n.message.clone());
+    jobs::update(
+        &tx.sql,
+        job.seq,
+        &JobUpdate {
+            state: Some(JobState::Cancelled),
+            attempt: Some(job.attempt.saturating_sub(1)),
+            note: Some(&reason),
+            ..JobUpdate::default()
+        },
+        tx.now,
+    )?;
+    let payload = Payload::Cancelled(Cancelled {
+        reason,
+        catch_up: note,
+    });
+    emit(tx, job, None, payload)?;
+    Ok(())
+}
