@@ -71,11 +71,12 @@ test-rust:
 		cargo test $(CARGO_FLAGS) --workspace
 
 # The UI's API types are generated from the engine's structs by `cargo test`
-# (ts-rs); the committed copies must be what the code generates now.
+# (ts-rs), and so are its typed event fixtures; the committed copies must be
+# what the code generates now.
 check-generated:
-	@if [ -n "$$(git status --porcelain -- ui/src/api/generated)" ]; then \
-	  git status --short -- ui/src/api/generated; \
-	  echo "ui/src/api/generated is stale: commit what cargo test generated"; exit 1; \
+	@if [ -n "$$(git status --porcelain -- ui/src/api/generated ui/src/api/fixtures)" ]; then \
+	  git status --short -- ui/src/api/generated ui/src/api/fixtures; \
+	  echo "ui/src/api/generated or ui/src/api/fixtures is stale: commit what cargo test wrote"; exit 1; \
 	fi
 
 test-ui: ui-deps
