@@ -5,19 +5,20 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use chime_engine::curl::{self, CurlRequest};
-use serde_json::{json, Value};
+use chime_engine::protocol::{CurlExport, Data};
+use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Params};
 use crate::AppState;
 
-pub async fn import(Input(input): Input) -> ApiResult<Json<Value>> {
+pub async fn import(Input(input): Input) -> ApiResult<Json<Data<Value>>> {
     let command = input
         .get("command")
         .and_then(Value::as_str)
         .ok_or_else(|| ApiError::invalid("command", "is required: the curl command as text"))?;
     let request = curl::parse(command).map_err(|e| ApiError::invalid("command", e))?;
-    Ok(Json(json!({"data": curl::to_json(&request)})))
+    Ok(Json(Data::new(curl::to_json(&request))))
 }
 
 /// `GET /api/jobs/{id}/curl`: the job as a curl command. Exported commands
@@ -27,7 +28,7 @@ pub async fn export(
     State(app): State<AppState>,
     Path(id): Path<String>,
     params: Params,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Data<CurlExport>>> {
     params.only(&["secrets"])?;
     let with_secrets = match params.get("secrets") {
         None | Some("redact") => false,
@@ -44,5 +45,7 @@ pub async fn export(
         headers: spec.headers,
         body: spec.body,
     };
-    Ok(Json(json!({"data": {"curl": curl::to_curl(&request)}})))
+    Ok(Json(Data::new(CurlExport {
+        curl: curl::to_curl(&request),
+    })))
 }

@@ -4,8 +4,8 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use chime_engine::protocol::{ErrorBody, ErrorDetail};
 use chime_engine::{Error, FieldError};
-use serde_json::json;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -108,8 +108,13 @@ impl From<Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body =
-            json!({"error": {"code": self.code, "field": self.field, "message": self.message}});
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                field: self.field,
+                message: self.message,
+            },
+        };
         (self.status, Json(body)).into_response()
     }
 }

@@ -4,21 +4,22 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chime_engine::job::ALL_STATES;
-use chime_engine::store::jobs::ORDER_COLUMNS;
-use chime_engine::{Created, JobFilter, JobOrder, JobState};
-use serde_json::{json, Value};
+use chime_engine::protocol::{Data, Page};
+use chime_engine::store::jobs::OrderField;
+use chime_engine::{Created, JobFilter, JobOrder, JobState, JobView};
 
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Params};
 use crate::AppState;
 
-type Answer = ApiResult<(StatusCode, Json<Value>)>;
+type Answer = ApiResult<(StatusCode, Json<Data<JobView>>)>;
+type One = ApiResult<Json<Data<JobView>>>;
 
 pub async fn create(State(app): State<AppState>, Input(input): Input) -> Answer {
     created(app.engine.create_job(input).await?)
 }
 
-pub async fn list(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+pub async fn list(State(app): State<AppState>, params: Params) -> ApiResult<Json<Page<JobView>>> {
     params.only(&["state", "limit", "offset", "order_by", "schedule_id", "q"])?;
     let filter = JobFilter {
         states: states(&params)?,
@@ -33,28 +34,23 @@ pub async fn list(State(app): State<AppState>, params: Params) -> ApiResult<Json
         offset: params.number("offset", 0, 0..=i64::MAX)?,
         order: order(&params)?,
     };
-    let page = app.engine.list_jobs(filter).await?;
-    Ok(Json(
-        json!({"data": page.jobs, "limit": page.limit, "offset": page.offset, "total": page.total}),
-    ))
+    Ok(Json(app.engine.list_jobs(filter).await?))
 }
 
-pub async fn get(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"data": app.engine.get_job(&id).await?})))
+pub async fn get(State(app): State<AppState>, Path(id): Path<String>) -> One {
+    Ok(Json(Data::new(app.engine.get_job(&id).await?)))
 }
 
-pub async fn cancel(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"data": app.engine.cancel_job(&id).await?})))
+pub async fn cancel(State(app): State<AppState>, Path(id): Path<String>) -> One {
+    Ok(Json(Data::new(app.engine.cancel_job(&id).await?)))
 }
 
 pub async fn patch(
     State(app): State<AppState>,
     Path(id): Path<String>,
     Input(patch): Input,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(
-        json!({"data": app.engine.patch_job(&id, patch).await?}),
-    ))
+) -> One {
+    Ok(Json(Data::new(app.engine.patch_job(&id, patch).await?)))
 }
 
 pub async fn run(State(app): State<AppState>, Path(id): Path<String>) -> Answer {
@@ -68,7 +64,7 @@ pub fn created(c: Created) -> Answer {
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(json!({"data": c.job}))))
+    Ok((status, Json(Data::new(c.job))))
 }
 
 fn states(params: &Params) -> ApiResult<Vec<JobState>> {
@@ -110,17 +106,13 @@ fn order(params: &Params) -> ApiResult<JobOrder> {
             ))
         }
     };
-    let column = ORDER_COLUMNS
-        .iter()
-        .find(|(name, _)| *name == field)
-        .map(|(_, c)| *c)
-        .ok_or_else(|| {
-            let names: Vec<&str> = ORDER_COLUMNS.iter().map(|(n, _)| *n).collect();
-            ApiError::invalid(
-                "order_by",
-                format!("cannot order by \"{field}\"; use {}", names.join(", ")),
-            )
-        })?;
+    let by = OrderField::parse(field).ok_or_else(|| {
+        let names: Vec<&str> = OrderField::ALL.iter().map(|f| f.as_str()).collect();
+        ApiError::invalid(
+            "order_by",
+            format!("cannot order by \"{field}\"; use {}", names.join(", ")),
+        )
+    })?;
     let descending = match dir.to_ascii_lowercase().as_str() {
         "asc" => false,
         "desc" => true,
@@ -131,5 +123,5 @@ fn order(params: &Params) -> ApiResult<JobOrder> {
             ))
         }
     };
-    Ok(JobOrder { column, descending })
+    Ok(JobOrder { by, descending })
 }

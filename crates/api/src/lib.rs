@@ -22,21 +22,11 @@ use tokio_util::sync::CancellationToken;
 
 pub use error::{ApiError, ApiResult};
 pub use guard::{is_loopback_host, ApiKey, PersistKey};
+/// The form-body decoder, public for the fuzz target in `fuzz/`.
+pub use input::form_to_json;
 pub use input::MAX_BODY;
 pub use server::serve;
 pub use settings::new_key;
-
-/// booper's envelope for one object: `{"data": {...}}`.
-#[derive(Debug, serde::Serialize)]
-pub struct Data<T> {
-    pub data: T,
-}
-
-impl<T> Data<T> {
-    pub fn new(data: T) -> Data<T> {
-        Data { data }
-    }
-}
 
 #[derive(Clone)]
 pub struct AppState {

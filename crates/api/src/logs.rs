@@ -12,9 +12,9 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::Json;
 use chime_engine::event::ALL_KINDS;
+use chime_engine::protocol::{Data, LogPage};
 use chime_engine::{Engine, Event, EventKind, LogQuery};
 use futures::Stream;
-use serde_json::{json, Value};
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio_util::sync::CancellationToken;
 
@@ -26,7 +26,7 @@ const HEARTBEAT: Duration = Duration::from_secs(15);
 /// Events read from the store per page while catching up.
 const CATCH_UP_PAGE: i64 = 500;
 
-pub async fn list(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+pub async fn list(State(app): State<AppState>, params: Params) -> ApiResult<Json<LogPage<Event>>> {
     params.only(&[
         "job_id",
         "schedule_id",
@@ -47,15 +47,18 @@ pub async fn list(State(app): State<AppState>, params: Params) -> ApiResult<Json
         Some(_) => return Err(ApiError::invalid("order", "must be asc or desc")),
     };
     let limit = query.limit;
-    let events = app.engine.list_events(query).await?;
-    Ok(Json(json!({"data": events, "limit": limit})))
+    let data = app.engine.list_events(query).await?;
+    Ok(Json(LogPage { data, limit }))
 }
 
-pub async fn get(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn get(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Data<Event>>> {
     let id: i64 = id
         .parse()
         .map_err(|_| ApiError::invalid("id", "must be a log entry's number"))?;
-    Ok(Json(json!({"data": app.engine.get_event(id).await?})))
+    Ok(Json(Data::new(app.engine.get_event(id).await?)))
 }
 
 pub async fn stream(

@@ -3,7 +3,8 @@
 use axum::body::Bytes;
 use axum::extract::Request;
 use axum::Json;
-use serde_json::{json, Map, Value};
+use chime_engine::protocol::{Data, Echo};
+use serde_json::{Map, Value};
 
 use crate::error::ApiResult;
 use crate::input::read_bounded;
@@ -14,7 +15,7 @@ pub async fn ping() -> &'static str {
 
 /// The request as it arrived: method, path, query, headers (the key masked)
 /// and body (parsed when it is JSON).
-pub async fn echo(request: Request) -> ApiResult<Json<Value>> {
+pub async fn echo(request: Request) -> ApiResult<Json<Data<Echo>>> {
     let (parts, body) = request.into_parts();
     let bytes: Bytes = read_bounded(body).await?;
     let mut headers = Map::new();
@@ -38,11 +39,11 @@ pub async fn echo(request: Request) -> ApiResult<Json<Value>> {
     } else {
         Value::String(text)
     });
-    Ok(Json(json!({"data": {
-        "method": parts.method.as_str(),
-        "path": parts.uri.path(),
-        "query": query,
-        "headers": headers,
-        "body": body,
-    }})))
+    Ok(Json(Data::new(Echo {
+        method: parts.method.as_str().to_string(),
+        path: parts.uri.path().to_string(),
+        query,
+        headers,
+        body,
+    })))
 }

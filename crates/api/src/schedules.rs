@@ -2,88 +2,80 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use serde_json::{json, Value};
+use chime_engine::protocol::{Data, Page, PreviewAnswer};
+use chime_engine::ScheduleView;
 
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Params};
 use crate::jobs::created;
 use crate::AppState;
 
-pub async fn list(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+type One = ApiResult<Json<Data<ScheduleView>>>;
+
+pub async fn list(
+    State(app): State<AppState>,
+    params: Params,
+) -> ApiResult<Json<Page<ScheduleView>>> {
     params.only(&["limit", "offset", "q"])?;
     let limit = params.number("limit", 10, 1..=100)?;
     let offset = params.number("offset", 0, 0..=i64::MAX)?;
     let q = params.get("q").map(str::to_string);
-    let page = app.engine.list_schedules(q, limit, offset).await?;
-    Ok(Json(
-        json!({"data": page.schedules, "limit": page.limit, "offset": page.offset, "total": page.total}),
-    ))
+    Ok(Json(app.engine.list_schedules(q, limit, offset).await?))
 }
 
-pub async fn get(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"data": app.engine.get_schedule(&id).await?})))
+pub async fn get(State(app): State<AppState>, Path(id): Path<String>) -> One {
+    Ok(Json(Data::new(app.engine.get_schedule(&id).await?)))
 }
 
-pub async fn enable(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(
-        json!({"data": app.engine.enable_schedule(&id).await?}),
-    ))
+pub async fn enable(State(app): State<AppState>, Path(id): Path<String>) -> One {
+    Ok(Json(Data::new(app.engine.enable_schedule(&id).await?)))
 }
 
-pub async fn disable(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(
-        json!({"data": app.engine.disable_schedule(&id).await?}),
-    ))
+pub async fn disable(State(app): State<AppState>, Path(id): Path<String>) -> One {
+    Ok(Json(Data::new(app.engine.disable_schedule(&id).await?)))
 }
 
-pub async fn delete(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(
-        json!({"data": app.engine.delete_schedule(&id).await?}),
-    ))
+pub async fn delete(State(app): State<AppState>, Path(id): Path<String>) -> One {
+    Ok(Json(Data::new(app.engine.delete_schedule(&id).await?)))
 }
 
 pub async fn patch(
     State(app): State<AppState>,
     Path(id): Path<String>,
     Input(patch): Input,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(
-        json!({"data": app.engine.patch_schedule(&id, patch).await?}),
-    ))
+) -> One {
+    Ok(Json(Data::new(
+        app.engine.patch_schedule(&id, patch).await?,
+    )))
 }
 
 pub async fn run(
     State(app): State<AppState>,
     Path(id): Path<String>,
-) -> ApiResult<(axum::http::StatusCode, Json<Value>)> {
+) -> ApiResult<(axum::http::StatusCode, Json<Data<chime_engine::JobView>>)> {
     created(app.engine.run_schedule(&id).await?)
 }
 
-pub async fn preview(State(app): State<AppState>, Input(input): Input) -> ApiResult<Json<Value>> {
-    let p = app.engine.preview(&input)?;
-    let next: Vec<String> = p
-        .next
-        .iter()
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
-        .collect();
-    Ok(Json(
-        json!({"data": {"description": p.description, "next": next, "notes": p.notes}}),
-    ))
+pub async fn preview(
+    State(app): State<AppState>,
+    Input(input): Input,
+) -> ApiResult<Json<Data<PreviewAnswer>>> {
+    Ok(Json(Data::new(app.engine.preview(&input)?.into())))
 }
 
 /// The request the schedule's next run will send, dynamic fields filled in.
 pub async fn next_request(
     State(app): State<AppState>,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"data": app.engine.next_request(&id).await?})))
+) -> ApiResult<Json<Data<chime_engine::request::SentRequest>>> {
+    Ok(Json(Data::new(app.engine.next_request(&id).await?)))
 }
 
 /// `GET /api/calendar?from=&to=&tz=&dense=`: past runs, future runs, and bands.
-pub async fn calendar(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+pub async fn calendar(
+    State(app): State<AppState>,
+    params: Params,
+) -> ApiResult<Json<Data<chime_engine::calendar::Calendar>>> {
     params.only(&["from", "to", "tz", "dense"])?;
     let instant = |name: &str| -> ApiResult<chrono::DateTime<chrono::Utc>> {
         let text = params
@@ -91,7 +83,7 @@ pub async fn calendar(State(app): State<AppState>, params: Params) -> ApiResult<
             .ok_or_else(|| ApiError::invalid(name, "is required: an RFC 3339 time"))?;
         Ok(chime_engine::draft::parse_instant(
             name,
-            &Value::String(text.to_string()),
+            &serde_json::Value::String(text.to_string()),
         )?)
     };
     let (from, to) = (instant("from")?, instant("to")?);
@@ -105,7 +97,7 @@ pub async fn calendar(State(app): State<AppState>, params: Params) -> ApiResult<
         chime_engine::calendar::DEFAULT_DENSE as i64,
         1..=1440,
     )? as usize;
-    Ok(Json(
-        json!({"data": app.engine.calendar(from, to, zone, dense).await?}),
-    ))
+    Ok(Json(Data::new(
+        app.engine.calendar(from, to, zone, dense).await?,
+    )))
 }

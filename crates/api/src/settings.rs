@@ -2,34 +2,37 @@
 
 use axum::extract::State;
 use axum::Json;
-use serde_json::{json, Value};
+use chime_engine::protocol::{Data, SettingsAnswer};
 
 use crate::error::ApiResult;
 use crate::input::Input;
 use crate::AppState;
 
-fn answer(app: &AppState, settings: chime_engine::settings::Settings) -> Json<Value> {
-    let mut data = serde_json::to_value(settings).unwrap_or_default();
-    data["api_key"] = Value::String(app.key.text());
-    Json(json!({"data": data}))
+type Answer = Json<Data<SettingsAnswer>>;
+
+fn answer(app: &AppState, settings: chime_engine::settings::Settings) -> Answer {
+    Json(Data::new(SettingsAnswer {
+        settings,
+        api_key: app.key.text(),
+    }))
 }
 
-pub async fn get(State(app): State<AppState>) -> ApiResult<Json<Value>> {
+pub async fn get(State(app): State<AppState>) -> ApiResult<Answer> {
     Ok(answer(&app, app.engine.settings()))
 }
 
-pub async fn patch(State(app): State<AppState>, Input(patch): Input) -> ApiResult<Json<Value>> {
+pub async fn patch(State(app): State<AppState>, Input(patch): Input) -> ApiResult<Answer> {
     let settings = app.engine.update_settings(patch).await?;
     Ok(answer(&app, settings))
 }
 
 /// A new API key; the old one stops working at once. The answer carries the new one.
-pub async fn regenerate_key(State(app): State<AppState>) -> ApiResult<Json<Value>> {
+pub async fn regenerate_key(State(app): State<AppState>) -> ApiResult<Answer> {
     app.key.replace(&new_key())?;
     Ok(answer(&app, app.engine.settings()))
 }
 
-pub async fn regenerate_secret(State(app): State<AppState>) -> ApiResult<Json<Value>> {
+pub async fn regenerate_secret(State(app): State<AppState>) -> ApiResult<Answer> {
     let settings = app.engine.regenerate_signing_secret().await?;
     Ok(answer(&app, settings))
 }

@@ -2,10 +2,11 @@
 
 use axum::extract::State;
 use axum::Json;
+use chime_engine::protocol::Data;
 use chime_engine::status::Status;
 
 use crate::error::ApiResult;
-use crate::{AppState, Data};
+use crate::AppState;
 
 pub async fn status(State(app): State<AppState>) -> ApiResult<Json<Data<Status>>> {
     Ok(Json(Data::new(app.engine.status().await?)))

@@ -318,7 +318,7 @@ fn upcoming_runs(
             ],
             limit: 100_000,
             order: jobs::JobOrder {
-                column: "scheduled_at",
+                by: jobs::OrderField::ScheduledAt,
                 descending: false,
             },
             ..Default::default()

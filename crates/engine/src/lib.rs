@@ -17,6 +17,7 @@ pub mod error;
 pub mod event;
 pub mod job;
 pub mod lifecycle;
+pub mod protocol;
 mod recorder;
 pub mod redact;
 pub mod request;

@@ -27,14 +27,14 @@ async fn jobs_of(engine: &Engine, schedule_id: &str) -> Vec<chime_engine::JobVie
             schedule_id: Some(schedule_id.to_string()),
             limit: 100,
             order: JobOrder {
-                column: "scheduled_at",
+                by: chime_engine::store::jobs::OrderField::ScheduledAt,
                 descending: false,
             },
             ..JobFilter::default()
         })
         .await
         .unwrap()
-        .jobs
+        .data
 }
 
 fn scheduled_at_of(body: &Value) -> DateTime<Utc> {

@@ -10,6 +10,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::event::{EventKind, Payload};
 use crate::job::{Job, JobView};
 use crate::lifecycle::jobs::{self as transitions, SCHEDULE_FIELDS};
+use crate::protocol::Page;
 use crate::store::{attempts, events, jobs, JobFilter};
 
 /// The answer to a create: the job, and whether it is new (201) or an
@@ -20,13 +21,8 @@ pub struct Created {
     pub created: bool,
 }
 
-#[derive(Debug, Clone)]
-pub struct JobPage {
-    pub jobs: Vec<JobView>,
-    pub total: i64,
-    pub limit: i64,
-    pub offset: i64,
-}
+/// A page of jobs: `{"data", "limit", "offset", "total"}`.
+pub type JobPage = Page<JobView>;
 
 impl Engine {
     /// `POST /api/jobs`: a one-off job, or a schedule and its first job.
@@ -59,8 +55,8 @@ impl Engine {
         let now = self.now();
         let (jobs, total) = self.read(move |c| jobs::list(c, &filter, now)).await?;
         let jobs = self.views(jobs, false).await?;
-        Ok(JobPage {
-            jobs,
+        Ok(Page {
+            data: jobs,
             total,
             limit,
             offset,

@@ -9,17 +9,13 @@ use crate::draft;
 use crate::error::{Error, FieldError, Result};
 use crate::lifecycle::jobs::{merge_args, patch_object, TIMING_FIELDS};
 use crate::lifecycle::schedules::{self as transitions, next_run_at, Spawn};
+use crate::protocol::Page;
 use crate::rule::{self, Preview, Rule};
 use crate::schedule::{Schedule, ScheduleView};
 use crate::store::{jobs, schedules, Tx};
 
-#[derive(Debug, Clone)]
-pub struct SchedulePage {
-    pub schedules: Vec<ScheduleView>,
-    pub total: i64,
-    pub limit: i64,
-    pub offset: i64,
-}
+/// A page of schedules: `{"data", "limit", "offset", "total"}`.
+pub type SchedulePage = Page<ScheduleView>;
 
 const MAX_PREVIEW: usize = 100;
 
@@ -40,8 +36,8 @@ impl Engine {
                 Ok((rows, total))
             })
             .await?;
-        Ok(SchedulePage {
-            schedules: rows.into_iter().map(|(next, s)| s.view(next)).collect(),
+        Ok(Page {
+            data: rows.into_iter().map(|(next, s)| s.view(next)).collect(),
             total,
             limit,
             offset,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{json_col, ms_opt};
@@ -141,33 +142,78 @@ pub struct JobFilter {
     pub order: JobOrder,
 }
 
+/// How a list of jobs is ordered: `order_by=[field, "asc" | "desc"]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JobOrder {
-    pub column: &'static str,
+    pub by: OrderField,
     pub descending: bool,
 }
 
 impl Default for JobOrder {
     fn default() -> Self {
         JobOrder {
-            column: "inserted_at",
+            by: OrderField::InsertedAt,
             descending: true,
         }
     }
 }
 
-/// Columns a list may be ordered by: (name in the API, column).
-pub const ORDER_COLUMNS: &[(&str, &str)] = &[
-    ("inserted_at", "seq"),
-    ("scheduled_at", "scheduled_at"),
-    ("attempted_at", "attempted_at"),
-    ("completed_at", "completed_at"),
-    ("updated_at", "updated_at"),
-    ("job_id", "seq"),
-    ("id", "seq"),
-    ("state", "state"),
-    ("name", "name"),
-];
+/// The fields a list of jobs may be ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OrderField {
+    InsertedAt,
+    ScheduledAt,
+    AttemptedAt,
+    CompletedAt,
+    UpdatedAt,
+    JobId,
+    Id,
+    State,
+    Name,
+}
+
+impl OrderField {
+    pub const ALL: [OrderField; 9] = [
+        OrderField::InsertedAt,
+        OrderField::ScheduledAt,
+        OrderField::AttemptedAt,
+        OrderField::CompletedAt,
+        OrderField::UpdatedAt,
+        OrderField::JobId,
+        OrderField::Id,
+        OrderField::State,
+        OrderField::Name,
+    ];
+
+    /// The name the API uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderField::InsertedAt => "inserted_at",
+            OrderField::ScheduledAt => "scheduled_at",
+            OrderField::AttemptedAt => "attempted_at",
+            OrderField::CompletedAt => "completed_at",
+            OrderField::UpdatedAt => "updated_at",
+            OrderField::JobId => "job_id",
+            OrderField::Id => "id",
+            OrderField::State => "state",
+            OrderField::Name => "name",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<OrderField> {
+        OrderField::ALL.into_iter().find(|f| f.as_str() == text)
+    }
+
+    /// The column it orders by (insertion order is the sequence).
+    fn column(self) -> &'static str {
+        match self {
+            OrderField::InsertedAt | OrderField::JobId | OrderField::Id => "seq",
+            other => other.as_str(),
+        }
+    }
+}
 
 /// The SQL condition for jobs in `state` at `now` (see [`JobState::at`]).
 fn state_condition(state: JobState, now: DateTime<Utc>) -> String {
@@ -225,7 +271,7 @@ pub fn list(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec
     let dir = if f.order.descending { "DESC" } else { "ASC" };
     let sql = format!(
         "SELECT {COLUMNS} FROM jobs {filter} ORDER BY {} {dir} NULLS LAST, seq {dir} LIMIT {} OFFSET {}",
-        f.order.column, f.limit, f.offset
+        f.order.by.column(), f.limit, f.offset
     );
     let jobs = conn
         .prepare(&sql)?

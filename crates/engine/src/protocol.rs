@@ -1,0 +1,333 @@
+//! The wire: the envelopes, request bodies and answers of the API that are
+//! not domain types of their own, exported to TypeScript with ts-rs (into
+//! ui/src/api/generated) so the UI and the CLI speak them as typed values.
+//! The domain types that cross the wire (JobView, ScheduleView, Event and
+//! its payloads, Settings, Calendar, Status) are exported where they live.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::draft::CatchUp;
+use crate::request::Method;
+use crate::retry::Backoff;
+use crate::settings::Settings;
+
+/// booper's envelope for one object: `{"data": {...}}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Data<T> {
+    pub data: T,
+}
+
+impl<T> Data<T> {
+    pub fn new(data: T) -> Data<T> {
+        Data { data }
+    }
+}
+
+/// A page of a list: `{"data": [...], "limit", "offset", "total"}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    pub limit: i64,
+    pub offset: i64,
+    /// How many match in all.
+    pub total: i64,
+}
+
+/// `GET /api/logs`: events, newest first unless `after` asks for the
+/// following ones (then oldest first).
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct LogPage<T> {
+    pub data: Vec<T>,
+    pub limit: i64,
+}
+
+/// Every refusal: `{"error": {"code", "field", "message"}}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ErrorDetail {
+    /// `invalid`, `malformed`, `unauthorized`, `forbidden_host`, `not_found`,
+    /// `conflict`, `too_large`, `disk_full`, `storage_unavailable`,
+    /// `database_damaged` or `internal` (docs/api.md).
+    pub code: String,
+    /// The field at fault, dotted for nested ones (`retry.max_attempts`).
+    pub field: Option<String>,
+    /// What is wrong, starting with the field's name.
+    pub message: String,
+}
+
+/// `GET /api/settings`: the settings, and the API key beside them (the key
+/// lives in its own file, not among the settings).
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SettingsAnswer {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub settings: Settings,
+    pub api_key: String,
+}
+
+/// `POST /api/schedules/preview`: a rule in words, its next runs (RFC 3339
+/// with the zone's offset) and notes, daylight saving among them.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PreviewAnswer {
+    pub description: String,
+    pub next: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+impl From<crate::rule::Preview> for PreviewAnswer {
+    fn from(p: crate::rule::Preview) -> PreviewAnswer {
+        PreviewAnswer {
+            description: p.description,
+            next: p
+                .next
+                .iter()
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+                .collect(),
+            notes: p.notes,
+        }
+    }
+}
+
+/// `GET /api/jobs/{id}/curl`.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CurlExport {
+    pub curl: String,
+}
+
+/// `POST /api/import/curl`.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CurlCommand {
+    pub command: String,
+}
+
+/// `POST /api/echo`: the request as it arrived.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Echo {
+    pub method: String,
+    pub path: String,
+    pub query: Map<String, Value>,
+    pub headers: Map<String, Value>,
+    pub body: Value,
+}
+
+/// A duration as a request body gives it: seconds, `[n, "unit"]`, or
+/// `"30 seconds"` / `"5m"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum DurationInput {
+    Seconds(f64),
+    Pair(f64, String),
+    Text(String),
+}
+
+/// An instant as a request body gives it: RFC 3339 with an offset, or unix
+/// seconds (fractions allowed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum InstantInput {
+    Unix(f64),
+    Text(String),
+}
+
+/// A query value: arrays repeat the key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum QueryValue {
+    One(Scalar),
+    Many(Vec<Scalar>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum Scalar {
+    Text(String),
+    Number(f64),
+    Flag(bool),
+}
+
+/// `retry` as a request body gives it; each member optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RetryInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub max_attempts: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub backoff: Option<Backoff>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub base: Option<DurationInput>,
+}
+
+/// The body of `POST /api/jobs` as JSON: booper's fields and ours (SPEC
+/// section 1). A form-encoded body reads into the same shape. The engine
+/// reads it field by field for errors that name the field; what the UI and
+/// the CLI build is this type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct JobInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub method: Option<Method>,
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub query: Option<std::collections::BTreeMap<String, QueryValue>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub body: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub schedule_in: Option<DurationInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub scheduled_at: Option<InstantInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub repeat_every: Option<DurationInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub cron: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub timezone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub idempotency_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub callback_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub webhook_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub timeout: Option<DurationInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub retry: Option<RetryInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub catch_up: Option<CatchUp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub state: Option<Map<String, Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub inject_fields: Option<bool>,
+}
+
+/// `POST /api/schedules/preview`: a rule to describe, with `count` next runs
+/// (1 to 100, default 10) from `from` (default now).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PreviewInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub cron: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub repeat_every: Option<DurationInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub timezone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub from: Option<InstantInput>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draft::{self, Policy};
+
+    /// What the UI and the CLI build as a `JobInput` is what the engine takes.
+    #[test]
+    fn every_job_input_field_is_one_the_engine_reads() {
+        let input = JobInput {
+            method: Some(Method::Post),
+            url: "https://example.test/hook".into(),
+            query: Some(
+                [(
+                    "tag".into(),
+                    QueryValue::Many(vec![Scalar::Text("a".into()), Scalar::Number(2.0)]),
+                )]
+                .into(),
+            ),
+            headers: Some([("X-Key".into(), "k".into())].into()),
+            body: Some(serde_json::json!({"a": 1})),
+            scheduled_at: Some(InstantInput::Text("2030-01-01T09:00:00+01:00".into())),
+            repeat_every: Some(DurationInput::Pair(5.0, "minutes".into())),
+            timezone: Some("Europe/Berlin".into()),
+            idempotency_key: Some("k1".into()),
+            callback_url: Some("https://example.test/cb".into()),
+            webhook_url: Some("https://example.test/wh".into()),
+            name: Some("n".into()),
+            description: Some("d".into()),
+            timeout: Some(DurationInput::Text("10s".into())),
+            retry: Some(RetryInput {
+                max_attempts: Some(5),
+                backoff: Some(Backoff::Fixed),
+                base: Some(DurationInput::Seconds(2.0)),
+            }),
+            catch_up: Some(CatchUp::All),
+            state: Some(Map::new()),
+            inject_fields: Some(false),
+            ..JobInput::default()
+        };
+        let value = serde_json::to_value(&input).unwrap();
+        let fields = value.as_object().unwrap().len();
+        assert_eq!(
+            fields, 18,
+            "every field but schedule_in and cron, which exclude others"
+        );
+        let now = chrono::Utc::now();
+        let draft = draft::parse(&value, Policy::default(), now).unwrap();
+        assert_eq!(draft.options.retry.max_attempts, 5);
+        assert!(draft.rule.is_some());
+        let cron = JobInput {
+            url: "https://example.test/".into(),
+            schedule_in: Some(DurationInput::Seconds(30.0)),
+            cron: Some("0 9 * * 1-5".into()),
+            ..JobInput::default()
+        };
+        draft::parse(
+            &serde_json::to_value(&cron).unwrap(),
+            Policy::default(),
+            now,
+        )
+        .unwrap();
+    }
+}
