@@ -10,7 +10,6 @@ use chrono_tz::Tz;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use crate::engine::Engine;
 use crate::error::{FieldError, Result};
 use crate::job::JobState;
 use crate::rule::{resolve_local, Rule};
@@ -137,39 +136,34 @@ fn days(from: DateTime<Utc>, to: DateTime<Utc>, zone: Tz) -> Vec<Day> {
     out
 }
 
-impl Engine {
-    /// `GET /api/calendar`: `from`..`to` with day boundaries in `zone`.
-    pub async fn calendar(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-        zone: Tz,
-        dense: usize,
-    ) -> Result<Calendar> {
-        if to <= from {
-            return Err(FieldError::new("to", "must be after from").into());
-        }
-        if to - from > MAX_RANGE {
-            return Err(FieldError::new("to", "the range is longer than 62 days").into());
-        }
-        let now = self.now();
-        self.read(move |c| {
-            let day_list = days(from, to, zone);
-            let mut cal = Calendar {
-                from,
-                to,
-                timezone: zone.name().to_string(),
-                dense_threshold: dense,
-                past: Vec::new(),
-                upcoming: Vec::new(),
-                bands: Vec::new(),
-            };
-            past_runs(c, &day_list, dense, &mut cal)?;
-            upcoming_runs(c, &day_list, now, dense, &mut cal)?;
-            Ok(cal)
-        })
-        .await
+/// The calendar of `from`..`to` with day boundaries in `zone`, as it is at `now`.
+pub fn build(
+    c: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    zone: Tz,
+    now: DateTime<Utc>,
+    dense: usize,
+) -> Result<Calendar> {
+    if to <= from {
+        return Err(FieldError::new("to", "must be after from").into());
     }
+    if to - from > MAX_RANGE {
+        return Err(FieldError::new("to", "the range is longer than 62 days").into());
+    }
+    let day_list = days(from, to, zone);
+    let mut cal = Calendar {
+        from,
+        to,
+        timezone: zone.name().to_string(),
+        dense_threshold: dense,
+        past: Vec::new(),
+        upcoming: Vec::new(),
+        bands: Vec::new(),
+    };
+    past_runs(c, &day_list, dense, &mut cal)?;
+    upcoming_runs(c, &day_list, now, dense, &mut cal)?;
+    Ok(cal)
 }
 
 /// A day of the range (its index) and a schedule (None: the one-off jobs).

@@ -18,8 +18,7 @@ use crate::dispatch::Dispatcher;
 use crate::draft::Policy;
 use crate::error::Result;
 use crate::event::EventBus;
-use crate::lifecycle::runs::AttemptEnd;
-use crate::recorder::Record;
+use crate::lifecycle::runs::{AttemptEnd, Record};
 use crate::settings::Settings;
 use crate::store::{Store, Tx};
 

@@ -9,7 +9,8 @@ use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::{Map, Value};
 
-use crate::attempt::{cap_body, Redirect, ResponseRecord, BODY_CAP};
+use crate::attempt::{Redirect, ResponseRecord};
+use crate::body_cap::{cap_body, BODY_CAP};
 use crate::error::{Error, Result};
 use crate::redact;
 use crate::request::SentRequest;

@@ -210,7 +210,7 @@ pub fn parse(input: &Value, policy: Policy, now: DateTime<Utc>) -> Result<JobDra
         },
         inject_fields: match field("inject_fields") {
             None => true,
-            Some(v) => as_bool(v)
+            Some(v) => crate::forgiving::as_bool(v)
                 .ok_or_else(|| FieldError::new("inject_fields", "must be true or false"))?,
         },
         args: echo(obj),
@@ -348,25 +348,6 @@ fn text_field(
         }
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(_) => Err(FieldError::new(name, "must be a string")),
-    }
-}
-
-/// A whole number, given as one or as its digits (a form's values are text).
-pub(crate) fn as_whole(v: &Value) -> Option<u64> {
-    match v {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// A boolean, given as one or as `true`/`false` (a form's values are text).
-fn as_bool(v: &Value) -> Option<bool> {
-    match v {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s == "true" => Some(true),
-        Value::String(s) if s == "false" => Some(false),
-        _ => None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! HTTP serving, Tauri or the UI; every surface goes through [`Engine`].
 
 pub mod attempt;
+pub mod body_cap;
 pub mod calendar;
 pub mod clock;
 mod core;
@@ -15,6 +16,7 @@ pub mod dynamic;
 mod engine;
 pub mod error;
 pub mod event;
+pub mod forgiving;
 pub mod job;
 pub mod lifecycle;
 pub mod protocol;

@@ -10,22 +10,12 @@ use tokio::sync::mpsc;
 use crate::core::Core;
 use crate::error::Result;
 use crate::event::Payload;
-use crate::job::Job;
-use crate::lifecycle::{self, runs::AttemptEnd};
-use crate::request::SentRequest;
+use crate::lifecycle::{self, runs::Record};
 use crate::store::Tx;
 
 /// Records taken per transaction: large enough to amortise the commit, small
 /// enough that a claim waiting for the writer is not held up for long.
 const BATCH: usize = 1_024;
-
-/// What dispatch tells the recorder.
-pub enum Record {
-    /// The request went out, as the log keeps it.
-    Sent { job: Arc<Job>, request: SentRequest },
-    /// The attempt is over.
-    Ended(Box<AttemptEnd>),
-}
 
 /// How long a batch waits for company after its first record. Attempts end
 /// one by one; gathering them for a few milliseconds turns a burst's

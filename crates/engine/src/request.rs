@@ -194,8 +194,8 @@ impl SentRequest {
         self.headers = crate::redact::headers(&self.headers);
         self.url = crate::redact::url(&self.url);
         if let Some(body) = &self.body {
-            if body.len() > crate::attempt::BODY_CAP {
-                let (capped, cut) = crate::attempt::cap_body(body.as_bytes(), false);
+            if body.len() > crate::body_cap::BODY_CAP {
+                let (capped, cut) = crate::body_cap::cap_body(body.as_bytes(), false);
                 self.body = Some(capped);
                 self.truncated = cut;
             }
@@ -407,22 +407,22 @@ mod tests {
 
     #[test]
     fn a_request_body_is_capped_in_the_log_as_responses_are() {
-        let big = "a".repeat(crate::attempt::BODY_CAP + 10);
+        let big = "a".repeat(crate::body_cap::BODY_CAP + 10);
         let sent = spec(json!({"method": "post", "url": "https://x.test/",
             "headers": {"Content-Type": "text/plain"}, "body": big}))
         .to_sent()
         .unwrap();
         assert_eq!(
             sent.body.as_ref().unwrap().len(),
-            crate::attempt::BODY_CAP + 10
+            crate::body_cap::BODY_CAP + 10
         );
         let logged = sent.clone().into_log();
         assert!(logged.truncated);
         let body = logged.body.unwrap();
-        assert!(body.ends_with(crate::attempt::CUT_MARKER));
+        assert!(body.ends_with(crate::body_cap::CUT_MARKER));
         assert_eq!(
             body.len(),
-            crate::attempt::BODY_CAP + crate::attempt::CUT_MARKER.len()
+            crate::body_cap::BODY_CAP + crate::body_cap::CUT_MARKER.len()
         );
         let small = spec(json!({"method": "post", "url": "https://x.test/", "body": {"a": 1}}))
             .to_sent()

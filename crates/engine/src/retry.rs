@@ -48,7 +48,7 @@ impl RetryPolicy {
         for (key, v) in obj {
             match key.as_str() {
                 "max_attempts" => {
-                    let n = crate::draft::as_whole(v)
+                    let n = crate::forgiving::as_whole(v)
                         .filter(|n| (1..=MAX_ATTEMPTS).contains(n))
                         .ok_or_else(|| {
                             FieldError::new(

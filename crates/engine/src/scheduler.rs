@@ -11,8 +11,7 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use crate::core::Core;
 use crate::dynamic;
-use crate::lifecycle::runs::{self, AttemptEnd, Claimed, Reply};
-use crate::recorder::Record;
+use crate::lifecycle::runs::{self, AttemptEnd, Claimed, Record, Reply};
 use crate::request::{RequestSpec, SentRequest};
 use crate::store::jobs;
 

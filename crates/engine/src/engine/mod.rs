@@ -2,6 +2,7 @@
 //! started together and stopped together. Every surface (the API, the CLI,
 //! the desktop window) works through these methods.
 
+mod calendar;
 pub(crate) mod jobs;
 mod logs;
 mod schedules;

@@ -191,7 +191,7 @@ impl Engine {
             None => chrono_tz::Tz::UTC,
         };
         let count = match obj.get("count").filter(|v| !v.is_null()) {
-            Some(v) => draft::as_whole(v)
+            Some(v) => crate::forgiving::as_whole(v)
                 .filter(|n| (1..=MAX_PREVIEW as u64).contains(n))
                 .ok_or_else(|| FieldError::new("count", "must be a whole number from 1 to 100"))?
                 as usize,

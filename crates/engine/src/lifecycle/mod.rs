@@ -9,6 +9,7 @@ mod emit;
 pub(crate) mod jobs;
 pub(crate) mod runs;
 pub(crate) mod schedules;
+pub(crate) mod verdict;
 
 pub(crate) use emit::{emit, enqueue_callback, CallbackParts};
 pub use emit::{CallbackData, WebhookData, DELIVERY_MAX_AGE};

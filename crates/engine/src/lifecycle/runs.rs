@@ -10,8 +10,9 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::schedules::{self, Claim};
+use super::verdict::{self as judge, Verdict};
 use super::{emit, enqueue_callback, CallbackParts};
-use crate::attempt::{self, Outcome, ResponseRecord, Verdict};
+use crate::attempt::{Outcome, ResponseRecord};
 use crate::dynamic::RunContext;
 use crate::error::Result;
 use crate::event::{AttemptError, Finished, Payload, Response, Started};
@@ -78,6 +79,14 @@ pub enum Reply {
         /// cannot be built, or a redirect to a refused URL, is not.
         retryable: bool,
     },
+}
+
+/// What dispatch tells the recorder.
+pub enum Record {
+    /// The request went out, as the log keeps it.
+    Sent { job: Arc<Job>, request: SentRequest },
+    /// The attempt is over.
+    Ended(Box<AttemptEnd>),
 }
 
 /// An attempt that has ended, as dispatch hands it to be recorded.
@@ -164,12 +173,12 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
 fn verdict<'a>(now: DateTime<Utc>, job: &Job, reply: &'a Reply) -> (Verdict, Option<&'a str>) {
     let policy = &job.options.retry;
     match reply {
-        Reply::Response(r) => (attempt::verdict(Some(r), policy, job.attempt, now), None),
+        Reply::Response(r) => (judge::verdict(Some(r), policy, job.attempt, now), None),
         Reply::Failed {
             message,
             retryable: true,
         } => (
-            attempt::verdict(None, policy, job.attempt, now),
+            judge::verdict(None, policy, job.attempt, now),
             Some(message.as_str()),
         ),
         Reply::Failed {
