@@ -82,11 +82,12 @@ async fn a_connection_reset_mid_response_is_recorded_and_retried() {
     let target = RawTarget::start(|n, mut stream| async move {
         read_head(&mut stream).await;
         if n == 1 {
-            // The headers and part of the body, then a reset.
+            // The headers and part of the body; a moment for Chime to read
+            // them, then a reset.
             let _ = stream
                 .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial")
                 .await;
-            tokio::time::sleep(Duration::from_millis(200)).await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
             reset(stream);
         } else {
             let _ = stream
