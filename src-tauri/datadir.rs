@@ -146,7 +146,7 @@ pub fn lock(dir: &Path) -> Result<DirLock> {
         .truncate(false)
         .write(true)
         .open(&path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+        .map_err(|e| cannot_write(dir, &path, e))?;
     match file.try_lock() {
         Ok(()) => Ok(DirLock(file)),
         Err(_) => {
@@ -159,6 +159,19 @@ pub fn lock(dir: &Path) -> Result<DirLock> {
             ))
             .into())
         }
+    }
+}
+
+/// Why the data folder cannot be written, said so a person can act on it.
+fn cannot_write(dir: &Path, path: &Path, e: std::io::Error) -> anyhow::Error {
+    if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem {
+        anyhow::anyhow!(
+            "the data folder {} is on a read-only file system (Read-only file system); \
+             Chime writes its database there: make it writable, or use --data-dir for another folder",
+            dir.display()
+        )
+    } else {
+        anyhow::Error::new(e).context(format!("cannot open {}", path.display()))
     }
 }
 

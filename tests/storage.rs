@@ -182,3 +182,95 @@ async fn a_damaged_database_is_refused_unwritten_and_doctor_recovers_what_it_can
     let again = support::cli_in(dir.path(), &["doctor"], None).await;
     assert_eq!(again.code, 2, "doctor refuses while Chime runs: {again:?}");
 }
+
+/// A data folder on a read-only filesystem (a backup mounted to look at, a
+/// disk the kernel remounted read-only after errors): Chime refuses to start
+/// and says which folder and why, and writes nothing.
+#[tokio::test]
+async fn a_read_only_data_folder_is_refused_at_start_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let chime = Chime::start_in(dir.path(), &[]).await;
+    chime
+        .post(
+            "/api/jobs",
+            json!({"url": "https://example.test/a", "schedule_in": "1 hour"}),
+        )
+        .await;
+    chime.terminate().await;
+    let before = std::fs::read(dir.path().join("chime.db")).unwrap();
+    // The folder's content, on a filesystem of its own mounted read-only, in
+    // a mount namespace of the server's own.
+    let mount = tempfile::tempdir().unwrap();
+    let mut command = tokio::process::Command::new("unshare");
+    // SAFETY: geteuid only reads the process's effective user id.
+    if unsafe { libc::geteuid() } != 0 {
+        command.arg("--map-root-user");
+    }
+    let script = "mount -t tmpfs chime-test \"$0\" && cp -a \"$1\"/. \"$0\" \
+                  && mount -o remount,ro \"$0\" && shift && exec \"$@\"";
+    let refused = command
+        .args(["--mount", "--propagation", "private", "sh", "-c", script])
+        .arg(mount.path())
+        .arg(dir.path())
+        .arg(env!("CARGO_BIN_EXE_chime"))
+        .args(["serve", "--port", "0", "--data-dir"])
+        .arg(mount.path())
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Read-only file system"),
+        "says why: {stderr}"
+    );
+    assert!(
+        stderr.contains(&mount.path().display().to_string()),
+        "names the folder: {stderr}"
+    );
+    assert_eq!(std::fs::read(dir.path().join("chime.db")).unwrap(), before);
+}
+
+/// Another process holds the database's write lock: a create waits for it,
+/// then is refused with 503, an attempt's result waits to be recorded, and
+/// when the lock goes both go through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_database_refuses_creates_and_records_attempts_once_free() {
+    let gate = Gate::default();
+    let held = gate.clone();
+    let target = Target::start(move |_| Reply::json(200, json!({"ok": true})).until(&held)).await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    let (_, job) = chime
+        .post("/api/jobs", json!({"url": target.url("/x")}))
+        .await;
+    let id = job["data"]["id"].as_str().unwrap().to_string();
+    target.wait_for(1, WAIT).await;
+
+    let locker = rusqlite::Connection::open(chime.dir.join("chime.db")).unwrap();
+    locker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    gate.open(); // the answer comes while the database is locked
+    let (status, refused) = chime
+        .post(
+            "/api/jobs",
+            json!({"url": target.url("/y"), "schedule_in": "1 hour"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{refused}");
+    assert_eq!(refused["error"]["code"], "storage_unavailable");
+    locker.execute_batch("COMMIT").unwrap();
+
+    let done = chime
+        .job_when(&id, "the attempt to be recorded", WAIT, |j| {
+            j["state"] == "completed"
+        })
+        .await;
+    assert_eq!(done["attempts"].as_array().unwrap().len(), 1);
+    assert_eq!(target.count(), 1, "nothing was sent twice");
+    let (status, _) = chime
+        .post(
+            "/api/jobs",
+            json!({"url": target.url("/z"), "schedule_in": "1 hour"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
