@@ -3,7 +3,10 @@ import type { RequestMethod, Transport } from './transport';
 import type {
   CalendarData,
   CalendarParams,
+  CurlCommand,
+  CurlExport,
   CurlImport,
+  Data,
   EngineStatus,
   EventType,
   Job,
@@ -12,10 +15,11 @@ import type {
   JobState,
   LogEvent,
   LogPage,
+  OrderField,
   Page,
+  PreviewAnswer,
   PreviewInput,
   Schedule,
-  SchedulePreview,
   SettingsAnswer,
   SettingsPatch,
 } from './types';
@@ -24,7 +28,7 @@ export interface ListJobsParams {
   state?: JobState;
   limit?: number;
   offset?: number;
-  order_by?: [string, 'asc' | 'desc'];
+  order_by?: [OrderField, 'asc' | 'desc'];
   schedule_id?: string;
   q?: string;
 }
@@ -79,8 +83,9 @@ export function createClient(transport: Transport) {
     return response.body as T;
   }
 
+  /** One object in its `{"data": ...}` envelope, checked to be there. */
   async function data<T>(method: RequestMethod, path: string, body?: unknown): Promise<T> {
-    const answer = await call<{ data: T } | null>(method, path, body);
+    const answer = await call<Data<T> | null>(method, path, body);
     if (answer === null || typeof answer !== 'object' || !('data' in answer)) {
       throw new ApiError(502, 'bad_answer', null, `Unexpected answer from ${method} ${path}`);
     }
@@ -94,7 +99,7 @@ export function createClient(transport: Transport) {
     patchJob: (id: string, patch: JobPatch) => data<Job>('PATCH', `/api/jobs/${seg(id)}`, patch),
     cancelJob: (id: string) => data<Job>('POST', `/api/jobs/${seg(id)}/cancel`),
     runJob: (id: string) => data<Job>('POST', `/api/jobs/${seg(id)}/run`),
-    jobCurl: async (id: string) => (await data<{ curl: string }>('GET', `/api/jobs/${seg(id)}/curl`)).curl,
+    jobCurl: async (id: string) => (await data<CurlExport>('GET', `/api/jobs/${seg(id)}/curl`)).curl,
 
     listSchedules: (params: ListSchedulesParams = {}) =>
       call<Page<Schedule>>('GET', `/api/schedules${queryString(params)}`),
@@ -106,11 +111,11 @@ export function createClient(transport: Transport) {
     },
     runSchedule: (id: string) => data<Job>('POST', `/api/schedules/${seg(id)}/run`),
     patchSchedule: (id: string, patch: JobPatch) => data<Schedule>('PATCH', `/api/schedules/${seg(id)}`, patch),
-    previewSchedule: (input: PreviewInput) => data<SchedulePreview>('POST', '/api/schedules/preview', input),
+    previewSchedule: (input: PreviewInput) => data<PreviewAnswer>('POST', '/api/schedules/preview', input),
 
-    importCurl: (command: string) => data<CurlImport>('POST', '/api/import/curl', { command }),
+    importCurl: (command: string) => data<CurlImport>('POST', '/api/import/curl', { command } satisfies CurlCommand),
 
-    listLogs: (params: ListLogsParams = {}) => call<LogPage>('GET', `/api/logs${queryString(params, ['event'])}`),
+    listLogs: (params: ListLogsParams = {}) => call<LogPage<LogEvent>>('GET', `/api/logs${queryString(params, ['event'])}`),
     getLog: (id: number) => data<LogEvent>('GET', `/api/logs/${id}`),
 
     calendar: (params: CalendarParams) => data<CalendarData>('GET', `/api/calendar${queryString(params)}`),

@@ -1,7 +1,10 @@
-import type { EventType, LogEvent, TypedLogEvent } from './types';
+import type { EventType, LogEvent } from './types';
 
-/** Every event type docs/api.md lists, in the order an attempt emits them (jobs' own first). */
-export const EVENT_TYPES: readonly EventType[] = [
+/**
+ * Every event kind, in the order an attempt emits them (jobs' own first). A kind the
+ * engine adds and this list lacks fails the build (`EveryKindListed`).
+ */
+export const EVENT_TYPES = [
   'job.created',
   'job.updated',
   'job.cancelled',
@@ -10,9 +13,28 @@ export const EVENT_TYPES: readonly EventType[] = [
   'job.response',
   'job.error',
   'job.finished',
-];
+] as const satisfies readonly EventType[];
 
-/** Narrow a log event by its type (the payload is trusted to match, as docs/api.md says). */
-export function isEvent<E extends EventType>(event: LogEvent, type: E): event is LogEvent & TypedLogEvent<E> {
-  return event.event === type && typeof event.payload === 'object' && event.payload !== null && !Array.isArray(event.payload);
+/** Compiles only while EVENT_TYPES lists every kind the engine has. */
+type Unlisted = Exclude<EventType, (typeof EVENT_TYPES)[number]>;
+type Holds<T extends true> = T;
+export type EveryKindListed = Holds<[Unlisted] extends [never] ? true : false>;
+
+/** An event of one kind: the generated union's member, its payload typed by the kind. */
+export type EventOf<K extends EventType> = Extract<LogEvent, { event: K }>;
+
+/** Each kind's payload, by kind. */
+export type Payloads = { [K in EventType]: EventOf<K>['payload'] };
+
+/** The payload of an event of kind `K`. */
+export type PayloadOf<K extends EventType> = Payloads[K];
+
+/** Narrow an event to its kind (for `filter` and `find`; a plain `event.event === ...` narrows too). */
+export function isEvent<K extends EventType>(event: LogEvent, kind: K): event is EventOf<K> {
+  return event.event === kind;
+}
+
+/** Whether a text (from the wire) names an event kind this UI knows. */
+export function isEventType(value: unknown): value is EventType {
+  return (EVENT_TYPES as readonly unknown[]).includes(value);
 }

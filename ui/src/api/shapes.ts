@@ -3,7 +3,7 @@
  * `args` and `frequency` as `JsonValue` (the engine keeps them as JSON), so the UI narrows
  * them here instead of casting where they are used.
  */
-import type { Duration, Frequency, JobArgs, JsonValue } from './types';
+import type { DurationInput, Frequency, JobArgs, JsonValue } from './types';
 
 function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -20,9 +20,14 @@ export function frequencyOf(frequency: JsonValue | undefined): Frequency | null 
   if (typeof frequency.cron === 'string') {
     return { cron: frequency.cron, timezone: typeof frequency.timezone === 'string' ? frequency.timezone : '' };
   }
-  const every = frequency.repeat_every;
-  if (typeof every === 'number' || typeof every === 'string' || Array.isArray(every)) {
-    return { repeat_every: every as Duration };
-  }
-  return null;
+  const every = durationOf(frequency.repeat_every);
+  return every === null ? null : { repeat_every: every };
+}
+
+/** A duration as the API writes one: seconds, `[n, "unit"]` or `"n unit"`; null if it is none of those. */
+function durationOf(value: JsonValue | undefined): DurationInput | null {
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [amount, unit] = value;
+  return typeof amount === 'number' && typeof unit === 'string' ? [amount, unit] : null;
 }

@@ -1,3 +1,4 @@
+import { isEventType } from './events';
 import type { LogEvent } from './types';
 
 /**
@@ -31,23 +32,28 @@ export function isTauri(): boolean {
   return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
 }
 
-/** Narrow an unknown value to a log event, or null. */
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A value from the live stream as a log event, or null. The envelope is checked; the
+ * payload is trusted to be its kind's, as the engine makes both from one typed payload.
+ * A kind this UI does not know is dropped: the UI is built with the engine it talks to,
+ * and a kind the engine adds fails the UI's build until it is handled (api/events.ts).
+ */
 export function toLogEvent(value: unknown, fallbackType?: string, fallbackId?: string): LogEvent | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const v = value as Record<string, unknown>;
-  const idRaw = v.id ?? fallbackId;
-  const id = typeof idRaw === 'number' ? idRaw : Number(idRaw);
-  const event = typeof v.event === 'string' ? v.event : fallbackType;
-  if (!event || !Number.isFinite(id)) return null;
-  const jobId = v.job_id;
+  if (!isRecord(value)) return null;
+  const id = Number(value.id ?? fallbackId);
+  const event = value.event ?? fallbackType;
+  if (!isEventType(event) || !Number.isFinite(id) || !isRecord(value.payload)) return null;
+  const jobId = value.job_id;
   return {
     id,
-    // the engine's event types (EventKind); a type added later still passes through as it is
-    event: event as LogEvent['event'],
-    inserted_at: typeof v.inserted_at === 'string' ? v.inserted_at : new Date().toISOString(),
+    event,
+    inserted_at: typeof value.inserted_at === 'string' ? value.inserted_at : new Date().toISOString(),
     job_id: typeof jobId === 'string' ? jobId : typeof jobId === 'number' ? String(jobId) : null,
-    schedule_id: typeof v.schedule_id === 'string' ? v.schedule_id : null,
-    attempt: typeof v.attempt === 'number' ? v.attempt : null,
-    payload: (v.payload ?? null) as LogEvent['payload'],
-  };
+    schedule_id: typeof value.schedule_id === 'string' ? value.schedule_id : null,
+    attempt: typeof value.attempt === 'number' ? value.attempt : null,
+    payload: value.payload,
+  } as LogEvent;
 }

@@ -1,10 +1,10 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Job, LogEvent } from '../api/types';
+import type { Job } from '../api/types';
 import { bandTitle } from '../features/calendar/mapping';
 import { stubChartEnvironment, stubCLocale } from '../test/chart';
 import { ok } from '../test/FakeTransport';
-import { makeJob, makeOutcome, makeSchedule, makeSettings, page } from '../test/fixtures';
+import { makeEvent, makeJob, makeOutcome, makeSchedule, makeSettings, page } from '../test/fixtures';
 import { emptyEngine, renderApp } from '../test/renderApp';
 
 /**
@@ -63,15 +63,9 @@ describe('under the C locale (LANG=C.UTF-8)', () => {
   });
 
   it('shows the live log and counts its events', async () => {
-    const events: LogEvent[] = Array.from({ length: 1200 }, (_, i) => ({
-      id: i + 1,
-      event: 'job.request',
-      inserted_at: '2026-11-30T08:00:00.000Z',
-      job_id: `job-${i}`,
-      schedule_id: null,
-      attempt: 1,
-      payload: { method: 'GET', url: `https://api.example.com/items/${i}`, headers: {} },
-    }));
+    const events = Array.from({ length: 1200 }, (_, i) =>
+      makeEvent('job.request', { method: 'GET', url: `https://api.example.com/items/${i}` }, { job_id: `job-${i}` }),
+    );
     const engine = emptyEngine()
       .on('GET', '/api/settings', ok({ data: makeSettings() }))
       .on('GET', '/api/logs', ok({ data: [], limit: 200 }));

@@ -1,26 +1,15 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LogEvent } from '../api/types';
+import { makeEvent } from '../test/fixtures';
 import { createInvalidationBatcher, keysForEvent } from './liveInvalidation';
-
-const event = (over: Partial<LogEvent>): LogEvent => ({
-  id: 1,
-  event: 'job.finished',
-  inserted_at: '2026-11-29T07:00:00Z',
-  job_id: 'j1',
-  schedule_id: null,
-  attempt: 1,
-  payload: null,
-  ...over,
-});
 
 describe('live invalidation', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   it('targets the job, the lists and, for a schedule’s job, its history and the schedules', () => {
-    expect(keysForEvent(event({ event: 'job.response' }))).toEqual([['jobs', 'list'], ['jobs', 'detail', 'j1']]);
-    expect(keysForEvent(event({ event: 'job.started', schedule_id: 's1' }))).toEqual([
+    expect(keysForEvent(makeEvent('job.response'))).toEqual([['jobs', 'list'], ['jobs', 'detail', 'j1']]);
+    expect(keysForEvent(makeEvent('job.started', {}, { schedule_id: 's1' }))).toEqual([
       ['jobs', 'list'],
       ['jobs', 'detail', 'j1'],
       ['jobs', 'history', 's1'],
@@ -30,11 +19,11 @@ describe('live invalidation', () => {
   });
 
   it('refreshes the calendar only for events that add, finish, cancel or move a run', () => {
-    for (const type of ['job.created', 'job.finished', 'job.cancelled', 'job.updated'] as const) {
-      expect(keysForEvent(event({ event: type }))).toContainEqual(['calendar']);
+    for (const event of [makeEvent('job.created'), makeEvent('job.finished'), makeEvent('job.cancelled'), makeEvent('job.updated')]) {
+      expect(keysForEvent(event)).toContainEqual(['calendar']);
     }
-    for (const type of ['job.started', 'job.request', 'job.response', 'job.error'] as const) {
-      expect(keysForEvent(event({ event: type }))).not.toContainEqual(['calendar']);
+    for (const event of [makeEvent('job.started'), makeEvent('job.request'), makeEvent('job.response'), makeEvent('job.error')]) {
+      expect(keysForEvent(event)).not.toContainEqual(['calendar']);
     }
   });
 
@@ -42,13 +31,13 @@ describe('live invalidation', () => {
     const client = new QueryClient();
     const spy = vi.spyOn(client, 'invalidateQueries').mockResolvedValue();
     const batcher = createInvalidationBatcher(client, 250);
-    for (let i = 0; i < 50; i++) batcher.add(event({ id: i }));
+    for (let i = 0; i < 50; i++) batcher.add(makeEvent('job.finished', {}, { id: i }));
     expect(spy).not.toHaveBeenCalled();
     vi.advanceTimersByTime(249);
     expect(spy).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1);
     expect(spy).toHaveBeenCalledTimes(2); // jobs list + job detail, once each
-    batcher.add(event({ job_id: 'j2' }));
+    batcher.add(makeEvent('job.finished', {}, { job_id: 'j2' }));
     vi.advanceTimersByTime(250);
     expect(spy).toHaveBeenCalledTimes(4);
     batcher.dispose();
@@ -60,7 +49,7 @@ describe('live invalidation', () => {
     const fetching = vi.spyOn(client, 'isFetching').mockReturnValue(0);
     const batcher = createInvalidationBatcher(client, 250, 2000);
     const calendarCalls = () => spy.mock.calls.filter(([filters]) => JSON.stringify(filters?.queryKey) === '["calendar"]');
-    for (let i = 0; i < 20; i++) batcher.add(event({ id: i, event: 'job.finished' }));
+    for (let i = 0; i < 20; i++) batcher.add(makeEvent('job.finished', {}, { id: i }));
     vi.advanceTimersByTime(1999);
     expect(calendarCalls()).toHaveLength(0);
     vi.advanceTimersByTime(1);
@@ -69,7 +58,7 @@ describe('live invalidation', () => {
 
     // a calendar fetch is still running: the next change waits for it, then refetches once
     fetching.mockReturnValue(1);
-    batcher.add(event({ id: 99, event: 'job.created' }));
+    batcher.add(makeEvent('job.created', {}, { id: 99 }));
     vi.advanceTimersByTime(2000);
     expect(calendarCalls()).toHaveLength(1);
     fetching.mockReturnValue(0);

@@ -1,14 +1,14 @@
 import { useEffect } from 'react';
 import { useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { queryKeys } from '../api/queryKeys';
-import type { LogEvent } from '../api/types';
+import type { EventType, LogEvent } from '../api/types';
 import type { Transport } from '../api/transport';
 
 /** How often, at most, live events turn into refetches. */
 export const INVALIDATE_INTERVAL_MS = 250;
 
 /** Events that move something on the calendar: a run appears, finishes, goes or moves. */
-const CALENDAR_EVENTS: ReadonlySet<string> = new Set(['job.created', 'job.finished', 'job.cancelled', 'job.updated']);
+const CALENDAR_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['job.created', 'job.finished', 'job.cancelled', 'job.updated']);
 
 /** The queries an event makes stale. */
 export function keysForEvent(event: LogEvent): QueryKey[] {

@@ -1,4 +1,4 @@
-import type { Duration } from '../api/types';
+import type { DurationInput } from '../api/types';
 
 export type DurationUnit = 'seconds' | 'minutes' | 'hours' | 'days' | 'weeks';
 export const DURATION_UNITS: ReadonlyArray<{ value: DurationUnit; label: string; seconds: number }> = [
@@ -23,7 +23,7 @@ export interface DurationParts {
 }
 
 /** Read any duration form the API accepts (seconds, `[n, "unit"]`, `"n unit"`). */
-export function parseDuration(value: Duration | null | undefined): DurationParts | null {
+export function parseDuration(value: DurationInput | null | undefined): DurationParts | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') return largestUnit(value);
   if (Array.isArray(value)) {

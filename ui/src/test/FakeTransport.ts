@@ -1,5 +1,5 @@
 import type { LiveEventHandler, RequestMethod, Transport, TransportResponse } from '../api/transport';
-import type { LogEvent } from '../api/types';
+import type { ErrorBody, LogEvent } from '../api/types';
 
 export interface RecordedRequest {
   method: RequestMethod;
@@ -53,7 +53,7 @@ export class FakeTransport implements Transport {
     const route = this.routes.find((r) => r.once && matches(r)) ?? [...this.routes].reverse().find(matches);
     if (!route) {
       this.unscripted.push(recorded);
-      return { status: 501, body: { error: { code: 'unscripted', field: null, message: `No script for ${method} ${path}` } } };
+      return fail(501, 'unscripted', null, `No script for ${method} ${path}`);
     }
     if (route.once) this.routes = this.routes.filter((r) => r !== route);
     await Promise.resolve();
@@ -77,18 +77,9 @@ export class FakeTransport implements Transport {
     return this.listeners.size;
   }
 
-  /** Deliver a live event to every subscriber, as `chime://event` or the SSE stream would. */
-  push(event: Partial<LogEvent> & Pick<LogEvent, 'event'>): void {
-    const full: LogEvent = {
-      id: event.id ?? Date.now(),
-      inserted_at: event.inserted_at ?? new Date().toISOString(),
-      job_id: event.job_id ?? null,
-      schedule_id: event.schedule_id ?? null,
-      attempt: event.attempt ?? null,
-      payload: event.payload ?? null,
-      event: event.event,
-    };
-    this.listeners.forEach((listener) => listener(full));
+  /** Deliver a live event (`makeEvent` in ./fixtures) to every subscriber, as `chime://event` or the SSE stream would. */
+  push(event: LogEvent): void {
+    this.listeners.forEach((listener) => listener(event));
   }
 
   requestsTo(method: RequestMethod, path: string | RegExp): RecordedRequest[] {
@@ -101,5 +92,5 @@ export class FakeTransport implements Transport {
 export const ok = (body: unknown, status = 200): TransportResponse => ({ status, body });
 export const fail = (status: number, code: string, field: string | null, message: string): TransportResponse => ({
   status,
-  body: { error: { code, field, message } },
+  body: { error: { code, field, message } } satisfies ErrorBody,
 });

@@ -1,5 +1,6 @@
+import type { PayloadOf, Payloads } from '../api/events';
 import { argsOf } from '../api/shapes';
-import type { Job, JobState, OutcomeSummary, Page, Schedule, SettingsAnswer } from '../api/types';
+import type { EventType, Job, JobState, LogEvent, OutcomeSummary, Page, Schedule, SettingsAnswer } from '../api/types';
 
 let seq = 0;
 const iso = (offsetSeconds: number) => new Date(Date.now() + offsetSeconds * 1000).toISOString();
@@ -97,5 +98,43 @@ export function makeSettings(overrides: Partial<SettingsAnswer> = {}): SettingsA
     allow_http: false,
     ca_cert_path: null,
     ...overrides,
+  };
+}
+
+/** An event's own fields, the same for every kind. */
+export type EventFields = Omit<LogEvent, 'event' | 'payload'>;
+/** An event of kind `K`: for one kind, the generated union's member for it. */
+export type MadeEvent<K extends EventType> = EventFields & { event: K; payload: PayloadOf<K> };
+
+/** A plain payload of each kind (one attempt of a POST that got a 200), for tests to change what they look at. */
+const PAYLOADS: Payloads = {
+  'job.created': { source: 'request', scheduled_at: '2026-11-30T08:00:00.000Z', run: null, name: null, method: 'post', url: 'https://api.example.com/hooks/1' },
+  'job.updated': { changed: ['scheduled_at'], scheduled_at: '2026-11-30T08:00:00.000Z' },
+  'job.cancelled': { reason: 'cancelled by request' },
+  'job.started': { attempt: 1, scheduled_at: '2026-11-30T08:00:00.000Z', late_ms: 0, catch_up: null },
+  'job.request': { method: 'POST', url: 'https://api.example.com/hooks/1', headers: {}, truncated: false },
+  'job.response': { status: 200, headers: {}, body: '', truncated: false, duration_ms: 12 },
+  'job.error': { error: 'connection refused', duration_ms: 3, will_retry: false, retry_at: null },
+  'job.finished': { state: 'completed', outcome: 'success', status: 200, duration_ms: 12, retry_at: null, interrupted: false },
+};
+
+// ids increase, as the engine's do; from 1000, so a test can put an older event below one
+let eventSeq = 1000;
+
+/**
+ * A log event of `kind` (one kind: a `LogEvent`): the plain payload with `payload` over it,
+ * and `fields` over the event's own defaults.
+ */
+export function makeEvent<K extends EventType>(kind: K, payload: Partial<PayloadOf<K>> = {}, fields: Partial<EventFields> = {}): MadeEvent<K> {
+  eventSeq += 1;
+  return {
+    id: eventSeq,
+    inserted_at: '2026-11-30T08:00:00.000Z',
+    job_id: 'j1',
+    schedule_id: null,
+    attempt: 1,
+    ...fields,
+    event: kind,
+    payload: { ...PAYLOADS[kind], ...payload },
   };
 }

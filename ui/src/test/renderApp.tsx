@@ -3,11 +3,11 @@ import { createMemoryHistory } from '@tanstack/react-router';
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../app/App';
-import type { SchedulePreview } from '../api/types';
+import type { PreviewAnswer } from '../api/types';
 import { FakeTransport, ok } from './FakeTransport';
 import { page } from './fixtures';
 
-export const DEFAULT_PREVIEW: SchedulePreview = {
+export const DEFAULT_PREVIEW: PreviewAnswer = {
   description: 'At 09:00 AM, Monday through Friday',
   next: ['2026-11-30T09:00:00+01:00', '2026-12-01T09:00:00+01:00'],
   notes: [],

@@ -25,11 +25,11 @@ import {
   fieldForServerError,
   suggestName,
   toJobInput,
+  toJobPatch,
   toTryInput,
   type BuilderForm,
   type FieldErrors,
   type FieldKey,
-  type SaveTarget,
   type ScheduleKind,
 } from './form';
 import { RequestSection } from './RequestSection';
@@ -190,16 +190,14 @@ export function JobBuilder({ mode, initial, onClose, draft }: JobBuilderProps) {
       if (keys.some((k) => ADVANCED_FIELDS.includes(k))) setAdvancedOpen(true);
       return;
     }
-    const target: SaveTarget = mode.kind === 'create' ? { kind: 'create' } : { kind: mode.kind, id: mode.id };
     setSaving(true);
     try {
-      const input = toJobInput(shown, target);
       if (mode.kind === 'create') {
-        await client.createJob(input);
+        await client.createJob(toJobInput(shown));
         clearDraft();
       }
-      else if (mode.kind === 'job') await client.patchJob(mode.id, input);
-      else await client.patchSchedule(mode.id, input);
+      else if (mode.kind === 'job') await client.patchJob(mode.id, toJobPatch(shown));
+      else await client.patchSchedule(mode.id, toJobPatch(shown));
       void queryClient.invalidateQueries({ queryKey: queryKeys.jobs });
       void queryClient.invalidateQueries({ queryKey: queryKeys.schedules });
       toast(

@@ -1,4 +1,4 @@
-import type { SchedulePreview as Preview } from '../../api/types';
+import type { PreviewAnswer } from '../../api/types';
 import { Skeleton } from '../../components/Skeleton';
 import { useRelativeNow } from '../../lib/hooks';
 import { formatRelative, formatRun, needsSeconds } from '../../lib/time';
@@ -11,7 +11,7 @@ export function SchedulePreview({
   failed,
   timeZone,
 }: {
-  preview: Preview | undefined;
+  preview: PreviewAnswer | undefined;
   loading: boolean;
   failed: boolean;
   timeZone?: string;

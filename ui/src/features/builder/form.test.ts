@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newRow } from '../../components/KeyValueEditor';
 import { makeJob, makeSchedule } from '../../test/fixtures';
-import { checkForm, emptyForm, fieldForServerError, formFromAttempt, formFromSchedule, toJobInput } from './form';
+import { checkForm, emptyForm, fieldForServerError, formFromAttempt, formFromSchedule, toJobInput, toJobPatch } from './form';
 
 describe('builder form', () => {
   it('maps API error fields onto form inputs', () => {
@@ -58,7 +58,7 @@ describe('builder form', () => {
     });
     const form = { ...formFromSchedule(schedule), name: '' };
     expect(form.scheduleKind).toBe('every');
-    const patch = toJobInput(form, { kind: 'schedule', id: schedule.id });
+    const patch = toJobPatch(form);
     expect(patch).toMatchObject({
       method: 'get',
       url: 'https://x.test/a',

@@ -8,11 +8,12 @@ import type {
   Backoff,
   CatchUp,
   CurlImport,
-  Duration,
+  DurationInput,
   HttpMethod,
   Job,
   JobArgs,
   JobInput,
+  JobPatch,
   JsonValue,
   QueryValue,
   RetryInput,
@@ -156,7 +157,7 @@ export function bodyToText(body: JsonValue | undefined): string {
   return JSON.stringify(body, null, 2);
 }
 
-function secondsText(duration: Duration | undefined): string {
+function secondsText(duration: DurationInput | undefined): string {
   const parts = parseDuration(duration);
   return parts ? String(toSeconds(parts)) : '';
 }
@@ -188,9 +189,9 @@ export function formFromJob(job: Job, timezone: string = machineTimeZone()): Bui
   const asked = argsOf(job.args);
   const args: JobArgs = {
     ...asked,
-    name: job.name ?? asked.name ?? null,
-    description: job.description ?? asked.description ?? null,
-    idempotency_key: job.idempotency_key ?? asked.idempotency_key ?? null,
+    name: job.name ?? asked.name,
+    description: job.description ?? asked.description,
+    idempotency_key: job.idempotency_key ?? asked.idempotency_key,
   };
   return {
     ...applyArgs(emptyForm(timezone), args),
@@ -210,8 +211,8 @@ export function formFromSchedule(schedule: Schedule, fallbackZone: string = mach
   const asked = argsOf(schedule.args);
   const form = applyArgs(emptyForm(fallbackZone), {
     ...asked,
-    name: schedule.name ?? asked.name ?? null,
-    description: schedule.description ?? asked.description ?? null,
+    name: schedule.name ?? asked.name,
+    description: schedule.description ?? asked.description,
     catch_up: schedule.catch_up ?? asked.catch_up,
   });
   const frequency = frequencyOf(schedule.frequency);
@@ -407,12 +408,6 @@ export function checkForm(form: BuilderForm): FieldErrors {
   return errors;
 }
 
-function optionalText(value: string, clear: boolean): string | null | undefined {
-  const v = value.trim();
-  if (v) return v;
-  return clear ? null : undefined;
-}
-
 /** The retry members the form sets; the engine fills in the others. None set: no `retry`. */
 function retryOf(form: BuilderForm): RetryInput | undefined {
   const retry: RetryInput = {};
@@ -436,52 +431,54 @@ export function requestOf(form: BuilderForm): Pick<JobInput, 'method' | 'url' | 
   return out;
 }
 
-export type SaveTarget = { kind: 'create' } | { kind: 'job'; id: string } | { kind: 'schedule'; id: string };
-
-/**
- * The JSON body for `POST /api/jobs`, `PATCH /api/jobs/{id}` or `PATCH /api/schedules/{id}`.
- * A PATCH sends every field the form shows, with null for cleared texts and an empty
- * query/headers object, so what is saved is what is on screen.
- */
-export function toJobInput(form: BuilderForm, target: SaveTarget = { kind: 'create' }): JobInput {
-  const patch = target.kind !== 'create';
-  const input: JobInput = { ...requestOf(form) };
-  if (patch) {
-    input.query = input.query ?? {};
-    input.headers = input.headers ?? {};
-    if (input.body === undefined) input.body = null;
-  }
-
-  if (form.scheduleKind === 'once') {
-    if (form.onceMode === 'in') input.schedule_in = [Number(form.inAmount), form.inUnit];
-    else if (form.onceMode === 'at') {
-      const at = localDateTimeToRfc3339(form.atLocal, form.timezone);
-      if (at) input.scheduled_at = at;
-    } else if (patch) input.schedule_in = 0;
-  } else if (form.scheduleKind === 'every') {
-    input.repeat_every = [Number(form.everyAmount), form.everyUnit];
-  } else {
-    input.cron = form.cron.trim();
-    input.timezone = form.timezone;
-  }
-
-  const retry = retryOf(form);
-  if (retry) input.retry = retry;
-  if (form.timeout) input.timeout = Number(form.timeout);
-  if (form.scheduleKind !== 'once' && form.catchUp) input.catch_up = form.catchUp;
-
-  const texts = {
+/** The form's texts by the `JobInput` member each one fills; empty ones are not asked. */
+function textsOf(form: BuilderForm) {
+  return {
     name: form.name,
     description: form.description,
     idempotency_key: form.idempotencyKey,
     callback_url: form.callbackUrl,
     webhook_url: form.webhookUrl,
   } as const;
-  for (const [key, value] of Object.entries(texts) as Array<[keyof typeof texts, string]>) {
-    const v = optionalText(value, patch);
-    if (v !== undefined) input[key] = v;
+}
+
+type TextKey = keyof ReturnType<typeof textsOf>;
+const textEntries = (form: BuilderForm) => Object.entries(textsOf(form)) as Array<[TextKey, string]>;
+
+/** When the job runs, as the form says. */
+function timingOf(form: BuilderForm): Pick<JobInput, 'schedule_in' | 'scheduled_at' | 'repeat_every' | 'cron' | 'timezone'> {
+  if (form.scheduleKind === 'every') return { repeat_every: [Number(form.everyAmount), form.everyUnit] };
+  if (form.scheduleKind === 'cron') return { cron: form.cron.trim(), timezone: form.timezone };
+  if (form.onceMode === 'in') return { schedule_in: [Number(form.inAmount), form.inUnit] };
+  const at = form.onceMode === 'at' ? localDateTimeToRfc3339(form.atLocal, form.timezone) : null;
+  return at ? { scheduled_at: at } : {};
+}
+
+/** The body of `POST /api/jobs`: what the form sets, the engine's defaults for the rest. */
+export function toJobInput(form: BuilderForm): JobInput {
+  const input: JobInput = { ...requestOf(form), ...timingOf(form) };
+  const retry = retryOf(form);
+  if (retry) input.retry = retry;
+  if (form.timeout) input.timeout = Number(form.timeout);
+  if (form.scheduleKind !== 'once' && form.catchUp) input.catch_up = form.catchUp;
+  for (const [key, value] of textEntries(form)) {
+    if (value.trim()) input[key] = value.trim();
   }
   return input;
+}
+
+/**
+ * The body of `PATCH /api/jobs/{id}` or `PATCH /api/schedules/{id}`: every field the form
+ * shows, with null for cleared texts and body and an empty query/headers object, so what
+ * is saved is what is on screen (the engine merges a patch into what was asked).
+ */
+export function toJobPatch(form: BuilderForm): JobPatch {
+  const patch: JobPatch = { query: {}, headers: {}, body: null, ...toJobInput(form) };
+  if (form.scheduleKind === 'once' && form.onceMode === 'now') patch.schedule_in = 0;
+  for (const [key, value] of textEntries(form)) {
+    if (!value.trim()) patch[key] = null;
+  }
+  return patch;
 }
 
 /** The one-off job that "Send now" creates: this request, once, now, without retries. */

@@ -15,8 +15,9 @@ vi.hoisted(() => {
 
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { CalendarData, SettingsAnswer } from '../../api/types';
+import type { CalendarData } from '../../api/types';
 import { ok } from '../../test/FakeTransport';
+import { makeEvent, makeSettings } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
 const SCHEDULE = 'ad97efdf-0000-4000-8000-000000000001';
@@ -76,7 +77,7 @@ describe('Calendar under a frozen Object.prototype (the desktop window)', () => 
   it('draws the week with the dense bands, and keeps working through navigation and live refreshes', async () => {
     const today = new Date().toISOString().slice(0, 10);
     const engine = emptyEngine()
-      .on('GET', '/api/settings', ok({ data: { default_timezone: 'UTC' } as SettingsAnswer }))
+      .on('GET', '/api/settings', ok({ data: makeSettings({ default_timezone: 'UTC' }) }))
       .on('GET', '/api/calendar', (req) => ok({ data: denseDay(req.query.get('from')!, req.query.get('to')!, today) }));
     const errors: unknown[] = [];
     const consoleError = vi.spyOn(console, 'error').mockImplementation((...args) => errors.push(args));
@@ -102,7 +103,8 @@ describe('Calendar under a frozen Object.prototype (the desktop window)', () => 
 
     // the live events of a run refresh the calendar (at most every 2 s); it draws the new answer
     const before = engine.requestsTo('GET', '/api/calendar').length;
-    for (const event of ['job.created', 'job.started', 'job.finished'] as const) engine.push({ event, schedule_id: SCHEDULE });
+    const run = { schedule_id: SCHEDULE };
+    for (const event of [makeEvent('job.created', {}, run), makeEvent('job.started', {}, run), makeEvent('job.finished', {}, run)]) engine.push(event);
     await waitFor(() => expect(engine.requestsTo('GET', '/api/calendar').length).toBe(before + 1), { timeout: 5000 });
     await appears(/486 runs · 243 failed$/);
 

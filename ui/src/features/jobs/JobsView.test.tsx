@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fail, ok } from '../../test/FakeTransport';
 import type { Schedule } from '../../api/types';
 import { IconPlay } from '../../components/icons';
-import { makeJob, makeOutcome, makeSchedule, page } from '../../test/fixtures';
+import { makeEvent, makeJob, makeOutcome, makeSchedule, page } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
 describe('JobsView', () => {
@@ -60,15 +60,15 @@ describe('JobsView', () => {
 
     const finished = { ...pending, state: 'completed' as const, last_outcome: makeOutcome(201, { duration_ms: 87 }) };
     engine.on('GET', '/api/jobs', ok(page([finished])));
-    engine.push({ event: 'job.started', job_id: pending.id });
-    engine.push({ event: 'job.response', job_id: pending.id });
-    engine.push({ event: 'job.finished', job_id: pending.id });
+    engine.push(makeEvent('job.started', {}, { job_id: pending.id }));
+    engine.push(makeEvent('job.response', {}, { job_id: pending.id }));
+    engine.push(makeEvent('job.finished', {}, { job_id: pending.id }));
 
     expect(await within(row).findByText('201')).toBeInTheDocument();
     expect(within(row).getByText('87 ms')).toBeInTheDocument();
     // three events in one window: one refetch, not three. A later event's refetch comes
     // a window later; once it has, any refetch of the first three would have come too.
-    engine.push({ event: 'job.updated', job_id: pending.id });
+    engine.push(makeEvent('job.updated', {}, { job_id: pending.id }));
     await waitFor(() => expect(engine.requestsTo('GET', '/api/jobs').length - listCallsBefore).toBeGreaterThanOrEqual(2));
     expect(engine.requestsTo('GET', '/api/jobs').length - listCallsBefore).toBe(2);
   });

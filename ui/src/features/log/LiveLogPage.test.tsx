@@ -4,26 +4,17 @@ import { createMemoryHistory } from '@tanstack/react-router';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../app/App';
+import type { PayloadOf } from '../../api/events';
 import type { EventType, LogEvent } from '../../api/types';
 import { FakeTransport, ok } from '../../test/FakeTransport';
-import { makeJob, makeSettings } from '../../test/fixtures';
+import { makeEvent, makeJob, makeSettings, type EventFields } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
 const SETTINGS = makeSettings();
 
-let nextId = 1000;
-function event(type: EventType, payload: LogEvent['payload'], over: Partial<LogEvent> = {}): LogEvent {
-  return {
-    id: nextId++,
-    event: type,
-    inserted_at: '2026-11-30T08:00:00.000Z',
-    job_id: 'job-aaaaaaaa-1',
-    schedule_id: null,
-    attempt: 1,
-    payload,
-    ...over,
-  };
-}
+/** An event of job-aaaaaaaa-1 unless `fields` says otherwise. */
+const event = <K extends EventType>(kind: K, payload: Partial<PayloadOf<K>>, fields: Partial<EventFields> = {}) =>
+  makeEvent(kind, payload, { job_id: 'job-aaaaaaaa-1', ...fields });
 
 function engineWith(history: LogEvent[] = []): FakeTransport {
   return emptyEngine()

@@ -8,6 +8,7 @@
  */
 import type { EventType, JsonValue, LogEvent } from '../../api/types';
 import type { ListLogsParams } from '../../api/client';
+import { isEvent, type EventOf } from '../../api/events';
 
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'error';
 export const STATUS_CLASSES: readonly StatusClass[] = ['2xx', '3xx', '4xx', '5xx', 'error'];
@@ -38,15 +39,14 @@ function classOfStatus(status: number): StatusClass | null {
 
 /** The status class an event carries: a response's status, an error, a finished run's result. */
 export function statusClassOf(event: LogEvent): StatusClass | null {
-  const status = field(event.payload, 'status');
   switch (event.event) {
     case 'job.response':
-      return typeof status === 'number' ? classOfStatus(status) : null;
+      return classOfStatus(event.payload.status);
     case 'job.error':
       return 'error';
     case 'job.finished': {
-      if (field(event.payload, 'outcome') === 'error' || status === null) return 'error';
-      return typeof status === 'number' ? classOfStatus(status) : null;
+      const { outcome, status } = event.payload;
+      return outcome === 'error' || status === null ? 'error' : classOfStatus(status);
     }
     default:
       return null;
@@ -124,12 +124,12 @@ export function serverKey(filter: LogFilter): string {
 }
 
 /** For a response (or error) row: the request of the same attempt, searched back from its position. */
-export function requestFor(rows: readonly LogEvent[], event: LogEvent): LogEvent | null {
+export function requestFor(rows: readonly LogEvent[], event: LogEvent): EventOf<'job.request'> | null {
   let i = rows.length - 1;
   while (i >= 0 && rows[i]!.id > event.id) i--;
   for (; i >= 0; i--) {
     const row = rows[i]!;
-    if (row.event === 'job.request' && row.job_id === event.job_id && row.attempt === event.attempt) return row;
+    if (isEvent(row, 'job.request') && row.job_id === event.job_id && row.attempt === event.attempt) return row;
   }
   return null;
 }

@@ -1,37 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PayloadOf } from '../../api/events';
 import type { EventType, LogEvent } from '../../api/types';
+import { makeEvent } from '../../test/fixtures';
 import { createBatcher } from './batcher';
 import { NO_FILTER, matches, requestFor, serverParams, statusClassOf, type LogFilter } from './filters';
 import { LogStore, mergeById } from './logStore';
-
-let nextId = 1;
-function ev(event: EventType, payload: LogEvent['payload'] = {}, over: Partial<LogEvent> = {}): LogEvent {
-  return {
-    id: nextId++,
-    event,
-    inserted_at: '2026-11-30T08:00:00Z',
-    job_id: 'j1',
-    schedule_id: null,
-    attempt: 1,
-    payload,
-    ...over,
-  };
-}
 
 const filter = (over: Partial<LogFilter>): LogFilter => ({ ...NO_FILTER, ...over });
 const ids = (events: readonly LogEvent[]) => events.map((e) => e.id);
 
 describe('log filters', () => {
-  const request = ev('job.request', { method: 'POST', url: 'https://api.example.com/hooks/deploy', headers: {}, body: '{"env":"prod"}' });
-  const ok = ev('job.response', { status: 204, headers: {}, body: '', truncated: false, duration_ms: 12 });
-  const redirect = ev('job.response', { status: 302, headers: {}, body: '', truncated: false, duration_ms: 5 });
-  const notFound = ev('job.response', { status: 404, headers: {}, body: '{"error":"no such hook"}', truncated: false, duration_ms: 9 });
-  const broken = ev('job.response', { status: 503, headers: {}, body: 'Service Unavailable', truncated: false, duration_ms: 30 });
-  const failed = ev('job.error', { error: 'timed out after 30s', duration_ms: 30000, will_retry: true, retry_at: null });
-  const finishedBad = ev('job.finished', { state: 'discarded', outcome: 'error', status: null, duration_ms: 30000, retry_at: null });
-  const finishedOk = ev('job.finished', { state: 'completed', outcome: 'success', status: 204, duration_ms: 12, retry_at: null });
-  const started = ev('job.started', { attempt: 1, scheduled_at: 'x', late_ms: 0, catch_up: null });
-  const other = ev('job.request', { method: 'GET', url: 'https://status.example.com/ping', headers: {} }, { job_id: 'j2', schedule_id: 's1' });
+  const request = makeEvent('job.request', { method: 'POST', url: 'https://api.example.com/hooks/deploy', headers: {}, body: '{"env":"prod"}' });
+  const ok = makeEvent('job.response', { status: 204, headers: {}, body: '', truncated: false, duration_ms: 12 });
+  const redirect = makeEvent('job.response', { status: 302, headers: {}, body: '', truncated: false, duration_ms: 5 });
+  const notFound = makeEvent('job.response', { status: 404, headers: {}, body: '{"error":"no such hook"}', truncated: false, duration_ms: 9 });
+  const broken = makeEvent('job.response', { status: 503, headers: {}, body: 'Service Unavailable', truncated: false, duration_ms: 30 });
+  const failed = makeEvent('job.error', { error: 'timed out after 30s', duration_ms: 30000, will_retry: true, retry_at: null });
+  const finishedBad = makeEvent('job.finished', { state: 'discarded', outcome: 'error', status: null, duration_ms: 30000, retry_at: null });
+  const finishedOk = makeEvent('job.finished', { state: 'completed', outcome: 'success', status: 204, duration_ms: 12, retry_at: null });
+  const started = makeEvent('job.started', { attempt: 1, scheduled_at: 'x', late_ms: 0, catch_up: null });
+  const other = makeEvent('job.request', { method: 'GET', url: 'https://status.example.com/ping', headers: {} }, { job_id: 'j2', schedule_id: 's1' });
   const all = [request, ok, redirect, notFound, broken, failed, finishedBad, finishedOk, started, other];
 
   it('gives each status-bearing event its class, and none to the rest', () => {
@@ -66,11 +54,11 @@ describe('log filters', () => {
   });
 
   it('finds a response’s request: same job and attempt, the latest before it', () => {
-    const r1 = ev('job.request', { method: 'POST', url: 'https://a.test/1', headers: {} }, { attempt: 1 });
-    const x = ev('job.request', { method: 'GET', url: 'https://b.test/', headers: {} }, { job_id: 'other', attempt: 1 });
-    const r2 = ev('job.request', { method: 'POST', url: 'https://a.test/2', headers: {} }, { attempt: 2 });
-    const resp2 = ev('job.response', { status: 200, headers: {}, body: '', truncated: false, duration_ms: 1 }, { attempt: 2 });
-    const later = ev('job.request', { method: 'POST', url: 'https://a.test/3', headers: {} }, { attempt: 2 });
+    const r1 = makeEvent('job.request', { method: 'POST', url: 'https://a.test/1', headers: {} }, { attempt: 1 });
+    const x = makeEvent('job.request', { method: 'GET', url: 'https://b.test/', headers: {} }, { job_id: 'other', attempt: 1 });
+    const r2 = makeEvent('job.request', { method: 'POST', url: 'https://a.test/2', headers: {} }, { attempt: 2 });
+    const resp2 = makeEvent('job.response', { status: 200, headers: {}, body: '', truncated: false, duration_ms: 1 }, { attempt: 2 });
+    const later = makeEvent('job.request', { method: 'POST', url: 'https://a.test/3', headers: {} }, { attempt: 2 });
     const rows = [r1, x, r2, resp2, later];
     expect(requestFor(rows, resp2)).toBe(r2);
     expect(requestFor(rows, { ...resp2, attempt: 1 })).toBe(r1);
@@ -117,7 +105,7 @@ describe('batching', () => {
 
 describe('the log store', () => {
   const live = (n: number, over: Partial<LogEvent> = {}) =>
-    Array.from({ length: n }, () => ev('job.response', { status: 200, headers: {}, body: 'ok', truncated: false, duration_ms: 1 }, over));
+    Array.from({ length: n }, () => makeEvent('job.response', { status: 200, headers: {}, body: 'ok', truncated: false, duration_ms: 1 }, over));
 
   it('notifies once per batch, however large', () => {
     const store = new LogStore();
@@ -132,7 +120,7 @@ describe('the log store', () => {
     const store = new LogStore(filter({ statuses: ['5xx'] }));
     store.loadInitial([], 200);
     store.pause();
-    store.receive([...live(3), ...live(2).map((e) => ({ ...e, payload: { ...(e.payload as object), status: 500 } }))]);
+    store.receive([...live(3), ...live(2).map((e) => ({ ...e, payload: { ...e.payload, status: 500 } }))]);
     let s = store.getState();
     expect(s.paused).toBe(true);
     expect(s.rows).toHaveLength(0);
@@ -195,12 +183,12 @@ describe('the log store', () => {
   });
 
   it('finds jobs by text: a job found by its URL shows its response and finished events too', () => {
-    const deploy = (type: EventType, payload: LogEvent['payload']) => ev(type, payload, { job_id: 'deploy' });
+    const deploy = <K extends EventType>(kind: K, payload: Partial<PayloadOf<K>>) => makeEvent(kind, payload, { job_id: 'deploy' });
     const created = deploy('job.created', { source: 'request', scheduled_at: 'x', run: null, name: null, method: 'post', url: 'https://api.example.com/hooks/deploy' });
     const request = deploy('job.request', { method: 'POST', url: 'https://api.example.com/hooks/deploy', headers: {} });
     const response = deploy('job.response', { status: 200, headers: {}, body: 'ok', truncated: false, duration_ms: 5 });
     const finished = deploy('job.finished', { state: 'completed', outcome: 'success', status: 200, duration_ms: 5, retry_at: null });
-    const otherJob = ev('job.response', { status: 200, headers: {}, body: 'ok', truncated: false, duration_ms: 5 }, { job_id: 'ping' });
+    const otherJob = makeEvent('job.response', { status: 200, headers: {}, body: 'ok', truncated: false, duration_ms: 5 }, { job_id: 'ping' });
 
     const store = new LogStore(filter({ text: 'hooks/deploy' }));
     store.loadInitial([otherJob, response, request], 200); // newest first, as the API answers
