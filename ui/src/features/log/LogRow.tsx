@@ -73,8 +73,17 @@ function ErrorSummary({ event, zone }: SummaryProps<'job.error'>) {
   );
 }
 
+/** An attempt Chime stopped during (it quit or crashed) is no failure of the target: it runs again. */
 function FinishedSummary({ event }: SummaryProps<'job.finished'>) {
   const p = event.payload;
+  if (p.interrupted) {
+    return (
+      <span className="log-row__result">
+        <Badge tone="warning">interrupted</Badge>
+        <span className="faint">Chime stopped during the attempt; it runs again</span>
+      </span>
+    );
+  }
   return (
     <span className="log-row__result">
       <Badge tone={p.outcome === 'success' ? 'success' : 'danger'}>{p.outcome}</Badge>
