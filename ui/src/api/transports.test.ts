@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { storedApiKey, takeKeyFromLocation } from './apiKey';
 import { HttpTransport } from './httpTransport';
+import { toLogEvent } from './transport';
 
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
@@ -94,6 +95,19 @@ describe('TauriTransport', () => {
     await Promise.resolve();
     handler?.({ payload: { id: 9, event: 'job.created', inserted_at: 'x', job_id: 'j9', schedule_id: null, attempt: null, payload: {} } });
     expect(seen).toMatchObject([{ id: 9, event: 'job.created', job_id: 'j9' }]);
+  });
+});
+
+describe('a live event off the wire', () => {
+  it('takes its kind and id from the SSE fields when the data lacks them', () => {
+    const event = toLogEvent({ inserted_at: '2026-11-29T07:00:00Z', job_id: 'j1', payload: { reason: 'cancelled by request' } }, 'job.cancelled', '7');
+    expect(event).toMatchObject({ id: 7, event: 'job.cancelled', job_id: 'j1', payload: { reason: 'cancelled by request' } });
+  });
+
+  it('is dropped when the UI could not show it: a kind it does not know, or no payload', () => {
+    expect(toLogEvent({ id: 1, event: 'job.teleported', payload: {} })).toBeNull();
+    expect(toLogEvent({ id: 2, event: 'job.started' })).toBeNull();
+    expect(toLogEvent({ event: 'job.started', payload: {} })).toBeNull(); // no id
   });
 });
 
