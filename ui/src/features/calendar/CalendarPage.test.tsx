@@ -1,11 +1,12 @@
 import { screen, waitFor } from '@testing-library/react';
 import { CalendarImpl } from '@fullcalendar/core/internal';
 import { describe, expect, it, vi } from 'vitest';
-import type { CalendarBand, CalendarData, SettingsAnswer } from '../../api/types';
+import type { CalendarBand, CalendarData } from '../../api/types';
 import { ok } from '../../test/FakeTransport';
+import { makeSettings } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
-const SETTINGS = { default_timezone: 'Europe/Berlin' } as SettingsAnswer;
+const SETTINGS = makeSettings({ default_timezone: 'Europe/Berlin' });
 
 function answer(from: string, to: string, extraBands: CalendarBand[] = []): CalendarData {
   return {

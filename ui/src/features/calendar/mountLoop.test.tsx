@@ -39,13 +39,13 @@ vi.mock('@fullcalendar/react', async () => {
 
 import { screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SettingsAnswer } from '../../api/types';
 import { ok } from '../../test/FakeTransport';
+import { makeSettings } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
 function engine() {
   return emptyEngine()
-    .on('GET', '/api/settings', ok({ data: { default_timezone: 'UTC' } as SettingsAnswer }))
+    .on('GET', '/api/settings', ok({ data: makeSettings({ default_timezone: 'UTC' }) }))
     .on('GET', '/api/calendar', (req) =>
       ok({
         data: {
