@@ -3,7 +3,8 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use tokio::sync::watch;
@@ -22,17 +23,34 @@ pub trait Clock: Send + Sync + 'static {
 
 pub type SharedClock = Arc<dyn Clock>;
 
-/// The real clock. On Linux it sleeps on a `CLOCK_REALTIME` timerfd with an
-/// absolute deadline, so a laptop that suspends wakes as soon as it resumes
-/// past the deadline (a monotonic sleep would stand still during suspend), and
-/// a change of the system time wakes it at once.
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(windows)]
+mod windows;
+
+#[cfg(target_os = "linux")]
+use linux::sleep_until as platform_sleep;
+#[cfg(target_os = "macos")]
+use macos::sleep_until as platform_sleep;
+#[cfg(windows)]
+use windows::sleep_until as platform_sleep;
+
+/// The real clock. Each OS gets a sleep that wakes at a wall-clock instant
+/// without polling, and that ends early when the wall clock is set or the
+/// machine wakes up, so the caller re-reads `now()`:
+/// - Linux: a `CLOCK_REALTIME` timerfd at the absolute deadline, which runs
+///   through suspend, and whose `TFD_TIMER_CANCEL_ON_SET` reports a set clock.
+/// - macOS: the monotonic clock (it stands still while the Mac sleeps),
+///   re-armed on IOKit's wake notice and notify(3)'s clock-set notice.
+/// - Windows: a waitable timer at an absolute wall-clock time, re-armed on
+///   the power resume notice.
+///
+/// macOS and Windows also end a sleep after [`SAFETY_NET`], in case a notice
+/// is lost.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
-
-/// Where no wall-clock timer exists, sleeps are cut into slices this long so a
-/// resume from suspend is noticed within a second.
-#[cfg(not(target_os = "linux"))]
-const SLICE: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
@@ -40,82 +58,120 @@ impl Clock for SystemClock {
     }
 
     fn sleep_until(&self, deadline: DateTime<Utc>) -> Sleep {
-        #[cfg(target_os = "linux")]
-        {
-            Box::pin(async move {
-                if let Err(e) = wall_timer::sleep_until(deadline).await {
-                    tracing::warn!(
-                        "wall-clock timer unavailable ({e}); sleeping on the monotonic clock"
-                    );
-                    let left = (deadline - Utc::now()).to_std().unwrap_or_default();
-                    tokio::time::sleep(left.min(std::time::Duration::from_secs(1))).await;
-                }
-            })
-        }
-        #[cfg(not(target_os = "linux"))]
-        {
-            Box::pin(async move {
-                let left = (deadline - Utc::now()).to_std().unwrap_or_default();
-                tokio::time::sleep(left.min(SLICE)).await;
-            })
+        wall_sleep(deadline, Rearm::system())
+    }
+}
+
+/// A sleep on the real clock that also ends when `rearm` is notified.
+fn wall_sleep(deadline: DateTime<Utc>, rearm: &Rearm) -> Sleep {
+    // Listen from now, not from the first poll, so that a notice between
+    // this call and the first poll still ends the sleep.
+    let listener = rearm.listen();
+    Box::pin(async move {
+        let wake = platform_sleep(deadline, listener).await;
+        tracing::trace!(?wake, %deadline, "wall-clock sleep ended");
+    })
+}
+
+/// Why a sleep of the real clock ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wake {
+    Deadline,
+    /// The wall clock was set or the machine woke up (see [`Rearm`]).
+    Rearmed,
+    /// The sleep reached its cap before the deadline.
+    SafetyNet,
+}
+
+/// Ends every sleep of the real clock, so that each caller re-reads `now()`
+/// and sleeps again on a fresh timer: the wall clock was set, or the machine
+/// woke up. Every OS's notice of either (Linux's ECANCELED, macOS's and
+/// Windows's notifications) comes through [`Rearm::notify`], and so does a
+/// test's.
+#[derive(Clone)]
+struct Rearm(Arc<watch::Sender<u64>>);
+
+impl Rearm {
+    fn new() -> Self {
+        Rearm(Arc::new(watch::Sender::new(0)))
+    }
+
+    /// The one [`SystemClock`] listens to.
+    fn system() -> &'static Rearm {
+        static SYSTEM: LazyLock<Rearm> = LazyLock::new(Rearm::new);
+        &SYSTEM
+    }
+
+    // Where no OS notice exists, only tests notify.
+    #[cfg_attr(
+        not(any(target_os = "linux", target_os = "macos", windows)),
+        allow(dead_code)
+    )]
+    fn notify(&self) {
+        self.0.send_modify(|count| *count = count.wrapping_add(1));
+    }
+
+    fn listen(&self) -> Listener {
+        Listener {
+            rearm: self.clone(),
+            seen: self.0.subscribe(),
         }
     }
 }
 
-#[cfg(target_os = "linux")]
-mod wall_timer {
-    use std::io;
-    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+/// One sleep's ear on a [`Rearm`]: it hears every notice after it was made.
+struct Listener {
+    /// Keeps the sender alive; Linux's timer also notifies through it.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    rearm: Rearm,
+    seen: watch::Receiver<u64>,
+}
 
-    use chrono::{DateTime, Utc};
-    use tokio::io::unix::AsyncFd;
-
-    /// Sleeps until `deadline` on the wall clock. Returns early, without error,
-    /// when the system time is set (TFD_TIMER_CANCEL_ON_SET).
-    pub async fn sleep_until(deadline: DateTime<Utc>) -> io::Result<()> {
-        let fd = create(deadline)?;
-        // SAFETY: the timerfd is owned by the AsyncFd and not closed or
-        // replaced while registered.
-        let fd = unsafe { AsyncFd::register(fd)? };
-        let mut guard = fd.readable().await?;
-        // Drain the expiry count; ECANCELED means the clock was set, which is
-        // just as good a reason to wake and re-read it.
-        let mut buf = [0u8; 8];
-        // SAFETY: reading 8 bytes into an 8-byte buffer from a timerfd we own.
-        unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
-        guard.clear_ready();
-        Ok(())
+impl Listener {
+    async fn notified(&mut self) {
+        // The sender lives in `self.rearm`, so this cannot fail.
+        let _ = self.seen.changed().await;
     }
+}
 
-    fn create(deadline: DateTime<Utc>) -> io::Result<OwnedFd> {
-        // SAFETY: plain syscalls; the fd is owned by OwnedFd right after creation.
-        unsafe {
-            let raw =
-                libc::timerfd_create(libc::CLOCK_REALTIME, libc::TFD_NONBLOCK | libc::TFD_CLOEXEC);
-            if raw < 0 {
-                return Err(io::Error::last_os_error());
-            }
-            let fd = OwnedFd::from_raw_fd(raw);
-            // A zero it_value would disarm the timer: a deadline in the past
-            // becomes one nanosecond after the epoch, which fires at once.
-            let nanos = deadline.timestamp_nanos_opt().unwrap_or(i64::MAX).max(1);
-            let spec = libc::itimerspec {
-                it_interval: libc::timespec {
-                    tv_sec: 0,
-                    tv_nsec: 0,
-                },
-                it_value: libc::timespec {
-                    tv_sec: nanos / 1_000_000_000,
-                    tv_nsec: nanos % 1_000_000_000,
-                },
-            };
-            let flags = libc::TFD_TIMER_ABSTIME | libc::TFD_TIMER_CANCEL_ON_SET;
-            if libc::timerfd_settime(fd.as_raw_fd(), flags, &spec, std::ptr::null_mut()) < 0 {
-                return Err(io::Error::last_os_error());
-            }
-            Ok(fd)
-        }
+/// The longest sleep where the OS's notices are what wakes a sleep after a
+/// resume (macOS, Windows): if one is lost, a run is at most this late.
+#[cfg(any(target_os = "macos", windows, test))]
+const SAFETY_NET: StdDuration = StdDuration::from_secs(60);
+
+/// Where a sleep towards `deadline` that may last at most `cap` ends, and why.
+fn capped(deadline: DateTime<Utc>, cap: StdDuration) -> (DateTime<Utc>, Wake) {
+    let net = Duration::from_std(cap)
+        .ok()
+        .and_then(|cap| Utc::now().checked_add_signed(cap));
+    match net {
+        Some(net) if net < deadline => (net, Wake::SafetyNet),
+        _ => (deadline, Wake::Deadline),
     }
+}
+
+/// Sleeps on the monotonic clock towards the wall-clock `deadline`, for at
+/// most `cap`, or until `listener` hears a notice. The monotonic clock stands
+/// still while the machine sleeps, so after a resume only a notice or the
+/// cap ends this sleep.
+async fn sleep_monotonic(
+    deadline: DateTime<Utc>,
+    listener: &mut Listener,
+    cap: StdDuration,
+) -> Wake {
+    let (until, why) = capped(deadline, cap);
+    let left = (until - Utc::now()).to_std().unwrap_or_default();
+    tokio::select! {
+        () = tokio::time::sleep(left) => why,
+        () = listener.notified() => Wake::Rearmed,
+    }
+}
+
+/// Elsewhere there is neither a wall-clock timer nor a wake notice: slices
+/// this long notice a resume within a second.
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+async fn platform_sleep(deadline: DateTime<Utc>, mut listener: Listener) -> Wake {
+    sleep_monotonic(deadline, &mut listener, StdDuration::from_secs(1)).await
 }
 
 /// A clock that only moves when a test moves it.
@@ -176,6 +232,45 @@ mod tests {
         tokio::time::timeout(std::time::Duration::from_secs(1), sleep)
             .await
             .expect("sleep should end once the clock reaches the deadline");
+    }
+
+    /// The sleep of macOS, and of Linux without a timerfd, runs here too,
+    /// with a cap short enough for a test.
+    #[tokio::test]
+    async fn a_monotonic_sleep_lasts_until_the_deadline_or_its_cap() {
+        let rearm = Rearm::new();
+        let cap = StdDuration::from_millis(300);
+        for (ahead, lasts, why) in [
+            (Duration::hours(8), cap, Wake::SafetyNet),
+            (
+                Duration::milliseconds(100),
+                StdDuration::from_millis(100),
+                Wake::Deadline,
+            ),
+        ] {
+            let start = std::time::Instant::now();
+            let wake = sleep_monotonic(Utc::now() + ahead, &mut rearm.listen(), cap).await;
+            let elapsed = start.elapsed();
+            assert_eq!(wake, why);
+            // Not before; and generously soon after, on a loaded machine.
+            let slack = StdDuration::from_millis(5);
+            assert!(
+                elapsed + slack >= lasts && elapsed < lasts * 10,
+                "{elapsed:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_notice_ends_a_monotonic_sleep_at_once() {
+        let rearm = Rearm::new();
+        let mut listener = rearm.listen();
+        let sleep = sleep_monotonic(Utc::now() + Duration::hours(8), &mut listener, SAFETY_NET);
+        rearm.notify();
+        let wake = tokio::time::timeout(StdDuration::from_secs(5), sleep)
+            .await
+            .expect("a notice should end the sleep");
+        assert_eq!(wake, Wake::Rearmed);
     }
 
     #[tokio::test]
