@@ -30,6 +30,10 @@ pub struct CronRule {
     pub text: String,
     pub zone: Tz,
     cron: Cron,
+    /// A fixed-time rule with several times (`0,30 2 * * *`), one rule per
+    /// time, so each crosses daylight saving as a fixed time does (see
+    /// [`parse_cron`]). Empty otherwise.
+    times: Vec<Cron>,
     fixed_time: bool,
     /// The hours the rule matches, and how many of minutes 0..m it matches
     /// (`minutes_before[m]`), for counting runs without walking them.
@@ -250,10 +254,16 @@ pub struct Preview {
 impl CronRule {
     fn next_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let local = t.with_timezone(&self.zone);
-        self.cron
-            .find_next_occurrence(&local, false)
-            .ok()
-            .map(|n| n.with_timezone(&Utc))
+        let next = |cron: &Cron| {
+            cron.find_next_occurrence(&local, false)
+                .ok()
+                .map(|n| n.with_timezone(&Utc))
+        };
+        if self.times.is_empty() {
+            next(&self.cron)
+        } else {
+            self.times.iter().filter_map(next).min()
+        }
     }
 
     fn describe(&self) -> String {
@@ -423,12 +433,7 @@ pub fn parse_cron(text: &str, zone: Tz) -> Result<CronRule, FieldError> {
     let trimmed = text.trim();
     let expanded = expand_nickname(trimmed)?;
     check_fields(&expanded)?;
-    let cron = CronParser::builder()
-        .seconds(Seconds::Disallowed)
-        .year(Year::Disallowed)
-        .dom_and_dow(false)
-        .sloppy_ranges(true)
-        .build()
+    let cron = parser()
         .parse(&expanded)
         .map_err(|e| FieldError::new("cron", e))?;
     // A rule that never fires (`0 0 30 2 *`) is a mistake, not a schedule.
@@ -436,7 +441,6 @@ pub fn parse_cron(text: &str, zone: Tz) -> Result<CronRule, FieldError> {
     let reference = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap();
     cron.find_next_occurrence(&reference.with_timezone(&zone), false)
         .map_err(|_| FieldError::new("cron", format!("\"{trimmed}\" never matches a real date")))?;
-    let fixed_time = matches!(cron.determine_job_type(), croner::JobType::FixedTime);
     let mut hours = [false; 24];
     for (h, slot) in hours.iter_mut().enumerate() {
         *slot = cron.pattern.hour_match(h as u32).unwrap_or(false);
@@ -446,14 +450,68 @@ pub fn parse_cron(text: &str, zone: Tz) -> Result<CronRule, FieldError> {
         let hit = u16::from(cron.pattern.minute_match(m as u32).unwrap_or(false));
         minutes_before[m + 1] = minutes_before[m] + hit;
     }
+    let times = fixed_times(&expanded, &hours, &minutes_before)?;
+    let fixed_time =
+        !times.is_empty() || matches!(cron.determine_job_type(), croner::JobType::FixedTime);
     Ok(CronRule {
         text: trimmed.to_string(),
         zone,
         cron,
+        times,
         fixed_time,
         hours,
         minutes_before,
     })
+}
+
+/// The parser every rule goes through: 5 fields, Vixie's day-of-month OR
+/// day-of-week.
+fn parser() -> CronParser {
+    CronParser::builder()
+        .seconds(Seconds::Disallowed)
+        .year(Year::Disallowed)
+        .dom_and_dow(false)
+        .sloppy_ranges(true)
+        .build()
+}
+
+/// Vixie cron calls a rule fixed-time when neither its minute nor its hour
+/// field starts with `*`; such a run skipped by spring's gap runs right after
+/// it, and one repeated in autumn runs once. croner does that only for a rule
+/// with one time, so a rule with several (`0,30 2 * * *`) becomes one rule
+/// per time. Past `MAX_TIMES`, the rule keeps croner's wildcard behaviour.
+fn fixed_times(
+    expanded: &str,
+    hours: &[bool; 24],
+    minutes_before: &[u16; 61],
+) -> Result<Vec<Cron>, FieldError> {
+    const MAX_TIMES: usize = 48;
+    let fields: Vec<&str> = expanded.split_whitespace().collect();
+    let [minute, hour, rest @ ..] = fields.as_slice() else {
+        return Ok(Vec::new());
+    };
+    if minute.starts_with('*') || hour.starts_with('*') {
+        return Ok(Vec::new());
+    }
+    let minutes: Vec<usize> = (0..60)
+        .filter(|m| minutes_before[m + 1] > minutes_before[*m])
+        .collect();
+    let hour_list: Vec<usize> = (0..24).filter(|h| hours[*h]).collect();
+    let count = minutes.len() * hour_list.len();
+    if count <= 1 || count > MAX_TIMES {
+        return Ok(Vec::new());
+    }
+    let rest = rest.join(" ");
+    let mut times = Vec::with_capacity(count);
+    for h in &hour_list {
+        for m in &minutes {
+            let one = parser()
+                .parse(&format!("{m} {h} {rest}"))
+                .map_err(|e| FieldError::new("cron", e))?;
+            times.push(one);
+        }
+    }
+    Ok(times)
 }
 
 fn expand_nickname(text: &str) -> Result<String, FieldError> {

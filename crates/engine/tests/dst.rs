@@ -193,7 +193,6 @@ fn cron_runs_around_every_transition_match_vixie_cron() {
 }
 
 #[test]
-#[ignore = "chime runs `0,30 2 * * *` like a wildcard rule across daylight saving (see TWO_FIXED_TIMES)"]
 fn a_fixed_time_rule_with_two_times_runs_as_vixie_cron_does() {
     check_cases(|rule| rule == TWO_FIXED_TIMES);
 }

@@ -118,15 +118,6 @@ impl Field {
     fn restricted(&self) -> bool {
         matches!(self, Field::Range(..) | Field::Values(_))
     }
-
-    /// One value, written without `*` (croner's and Vixie's fixed field).
-    fn single(&self) -> bool {
-        match self {
-            Field::Values(v) => v.len() == 1,
-            Field::Range(a, b) => a == b,
-            _ => false,
-        }
-    }
 }
 
 fn time_field(max: u32, steps: u32) -> impl Strategy<Value = Field> {
@@ -170,10 +161,13 @@ impl CronSpec {
         )
     }
 
-    /// A fixed-time rule (one minute, one hour) runs once a day whatever the
-    /// clocks do; Vixie cron calls the others wildcard rules.
+    /// Vixie cron's fixed-time rule: neither the minute nor the hour field
+    /// starts with `*`. Its times run once a day whatever the clocks do;
+    /// Vixie calls the others wildcard rules. (Chime keeps a rule of more
+    /// than 48 such times on the wildcard path.)
     fn fixed(&self) -> bool {
-        self.minute.single() && self.hour.single()
+        let times = self.minute.values(0, 59).len() * self.hour.values(0, 23).len();
+        self.minute.restricted() && self.hour.restricted() && times <= 48
     }
 
     fn day_matches(&self, date: NaiveDate) -> bool {
