@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/schedules/{id}/enable", post(schedules::enable))
         .route("/api/schedules/{id}/disable", post(schedules::disable))
         .route("/api/schedules/{id}/run", post(schedules::run))
+        .route("/api/schedules/{id}/runs", get(schedules::runs))
         .route(
             "/api/schedules/{id}/next-request",
             get(schedules::next_request),

@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use chime_engine::protocol::{Data, Page, PreviewAnswer};
+use chime_engine::run::Run;
 use chime_engine::ScheduleView;
 
 use crate::error::{ApiError, ApiResult};
@@ -61,6 +62,39 @@ pub async fn preview(
     Input(input): Input,
 ) -> ApiResult<Json<Data<PreviewAnswer>>> {
     Ok(Json(Data::new(app.engine.preview(&input)?.into())))
+}
+
+/// `GET /api/schedules/{id}/runs?from=&to=&limit=&expand=`: the ledger.
+/// The range defaults to the last 7 days and the next day.
+pub async fn runs(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    params: Params,
+) -> ApiResult<Json<Data<Vec<Run>>>> {
+    params.only(&["from", "to", "limit", "expand"])?;
+    let instant = |name: &str| -> ApiResult<Option<chrono::DateTime<chrono::Utc>>> {
+        params
+            .get(name)
+            .map(|text| {
+                chime_engine::draft::parse_instant(name, &serde_json::Value::String(text.into()))
+                    .map_err(Into::into)
+            })
+            .transpose()
+    };
+    let now = app.engine.now();
+    let to = instant("to")?.unwrap_or(now + chrono::Duration::days(1));
+    let from = instant("from")?.unwrap_or(to - chrono::Duration::days(8));
+    let limit = params.number("limit", 500, 1..=10_000)?;
+    let expand = match params.get("expand") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(ApiError::invalid("expand", "must be true or false")),
+    };
+    Ok(Json(Data::new(
+        app.engine
+            .schedule_runs(&id, from, to, limit, expand)
+            .await?,
+    )))
 }
 
 /// The request the schedule's next run will send, dynamic fields filled in.

@@ -19,6 +19,7 @@ use crate::draft::Policy;
 use crate::error::Result;
 use crate::event::EventBus;
 use crate::lifecycle::runs::{AttemptEnd, Record};
+use crate::lifecycle::schedules::Circumstances;
 use crate::settings::Settings;
 use crate::store::{Store, Tx};
 
@@ -36,6 +37,9 @@ pub struct Core {
     pub settings: watch::Sender<Settings>,
     /// "Pause all": due jobs wait until resumed.
     pub paused: watch::Sender<bool>,
+    /// When this engine started, and when it was paused since: why runs
+    /// were late, for the ledger.
+    pub circumstances: Mutex<Circumstances>,
     /// `--allow-http`: plain http for this run, whatever the setting says.
     pub allow_http_flag: bool,
     /// `--ca-cert` files, trusted beside the setting's.
@@ -46,11 +50,20 @@ pub struct Core {
     /// Requests on the wire at once.
     pub sending: Arc<Semaphore>,
     pub claim_budget: usize,
+    /// The current burst of catch-up runs (see the scheduler's stagger).
+    pub stagger: Mutex<Option<Burst>>,
     pub records: Mutex<Option<mpsc::UnboundedSender<Record>>>,
     pub stop: CancellationToken,
     pub attempts: TaskTracker,
     pub background: TaskTracker,
     pub shutdown_grace: Duration,
+}
+
+/// A burst of catch-up runs: when its first goes out, and its last.
+#[derive(Debug, Clone, Copy)]
+pub struct Burst {
+    pub first: DateTime<Utc>,
+    pub last: DateTime<Utc>,
 }
 
 impl Core {
@@ -64,6 +77,29 @@ impl Core {
 
     pub fn is_paused(&self) -> bool {
         *self.paused.borrow()
+    }
+
+    /// Pauses or resumes all dispatch, and remembers when, for the ledger.
+    pub fn set_paused(&self, paused: bool) {
+        let now = self.now();
+        {
+            let mut c = self.circumstances.lock().unwrap_or_else(|e| e.into_inner());
+            match (paused, c.paused.last_mut()) {
+                (true, Some((_, None))) => {}
+                (true, _) => c.paused.push((now, None)),
+                (false, Some((_, until @ None))) => *until = Some(now),
+                (false, _) => {}
+            }
+        }
+        self.paused.send_replace(paused);
+        self.wake.notify_one();
+    }
+
+    pub fn circumstances(&self) -> Circumstances {
+        self.circumstances
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Plain http allowed for this run by `--allow-http` / `CHIME_ALLOW_HTTP`,

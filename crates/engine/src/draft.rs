@@ -28,10 +28,14 @@ pub struct JobOptions {
     pub callback_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
+    /// A catch-up run waits this long for the network (else the setting's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_wait_ms: Option<i64>,
 }
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::seconds(30);
 const MAX_TIMEOUT: Duration = Duration::hours(1);
+const MAX_NETWORK_WAIT: Duration = Duration::minutes(10);
 
 impl Default for JobOptions {
     fn default() -> Self {
@@ -40,6 +44,7 @@ impl Default for JobOptions {
             retry: RetryPolicy::default(),
             callback_url: None,
             webhook_url: None,
+            network_wait_ms: None,
         }
     }
 }
@@ -123,10 +128,21 @@ const FIELDS: &[&str] = &[
     "catch_up",
     "state",
     "inject_fields",
+    "network_wait",
 ];
 
+/// Fields that make a schedule's rule.
+pub(crate) const RULE_FIELDS: &[&str] = &["repeat_every", "cron", "timezone"];
 /// Fields that only mean something for a schedule.
-const SCHEDULE_FIELDS: &[&str] = &["catch_up", "state", "inject_fields"];
+pub(crate) const SCHEDULE_ONLY_FIELDS: &[&str] =
+    &["catch_up", "state", "inject_fields", "network_wait"];
+/// Fields that time a single job.
+pub(crate) const TIMING_FIELDS: &[&str] = &["schedule_in", "scheduled_at"];
+
+/// Every field that belongs to a schedule rather than to one of its jobs.
+pub(crate) fn schedule_fields() -> impl Iterator<Item = &'static str> + Clone {
+    RULE_FIELDS.iter().chain(SCHEDULE_ONLY_FIELDS).copied()
+}
 
 const MAX_NAME: usize = 200;
 const MAX_DESCRIPTION: usize = 2_000;
@@ -186,7 +202,7 @@ pub fn parse(input: &Value, policy: Policy, now: DateTime<Utc>) -> Result<JobDra
         (None, None) => None,
     };
     if rule.is_none() {
-        if let Some(name) = SCHEDULE_FIELDS.iter().find(|f| field(f).is_some()) {
+        if let Some(name) = SCHEDULE_ONLY_FIELDS.iter().find(|f| field(f).is_some()) {
             return Err(FieldError::new(
                 *name,
                 "only applies to a schedule; add repeat_every or cron",
@@ -303,6 +319,16 @@ fn parse_options(obj: &Map<String, Value>, policy: Policy) -> Result<JobOptions,
     }
     if let Some(v) = obj.get("retry").filter(|v| !v.is_null()) {
         options.retry = RetryPolicy::parse(v)?;
+    }
+    if let Some(v) = obj.get("network_wait").filter(|v| !v.is_null()) {
+        let wait = duration::parse("network_wait", v)?;
+        if wait < Duration::zero() || wait > MAX_NETWORK_WAIT {
+            return Err(FieldError::new(
+                "network_wait",
+                "must be from 0 seconds to 10 minutes",
+            ));
+        }
+        options.network_wait_ms = Some(wait.num_milliseconds());
     }
     for (name, slot) in [
         ("callback_url", &mut options.callback_url),

@@ -12,6 +12,7 @@ use crate::attempt::{Outcome, ResponseRecord};
 use crate::draft::CatchUp;
 use crate::job::JobState;
 use crate::request::{Method, SentRequest};
+use crate::run::{Action, Reason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
@@ -40,9 +41,16 @@ pub enum EventKind {
     /// The attempt is over; the payload says the job's new state.
     #[serde(rename = "job.finished")]
     Finished,
+    /// A schedule's planned run (or a stretch of them) did not go out as
+    /// planned: why, and what was done.
+    #[serde(rename = "job.missed")]
+    Missed,
+    /// A catch-up attempt waits for the network before it is sent.
+    #[serde(rename = "job.waiting")]
+    Waiting,
 }
 
-pub const ALL_KINDS: [EventKind; 8] = [
+pub const ALL_KINDS: [EventKind; 10] = [
     EventKind::Created,
     EventKind::Updated,
     EventKind::Cancelled,
@@ -51,6 +59,8 @@ pub const ALL_KINDS: [EventKind; 8] = [
     EventKind::Response,
     EventKind::Error,
     EventKind::Finished,
+    EventKind::Missed,
+    EventKind::Waiting,
 ];
 
 impl EventKind {
@@ -64,6 +74,8 @@ impl EventKind {
             EventKind::Response => "job.response",
             EventKind::Error => "job.error",
             EventKind::Finished => "job.finished",
+            EventKind::Missed => "job.missed",
+            EventKind::Waiting => "job.waiting",
         }
     }
 
@@ -93,6 +105,10 @@ pub enum Payload {
     Error(AttemptError),
     #[serde(rename = "job.finished")]
     Finished(Finished),
+    #[serde(rename = "job.missed")]
+    Missed(Missed),
+    #[serde(rename = "job.waiting")]
+    Waiting(Waiting),
 }
 
 impl Payload {
@@ -106,6 +122,8 @@ impl Payload {
             Payload::Response(_) => EventKind::Response,
             Payload::Error(_) => EventKind::Error,
             Payload::Finished(_) => EventKind::Finished,
+            Payload::Missed(_) => EventKind::Missed,
+            Payload::Waiting(_) => EventKind::Waiting,
         }
     }
 
@@ -120,6 +138,8 @@ impl Payload {
             Payload::Response(p) => serde_json::to_string(p),
             Payload::Error(p) => serde_json::to_string(p),
             Payload::Finished(p) => serde_json::to_string(p),
+            Payload::Missed(p) => serde_json::to_string(p),
+            Payload::Waiting(p) => serde_json::to_string(p),
         }
     }
 
@@ -134,6 +154,8 @@ impl Payload {
             EventKind::Response => Payload::Response(serde_json::from_str(content)?),
             EventKind::Error => Payload::Error(serde_json::from_str(content)?),
             EventKind::Finished => Payload::Finished(serde_json::from_str(content)?),
+            EventKind::Missed => Payload::Missed(serde_json::from_str(content)?),
+            EventKind::Waiting => Payload::Waiting(serde_json::from_str(content)?),
         })
     }
 }
@@ -265,6 +287,38 @@ pub struct Finished {
     /// Chime stopped during the attempt; it runs again.
     #[serde(default)]
     pub interrupted: bool,
+}
+
+/// `job.missed`: a schedule's planned run, or a stretch of `count` of them
+/// up to `until`, did not go out as planned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "JobMissedPayload")]
+pub struct Missed {
+    #[serde(with = "crate::time::rfc")]
+    #[ts(type = "string")]
+    pub planned_at: DateTime<Utc>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::time::rfc_opt"
+    )]
+    #[ts(optional, type = "string")]
+    pub until: Option<DateTime<Utc>>,
+    pub count: u32,
+    pub reason: Reason,
+    pub action: Action,
+}
+
+/// `job.waiting`: a catch-up attempt waits, up to `up_to_ms`, for the
+/// target's host to resolve and accept a connection before it is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "JobWaitingPayload")]
+pub struct Waiting {
+    /// What it waits for: `network`.
+    pub reason: String,
+    /// The host and port it waits to reach.
+    pub host: String,
+    pub up_to_ms: i64,
 }
 
 /// One stored event, in booper's log shape (`id`, `event`, `inserted_at`,

@@ -26,6 +26,7 @@ pub mod request;
 pub mod retention;
 pub mod retry;
 pub mod rule;
+pub mod run;
 pub mod schedule;
 mod scheduler;
 pub mod settings;

@@ -244,6 +244,10 @@ pub struct JobInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub inject_fields: Option<bool>,
+    /// A schedule's catch-up runs wait this long for the network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub network_wait: Option<DurationInput>,
 }
 
 /// `POST /api/schedules/preview`: a rule to describe, with `count` next runs
@@ -305,18 +309,20 @@ mod tests {
             catch_up: Some(CatchUp::All),
             state: Some(Map::new()),
             inject_fields: Some(false),
+            network_wait: Some(DurationInput::Seconds(10.0)),
             ..JobInput::default()
         };
         let value = serde_json::to_value(&input).unwrap();
         let fields = value.as_object().unwrap().len();
         assert_eq!(
-            fields, 18,
+            fields, 19,
             "every field but schedule_in and cron, which exclude others"
         );
         let now = chrono::Utc::now();
         let draft = draft::parse(&value, Policy::default(), now).unwrap();
         assert_eq!(draft.options.retry.max_attempts, 5);
         assert!(draft.rule.is_some());
+        assert_eq!(draft.options.network_wait_ms, Some(10_000));
         let cron = JobInput {
             url: "https://example.test/".into(),
             schedule_in: Some(DurationInput::Seconds(30.0)),

@@ -77,6 +77,10 @@ fn write_batch(tx: &mut Tx, records: &[Record]) -> Result<()> {
                 let payload = Payload::Request(request.clone());
                 lifecycle::emit(tx, job, Some(job.attempt), payload)?;
             }
+            Record::Waiting { job, waiting } => {
+                let payload = Payload::Waiting(waiting.clone());
+                lifecycle::emit(tx, job, Some(job.attempt), payload)?;
+            }
             Record::Ended(end) => lifecycle::runs::end_attempt(tx, end)?,
         }
     }

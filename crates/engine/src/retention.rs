@@ -28,6 +28,7 @@ pub struct Pruned {
     pub events: usize,
     pub attempts: usize,
     pub deliveries: usize,
+    pub runs: usize,
     pub jobs: usize,
 }
 
@@ -59,6 +60,13 @@ const DELIVERIES: Prunable = Prunable {
     key: "id",
     written: "created_at",
     deletable: "delivered_at IS NOT NULL OR failed_at IS NOT NULL",
+};
+/// The ledger's rows of runs that are over (a pending one stays).
+const RUNS: Prunable = Prunable {
+    table: "runs",
+    key: "id",
+    written: "planned_at",
+    deletable: "outcome IS NOT NULL",
 };
 /// Finished jobs, once they have been left alone for the whole period;
 /// a pending job stays however old it is.
@@ -93,6 +101,7 @@ pub(crate) async fn prune(core: &Core) -> Result<Pruned> {
         events: prune_table(core, &EVENTS, cutoff).await?,
         attempts: prune_table(core, &ATTEMPTS, cutoff).await?,
         deliveries: prune_table(core, &DELIVERIES, cutoff).await?,
+        runs: prune_table(core, &RUNS, cutoff).await?,
         jobs: prune_table(core, &JOBS, cutoff).await?,
     })
 }

@@ -9,8 +9,10 @@ use std::time::Instant;
 use chrono::Duration;
 use tokio::sync::OwnedSemaphorePermit;
 
-use crate::core::Core;
+use crate::core::{Burst, Core};
 use crate::dynamic;
+use crate::event::Waiting;
+use crate::job::Job;
 use crate::lifecycle::runs::{self, AttemptEnd, Claimed, Record, Reply};
 use crate::request::{RequestSpec, SentRequest};
 use crate::store::jobs;
@@ -21,6 +23,13 @@ const CLAIM_BATCH: usize = 256;
 const MIN_CLAIM: usize = 64;
 /// The longest sleep: a safety net under the wall-clock timer, not a poll.
 const SAFETY_TICK: Duration = Duration::seconds(60);
+/// Catch-up runs (due while the machine slept or Chime was closed) go out
+/// this far apart after a resume, not all in one millisecond...
+const STAGGER_STEP: Duration = Duration::milliseconds(250);
+/// ...spread over this window at most.
+const STAGGER_WINDOW: Duration = Duration::seconds(15);
+/// While waiting for the network, how often its reach is tried again.
+const NETWORK_RETRY: Duration = Duration::seconds(1);
 
 pub(crate) async fn run(core: Arc<Core>) {
     loop {
@@ -53,7 +62,11 @@ pub(crate) async fn run(core: Arc<Core>) {
         let now = core.now();
         if next.is_some_and(|t| t <= now) {
             let limit = free.min(CLAIM_BATCH);
-            match core.write(move |tx| runs::claim(tx, limit)).await {
+            let circumstances = core.circumstances();
+            match core
+                .write(move |tx| runs::claim(tx, limit, &circumstances))
+                .await
+            {
                 Ok(claimed) => dispatch(&core, claimed),
                 Err(e) => {
                     tracing::error!("claiming due jobs failed: {e}");
@@ -82,17 +95,58 @@ fn dispatch(core: &Arc<Core>, claimed: Vec<Claimed>) {
             tracing::error!("a job was claimed beyond the budget; it runs at the next start");
             continue;
         };
-        core.attempts.spawn(attempt(core.clone(), c, budget));
+        let delay = if c.late {
+            stagger(core)
+        } else {
+            Duration::zero()
+        };
+        core.attempts.spawn(attempt(core.clone(), c, delay, budget));
     }
 }
 
-/// One attempt: render the request, send it, hand the result to the recorder.
-async fn attempt(core: Arc<Core>, claimed: Claimed, _budget: OwnedSemaphorePermit) {
-    let Claimed { job, context } = claimed;
+/// How long after the current burst of catch-up runs is placed it ends: the
+/// next late run then goes out at once.
+const STAGGER_GAP: Duration = Duration::seconds(1);
+
+/// When the next catch-up run goes out, as a delay from now: one
+/// STAGGER_STEP after the one placed before it while they come in a burst
+/// (as after a resume), within STAGGER_WINDOW of the burst's first; at once
+/// when it comes alone.
+fn stagger(core: &Core) -> Duration {
+    let now = core.now();
+    let mut burst = core.stagger.lock().unwrap_or_else(|e| e.into_inner());
+    let at = match *burst {
+        Some(b) if now - b.last <= STAGGER_GAP => {
+            (b.last + STAGGER_STEP).min(b.first + STAGGER_WINDOW)
+        }
+        _ => now,
+    };
+    let first = burst
+        .filter(|b| now - b.last <= STAGGER_GAP)
+        .map_or(now, |b| b.first);
+    *burst = Some(Burst { first, last: at });
+    (at - now).max(Duration::zero())
+}
+
+/// One attempt: render the request, send it, hand the result to the
+/// recorder. A catch-up waits for its place in the stagger and for the network.
+async fn attempt(
+    core: Arc<Core>,
+    claimed: Claimed,
+    delay: Duration,
+    _budget: OwnedSemaphorePermit,
+) {
+    let Claimed { job, context, late } = claimed;
     let spec = match &context {
         Some(ctx) => dynamic::render(&job.request, ctx),
         None => job.request.clone(),
     };
+    if late {
+        if delay > Duration::zero() {
+            core.clock.sleep_until(core.now() + delay).await;
+        }
+        wait_for_network(&core, &job, &spec.url).await;
+    }
     let started_at = core.now();
     let clock_start = Instant::now();
     let mut sent_request = None;
@@ -139,4 +193,59 @@ fn prepare(core: &Core, spec: &RequestSpec) -> Result<SentRequest, String> {
     crate::request::parse_url("url", &spec.url, core.policy().allow_http)
         .map_err(|e| redacted(e.message))?;
     spec.to_sent().map_err(redacted)
+}
+
+/// Before a catch-up attempt spends itself: waits, up to the schedule's
+/// `network_wait` (else the setting's), for the target's host to resolve and
+/// accept a connection, as it may not yet after a resume. Says so in the log
+/// while it waits; sends anyway when the wait is over.
+async fn wait_for_network(core: &Core, job: &Arc<Job>, url: &str) {
+    let wait_ms = job
+        .options
+        .network_wait_ms
+        .unwrap_or(i64::from(core.settings().network_wait_seconds) * 1000);
+    let Some(address) = host_and_port(url).filter(|_| wait_ms > 0) else {
+        return;
+    };
+    if reachable(&address).await {
+        return;
+    }
+    core.record(Record::Waiting {
+        job: job.clone(),
+        waiting: Waiting {
+            reason: "network".into(),
+            host: address.clone(),
+            up_to_ms: wait_ms,
+        },
+    });
+    let deadline = core.now() + Duration::milliseconds(wait_ms);
+    while core.now() < deadline && !core.stop.is_cancelled() {
+        core.clock
+            .sleep_until((core.now() + NETWORK_RETRY).min(deadline))
+            .await;
+        if reachable(&address).await {
+            return;
+        }
+    }
+}
+
+/// `host:port` of a URL, the scheme's port when it has none.
+fn host_and_port(url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url).ok()?;
+    let host = url.host_str()?;
+    let port = url.port_or_known_default()?;
+    Some(if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    })
+}
+
+/// The host resolves and accepts a TCP connection within a second.
+async fn reachable(address: &str) -> bool {
+    let probe = tokio::net::TcpStream::connect(address);
+    matches!(
+        tokio::time::timeout(std::time::Duration::from_secs(1), probe).await,
+        Ok(Ok(_))
+    )
 }

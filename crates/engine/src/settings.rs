@@ -26,10 +26,15 @@ pub struct Settings {
     pub allow_http: bool,
     /// A PEM file of extra CA certificates to trust.
     pub ca_cert_path: Option<String>,
+    /// How long a catch-up run (one that came due while the machine slept or
+    /// Chime was closed) waits for its target's host to be reachable before
+    /// it spends an attempt, in seconds. A schedule's `network_wait` overrides it.
+    pub network_wait_seconds: u32,
 }
 
 pub const DEFAULT_PORT: u16 = 7391;
 pub const DEFAULT_RETENTION_DAYS: u32 = 30;
+pub const DEFAULT_NETWORK_WAIT_SECONDS: u32 = 30;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -43,6 +48,7 @@ impl Default for Settings {
             launch_at_login: false,
             allow_http: false,
             ca_cert_path: None,
+            network_wait_seconds: DEFAULT_NETWORK_WAIT_SECONDS,
         }
     }
 }
@@ -120,6 +126,15 @@ impl Settings {
                     })?;
                     crate::rule::parse_zone("default_timezone", name)?;
                     next.default_timezone = name.trim().to_string();
+                }
+                "network_wait_seconds" => {
+                    next.network_wait_seconds =
+                        value.as_u64().filter(|s| *s <= 600).ok_or_else(|| {
+                            FieldError::new(
+                                "network_wait_seconds",
+                                "must be a whole number of seconds from 0 to 600",
+                            )
+                        })? as u32
                 }
                 "notify_on_failure" => next.notify_on_failure = flag(key, value)?,
                 "notify_on_success" => next.notify_on_success = flag(key, value)?,

@@ -94,6 +94,15 @@ async fn every_event_kind_is_written_as_a_typed_fixture_for_the_ui() {
         rt.block_on(async {
             let engine = start(&db_dir, Arc::new(SystemClock)).await;
             engine.create_job(json!({"url": slow})).await.unwrap();
+            // The request is on record before the crash, so it is the first job.request.
+            eventually("the request to be recorded", WAIT, async || {
+                let events = all_events(&engine).await;
+                events
+                    .iter()
+                    .any(|e| e.kind() == chime_engine::EventKind::Request)
+                    .then_some(())
+            })
+            .await;
         });
         rt
     })
@@ -139,6 +148,29 @@ async fn every_event_kind_is_written_as_a_typed_fixture_for_the_ui() {
         })
         .await;
     }
+    // Missed runs, and a catch-up that waits for a network that never comes.
+    let schedule = engine
+        .create_job(
+            json!({"url": "http://127.0.0.1:9/", "repeat_every": "1 minute",
+                           "network_wait": "1 second", "retry": {"max_attempts": 1}}),
+        )
+        .await
+        .unwrap();
+    clock.set(t0 + chrono::Duration::seconds(330));
+    eventually("the catch-up to wait for the network", WAIT, async || {
+        let events = all_events(&engine).await;
+        events
+            .iter()
+            .any(|e| e.kind() == chime_engine::EventKind::Waiting)
+            .then_some(())
+    })
+    .await;
+    clock.advance(chrono::Duration::seconds(1));
+    eventually("the catch-up to be sent anyway", WAIT, async || {
+        let job = engine.get_job(&schedule.job.id).await.ok()?;
+        job.state.is_finished().then_some(())
+    })
+    .await;
 
     let mut by_kind: BTreeMap<String, Value> = BTreeMap::new();
     for event in all_events(&engine).await {
@@ -155,7 +187,7 @@ async fn every_event_kind_is_written_as_a_typed_fixture_for_the_ui() {
     engine.shutdown().await;
     assert_eq!(
         by_kind.len(),
-        10,
+        chime_engine::event::ALL_KINDS.len() + 2,
         "every kind, and the recovery's two: {:?}",
         by_kind.keys()
     );
@@ -167,8 +199,10 @@ async fn every_event_kind_is_written_as_a_typed_fixture_for_the_ui() {
          import type { Event } from '../generated/Event';\n\n\
          export const eventFixtures = {\n",
     );
-    for (name, mut event) in by_kind {
+    for (n, (name, mut event)) in by_kind.into_iter().enumerate() {
         normalize(&mut event, &mut ids);
+        // Ids in the order written, so the fixtures read as one history.
+        event["id"] = json!(n + 1);
         let text = serde_json::to_string_pretty(&event)
             .unwrap()
             .replace('\n', "\n  ");

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use chime_engine::{Config, Engine, JobFilter, JobOrder, JobState, LogQuery, ManualClock, Payload};
+use chime_engine::{
+    Clock, Config, Engine, JobFilter, JobOrder, JobState, LogQuery, ManualClock, Payload,
+};
 use chime_testkit::{eventually, Reply, Target};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{json, Value};
@@ -147,7 +149,9 @@ async fn catch_up_once_runs_one_of_the_missed_runs_then_moves_on() {
 #[tokio::test]
 async fn catch_up_all_runs_each_missed_run_in_order() {
     let (target, engine, _dir, schedule, clock) = after_missed_runs("all").await;
-    target.wait_for(10, StdDuration::from_secs(5)).await;
+    // Caught-up runs go out a quarter second apart on the engine's clock.
+    let before_next = t0() + Duration::seconds(109);
+    advance_until(&clock, &target, 10, before_next).await;
     assert_eq!(
         next_run(&engine, &schedule).await,
         t0() + Duration::seconds(110)
@@ -251,6 +255,26 @@ async fn cancelling_a_schedules_pending_job_skips_one_run_and_keeps_the_schedule
         t0() + Duration::seconds(40)
     );
     engine.shutdown().await;
+}
+
+/// Moves the clock a quarter second at a time, never past `limit`, until
+/// `n` requests arrived: catch-up runs go out staggered on the engine's clock.
+async fn advance_until(clock: &ManualClock, target: &Target, n: usize, limit: DateTime<Utc>) {
+    eventually(
+        "the staggered runs to arrive",
+        StdDuration::from_secs(10),
+        async || {
+            if target.count() >= n {
+                return Some(());
+            }
+            if clock.now() + Duration::milliseconds(250) <= limit {
+                clock.advance(Duration::milliseconds(250));
+            }
+            tokio::time::sleep(StdDuration::from_millis(20)).await;
+            None
+        },
+    )
+    .await;
 }
 
 /// Moves the clock to the schedule's next rule run (08:01:50) and waits for

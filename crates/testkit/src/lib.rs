@@ -138,6 +138,15 @@ impl Target {
         Self::serve(respond, None).await
     }
 
+    /// A plain-http target on the given port of 127.0.0.1 (one a test
+    /// chose before anything listened there).
+    pub async fn start_on(
+        port: u16,
+        respond: impl Fn(&Seen) -> Reply + Send + Sync + 'static,
+    ) -> Target {
+        Self::serve_on(port, respond, None).await
+    }
+
     /// A target that answers 200 `{"ok": true}` to everything.
     pub async fn ok() -> Target {
         Self::start(|_| Reply::json(200, serde_json::json!({"ok": true}))).await
@@ -162,6 +171,14 @@ impl Target {
         respond: impl Fn(&Seen) -> Reply + Send + Sync + 'static,
         tls: Option<TestCa>,
     ) -> Target {
+        Self::serve_on(0, respond, tls).await
+    }
+
+    async fn serve_on(
+        port: u16,
+        respond: impl Fn(&Seen) -> Reply + Send + Sync + 'static,
+        tls: Option<TestCa>,
+    ) -> Target {
         let shared = Shared {
             seen: Arc::new(Mutex::new(Vec::new())),
             respond: Arc::new(respond),
@@ -171,7 +188,7 @@ impl Target {
         // and std's default backlog of 128 would drop some until a 1 s SYN retry.
         let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
         socket
-            .bind("127.0.0.1:0".parse().unwrap())
+            .bind(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
             .expect("bind a local port");
         let listener = socket
             .listen(4096)

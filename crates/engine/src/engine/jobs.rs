@@ -6,10 +6,11 @@ use serde_json::Value;
 use super::Engine;
 use crate::attempt::Attempt;
 use crate::draft;
+use crate::draft::schedule_fields;
 use crate::error::{Error, FieldError, Result};
 use crate::event::{EventKind, Payload};
 use crate::job::{Job, JobView};
-use crate::lifecycle::jobs::{self as transitions, SCHEDULE_FIELDS};
+use crate::lifecycle::jobs::{self as transitions};
 use crate::protocol::Page;
 use crate::store::{attempts, events, jobs, JobFilter};
 
@@ -75,9 +76,9 @@ impl Engine {
     /// `PATCH /api/jobs/{id}`: change a pending job's time or request.
     pub async fn patch_job(&self, id: &str, patch: Value) -> Result<JobView> {
         let patch = transitions::patch_object(patch)?;
-        if let Some(field) = SCHEDULE_FIELDS.iter().find(|f| patch.contains_key(**f)) {
+        if let Some(field) = schedule_fields().find(|f| patch.contains_key(*f)) {
             return Err(FieldError::new(
-                *field,
+                field,
                 "cannot be changed on a job; change its schedule instead",
             )
             .into());

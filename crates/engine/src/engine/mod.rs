@@ -80,6 +80,7 @@ impl Engine {
         ca_files.extend(settings.ca_cert_path.iter().map(Into::into));
         let dispatcher = Dispatcher::new(&ca_files)?;
         let (records_tx, records_rx) = mpsc::unbounded_channel();
+        let up_since = clock.now();
         let core = Arc::new(Core {
             store,
             clock,
@@ -89,11 +90,16 @@ impl Engine {
             dispatcher: RwLock::new(dispatcher),
             settings: watch::Sender::new(settings),
             paused: watch::Sender::new(false),
+            circumstances: Mutex::new(crate::lifecycle::schedules::Circumstances {
+                up_since,
+                paused: Vec::new(),
+            }),
             allow_http_flag: config.allow_http,
             ca_certs: config.ca_certs,
             claimed: Arc::new(Semaphore::new(2 * config.max_in_flight)),
             sending: Arc::new(Semaphore::new(config.max_in_flight)),
             claim_budget: 2 * config.max_in_flight,
+            stagger: Mutex::new(None),
             records: Mutex::new(Some(records_tx)),
             stop: CancellationToken::new(),
             attempts: TaskTracker::new(),
@@ -151,8 +157,7 @@ impl Engine {
     /// Pauses or resumes all dispatch. Paused, due jobs wait (and are late
     /// when resumed; schedules then follow their catch-up policy).
     pub fn set_paused(&self, paused: bool) {
-        self.core.paused.send_replace(paused);
-        self.core.wake.notify_one();
+        self.core.set_paused(paused);
     }
 
     pub fn is_paused(&self) -> bool {

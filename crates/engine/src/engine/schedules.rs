@@ -6,13 +6,16 @@ use serde_json::Value;
 use super::jobs::Created;
 use super::Engine;
 use crate::draft;
+use crate::draft::{RULE_FIELDS, TIMING_FIELDS};
 use crate::error::{Error, FieldError, Result};
-use crate::lifecycle::jobs::{merge_args, patch_object, TIMING_FIELDS};
+use crate::lifecycle::jobs::{merge_args, patch_object};
 use crate::lifecycle::schedules::{self as transitions, next_run_at, Spawn};
 use crate::protocol::Page;
 use crate::rule::{self, Preview, Rule};
+use crate::run::Run;
 use crate::schedule::{Schedule, ScheduleView};
 use crate::store::{jobs, schedules, Tx};
+use chrono::{DateTime, Utc};
 
 /// A page of schedules: `{"data", "limit", "offset", "total"}`.
 pub type SchedulePage = Page<ScheduleView>;
@@ -68,7 +71,7 @@ impl Engine {
         let id = id.to_string();
         self.write(move |tx| {
             let mut s = load(tx, &id)?;
-            transitions::cancel_pending(tx, &mut s, "schedule deleted")?;
+            transitions::cancel_pending(tx, &mut s, "schedule deleted", None)?;
             schedules::delete(&tx.sql, &s.id)?;
             Ok(s.view(None))
         })
@@ -121,9 +124,7 @@ impl Engine {
                 )
                 .into());
             };
-            let rule_changed = ["repeat_every", "cron", "timezone"]
-                .iter()
-                .any(|f| patch.contains_key(*f));
+            let rule_changed = RULE_FIELDS.iter().any(|f| patch.contains_key(*f));
             if rule_changed {
                 s.rule = rule;
                 s.timezone = d.timezone;
@@ -231,6 +232,33 @@ impl Engine {
         Ok(rule.preview(start, count, zone))
     }
 
+    /// `GET /api/schedules/{id}/runs`: the schedule's ledger in
+    /// `from..to`. With `expand`, a stretch of missed runs comes back as one
+    /// entry per planned time (read from the schedule's rule), up to `limit`.
+    pub async fn schedule_runs(
+        &self,
+        id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+        expand: bool,
+    ) -> Result<Vec<Run>> {
+        if to <= from {
+            return Err(FieldError::new("to", "must be after from").into());
+        }
+        let id = id.to_string();
+        self.read(move |c| {
+            let s = schedules::get(c, &id)?.ok_or_else(|| not_found(&id))?;
+            let rows = crate::store::runs::list(c, &s.id, from, to, limit)?;
+            Ok(if expand {
+                expand_stretches(rows, &s.rule, limit as usize)
+            } else {
+                rows
+            })
+        })
+        .await
+    }
+
     async fn change_schedule(
         &self,
         id: &str,
@@ -253,4 +281,27 @@ fn not_found(id: &str) -> Error {
 
 fn load(tx: &Tx, id: &str) -> Result<Schedule> {
     schedules::get(&tx.sql, id)?.ok_or_else(|| not_found(id))
+}
+
+/// Each stretch of missed runs as one entry per planned time.
+fn expand_stretches(rows: Vec<Run>, rule: &Rule, limit: usize) -> Vec<Run> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(until) = row.until.filter(|_| row.count > 1) else {
+            out.push(row);
+            continue;
+        };
+        let mut at = Some(row.planned_at);
+        while let Some(t) = at.filter(|t| *t <= until && out.len() < limit) {
+            out.push(Run {
+                planned_at: t,
+                until: None,
+                count: 1,
+                ..row.clone()
+            });
+            at = rule.next_after(t);
+        }
+    }
+    out.truncate(limit);
+    out
 }

@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::event::{Event, Payload};
 use crate::job::{Job, JobView};
 use crate::request::SentRequest;
+use crate::schedule::Schedule;
 use crate::store::deliveries::{self, DeliveryKind, NewDelivery};
 use crate::store::{jobs, NewEvent, Tx};
 
@@ -65,7 +66,34 @@ pub(crate) fn emit(tx: &mut Tx, job: &Job, attempt: Option<u32>, payload: Payloa
             job: job_view(tx, job.seq)?,
         };
         let body = envelope(event.kind().as_str(), event.inserted_at, &data)?;
-        enqueue(tx, DeliveryKind::Webhook, url, event.id, job.seq, body)?;
+        enqueue(
+            tx,
+            DeliveryKind::Webhook,
+            url,
+            event.id,
+            Some(job.seq),
+            body,
+        )?;
+    }
+    Ok(event.id)
+}
+
+/// Stores an event about a schedule itself (a run that never became a job),
+/// and its delivery to the schedule's `webhook_url`.
+pub(crate) fn emit_for_schedule(tx: &mut Tx, s: &Schedule, payload: Payload) -> Result<i64> {
+    let event = tx.emit(NewEvent {
+        job: None,
+        schedule_id: Some(s.id.clone()),
+        attempt: None,
+        payload,
+    })?;
+    if let Some(url) = &s.options.webhook_url {
+        let data = WebhookData {
+            event: (*event).clone(),
+            job: None,
+        };
+        let body = envelope(event.kind().as_str(), event.inserted_at, &data)?;
+        enqueue(tx, DeliveryKind::Webhook, url, event.id, None, body)?;
     }
     Ok(event.id)
 }
@@ -88,7 +116,14 @@ pub(crate) fn enqueue_callback(
         error: data.error,
     };
     let body = envelope("job.finished", tx.now, &data)?;
-    enqueue(tx, DeliveryKind::Callback, url, event_id, job.seq, body)
+    enqueue(
+        tx,
+        DeliveryKind::Callback,
+        url,
+        event_id,
+        Some(job.seq),
+        body,
+    )
 }
 
 /// A callback's content, as the finishing attempt knows it.
@@ -121,7 +156,7 @@ fn enqueue(
     kind: DeliveryKind,
     url: &str,
     event_id: i64,
-    job_seq: i64,
+    job_seq: Option<i64>,
     body: String,
 ) -> Result<()> {
     deliveries::insert(
@@ -130,7 +165,7 @@ fn enqueue(
             kind,
             url,
             event_id: Some(event_id),
-            job_seq: Some(job_seq),
+            job_seq,
             body,
             expires_at: tx.now + DELIVERY_MAX_AGE,
         },

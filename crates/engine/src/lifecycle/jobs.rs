@@ -4,25 +4,14 @@ use serde_json::{Map, Value};
 
 use super::emit;
 use super::schedules::{self, Spawn};
-use crate::draft::{self, JobDraft, Policy};
+use crate::draft::{self, schedule_fields, JobDraft, Policy, TIMING_FIELDS};
 use crate::error::{Error, FieldError, Result};
 use crate::event::{Cancelled, Created, EventKind, Payload, Source, Updated};
 use crate::job::{Job, JobState};
 use crate::request::{RequestSpec, SentRequest};
+use crate::run::{Reason, RunOutcome};
+use crate::store::runs as ledger;
 use crate::store::{events, jobs, schedules as rows, JobInsert, JobUpdate, ScheduleInsert, Tx};
-
-/// Fields that belong to a schedule, not to one of its jobs.
-pub(crate) const SCHEDULE_FIELDS: &[&str] = &[
-    "repeat_every",
-    "cron",
-    "timezone",
-    "catch_up",
-    "state",
-    "inject_fields",
-];
-
-/// Fields that time a single job.
-pub(crate) const TIMING_FIELDS: &[&str] = &["schedule_in", "scheduled_at"];
 
 pub(crate) fn find(tx: &Tx, id: &str) -> Result<Job> {
     jobs::get(&tx.sql, id)?.ok_or_else(|| Error::NotFound(format!("job {id}")))
@@ -116,12 +105,16 @@ pub(crate) fn emit_created(tx: &mut Tx, job: &Job, source: Source) -> Result<()>
 /// schedule's pending job is one run of it: the schedule plans its next.
 pub(crate) fn cancel_by_request(tx: &mut Tx, id: &str) -> Result<Job> {
     let job = find_pending(tx, id, "cannot be cancelled")?;
-    cancel(tx, &job, "cancelled by request")?;
+    cancel(tx, &job, "cancelled by request", None)?;
     schedules::plan_after_cancelled(tx, &job)?;
     find(tx, &job.id)
 }
 
-pub(crate) fn cancel(tx: &mut Tx, job: &Job, reason: &str) -> Result<()> {
+/// Cancels a job that has not finished. For a schedule's run, the ledger
+/// says it never went out, and `skipped` says why when it is a run the
+/// schedule missed (a paused schedule) rather than one a person cancelled.
+pub(crate) fn cancel(tx: &mut Tx, job: &Job, reason: &str, skipped: Option<Reason>) -> Result<()> {
+    ledger::ended(&tx.sql, job.seq, RunOutcome::Cancelled, None, skipped)?;
     jobs::update(
         &tx.sql,
         job.seq,
@@ -225,12 +218,9 @@ fn replay(tx: &mut Tx, job: &Job) -> Result<Job> {
     };
     let mut args = job.args.clone();
     if let Some(obj) = args.as_object_mut() {
-        for field in SCHEDULE_FIELDS
-            .iter()
-            .chain(TIMING_FIELDS)
-            .chain(&["idempotency_key"])
-        {
-            obj.remove(*field);
+        let single = TIMING_FIELDS.iter().chain(&["idempotency_key"]).copied();
+        for field in schedule_fields().chain(single) {
+            obj.remove(field);
         }
     }
     let new = jobs::insert(

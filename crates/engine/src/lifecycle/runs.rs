@@ -9,27 +9,41 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::schedules::{self, Claim};
+use super::schedules::{self, Circumstances, Claim};
 use super::verdict::{self as judge, Verdict};
 use super::{emit, enqueue_callback, CallbackParts};
 use crate::attempt::{Outcome, ResponseRecord};
 use crate::dynamic::RunContext;
 use crate::error::Result;
-use crate::event::{AttemptError, Finished, Payload, Response, Started};
+use crate::event::{AttemptError, Finished, Payload, Response, Started, Waiting};
 use crate::job::{Job, JobState};
 use crate::request::SentRequest;
+use crate::run::RunOutcome;
 use crate::schedule::Schedule;
+use crate::store::runs as ledger;
 use crate::store::{attempts, jobs, schedules as rows, AttemptWrite, Tx};
+
+/// A run that starts later than this did not go out as planned: the ledger
+/// says why, and dispatch treats it as a catch-up (staggered, and waiting
+/// for the network).
+pub const LATE_AFTER: chrono::Duration = chrono::Duration::seconds(5);
 
 /// A claimed job, with what its run knows (for a schedule's job).
 pub struct Claimed {
     pub job: Arc<Job>,
     pub context: Option<RunContext>,
+    /// It came due a while ago: the machine slept, or Chime was closed or paused.
+    pub late: bool,
 }
 
-/// Claims up to `limit` due jobs, plans each schedule's next run, and records
+/// Claims up to `limit` due jobs, plans each schedule's next run (the
+/// ledger tells late and missed runs by `circumstances`), and records
 /// `job.started` for each.
-pub(crate) fn claim(tx: &mut Tx, limit: usize) -> Result<Vec<Claimed>> {
+pub(crate) fn claim(
+    tx: &mut Tx,
+    limit: usize,
+    circumstances: &Circumstances,
+) -> Result<Vec<Claimed>> {
     let due = jobs::claim_due(&tx.sql, tx.now, limit)?;
     let mut seen: HashMap<String, Option<Schedule>> = HashMap::new();
     let mut changed: HashSet<String> = HashSet::new();
@@ -44,7 +58,7 @@ pub(crate) fn claim(tx: &mut Tx, limit: usize) -> Result<Vec<Claimed>> {
             if let Some(s) = seen.get_mut(&sid).and_then(Option::as_mut) {
                 if s.pending_job_id.as_deref() == Some(job.id.as_str()) {
                     changed.insert(sid);
-                    match schedules::claimed(tx, s, &job)? {
+                    match schedules::claimed(tx, s, &job, circumstances)? {
                         Claim::Skipped => continue,
                         Claim::Runs(note) => catch_up = note,
                     }
@@ -59,7 +73,8 @@ pub(crate) fn claim(tx: &mut Tx, limit: usize) -> Result<Vec<Claimed>> {
             catch_up,
         });
         emit(tx, &job, Some(job.attempt), payload)?;
-        out.push(Claimed { job, context });
+        let late = tx.now - job.scheduled_at > LATE_AFTER;
+        out.push(Claimed { job, context, late });
     }
     for sid in changed {
         if let Some(Some(s)) = seen.get(&sid) {
@@ -85,6 +100,8 @@ pub enum Reply {
 pub enum Record {
     /// The request went out, as the log keeps it.
     Sent { job: Arc<Job>, request: SentRequest },
+    /// A catch-up attempt waits for the network.
+    Waiting { job: Arc<Job>, waiting: Waiting },
     /// The attempt is over.
     Ended(Box<AttemptEnd>),
 }
@@ -136,6 +153,9 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
     };
     emit(tx, job, Some(job.attempt), payload)?;
     jobs::finish_attempt(&tx.sql, job.seq, verdict.state, verdict.retry_at, tx.now)?;
+    if let Some(outcome) = run_outcome(&verdict) {
+        ledger::ended(&tx.sql, job.seq, outcome, Some(duration_ms), None)?;
+    }
     if let Some(sid) = job.schedule_id.as_deref() {
         if let Some(mut s) = rows::get(&tx.sql, sid)? {
             if let Reply::Response(r) = &end.reply {
@@ -167,6 +187,16 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
         enqueue_callback(tx, job, parts, finished_id)?;
     }
     Ok(())
+}
+
+/// How a schedule's run ended, for the ledger, once the job is done.
+fn run_outcome(verdict: &Verdict) -> Option<RunOutcome> {
+    match verdict.state {
+        JobState::Completed => Some(RunOutcome::Success),
+        JobState::Discarded if verdict.outcome == Outcome::Error => Some(RunOutcome::Error),
+        JobState::Discarded => Some(RunOutcome::Failure),
+        _ => None,
+    }
 }
 
 /// What the reply means for the job, and the error to record.

@@ -5,21 +5,51 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
-use super::emit;
 use super::jobs::{cancel, emit_created};
+use super::runs::LATE_AFTER;
+use super::{emit, emit_for_schedule};
 use crate::draft::{CatchUp, JobDraft, Start};
 use crate::dynamic::RunContext;
 use crate::error::{Error, FieldError, Result};
-use crate::event::{Cancelled, CatchUpNote, Payload, Source};
+use crate::event::{Cancelled, CatchUpNote, Missed as MissedPayload, Payload, Source};
 use crate::job::{Job, JobState};
 use crate::rule::Rule;
+use crate::run::{Action, Reason, RunOutcome};
 use crate::schedule::Schedule;
+use crate::store::runs::{self as ledger, NewRun};
 use crate::store::{jobs, schedules as rows, JobInsert, JobUpdate, Tx};
 
 /// With `catch_up: skip`, a run this late counts as missed and is skipped.
 const SKIP_GRACE: Duration = Duration::seconds(60);
 /// With `catch_up: all`, at most this many missed runs are made up.
 pub const CATCH_UP_LIMIT: usize = 100;
+
+/// What the engine knows about the time that passed, to tell why a run is
+/// late: Chime was closed, everything was paused, or (neither) the machine slept.
+#[derive(Debug, Clone)]
+pub struct Circumstances {
+    /// When this engine started.
+    pub up_since: DateTime<Utc>,
+    /// When "pause all" was on since then: (from, until; none while still on).
+    pub paused: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
+}
+
+impl Circumstances {
+    /// Why a run planned for `planned` did not go out then.
+    pub fn reason(&self, planned: DateTime<Utc>) -> Reason {
+        let paused = self
+            .paused
+            .iter()
+            .any(|(from, until)| *from <= planned && until.is_none_or(|u| planned < u));
+        if planned < self.up_since {
+            Reason::Closed
+        } else if paused {
+            Reason::Paused
+        } else {
+            Reason::Asleep
+        }
+    }
+}
 
 /// A schedule's first run: the asked start, else its rule's first (an
 /// interval's grid starts at its first run; a cron rule's next time).
@@ -70,8 +100,21 @@ pub(crate) fn spawn_run(
         },
         tx.now,
     )?;
-    if planned.is_some() {
+    if let Some(planned_at) = planned {
         s.pending_job_id = Some(job.id.clone());
+        ledger::insert(
+            &tx.sql,
+            &NewRun {
+                schedule_id: &s.id,
+                planned_at,
+                until: None,
+                count: 1,
+                job: Some((job.seq, &job.id)),
+                outcome: None,
+                reason: None,
+                action: None,
+            },
+        )?;
     }
     emit_created(tx, &job, source)?;
     Ok(job)
@@ -110,7 +153,7 @@ pub(crate) fn plan_after_cancelled(tx: &mut Tx, job: &Job) -> Result<()> {
 /// Disabled: its pending job is cancelled and no more are made.
 pub(crate) fn disable(tx: &mut Tx, s: &mut Schedule) -> Result<()> {
     if s.disabled_at.is_none() {
-        cancel_pending(tx, s, "schedule disabled")?;
+        cancel_pending(tx, s, "schedule disabled", Some(Reason::Paused))?;
         s.disabled_at = Some(tx.now);
     }
     Ok(())
@@ -137,7 +180,7 @@ pub(crate) fn replan(tx: &mut Tx, s: &mut Schedule, rule_changed: bool) -> Resul
     if s.disabled_at.is_some() {
         return Ok(());
     }
-    cancel_pending(tx, s, "schedule changed")?;
+    cancel_pending(tx, s, "schedule changed", None)?;
     let next = match (&s.rule, rule_changed) {
         (Rule::Every { anchor, .. }, true) => *anchor,
         _ => s
@@ -149,11 +192,18 @@ pub(crate) fn replan(tx: &mut Tx, s: &mut Schedule, rule_changed: bool) -> Resul
     Ok(())
 }
 
-pub(crate) fn cancel_pending(tx: &mut Tx, s: &mut Schedule, reason: &str) -> Result<()> {
+/// Cancels the schedule's pending run; `skipped` says why, when the ledger
+/// should count it as a run that did not go out (a paused schedule).
+pub(crate) fn cancel_pending(
+    tx: &mut Tx,
+    s: &mut Schedule,
+    reason: &str,
+    skipped: Option<Reason>,
+) -> Result<()> {
     if let Some(pending) = s.pending_job_id.take() {
         if let Some(job) = jobs::get(&tx.sql, &pending)? {
             if job.state.is_pending() {
-                cancel(tx, &job, reason)?;
+                cancel(tx, &job, reason, skipped)?;
             }
         }
     }
@@ -178,18 +228,71 @@ pub(crate) enum Claim {
 }
 
 /// The schedule's pending run `job` was claimed: its next run is planned
-/// (or, catching up with `all`, left for when this one ends).
-pub(crate) fn claimed(tx: &mut Tx, s: &mut Schedule, job: &Job) -> Result<Claim> {
-    let plan = plan_next(s, job.planned_at.unwrap_or(job.scheduled_at), tx.now);
+/// (or, catching up with `all`, left for when this one ends), and the
+/// ledger says how this one went out and what became of the runs missed.
+pub(crate) fn claimed(
+    tx: &mut Tx,
+    s: &mut Schedule,
+    job: &Job,
+    circumstances: &Circumstances,
+) -> Result<Claim> {
+    let planned = job.planned_at.unwrap_or(job.scheduled_at);
+    let plan = plan_next(s, planned, tx.now);
     s.pending_job_id = None;
     if let Some(next) = plan.next.filter(|_| !plan.after_this) {
         spawn_run(tx, s, next, Spawn::Pending { key: None })?;
     }
-    if plan.skip_this {
+    let reason = circumstances.reason(planned);
+    // This run first, then the ones missed after it: the log reads in order.
+    let claim = if plan.skip_this {
         skip(tx, job, plan.note)?;
-        return Ok(Claim::Skipped);
+        ledger::ended(&tx.sql, job.seq, RunOutcome::Cancelled, None, Some(reason))?;
+        let payload = Payload::Missed(MissedPayload {
+            planned_at: planned,
+            until: None,
+            count: 1,
+            reason,
+            action: Action::Skipped,
+        });
+        emit(tx, job, None, payload)?;
+        Claim::Skipped
+    } else {
+        let late = (tx.now - planned > LATE_AFTER).then_some((reason, Action::Ran));
+        ledger::started(&tx.sql, job.seq, tx.now, late)?;
+        Claim::Runs(plan.note)
+    };
+    if let Some(stretch) = plan.missed {
+        record_missed(tx, s, stretch, reason)?;
     }
-    Ok(Claim::Runs(plan.note))
+    Ok(claim)
+}
+
+/// Runs that came due and never became jobs: one ledger row for the
+/// stretch, and its `job.missed` event.
+fn record_missed(tx: &mut Tx, s: &Schedule, stretch: Stretch, reason: Reason) -> Result<()> {
+    let until = (stretch.count > 1).then_some(stretch.last);
+    ledger::insert(
+        &tx.sql,
+        &NewRun {
+            schedule_id: &s.id,
+            planned_at: stretch.first,
+            until,
+            count: stretch.count,
+            job: None,
+            outcome: Some(RunOutcome::Cancelled),
+            reason: Some(reason),
+            action: Some(stretch.action),
+        },
+    )?;
+    let payload = Payload::Missed(MissedPayload {
+        planned_at: stretch.first,
+        until,
+        count: stretch.count,
+        reason,
+        action: stretch.action,
+    });
+    emit_for_schedule(tx, s, payload)?;
+    Ok(())
 }
 
 /// When a rule run of a schedule that is catching up (`catch_up: all`)
@@ -238,6 +341,18 @@ struct Plan {
     after_this: bool,
     /// For the log: which runs were missed, merged, caught up or skipped.
     note: Option<CatchUpNote>,
+    /// Runs missed that never become jobs, for the ledger.
+    missed: Option<Stretch>,
+}
+
+/// Planned runs from `first` to `last` (`count` of them) that were merged
+/// into another or skipped.
+#[derive(Debug, Clone, Copy)]
+struct Stretch {
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+    count: u32,
+    action: Action,
 }
 
 fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
@@ -249,6 +364,7 @@ fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
             after_this: false,
             skip_this: false,
             note: None,
+            missed: None,
         };
     }
     let future = rule.next_after(now);
@@ -260,6 +376,16 @@ fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
             message,
         })
     };
+    let stretch =
+        |first: Option<DateTime<Utc>>, last: Option<DateTime<Utc>>, count: usize, action| {
+            Some(Stretch {
+                first: first?,
+                last: last?,
+                count: u32::try_from(count).unwrap_or(u32::MAX),
+                action,
+            })
+            .filter(|_| count > 0)
+        };
     match s.catch_up {
         CatchUp::Once => Plan {
             next: future,
@@ -270,6 +396,7 @@ fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
                 None,
                 format!("ran once for {} missed runs", missed.count + 1),
             ),
+            missed: stretch(missed.first, missed.last, missed.count, Action::Merged),
         },
         CatchUp::All => {
             let dropped = missed.count.saturating_sub(missed.kept.len());
@@ -279,11 +406,13 @@ fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
             } else {
                 format!("catching up {} missed runs in order", missed.count)
             };
+            let last_dropped = missed.kept.first().and_then(|k| rule.last_before(*k));
             Plan {
                 next,
                 skip_this: false,
                 after_this: next.is_some_and(|n| n <= now),
                 note: note(missed.count, Some(dropped), message),
+                missed: stretch(missed.first, last_dropped, dropped, Action::Skipped),
             }
         }
         CatchUp::Skip => {
@@ -301,6 +430,7 @@ fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
                         missed.count
                     ),
                 ),
+                missed: stretch(missed.first, missed.last, missed.count, Action::Skipped),
             }
         }
     }
@@ -309,6 +439,9 @@ fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
 struct Missed {
     /// Runs of the rule in (planned, now].
     count: usize,
+    /// The first and the last of them.
+    first: Option<DateTime<Utc>>,
+    last: Option<DateTime<Utc>>,
     /// The last `keep` of them, oldest first.
     kept: Vec<DateTime<Utc>>,
 }
@@ -319,17 +452,28 @@ fn missed_runs(rule: &Rule, planned: DateTime<Utc>, now: DateTime<Utc>, keep: us
         // Counted, not walked: an every-second rule missed for a week is 600,000 runs.
         let step = interval.num_milliseconds().max(1);
         let count = ((now - planned).num_milliseconds().max(0) / step) as usize;
+        let at = |k: usize| planned + Duration::milliseconds(step * k as i64);
         let first_kept = count.saturating_sub(keep) + 1;
-        let kept = (first_kept..=count)
-            .map(|k| planned + Duration::milliseconds(step * k as i64))
-            .collect();
-        return Missed { count, kept };
+        let kept = (first_kept..=count).map(at).collect();
+        let (first, last) = if count > 0 {
+            (Some(at(1)), Some(at(count)))
+        } else {
+            (None, None)
+        };
+        return Missed {
+            count,
+            first,
+            last,
+            kept,
+        };
     }
     let mut kept = std::collections::VecDeque::with_capacity(keep + 1);
     let mut count = 0;
+    let mut first = None;
     let mut t = planned;
     while let Some(next) = rule.next_after(t).filter(|n| *n <= now) {
         count += 1;
+        first.get_or_insert(next);
         kept.push_back(next);
         if kept.len() > keep {
             kept.pop_front();
@@ -338,6 +482,8 @@ fn missed_runs(rule: &Rule, planned: DateTime<Utc>, now: DateTime<Utc>, keep: us
     }
     Missed {
         count,
+        first,
+        last: (count > 0).then_some(t),
         kept: kept.into(),
     }
 }

@@ -8,6 +8,7 @@ pub mod deliveries;
 pub mod doctor;
 pub mod events;
 pub mod jobs;
+pub mod runs;
 pub mod schedules;
 pub mod settings;
 mod writer;
@@ -41,6 +42,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "due_index",
         include_str!("migrations/0004_due_index.sql"),
     ),
+    (5, "runs", include_str!("migrations/0005_runs.sql")),
 ];
 
 /// How many reader connections are kept open between uses.

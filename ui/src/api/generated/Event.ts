@@ -3,13 +3,15 @@ import type { JobCancelledPayload } from "./JobCancelledPayload";
 import type { JobCreatedPayload } from "./JobCreatedPayload";
 import type { JobErrorPayload } from "./JobErrorPayload";
 import type { JobFinishedPayload } from "./JobFinishedPayload";
+import type { JobMissedPayload } from "./JobMissedPayload";
 import type { JobResponsePayload } from "./JobResponsePayload";
 import type { JobStartedPayload } from "./JobStartedPayload";
 import type { JobUpdatedPayload } from "./JobUpdatedPayload";
+import type { JobWaitingPayload } from "./JobWaitingPayload";
 import type { SentRequest } from "./SentRequest";
 
 /**
  * One stored event, in booper's log shape (`id`, `event`, `inserted_at`,
  * `job_id`, `payload`) plus the schedule and attempt.
  */
-export type Event = { id: number, inserted_at: string, job_id: string | null, schedule_id: string | null, attempt: number | null, } & ({ "event": "job.created", "payload": JobCreatedPayload } | { "event": "job.updated", "payload": JobUpdatedPayload } | { "event": "job.cancelled", "payload": JobCancelledPayload } | { "event": "job.started", "payload": JobStartedPayload } | { "event": "job.request", "payload": SentRequest } | { "event": "job.response", "payload": JobResponsePayload } | { "event": "job.error", "payload": JobErrorPayload } | { "event": "job.finished", "payload": JobFinishedPayload });
+export type Event = { id: number, inserted_at: string, job_id: string | null, schedule_id: string | null, attempt: number | null, } & ({ "event": "job.created", "payload": JobCreatedPayload } | { "event": "job.updated", "payload": JobUpdatedPayload } | { "event": "job.cancelled", "payload": JobCancelledPayload } | { "event": "job.started", "payload": JobStartedPayload } | { "event": "job.request", "payload": SentRequest } | { "event": "job.response", "payload": JobResponsePayload } | { "event": "job.error", "payload": JobErrorPayload } | { "event": "job.finished", "payload": JobFinishedPayload } | { "event": "job.missed", "payload": JobMissedPayload } | { "event": "job.waiting", "payload": JobWaitingPayload });

@@ -13,4 +13,8 @@ import type { JsonValue } from "./serde_json/JsonValue";
  * reads it field by field for errors that name the field; what the UI and
  * the CLI build is this type.
  */
-export type JobInput = { method?: Method, url: string, query?: { [key in string]: QueryValue }, headers?: { [key in string]: string }, body?: JsonValue, schedule_in?: DurationInput, scheduled_at?: InstantInput, repeat_every?: DurationInput, cron?: string, timezone?: string, idempotency_key?: string, callback_url?: string, webhook_url?: string, name?: string, description?: string, timeout?: DurationInput, retry?: RetryInput, catch_up?: CatchUp, state?: { [key in string]: JsonValue }, inject_fields?: boolean, };
+export type JobInput = { method?: Method, url: string, query?: { [key in string]: QueryValue }, headers?: { [key in string]: string }, body?: JsonValue, schedule_in?: DurationInput, scheduled_at?: InstantInput, repeat_every?: DurationInput, cron?: string, timezone?: string, idempotency_key?: string, callback_url?: string, webhook_url?: string, name?: string, description?: string, timeout?: DurationInput, retry?: RetryInput, catch_up?: CatchUp, state?: { [key in string]: JsonValue }, inject_fields?: boolean, 
+/**
+ * A schedule's catch-up runs wait this long for the network.
+ */
+network_wait?: DurationInput, };

@@ -3,12 +3,14 @@ import type { JobCancelledPayload } from "./JobCancelledPayload";
 import type { JobCreatedPayload } from "./JobCreatedPayload";
 import type { JobErrorPayload } from "./JobErrorPayload";
 import type { JobFinishedPayload } from "./JobFinishedPayload";
+import type { JobMissedPayload } from "./JobMissedPayload";
 import type { JobResponsePayload } from "./JobResponsePayload";
 import type { JobStartedPayload } from "./JobStartedPayload";
 import type { JobUpdatedPayload } from "./JobUpdatedPayload";
+import type { JobWaitingPayload } from "./JobWaitingPayload";
 import type { SentRequest } from "./SentRequest";
 
 /**
  * An event's content, by kind: `{"event": "job.created", "payload": {...}}`.
  */
-export type Payload = { "event": "job.created", "payload": JobCreatedPayload } | { "event": "job.updated", "payload": JobUpdatedPayload } | { "event": "job.cancelled", "payload": JobCancelledPayload } | { "event": "job.started", "payload": JobStartedPayload } | { "event": "job.request", "payload": SentRequest } | { "event": "job.response", "payload": JobResponsePayload } | { "event": "job.error", "payload": JobErrorPayload } | { "event": "job.finished", "payload": JobFinishedPayload };
+export type Payload = { "event": "job.created", "payload": JobCreatedPayload } | { "event": "job.updated", "payload": JobUpdatedPayload } | { "event": "job.cancelled", "payload": JobCancelledPayload } | { "event": "job.started", "payload": JobStartedPayload } | { "event": "job.request", "payload": SentRequest } | { "event": "job.response", "payload": JobResponsePayload } | { "event": "job.error", "payload": JobErrorPayload } | { "event": "job.finished", "payload": JobFinishedPayload } | { "event": "job.missed", "payload": JobMissedPayload } | { "event": "job.waiting", "payload": JobWaitingPayload };

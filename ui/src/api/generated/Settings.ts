@@ -20,4 +20,10 @@ default_timezone: string, notify_on_failure: boolean, notify_on_success: boolean
 /**
  * A PEM file of extra CA certificates to trust.
  */
-ca_cert_path: string | null, };
+ca_cert_path: string | null, 
+/**
+ * How long a catch-up run (one that came due while the machine slept or
+ * Chime was closed) waits for its target's host to be reachable before
+ * it spends an attempt, in seconds. A schedule's `network_wait` overrides it.
+ */
+network_wait_seconds: number, };
