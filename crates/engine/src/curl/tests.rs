@@ -567,6 +567,20 @@ fn posix_and_cmd_splitting_details() {
     );
 }
 
+/// Found by the fuzz target curl_import: a JSON number past f64's precision read
+/// back as another number once printed, until serde_json parsed floats exactly
+/// (its float_roundtrip feature).
+#[test]
+fn a_json_number_past_f64_precision_round_trips() {
+    let req = parse(
+        "curl https://x.example -H 'Content-Type: application/json' \
+         --data-raw 666666666666666666666666666666066666666",
+    )
+    .unwrap();
+    assert!(req.body.as_ref().is_some_and(Value::is_f64), "{req:?}");
+    assert_round_trip(&req);
+}
+
 /// Prefixes of real commands and random strings: parse never panics, and whatever it
 /// accepts round-trips.
 #[test]
