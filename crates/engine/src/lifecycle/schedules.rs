@@ -257,7 +257,9 @@ pub(crate) fn claimed(
         emit(tx, job, None, payload)?;
         Claim::Skipped
     } else {
-        let late = (tx.now - planned > LATE_AFTER).then_some((reason, Action::Ran));
+        // Late: runs came due after it (it is catching up), or it is simply late.
+        let late = plan.note.is_some() || tx.now - planned > LATE_AFTER;
+        let late = late.then_some((reason, Action::Ran));
         ledger::started(&tx.sql, job.seq, tx.now, late)?;
         Claim::Runs(plan.note)
     };
