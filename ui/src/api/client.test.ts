@@ -13,6 +13,20 @@ describe('client', () => {
     expect(req.query.has('q')).toBe(false);
   });
 
+  it('asks for a schedule’s ledger in a range and reads its rows', async () => {
+    const stretch = { planned_at: '2026-11-30T01:00:00Z', until: '2026-11-30T07:45:00Z', count: 28, job_id: null, started_at: null, drift_ms: null, duration_ms: null, outcome: 'cancelled', reason: 'asleep', action: 'merged' };
+    const t = new FakeTransport().on('GET', '/api/schedules/s%201/runs', ok({ data: [stretch] }));
+    const runs = await createClient(t).scheduleRuns('s 1', { from: '2026-11-29T08:00:00Z', to: '2026-11-30T08:00:00Z', limit: 5000 });
+    expect(runs).toEqual([stretch]);
+    const req = t.requests[0]!;
+    expect([req.query.get('from'), req.query.get('to'), req.query.get('limit'), req.query.has('expand')]).toEqual([
+      '2026-11-29T08:00:00Z',
+      '2026-11-30T08:00:00Z',
+      '5000',
+      false,
+    ]);
+  });
+
   it('turns error answers into a typed ApiError with the field', async () => {
     const t = new FakeTransport().on('POST', '/api/jobs', fail(422, 'invalid', 'headers.X-Foo', 'headers.X-Foo: not a string'));
     const error = await createClient(t).createJob({ url: 'https://x.test' }).catch((e: unknown) => e);

@@ -13,6 +13,7 @@ import type {
   JobInput,
   JobPatch,
   JobState,
+  LedgerRun,
   LogEvent,
   LogPage,
   OrderField,
@@ -20,6 +21,7 @@ import type {
   PreviewAnswer,
   PreviewInput,
   Schedule,
+  ScheduleRunsParams,
   SettingsAnswer,
   SettingsPatch,
 } from './types';
@@ -112,6 +114,9 @@ export function createClient(transport: Transport) {
     runSchedule: (id: string) => data<Job>('POST', `/api/schedules/${seg(id)}/run`),
     patchSchedule: (id: string, patch: JobPatch) => data<Schedule>('PATCH', `/api/schedules/${seg(id)}`, patch),
     previewSchedule: (input: PreviewInput) => data<PreviewAnswer>('POST', '/api/schedules/preview', input),
+    /** The schedule's ledger in a range, oldest first. */
+    scheduleRuns: (id: string, params: ScheduleRunsParams = {}) =>
+      data<LedgerRun[]>('GET', `/api/schedules/${seg(id)}/runs${queryString(params)}`),
 
     importCurl: (command: string) => data<CurlImport>('POST', '/api/import/curl', { command } satisfies CurlCommand),
 

@@ -1,18 +1,21 @@
 import type { EventType, LogEvent } from './types';
 
 /**
- * Every event kind, in the order an attempt emits them (jobs' own first). A kind the
- * engine adds and this list lacks fails the build (`EveryKindListed`).
+ * Every event kind, in the order an attempt emits them (jobs' own first), then the one a
+ * schedule emits for runs that did not go out. A kind the engine adds and this list lacks
+ * fails the build (`EveryKindListed`).
  */
 export const EVENT_TYPES = [
   'job.created',
   'job.updated',
   'job.cancelled',
   'job.started',
+  'job.waiting',
   'job.request',
   'job.response',
   'job.error',
   'job.finished',
+  'job.missed',
 ] as const satisfies readonly EventType[];
 
 /** Compiles only while EVENT_TYPES lists every kind the engine has. */

@@ -27,6 +27,8 @@ interface Expected {
   details: string;
   /** Whether it moves something on the calendar (a run appears, finishes, goes or moves). */
   calendar: boolean;
+  /** Whether it changes a row of its schedule's ledger. */
+  ledger?: boolean;
 }
 
 const EXPECTED: Record<FixtureName, Expected> = {
@@ -70,6 +72,19 @@ const EXPECTED: Record<FixtureName, Expected> = {
     details: 'finished payload',
     calendar: true,
   },
+  // a stretch of runs that never became jobs: no job, its schedule's ledger
+  'job.missed': {
+    shows: ['4 runs missed while the computer slept (merged into one run)', /^· due /],
+    details: 'missed payload',
+    calendar: false,
+    ledger: true,
+  },
+  'job.waiting': {
+    shows: ['waiting for the network', `· ${f['job.waiting'].payload.host}, up to 0 ms`],
+    details: 'waiting payload',
+    calendar: false,
+    ledger: false,
+  },
 };
 
 // Object.entries types its keys as plain strings
@@ -100,11 +115,15 @@ describe('every event kind the engine makes', () => {
     expect(screen.queryByText(/something went wrong/i)).not.toBeInTheDocument();
   });
 
-  it.each(fixtures)('%s refreshes its job, the job lists and, if it moves a run, the calendar', (name, event) => {
+  it.each(fixtures)('%s refreshes its job, the job lists and, if it moves a run, the calendar and its schedule’s ledger', (name, event) => {
     const keys = keysForEvent(event);
     expect(keys).toContainEqual(['jobs', 'list']);
-    expect(keys).toContainEqual(['jobs', 'detail', event.job_id]);
+    if (event.job_id !== null) expect(keys).toContainEqual(['jobs', 'detail', event.job_id]);
+    else expect(keys.filter((k) => k[0] === 'jobs' && k[1] === 'detail')).toEqual([]);
     if (EXPECTED[name].calendar) expect(keys).toContainEqual(['calendar']);
     else expect(keys).not.toContainEqual(['calendar']);
+    const ledger = ['schedules', 'runs', event.schedule_id];
+    if (EXPECTED[name].ledger) expect(keys).toContainEqual(ledger);
+    else expect(keys).not.toContainEqual(ledger);
   });
 });

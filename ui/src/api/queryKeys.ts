@@ -11,6 +11,9 @@ export const queryKeys = {
   scheduleList: (filter: { q: string }) => ['schedules', 'list', filter] as const,
   scheduleLists: ['schedules', 'list'] as const,
   schedule: (id: string) => ['schedules', 'detail', id] as const,
+  /** A schedule's ledger: every range of it (the key a live event refreshes). */
+  scheduleRuns: (id: string) => ['schedules', 'runs', id] as const,
+  scheduleRunsIn: (id: string, range: string) => ['schedules', 'runs', id, range] as const,
   preview: (input: object) => ['preview', input] as const,
   calendar: ['calendar'] as const,
   calendarRange: (range: { from: string; to: string; tz: string }) => ['calendar', range] as const,

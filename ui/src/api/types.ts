@@ -37,6 +37,14 @@ export type { Attempt } from './generated/Attempt';
 export type { JobView as Job } from './generated/JobView';
 export type { ScheduleView as Schedule } from './generated/ScheduleView';
 
+// a schedule's ledger: one row per planned run, or per stretch of missed ones (SPEC 7.1)
+export type { Run as LedgerRun } from './generated/Run';
+export type { RunOutcome } from './generated/RunOutcome';
+/** Why a run did not go out as planned. */
+export type { Reason as RunReason } from './generated/Reason';
+/** What was done about a run that did not go out as planned. */
+export type { Action as RunAction } from './generated/Action';
+
 // the log: an event's payload is typed by its kind (`EventOf`, `PayloadOf`, `isEvent` in api/events.ts)
 export type { EventKind as EventType } from './generated/EventKind';
 export type { Event as LogEvent } from './generated/Event';
@@ -105,6 +113,17 @@ export interface CalendarParams {
   tz?: string;
   /** Runs a day above which a schedule's day becomes a band (default 48). */
   dense?: number;
+}
+
+/** `GET /api/schedules/{id}/runs` query parameters, built by the UI. */
+export interface ScheduleRunsParams {
+  /** RFC 3339 instants; the engine's default is the last 8 days up to one day ahead. */
+  from?: string;
+  to?: string;
+  /** Rows at most, oldest first (engine default 500, at most 10,000). */
+  limit?: number;
+  /** A stretch of missed runs as one row per planned time instead of one row. */
+  expand?: boolean;
 }
 
 /** `PATCH /api/settings`: any member but the signing secret (that one is regenerated). By hand: JSON to the engine. */

@@ -15,7 +15,21 @@ describe('live invalidation', () => {
       ['jobs', 'history', 's1'],
       ['schedules', 'list'],
       ['schedules', 'detail', 's1'],
+      ['schedules', 'runs', 's1'],
     ]);
+  });
+
+  it('refreshes a schedule’s ledger for a stretch of missed runs that never became jobs, and no job', () => {
+    const keys = keysForEvent(makeEvent('job.missed', { count: 47, action: 'merged' }, { job_id: null, schedule_id: 's1' }));
+    expect(keys).toContainEqual(['schedules', 'runs', 's1']);
+    expect(keys).toContainEqual(['schedules', 'detail', 's1']);
+    expect(keys.filter((k) => k[0] === 'jobs' && k[1] === 'detail')).toEqual([]);
+  });
+
+  it('leaves the ledger alone for what changes none of its rows: requests, responses, errors, waits', () => {
+    const fields = { schedule_id: 's1' };
+    const events = [makeEvent('job.request', {}, fields), makeEvent('job.response', {}, fields), makeEvent('job.error', {}, fields), makeEvent('job.waiting', {}, fields)];
+    for (const event of events) expect(keysForEvent(event)).not.toContainEqual(['schedules', 'runs', 's1']);
   });
 
   it('refreshes the calendar only for events that add, finish, cancel or move a run', () => {

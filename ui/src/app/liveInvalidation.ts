@@ -10,12 +10,26 @@ export const INVALIDATE_INTERVAL_MS = 250;
 /** Events that move something on the calendar: a run appears, finishes, goes or moves. */
 const CALENDAR_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['job.created', 'job.finished', 'job.cancelled', 'job.updated']);
 
+/**
+ * Events that change a schedule's ledger: a run is planned, starts, ends, goes, moves, or
+ * is missed. (Requests, responses, errors and waits change no row of it.)
+ */
+const LEDGER_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
+  'job.created',
+  'job.updated',
+  'job.cancelled',
+  'job.started',
+  'job.finished',
+  'job.missed',
+]);
+
 /** The queries an event makes stale. */
 export function keysForEvent(event: LogEvent): QueryKey[] {
   const keys: QueryKey[] = [queryKeys.jobLists];
   if (event.job_id !== null) keys.push(queryKeys.job(String(event.job_id)));
   if (event.schedule_id) {
     keys.push(queryKeys.scheduleHistory(event.schedule_id), queryKeys.scheduleLists, queryKeys.schedule(event.schedule_id));
+    if (LEDGER_EVENTS.has(event.event)) keys.push(queryKeys.scheduleRuns(event.schedule_id));
   }
   if (CALENDAR_EVENTS.has(event.event)) keys.push(queryKeys.calendar);
   return keys;

@@ -97,6 +97,7 @@ export function makeSettings(overrides: Partial<SettingsAnswer> = {}): SettingsA
     launch_at_login: false,
     allow_http: false,
     ca_cert_path: null,
+    network_wait_seconds: 30,
     ...overrides,
   };
 }
@@ -106,7 +107,11 @@ export type EventFields = Omit<LogEvent, 'event' | 'payload'>;
 /** An event of kind `K`: for one kind, the generated union's member for it. */
 export type MadeEvent<K extends EventType> = EventFields & { event: K; payload: PayloadOf<K> };
 
-/** A plain payload of each kind (one attempt of a POST that got a 200), for tests to change what they look at. */
+/**
+ * A plain payload of each kind (one attempt of a POST that got a 200; a schedule's run skipped
+ * while the computer slept; a catch-up waiting 30 s for its host), for tests to change what
+ * they look at.
+ */
 const PAYLOADS: Payloads = {
   'job.created': { source: 'request', scheduled_at: '2026-11-30T08:00:00.000Z', run: null, name: null, method: 'post', url: 'https://api.example.com/hooks/1' },
   'job.updated': { changed: ['scheduled_at'], scheduled_at: '2026-11-30T08:00:00.000Z' },
@@ -116,6 +121,8 @@ const PAYLOADS: Payloads = {
   'job.response': { status: 200, headers: {}, body: '', truncated: false, duration_ms: 12 },
   'job.error': { error: 'connection refused', duration_ms: 3, will_retry: false, retry_at: null },
   'job.finished': { state: 'completed', outcome: 'success', status: 200, duration_ms: 12, retry_at: null, interrupted: false },
+  'job.missed': { planned_at: '2026-11-30T08:00:00.000Z', count: 1, reason: 'asleep', action: 'skipped' },
+  'job.waiting': { reason: 'network', host: 'api.example.com:443', up_to_ms: 30_000 },
 };
 
 // ids increase, as the engine's do; from 1000, so a test can put an older event below one

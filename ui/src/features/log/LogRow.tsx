@@ -11,8 +11,9 @@ import { HeaderList } from '../../components/HeaderList';
 import { IconChevron } from '../../components/icons';
 import { JsonTree } from '../../components/JsonTree';
 import { RedirectList } from '../../components/RedirectList';
-import { formatAbsolute, formatClock, formatDurationMs, formatShort } from '../../lib/time';
+import { formatAbsolute, formatClock, formatDurationMs, formatShort, needsSeconds } from '../../lib/time';
 import { MethodLabel } from '../jobs/RequestCell';
+import { missedText } from '../schedule/words';
 import { requestFor, statusClassOf } from './filters';
 import { formatNumber } from '../../lib/locale';
 
@@ -28,6 +29,8 @@ const TYPE_LABEL: Record<EventType, string> = {
   'job.response': 'response',
   'job.error': 'error',
   'job.finished': 'finished',
+  'job.missed': 'missed',
+  'job.waiting': 'waiting',
 };
 
 export function typeLabel(type: EventType): string {
@@ -127,6 +130,33 @@ function UpdatedSummary({ event }: SummaryProps<'job.updated'>) {
   );
 }
 
+/** A schedule's run, or stretch of runs, that did not go out as planned: how many, why, and what became of them. */
+function MissedSummary({ event, zone }: SummaryProps<'job.missed'>) {
+  const p = event.payload;
+  const seconds = needsSeconds([p.planned_at, p.until ?? p.planned_at]);
+  const when =
+    p.until && p.until !== p.planned_at
+      ? `${formatShort(p.planned_at, zone, seconds)} – ${formatShort(p.until, zone, seconds)}`
+      : `due ${formatShort(p.planned_at, zone)}`;
+  return (
+    <span className="log-row__text">
+      {missedText(p.count, p.reason, p.action)}
+      <span className="faint">{` · ${when}`}</span>
+    </span>
+  );
+}
+
+/** A catch-up attempt that waits for its target's host to be reachable before it is sent. */
+function WaitingSummary({ event }: SummaryProps<'job.waiting'>) {
+  const p = event.payload;
+  return (
+    <span className="log-row__text">
+      {`waiting for ${p.reason === 'network' ? 'the network' : p.reason}`}
+      <span className="faint">{` · ${p.host}, up to ${formatDurationMs(p.up_to_ms)}`}</span>
+    </span>
+  );
+}
+
 /** A kind this build does not know (written by a newer Chime, the app since downgraded): its payload as text. */
 function UnknownSummary({ event }: { event: LogEvent }) {
   return <span className="log-row__text faint">{JSON.stringify(event.payload).slice(0, 200)}</span>;
@@ -156,6 +186,10 @@ function Summary({ event, zone }: { event: LogEvent; zone?: string | undefined }
       return <UpdatedSummary event={event} />;
     case 'job.cancelled':
       return <span className="log-row__text">{event.payload.reason}</span>;
+    case 'job.missed':
+      return <MissedSummary event={event} zone={zone} />;
+    case 'job.waiting':
+      return <WaitingSummary event={event} />;
     default:
       return <UnknownSummary event={event satisfies never} />;
   }
