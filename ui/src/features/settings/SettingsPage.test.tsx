@@ -49,6 +49,25 @@ describe('Settings', () => {
     expect(await screen.findByText('✓ Saved')).toBeInTheDocument();
   });
 
+  it('saves how long catch-up runs wait for the network, in seconds, and shows what the engine kept', async () => {
+    const t = engine().on('PATCH', '/api/settings', (req) => ok({ data: { ...SETTINGS, ...(req.body as object) } }));
+    const { user } = renderApp(t, '/settings');
+    const field = await screen.findByLabelText('Wait for the network when catching up (seconds)');
+    expect(field).toHaveValue('30');
+    await user.clear(field);
+    await user.type(field, '90{Enter}');
+    await waitFor(() => expect(t.requestsTo('PATCH', '/api/settings')).toHaveLength(1));
+    expect(t.requestsTo('PATCH', '/api/settings')[0]?.body).toEqual({ network_wait_seconds: 90 });
+    expect(await screen.findByText('✓ Saved')).toBeInTheDocument();
+    expect(field).toHaveValue('90');
+
+    // not a whole number: said under the field, nothing sent
+    await user.clear(field);
+    await user.type(field, '1.5{Enter}');
+    expect(await screen.findByText('The wait must be a whole number.')).toBeInTheDocument();
+    expect(t.requestsTo('PATCH', '/api/settings')).toHaveLength(1);
+  });
+
   it('says "✓ Saved" beside the label of a text setting, not over its input', async () => {
     const t = engine().on('PATCH', '/api/settings', (req) => ok({ data: { ...SETTINGS, ...(req.body as object) } }));
     const { user } = renderApp(t, '/settings');

@@ -276,7 +276,7 @@ export function SettingsPage() {
     }
   }
 
-  const saveNumber = (key: 'port' | 'retention_days', text: string, what: string) => {
+  const saveNumber = (key: 'port' | 'retention_days' | 'network_wait_seconds', text: string, what: string) => {
     if (!/^\d+$/.test(text)) {
       setError(key, `${what} must be a whole number.`);
       return;
@@ -420,6 +420,16 @@ export function SettingsPage() {
               saved={isSaved('allow_http')}
               busy={busy.has('allow_http')}
               onChange={(v) => void save('allow_http', v, { optimistic: true })}
+            />
+            <TextSetting
+              label="Wait for the network when catching up (seconds)"
+              hint="A run caught up after sleep or a restart waits up to this long for its target to be reachable before it is sent, from 0 to 600. A schedule can set its own."
+              value={String(data.network_wait_seconds)}
+              inputMode="numeric"
+              error={errors.network_wait_seconds}
+              saved={isSaved('network_wait_seconds')}
+              busy={busy.has('network_wait_seconds')}
+              onSave={(text) => saveNumber('network_wait_seconds', text, 'The wait')}
             />
             <TextSetting
               label="Extra CA certificates (PEM file)"
