@@ -4,8 +4,8 @@ import { Field } from '../../components/Field';
 import { IconChevron } from '../../components/icons';
 import { Input, Textarea } from '../../components/Input';
 import { Select, type SelectOption } from '../../components/Select';
-import { useEngineStatus } from '../settings/useSettings';
-import type { BuilderForm, FieldErrors } from './form';
+import { useEngineStatus, useSettings } from '../settings/useSettings';
+import { MAX_NETWORK_WAIT_SECONDS, type BuilderForm, type FieldErrors } from './form';
 
 const BACKOFFS: Record<Backoff, string> = { exponential: 'Exponential, with jitter', fixed: 'Fixed' };
 const CATCH_UPS: Record<CatchUp, string> = { once: 'Run one of them', skip: 'Skip them', all: 'Run each of them' };
@@ -19,16 +19,19 @@ function withDefault<V extends string>(labels: Record<V, string>, engine: V | un
 const seconds = (ms: number) => String(ms / 1000);
 
 /** What the collapsed section says: the form's values, else the engine's defaults. */
-function summary(form: BuilderForm, defaults: JobDefaults | undefined): string {
+function summary(form: BuilderForm, defaults: JobDefaults | undefined, networkWait: number | undefined): string {
   const attempts = form.maxAttempts || defaults?.retry.max_attempts;
   const backoff = form.backoff || defaults?.retry.backoff;
   const timeout = form.timeout || (defaults && seconds(defaults.timeout_ms));
   const catchUp = form.catchUp || defaults?.catch_up;
+  const wait = form.networkWait || networkWait;
+  const isSchedule = form.scheduleKind !== 'once';
   const parts = [
     attempts !== undefined && `${attempts} attempts`,
     backoff && `${backoff} backoff`,
     timeout && `timeout ${timeout} s`,
-    form.scheduleKind !== 'once' && catchUp && `catch-up ${catchUp}`,
+    isSchedule && catchUp && `catch-up ${catchUp}`,
+    isSchedule && wait !== undefined && `network wait ${wait} s`,
     (form.callbackUrl || form.webhookUrl) && 'notifies',
   ];
   return parts.filter(Boolean).join(' · ') || 'the engine’s defaults';
@@ -39,7 +42,7 @@ function defaultHint(value: string | number | undefined, more = ''): string {
   return value === undefined ? `Empty: the engine’s default${more}` : `Default ${value}${more}`;
 }
 
-/** Description, retries, timeout, catch-up, idempotency, callbacks. Collapsed by default. */
+/** Description, retries, timeout, catch-up and its network wait, idempotency, callbacks. Collapsed by default. */
 export function AdvancedSection({
   form,
   update,
@@ -57,12 +60,14 @@ export function AdvancedSection({
   const isSchedule = form.scheduleKind !== 'once';
   // The engine's own defaults (GET /api/status): shown, never copied into what is sent.
   const defaults = useEngineStatus().data?.defaults;
+  // A schedule's network wait defaults to a setting, not to a job default.
+  const networkWait = useSettings().data?.network_wait_seconds;
   return (
     <section className="builder-section">
       <button type="button" className="disclosure" aria-expanded={open} aria-controls={panelId} onClick={onToggle}>
         <IconChevron className="disclosure__chevron" />
         <span className="builder-section__title">Advanced</span>
-        {!open && <span className="disclosure__summary">{summary(form, defaults)}</span>}
+        {!open && <span className="disclosure__summary">{summary(form, defaults, networkWait)}</span>}
       </button>
       <div id={panelId} hidden={!open} className="advanced-grid">
         <Field label="Description" error={errors.description} className="advanced-grid__wide">
@@ -128,6 +133,24 @@ export function AdvancedSection({
               value={form.catchUp}
               onChange={(catchUp) => update({ catchUp })}
               options={withDefault(CATCH_UPS, defaults?.catch_up)}
+            />
+          )}
+        </Field>
+        <Field
+          label="Network wait (seconds)"
+          error={errors.networkWait}
+          hint={isSchedule ? defaultHint(networkWait, ' (Settings): a caught-up run waits this long for its host') : 'For schedules'}
+        >
+          {(c) => (
+            <Input
+              {...c}
+              type="number"
+              min={0}
+              max={MAX_NETWORK_WAIT_SECONDS}
+              disabled={!isSchedule}
+              placeholder={networkWait !== undefined ? String(networkWait) : undefined}
+              value={form.networkWait}
+              onChange={(e) => update({ networkWait: e.target.value })}
             />
           )}
         </Field>

@@ -255,6 +255,25 @@ describe('JobBuilder', () => {
     for (const field of ['retry', 'timeout', 'catch_up']) expect(sent).not.toHaveProperty(field);
   });
 
+  it('shows the Settings’ network wait as a schedule’s default, and sends the one typed', async () => {
+    const engine = emptyEngine()
+      .on('GET', '/api/settings', ok({ data: makeSettings({ network_wait_seconds: 45 }) }))
+      .on('POST', '/api/jobs', ok({ data: makeJob() }, 201));
+    const { user, url } = await openNewJob(engine);
+    await user.type(url, 'https://api.example.com/poll');
+    await user.click(screen.getByRole('button', { name: /Advanced/ }));
+    const wait = screen.getByLabelText('Network wait (seconds)');
+    expect(wait).toBeDisabled(); // a one-off job never catches up
+    await user.click(screen.getByRole('tab', { name: 'Every' }));
+    expect(wait).toBeEnabled();
+    await waitFor(() => expect(wait).toHaveAttribute('placeholder', '45'));
+    expect(wait).toHaveAccessibleDescription('Default 45 (Settings): a caught-up run waits this long for its host');
+    await user.type(wait, '120');
+    await user.click(screen.getByRole('button', { name: 'Create schedule' }));
+    await waitFor(() => expect(engine.requestsTo('POST', '/api/jobs')).toHaveLength(1));
+    expect(engine.requestsTo('POST', '/api/jobs')[0]?.body).toMatchObject({ repeat_every: [5, 'minutes'], network_wait: 120 });
+  });
+
   it('sends only the retry members that were set', async () => {
     const engine = emptyEngine().on('POST', '/api/jobs', ok({ data: makeJob() }, 201));
     const { user, url } = await openNewJob(engine);

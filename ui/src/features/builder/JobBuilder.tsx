@@ -62,6 +62,7 @@ const FIELD_FOR_FORM_KEY: Partial<Record<keyof BuilderForm, FieldKey>> = {
   retryBase: 'retryBase',
   timeout: 'timeout',
   catchUp: 'catchUp',
+  networkWait: 'networkWait',
   idempotencyKey: 'idempotencyKey',
   callbackUrl: 'callbackUrl',
   webhookUrl: 'webhookUrl',

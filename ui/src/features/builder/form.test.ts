@@ -71,6 +71,29 @@ describe('builder form', () => {
     });
   });
 
+  it('sends a schedule’s own network wait, reads it back, and clears it to follow the setting again', () => {
+    const schedule = makeSchedule({ frequency: { repeat_every: 300 }, args: { url: 'https://x.test/a', network_wait: '2 minutes' } });
+    const form = formFromSchedule(schedule);
+    expect(form.networkWait).toBe('120');
+    expect(toJobInput(form).network_wait).toBe(120);
+    expect(toJobPatch({ ...form, networkWait: '45' }).network_wait).toBe(45);
+    expect(toJobPatch({ ...form, networkWait: '' }).network_wait).toBeNull();
+    expect(toJobInput({ ...form, networkWait: '' })).not.toHaveProperty('network_wait');
+    // a one-off job has none: nothing sent, nothing cleared
+    const once = { ...emptyForm(), url: 'https://x.test/', networkWait: '45' };
+    expect(toJobInput(once)).not.toHaveProperty('network_wait');
+    expect(toJobPatch(once)).not.toHaveProperty('network_wait');
+  });
+
+  it('takes a network wait from 0 to 600 seconds', () => {
+    const form = { ...emptyForm(), url: 'https://x.test/', scheduleKind: 'every' as const };
+    expect(checkForm({ ...form, networkWait: '0' })).toEqual({});
+    expect(checkForm({ ...form, networkWait: '600' })).toEqual({});
+    expect(checkForm({ ...form, networkWait: '601' }).networkWait).toBe('A number of seconds, from 0 to 600 (10 minutes).');
+    expect(checkForm({ ...form, networkWait: '-1' }).networkWait).toBeDefined();
+    expect(fieldForServerError('network_wait')).toEqual({ key: 'networkWait' });
+  });
+
   it('refuses bad JSON bodies and header names before sending', () => {
     const form = { ...emptyForm(), url: 'https://x.test/', body: '{"a": }', headers: [newRow('Bad Header', 'x')] };
     const errors = checkForm(form);

@@ -59,6 +59,8 @@ export interface BuilderForm {
   /** Seconds. */
   timeout: string;
   catchUp: CatchUp | '';
+  /** Seconds a schedule's catch-up run waits for its host; empty: the `network_wait_seconds` setting. */
+  networkWait: string;
   idempotencyKey: string;
   callbackUrl: string;
   webhookUrl: string;
@@ -83,6 +85,7 @@ export type FieldKey =
   | 'retryBase'
   | 'timeout'
   | 'catchUp'
+  | 'networkWait'
   | 'idempotencyKey'
   | 'callbackUrl'
   | 'webhookUrl';
@@ -96,6 +99,7 @@ export const ADVANCED_FIELDS: readonly FieldKey[] = [
   'retryBase',
   'timeout',
   'catchUp',
+  'networkWait',
   'idempotencyKey',
   'callbackUrl',
   'webhookUrl',
@@ -126,6 +130,7 @@ export function emptyForm(timezone: string = machineTimeZone()): BuilderForm {
     retryBase: '',
     timeout: '',
     catchUp: '',
+    networkWait: '',
     idempotencyKey: '',
     callbackUrl: '',
     webhookUrl: '',
@@ -178,6 +183,7 @@ function applyArgs(form: BuilderForm, args: JobArgs): BuilderForm {
     retryBase: secondsText(retry.base),
     timeout: secondsText(args.timeout),
     catchUp: args.catch_up ?? '',
+    networkWait: secondsText(args.network_wait),
     idempotencyKey: args.idempotency_key ?? '',
     callbackUrl: args.callback_url ?? '',
     webhookUrl: args.webhook_url ?? '',
@@ -359,6 +365,14 @@ function positive(text: string, { integer = false } = {}): boolean {
   return text.trim() !== '' && Number.isFinite(n) && n > 0 && (!integer || Number.isInteger(n));
 }
 
+/** The engine takes a schedule's `network_wait` from 0 s to 10 minutes. */
+export const MAX_NETWORK_WAIT_SECONDS = 600;
+
+function withinNetworkWait(text: string): boolean {
+  const n = Number(text);
+  return text.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= MAX_NETWORK_WAIT_SECONDS;
+}
+
 /** Only the request part: what "Send now" needs. */
 export function checkRequest(form: BuilderForm): FieldErrors {
   const errors: FieldErrors = {};
@@ -399,6 +413,9 @@ export function checkForm(form: BuilderForm): FieldErrors {
   if (form.maxAttempts && !positive(form.maxAttempts, { integer: true })) errors.maxAttempts = 'A whole number, 1 or more.';
   if (form.retryBase && !positive(form.retryBase)) errors.retryBase = 'A number of seconds, more than 0.';
   if (form.timeout && !positive(form.timeout)) errors.timeout = 'A number of seconds, more than 0.';
+  if (form.scheduleKind !== 'once' && form.networkWait && !withinNetworkWait(form.networkWait)) {
+    errors.networkWait = 'A number of seconds, from 0 to 600 (10 minutes).';
+  }
   for (const key of ['callbackUrl', 'webhookUrl'] as const) {
     if (form[key].trim()) {
       const check = checkUrl(form[key]);
@@ -461,6 +478,7 @@ export function toJobInput(form: BuilderForm): JobInput {
   if (retry) input.retry = retry;
   if (form.timeout) input.timeout = Number(form.timeout);
   if (form.scheduleKind !== 'once' && form.catchUp) input.catch_up = form.catchUp;
+  if (form.scheduleKind !== 'once' && form.networkWait.trim()) input.network_wait = Number(form.networkWait);
   for (const [key, value] of textEntries(form)) {
     if (value.trim()) input[key] = value.trim();
   }
@@ -475,6 +493,8 @@ export function toJobInput(form: BuilderForm): JobInput {
 export function toJobPatch(form: BuilderForm): JobPatch {
   const patch: JobPatch = { query: {}, headers: {}, body: null, ...toJobInput(form) };
   if (form.scheduleKind === 'once' && form.onceMode === 'now') patch.schedule_in = 0;
+  // cleared: the schedule follows the setting again (a one-off job has no such member)
+  if (form.scheduleKind !== 'once' && !form.networkWait.trim()) patch.network_wait = null;
   for (const [key, value] of textEntries(form)) {
     if (!value.trim()) patch[key] = null;
   }
@@ -511,6 +531,7 @@ export function fieldForServerError(field: string | null): { key: FieldKey; deta
     description: 'description',
     timeout: 'timeout',
     catch_up: 'catchUp',
+    network_wait: 'networkWait',
     idempotency_key: 'idempotencyKey',
     callback_url: 'callbackUrl',
     webhook_url: 'webhookUrl',
