@@ -1012,3 +1012,35 @@ async fn a_redirect_to_another_origin_drops_credentials_and_a_303_becomes_a_get(
     assert_eq!(landed.header("x-keep"), Some("k"));
     assert_eq!(landed.header("content-length"), None);
 }
+
+/// A machine whose zone is not the rule's (it travelled, or the rule is kept
+/// in UTC): the rule stays in its own zone, and the preview says what its next
+/// run is where the viewer is.
+#[tokio::test]
+async fn a_preview_notes_the_next_run_in_the_viewers_zone() {
+    let chime = Chime::start(&[]).await;
+    let (status, body) = chime
+        .post(
+            "/api/schedules/preview",
+            json!({"cron": "0 9 * * *", "timezone": "UTC", "display_zone": "Asia/Tokyo", "count": 3}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let next = body["data"]["next"][0].as_str().unwrap();
+    assert!(next.contains("T09:00:00+00:00"), "still 09:00 UTC: {next}");
+    let notes = body["data"]["notes"].to_string();
+    assert!(
+        notes.contains("This rule runs in UTC; here (Asia/Tokyo) its next run 09:00 is 18:00"),
+        "{notes}"
+    );
+    let (_, same) = chime
+        .post(
+            "/api/schedules/preview",
+            json!({"cron": "0 9 * * *", "timezone": "Asia/Tokyo", "display_zone": "Asia/Tokyo"}),
+        )
+        .await;
+    assert!(
+        !same["data"]["notes"].to_string().contains("here ("),
+        "no note in its own zone"
+    );
+}

@@ -270,6 +270,11 @@ pub struct PreviewInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub from: Option<InstantInput>,
+    /// The zone the viewer sees times in (the machine's): when it is not the
+    /// rule's, a note says what the next run is there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub display_zone: Option<String>,
 }
 
 #[cfg(test)]

@@ -21,6 +21,14 @@ use chrono::{DateTime, Utc};
 pub type SchedulePage = Page<ScheduleView>;
 
 const MAX_PREVIEW: usize = 100;
+const PREVIEW_FIELDS: &[&str] = &[
+    "cron",
+    "repeat_every",
+    "timezone",
+    "count",
+    "from",
+    "display_zone",
+];
 
 impl Engine {
     pub async fn list_schedules(
@@ -175,22 +183,26 @@ impl Engine {
             FieldError::new("body", "must be a JSON object with cron or repeat_every")
         })?;
         for key in obj.keys() {
-            if !["cron", "repeat_every", "timezone", "count", "from"].contains(&key.as_str()) {
+            if !PREVIEW_FIELDS.contains(&key.as_str()) {
                 return Err(FieldError::new(
                     key.as_str(),
-                    "is not a preview field; use cron or repeat_every, timezone, count, from",
+                    format!("is not a preview field; use {}", PREVIEW_FIELDS.join(", ")),
                 )
                 .into());
             }
         }
-        let zone = match obj.get("timezone").filter(|v| !v.is_null()) {
-            Some(v) => rule::parse_zone(
-                "timezone",
-                v.as_str()
-                    .ok_or_else(|| FieldError::new("timezone", "must be a string"))?,
-            )?,
-            None => chrono_tz::Tz::UTC,
+        let zone_of = |name: &str| -> Result<Option<chrono_tz::Tz>> {
+            match obj.get(name).filter(|v| !v.is_null()) {
+                Some(v) => Ok(Some(rule::parse_zone(
+                    name,
+                    v.as_str()
+                        .ok_or_else(|| FieldError::new(name, "must be a string"))?,
+                )?)),
+                None => Ok(None),
+            }
         };
+        let zone = zone_of("timezone")?.unwrap_or(chrono_tz::Tz::UTC);
+        let shown_in = zone_of("display_zone")?;
         let count = match obj.get("count").filter(|v| !v.is_null()) {
             Some(v) => crate::forgiving::as_whole(v)
                 .filter(|n| (1..=MAX_PREVIEW as u64).contains(n))
@@ -229,7 +241,19 @@ impl Engine {
             Rule::Every { anchor, .. } => *anchor - chrono::Duration::milliseconds(1),
             Rule::Cron(_) => from,
         };
-        Ok(rule.preview(start, count, zone))
+        let mut preview = rule.preview(start, count, zone);
+        if let (Rule::Cron(_), Some(shown), Some(first)) = (&rule, shown_in, preview.next.first()) {
+            if shown != zone {
+                // The machine's zone changed, or the rule is kept in another: the
+                // rule stays in its own zone, and the times shown follow the machine.
+                preview.notes.push(format!(
+                    "This rule runs in {zone}; here ({shown}) its next run {} is {}.",
+                    first.format("%H:%M"),
+                    first.with_timezone(&shown).format("%H:%M")
+                ));
+            }
+        }
+        Ok(preview)
     }
 
     /// `GET /api/schedules/{id}/runs`: the schedule's ledger in

@@ -6,4 +6,9 @@ import type { InstantInput } from "./InstantInput";
  * `POST /api/schedules/preview`: a rule to describe, with `count` next runs
  * (1 to 100, default 10) from `from` (default now).
  */
-export type PreviewInput = { cron?: string, repeat_every?: DurationInput, timezone?: string, count?: number, from?: InstantInput, };
+export type PreviewInput = { cron?: string, repeat_every?: DurationInput, timezone?: string, count?: number, from?: InstantInput, 
+/**
+ * The zone the viewer sees times in (the machine's): when it is not the
+ * rule's, a note says what the next run is there.
+ */
+display_zone?: string, };
