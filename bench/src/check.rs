@@ -1,0 +1,160 @@
+//! What reached the sink, checked: every job once, none early. One-off
+//! jobs carry their number in the body (`{"n": 17}`); a schedule's runs
+//! carry `$job` (their id and due instant), which Chime puts in the body.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::clock::{signed_ms, Anchor};
+use crate::sink::Arrival;
+
+#[derive(Deserialize)]
+struct Body {
+    n: Option<usize>,
+    #[serde(rename = "$job")]
+    job: Option<RunInfo>,
+}
+
+#[derive(Deserialize)]
+struct RunInfo {
+    id: String,
+    scheduled_at: DateTime<Utc>,
+}
+
+fn body(arrival: &Arrival) -> Option<Body> {
+    serde_json::from_slice(&arrival.body).ok()
+}
+
+/// Jobs 0..n's deliveries.
+#[derive(Debug)]
+pub struct Deliveries {
+    /// Each job's first arrival.
+    pub first: Vec<Option<Instant>>,
+    /// Jobs that arrived more than once.
+    pub twice: usize,
+}
+
+impl Deliveries {
+    pub fn of(arrivals: &[Arrival], n: usize) -> Deliveries {
+        let mut seen = vec![0usize; n];
+        let mut first = vec![None; n];
+        for arrival in arrivals {
+            // A request naming no job is no job's delivery: it counts nowhere.
+            if let Some(i) = body(arrival).and_then(|b| b.n).filter(|&i| i < n) {
+                seen[i] += 1;
+                first[i] = Some(first[i].map_or(arrival.at, |f: Instant| f.min(arrival.at)));
+            }
+        }
+        let twice = seen.iter().filter(|&&c| c > 1).count();
+        Deliveries { first, twice }
+    }
+
+    pub fn lost(&self) -> usize {
+        self.first.iter().filter(|f| f.is_none()).count()
+    }
+
+    /// The last job's first arrival.
+    pub fn last(&self) -> Option<Instant> {
+        self.first.iter().flatten().max().copied()
+    }
+
+    /// Each delivered job's lateness in ms (negative: early), given job i's
+    /// due instant on the monotonic clock.
+    pub fn lateness_ms(&self, due: impl Fn(usize) -> Instant) -> Vec<f64> {
+        self.first
+            .iter()
+            .enumerate()
+            .filter_map(|(i, at)| Some(signed_ms((*at)?, due(i))))
+            .collect()
+    }
+}
+
+/// A schedule's runs that reached the sink: how many, how many came before
+/// their due instant, and how many twice.
+#[derive(Debug, Default, PartialEq)]
+pub struct Runs {
+    pub runs: usize,
+    pub early: usize,
+    pub twice: usize,
+}
+
+pub fn schedule_runs(arrivals: &[Arrival], anchor: &Anchor) -> Runs {
+    let mut per_job: HashMap<String, usize> = HashMap::new();
+    let mut early = 0;
+    for arrival in arrivals {
+        let Some(run) = body(arrival).and_then(|b| b.job) else {
+            continue;
+        };
+        if anchor
+            .mono_of(run.scheduled_at)
+            .is_some_and(|due| arrival.at < due)
+        {
+            early += 1;
+        }
+        *per_job.entry(run.id).or_default() += 1;
+    }
+    Runs {
+        runs: per_job.len(),
+        early,
+        twice: per_job.values().filter(|&&c| c > 1).count(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn arrival(at: Instant, body: &str) -> Arrival {
+        Arrival {
+            at,
+            body: body.to_owned().into(),
+        }
+    }
+
+    #[test]
+    fn counts_lost_twice_and_early_jobs() {
+        let t = Instant::now();
+        let ms = |m| t + Duration::from_millis(m);
+        let arrivals = [
+            arrival(ms(5), r#"{"n":0}"#),
+            arrival(ms(9), r#"{"n":2}"#),
+            arrival(ms(7), r#"{"n":2}"#),
+            arrival(ms(1), "not json"),
+        ];
+        let d = Deliveries::of(&arrivals, 4);
+        assert_eq!((d.lost(), d.twice), (2, 1));
+        assert_eq!(d.last(), Some(ms(7)));
+        assert_eq!(d.lateness_ms(|_| ms(6)), vec![-1.0, 1.0]);
+    }
+
+    #[test]
+    fn checks_a_schedules_runs_by_their_job() {
+        let anchor = Anchor::now();
+        let due = anchor.after(Duration::from_secs(1));
+        let run = |id: &str| {
+            format!(
+                r#"{{"$job": {{"id": "{id}", "scheduled_at": "{}"}}}}"#,
+                due.rfc3339()
+            )
+        };
+        let arrivals = [
+            arrival(due.mono + Duration::from_millis(2), &run("a")),
+            arrival(due.mono - Duration::from_millis(1), &run("b")),
+            arrival(due.mono + Duration::from_millis(3), &run("a")),
+            arrival(due.mono, r#"{"n":1}"#),
+        ];
+        assert_eq!(
+            schedule_runs(&arrivals, &anchor),
+            Runs {
+                runs: 2,
+                early: 1,
+                twice: 1
+            }
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! Chime is told when a job is due in wall time (RFC 3339); the sink stamps
+//! arrivals on the monotonic clock, which no clock step can move during a
+//! run. An [`Anchor`] is one instant read on both, so every due instant has
+//! a monotonic twin to compare arrivals with.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, DurationRound, SecondsFormat, TimeDelta, Utc};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Anchor {
+    wall: DateTime<Utc>,
+    mono: Instant,
+}
+
+/// An instant on both clocks.
+#[derive(Debug, Clone, Copy)]
+pub struct Due {
+    pub wall: DateTime<Utc>,
+    pub mono: Instant,
+}
+
+impl Anchor {
+    pub fn now() -> Anchor {
+        let mono = Instant::now();
+        // Chime keeps microseconds: a due instant it is given is exact only
+        // when the anchor is whole microseconds.
+        let wall = Utc::now()
+            .duration_trunc(TimeDelta::microseconds(1))
+            .expect("the clock is within chrono's range");
+        Anchor { wall, mono }
+    }
+
+    /// The instant `offset` after the anchor.
+    pub fn after(&self, offset: Duration) -> Due {
+        Due {
+            wall: self.wall + offset,
+            mono: self.mono + offset,
+        }
+    }
+
+    /// A wall instant (one Chime reports) on the monotonic clock.
+    pub fn mono_of(&self, wall: DateTime<Utc>) -> Option<Instant> {
+        let delta = wall - self.wall;
+        match delta.to_std() {
+            Ok(ahead) => self.mono.checked_add(ahead),
+            Err(_) => self.mono.checked_sub((-delta).to_std().ok()?),
+        }
+    }
+}
+
+impl Due {
+    /// As Chime's `scheduled_at` takes it.
+    pub fn rfc3339(&self) -> String {
+        self.wall.to_rfc3339_opts(SecondsFormat::Micros, true)
+    }
+}
+
+/// `a - b` in milliseconds, negative when `a` came first.
+pub fn signed_ms(a: Instant, b: Instant) -> f64 {
+    match a.checked_duration_since(b) {
+        Some(after) => after.as_secs_f64() * 1e3,
+        None => -(b - a).as_secs_f64() * 1e3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_due_instant_maps_back_to_its_monotonic_twin() {
+        let anchor = Anchor::now();
+        let due = anchor.after(Duration::from_millis(1500));
+        assert_eq!(anchor.mono_of(due.wall), Some(due.mono));
+        let before = anchor
+            .mono_of(anchor.wall - TimeDelta::milliseconds(20))
+            .unwrap();
+        assert_eq!(signed_ms(before, anchor.mono), -20.0);
+    }
+
+    #[test]
+    fn due_instants_are_written_with_microseconds_in_utc() {
+        let due = Anchor::now().after(Duration::ZERO).rfc3339();
+        assert!(due.ends_with('Z') && due.len() == "2026-01-01T00:00:00.000000Z".len());
+    }
+}

@@ -1,0 +1,185 @@
+//! What the kernel says about the `chime serve` process: its memory, and its
+//! CPU time and context switches summed over all its threads.
+
+use std::collections::HashMap;
+use std::fs;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+/// Resident memory now and at its peak, in bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Memory {
+    pub rss: u64,
+    /// VmHWM: the most the process has held since it started.
+    pub peak: u64,
+}
+
+pub fn memory(pid: u32) -> Result<Memory> {
+    let status = read(&format!("/proc/{pid}/status"))?;
+    // Both in kB.
+    Ok(Memory {
+        rss: field(&status, "VmRSS")? * 1024,
+        peak: field(&status, "VmHWM")? * 1024,
+    })
+}
+
+/// The process's CPU time and its threads' context switches at one moment.
+#[derive(Debug, Clone, Default)]
+pub struct Activity {
+    pub cpu: Duration,
+    threads: HashMap<u32, Thread>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Thread {
+    name: String,
+    voluntary: u64,
+    involuntary: u64,
+}
+
+impl Activity {
+    pub fn threads(&self) -> usize {
+        self.threads.len()
+    }
+
+    /// Context switches since `earlier`, voluntary and involuntary, summed
+    /// over the threads alive now (a thread born since counts from zero; one
+    /// that ended since is lost, so compare [`Activity::threads`]).
+    pub fn switches_since(&self, earlier: &Activity) -> (u64, u64) {
+        self.per_thread_since(earlier)
+            .fold((0, 0), |(v, i), (_, dv, di)| (v + dv, i + di))
+    }
+
+    /// Voluntary switches since `earlier` by thread name, most first, the
+    /// threads that had none left out: which threads woke up.
+    pub fn busiest_since(&self, earlier: &Activity) -> Vec<(String, u64)> {
+        let mut by_name: HashMap<&str, u64> = HashMap::new();
+        for (name, voluntary, _) in self.per_thread_since(earlier) {
+            *by_name.entry(name).or_default() += voluntary;
+        }
+        let mut busiest: Vec<(String, u64)> = by_name
+            .into_iter()
+            .filter(|&(_, v)| v > 0)
+            .map(|(name, v)| (name.to_string(), v))
+            .collect();
+        busiest.sort_by_key(|(_, switches)| std::cmp::Reverse(*switches));
+        busiest
+    }
+
+    fn per_thread_since<'a>(
+        &'a self,
+        earlier: &'a Activity,
+    ) -> impl Iterator<Item = (&'a str, u64, u64)> {
+        self.threads.iter().map(|(tid, now)| {
+            let then = earlier.threads.get(tid).cloned().unwrap_or_default();
+            (
+                now.name.as_str(),
+                now.voluntary.saturating_sub(then.voluntary),
+                now.involuntary.saturating_sub(then.involuntary),
+            )
+        })
+    }
+}
+
+pub fn activity(pid: u32) -> Result<Activity> {
+    let mut threads = HashMap::new();
+    let tasks = format!("/proc/{pid}/task");
+    for entry in fs::read_dir(&tasks).with_context(|| format!("reading {tasks}"))? {
+        let entry = entry?;
+        let Ok(tid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        // A thread may end between the listing and the read.
+        let Ok(status) = fs::read_to_string(entry.path().join("status")) else {
+            continue;
+        };
+        let name = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Name:"))
+            .unwrap_or("?");
+        let thread = Thread {
+            name: name.trim().to_string(),
+            voluntary: field(&status, "voluntary_ctxt_switches")?,
+            involuntary: field(&status, "nonvoluntary_ctxt_switches")?,
+        };
+        threads.insert(tid, thread);
+    }
+    Ok(Activity {
+        cpu: cpu_time(&read(&format!("/proc/{pid}/stat"))?)?,
+        threads,
+    })
+}
+
+/// utime + stime from /proc/PID/stat: every thread's, the ended ones too.
+fn cpu_time(stat: &str) -> Result<Duration> {
+    // The command name (field 2) may hold spaces and parentheses: count
+    // fields from the last ')'.
+    let rest = stat.rsplit_once(')').context("a /proc stat line")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // After the name: state is field 3, utime 14 and stime 15.
+    let ticks = |n: usize| -> Result<u64> {
+        fields
+            .get(n - 3)
+            .context("a short /proc stat line")?
+            .parse()
+            .context("a tick count")
+    };
+    let total = ticks(14)? + ticks(15)?;
+    Ok(Duration::from_secs_f64(total as f64 / ticks_per_second()))
+}
+
+fn ticks_per_second() -> f64 {
+    // SAFETY: sysconf only reads a configuration value.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if hz > 0 {
+        hz as f64
+    } else {
+        100.0
+    }
+}
+
+fn read(path: &str) -> Result<String> {
+    fs::read_to_string(path).with_context(|| format!("reading {path}"))
+}
+
+/// A `Name:   123` line of a /proc status file.
+fn field(status: &str, name: &str) -> Result<u64> {
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .with_context(|| format!("no {name} in a /proc status file"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_status_fields() {
+        let status = "Name:\tchime\nVmHWM:\t  204800 kB\nVmRSS:\t   51200 kB\nvoluntary_ctxt_switches:\t12\nnonvoluntary_ctxt_switches:\t3\n";
+        assert_eq!(field(status, "VmRSS").unwrap(), 51200);
+        assert_eq!(field(status, "VmHWM").unwrap(), 204800);
+        assert_eq!(field(status, "voluntary_ctxt_switches").unwrap(), 12);
+        assert_eq!(field(status, "nonvoluntary_ctxt_switches").unwrap(), 3);
+        assert!(field(status, "VmSwap").is_err());
+    }
+
+    #[test]
+    fn cpu_time_survives_a_name_with_spaces_and_parentheses() {
+        let stat = "42 (tokio (rt) w) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 9 0 1 2 3";
+        let hz = ticks_per_second();
+        assert_eq!(cpu_time(stat).unwrap(), Duration::from_secs_f64(300.0 / hz));
+    }
+
+    #[test]
+    fn reads_this_process() {
+        let me = std::process::id();
+        assert!(memory(me).unwrap().peak > 0);
+        let now = activity(me).unwrap();
+        assert!(now.threads() >= 1);
+        assert_eq!(now.switches_since(&now), (0, 0));
+        assert!(now.busiest_since(&now).is_empty());
+    }
+}

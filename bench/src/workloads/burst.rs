@@ -1,0 +1,149 @@
+//! W1, the burst: N one-off jobs (10,000) due at one instant. How long
+//! after that instant the last one reached the sink and the last attempt
+//! was recorded, Chime's peak memory, and none lost, early or sent twice.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{ensure, Result};
+use serde_json::json;
+
+use super::{mb, wait_total, Bench};
+use crate::check::Deliveries;
+use crate::clock::{signed_ms, Anchor};
+use crate::report::{Figure, Goal, Unit};
+
+const WORKLOAD: &str = "W1 burst";
+/// How long the drain may take before the jobs still missing count as lost.
+const LIMIT: Duration = Duration::from_secs(120);
+/// How long to keep listening after the last job, for any sent twice.
+pub const GRACE: Duration = Duration::from_millis(500);
+/// Creates a second to plan for: a due instant must come after the last
+/// create, even on a loaded machine (Chime does about 1,800 over HTTP).
+pub const PLANNED_CREATES: f64 = 800.0;
+
+struct Run {
+    /// Seconds from the due instant to the last job's arrival.
+    delivered: f64,
+    /// Seconds from the due instant until every job was recorded completed.
+    recorded: f64,
+    /// Milliseconds from the due instant to the first arrival.
+    first_ms: f64,
+    lost: usize,
+    early: usize,
+    twice: usize,
+    peak: f64,
+    creates: f64,
+}
+
+pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
+    let mut runs = Vec::new();
+    for i in 1..=bench.runs {
+        let run = once(bench).await?;
+        eprintln!(
+            "  run {i}: last arrival {:.3} s after the due instant, all recorded by {:.3} s; lost {}, early {}, twice {}",
+            run.delivered, run.recorded, run.lost, run.early, run.twice
+        );
+        runs.push(run);
+    }
+    Ok(figures(&runs, bench))
+}
+
+async fn once(bench: &Bench) -> Result<Run> {
+    let n = bench.jobs;
+    bench.sink.take();
+    let session = bench.fresh().await?;
+    let due = Anchor::now().after(Duration::from_secs_f64(2.0 + n as f64 / PLANNED_CREATES));
+    let (url, at) = (bench.sink.url("/burst"), due.rfc3339());
+    let job = move |i| json!({"method": "post", "url": url, "body": {"n": i}, "scheduled_at": at});
+    let took = session.api.create_jobs(n, Arc::new(job)).await?;
+    ensure!(
+        Instant::now() < due.mono,
+        "creating {n} jobs took {took:?}, past their due instant: the machine is too loaded for this burst size"
+    );
+    let all_in = bench.sink.wait_for(n, due.mono + LIMIT).await;
+    // Polled only once every job arrived, so the polls do not slow the drain.
+    let recorded = if all_in {
+        signed_ms(
+            wait_total(&session.api, COMPLETED, n as u64, LIMIT).await?,
+            due.mono,
+        ) / 1e3
+    } else {
+        f64::NAN
+    };
+    tokio::time::sleep(GRACE).await;
+    let peak = session.server.memory()?.peak as f64;
+    session.stop().await?;
+    let arrivals = bench.sink.take();
+    let deliveries = Deliveries::of(&arrivals, n);
+    let lateness = deliveries.lateness_ms(|_| due.mono);
+    Ok(Run {
+        delivered: deliveries
+            .last()
+            .map_or(f64::NAN, |last| signed_ms(last, due.mono) / 1e3),
+        recorded,
+        first_ms: crate::stats::min(&lateness),
+        lost: deliveries.lost(),
+        early: lateness.iter().filter(|&&l| l < 0.0).count(),
+        twice: deliveries.twice,
+        peak,
+        creates: n as f64 / took.as_secs_f64(),
+    })
+}
+
+/// How many jobs are completed (the list's total).
+pub const COMPLETED: &str = "/api/jobs?state=completed&limit=1";
+
+fn figures(runs: &[Run], bench: &Bench) -> Vec<Figure> {
+    let of = |f: fn(&Run) -> f64| runs.iter().map(f).collect::<Vec<_>>();
+    let count = |f: fn(&Run) -> usize| runs.iter().map(f).collect::<Vec<_>>();
+    let n = bench.jobs as f64;
+    let rates: Vec<f64> = of(|r| r.delivered).iter().map(|s| n / s).collect();
+    let headroom: Vec<f64> = rates.iter().map(|r| bench.sink_capacity / r).collect();
+    vec![
+        Figure::new(
+            WORKLOAD,
+            "drained: last arrival after the due instant",
+            Unit::Secs,
+            of(|r| r.delivered),
+        )
+        .goal(Goal::AtMost(0.4)),
+        Figure::new(WORKLOAD, "rate: jobs ÷ drain time", Unit::PerSec, rates)
+            .goal(Goal::AtLeast(25_000.0)),
+        Figure::new(
+            WORKLOAD,
+            "every attempt recorded, after the due instant",
+            Unit::Secs,
+            of(|r| r.recorded),
+        ),
+        Figure::new(
+            WORKLOAD,
+            "first arrival after the due instant",
+            Unit::Ms,
+            of(|r| r.first_ms),
+        ),
+        Figure::must_be_zero(WORKLOAD, "lost", &count(|r| r.lost)),
+        Figure::must_be_zero(WORKLOAD, "early", &count(|r| r.early)),
+        Figure::must_be_zero(WORKLOAD, "sent twice", &count(|r| r.twice)),
+        Figure::new(
+            WORKLOAD,
+            "sink headroom: its capacity ÷ this rate",
+            Unit::Times,
+            headroom,
+        )
+        .goal(Goal::AtLeast(2.0)),
+        Figure::new(
+            WORKLOAD,
+            "creates a second (setup, 8 connections)",
+            Unit::PerSec,
+            of(|r| r.creates),
+        ),
+        Figure::new(
+            "memory",
+            "peak RSS in W1 (VmHWM)",
+            Unit::Bytes,
+            of(|r| r.peak),
+        )
+        .goal(Goal::AtMost(mb(60))),
+    ]
+}

@@ -1,0 +1,124 @@
+//! History: N one-off jobs (100,000), made over the API due at once and
+//! delivered to the sink (checked: each once), so the store holds what real
+//! use leaves: each job, its attempt and its events. Then the database's
+//! size, start-up, the jobs and log pages (first, deep, filtered), one
+//! job's log, a search, today's calendar, and RSS.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use chrono::{Days, Utc};
+use serde_json::json;
+
+use super::burst::{COMPLETED, GRACE};
+use super::{mb, memory_figures, restarts, timed_read, wait_total, Bench, Session};
+use crate::check::Deliveries;
+use crate::report::{Figure, Goal, Unit};
+
+const WORKLOAD: &str = "history";
+/// Any jobs or log page's target.
+const PAGE: Goal = Goal::AtMost(5.0);
+
+pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
+    let n = bench.scale;
+    bench.sink.take();
+    let mut session = bench.fresh().await?;
+    let mut figures = fill(bench, &session, n).await?;
+    session.server.stop().await?;
+    figures.extend(database_size(&session, n)?);
+    figures.push(restarts(&mut session, WORKLOAD, None).await?);
+    figures.extend(reads(&session, n).await?);
+    figures.extend(memory_figures(
+        &session.server,
+        WORKLOAD,
+        Some(Goal::AtMost(mb(80))),
+    )?);
+    session.stop().await?;
+    Ok(figures)
+}
+
+/// Jobs 0..n, due at once, all delivered and recorded: the history.
+async fn fill(bench: &Bench, session: &Session, n: usize) -> Result<Vec<Figure>> {
+    let url = bench.sink.url("/history");
+    let job = move |i| json!({"name": format!("job {i}"), "method": "post", "url": url, "body": {"n": i}});
+    let took = session.api.create_jobs(n, Arc::new(job)).await?;
+    let limit = Duration::from_secs(120);
+    if bench.sink.wait_for(n, Instant::now() + limit).await {
+        wait_total(&session.api, COMPLETED, n as u64, limit).await?;
+    }
+    tokio::time::sleep(GRACE).await;
+    let deliveries = Deliveries::of(&bench.sink.take(), n);
+    Ok(vec![
+        Figure::one(
+            WORKLOAD,
+            format!("jobs created and run a second ({n})"),
+            Unit::PerSec,
+            n as f64 / took.as_secs_f64(),
+        ),
+        Figure::must_be_zero(WORKLOAD, "lost", &[deliveries.lost()]),
+        Figure::must_be_zero(WORKLOAD, "sent twice", &[deliveries.twice]),
+    ])
+}
+
+/// The database's files (chime.db and its WAL) after a clean stop.
+fn database_size(session: &Session, n: usize) -> Result<Vec<Figure>> {
+    let mut bytes = 0;
+    for entry in std::fs::read_dir(session.data())? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with("chime.db") {
+            bytes += entry.metadata()?.len();
+        }
+    }
+    Ok(vec![
+        Figure::one(
+            WORKLOAD,
+            "database on disk (chime.db*)",
+            Unit::Bytes,
+            bytes as f64,
+        ),
+        Figure::one(
+            WORKLOAD,
+            "bytes on disk a job",
+            Unit::Bytes,
+            bytes as f64 / n as f64,
+        ),
+    ])
+}
+
+async fn reads(session: &Session, n: usize) -> Result<Vec<Figure>> {
+    let api = &session.api;
+    let newest = api.get_json("/api/logs?limit=1").await?;
+    let last_event = newest["data"][0]["id"]
+        .as_i64()
+        .context("the log's newest event")?;
+    let jobs = api.get_json("/api/jobs?state=completed&limit=1").await?;
+    let job = jobs["data"][0]["id"]
+        .as_str()
+        .context("a completed job")?
+        .to_string();
+    let today = Utc::now().date_naive();
+    let tomorrow = today + Days::new(1);
+    let mut figures = Vec::new();
+    for path in [
+        "/api/jobs?state=completed&limit=50".to_string(),
+        format!("/api/jobs?state=completed&limit=50&offset={}", n / 2),
+        format!("/api/jobs?limit=50&q=job%20{}", n / 3),
+        "/api/logs?limit=50".to_string(),
+        format!("/api/logs?limit=50&before={}", last_event / 2),
+        "/api/logs?limit=50&event=job.error".to_string(),
+        format!("/api/logs?job_id={job}"),
+    ] {
+        figures.push(timed_read(api, WORKLOAD, &path, Some(PAGE)).await?.0);
+    }
+    let day = format!("/api/calendar?from={today}T00:00:00Z&to={tomorrow}T00:00:00Z&tz=UTC");
+    let (calendar, size) = timed_read(api, WORKLOAD, &day, Some(Goal::AtMost(50.0))).await?;
+    figures.push(calendar);
+    figures.push(Figure::one(
+        WORKLOAD,
+        "today's calendar's JSON",
+        Unit::Bytes,
+        size as f64,
+    ));
+    Ok(figures)
+}

@@ -1,0 +1,87 @@
+//! W2, the spread: 2,000 one-off jobs due one every 10 ms over 20 s. Each
+//! job's lateness (its arrival at the sink after its due instant): p50,
+//! p99 and max; none lost, early or sent twice.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{ensure, Result};
+use serde_json::json;
+
+use super::burst::{GRACE, PLANNED_CREATES};
+use super::Bench;
+use crate::check::Deliveries;
+use crate::clock::{Anchor, Due};
+use crate::report::{Figure, Goal, Unit};
+use crate::stats::{max, percentile};
+
+const WORKLOAD: &str = "W2 spread";
+const JOBS: usize = 2_000;
+const OVER: Duration = Duration::from_secs(20);
+/// How late the last job may be before the ones missing count as lost.
+const LIMIT: Duration = Duration::from_secs(60);
+
+struct Run {
+    p50: f64,
+    p99: f64,
+    max: f64,
+    lost: usize,
+    early: usize,
+    twice: usize,
+    rss: f64,
+}
+
+pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
+    let mut runs = Vec::new();
+    for i in 1..=bench.runs {
+        let run = once(bench).await?;
+        eprintln!(
+            "  run {i}: lateness p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; lost {}, early {}, twice {}",
+            run.p50, run.p99, run.max, run.lost, run.early, run.twice
+        );
+        runs.push(run);
+    }
+    let of = |f: fn(&Run) -> f64| runs.iter().map(f).collect::<Vec<_>>();
+    let count = |f: fn(&Run) -> usize| runs.iter().map(f).collect::<Vec<_>>();
+    Ok(vec![
+        Figure::new(WORKLOAD, "lateness p50", Unit::Ms, of(|r| r.p50)),
+        Figure::new(WORKLOAD, "lateness p99", Unit::Ms, of(|r| r.p99)).goal(Goal::AtMost(2.0)),
+        Figure::new(WORKLOAD, "lateness max", Unit::Ms, of(|r| r.max)).goal(Goal::AtMost(10.0)),
+        Figure::must_be_zero(WORKLOAD, "lost", &count(|r| r.lost)),
+        Figure::must_be_zero(WORKLOAD, "early", &count(|r| r.early)),
+        Figure::must_be_zero(WORKLOAD, "sent twice", &count(|r| r.twice)),
+        Figure::new(WORKLOAD, "RSS at the end", Unit::Bytes, of(|r| r.rss)),
+    ])
+}
+
+async fn once(bench: &Bench) -> Result<Run> {
+    bench.sink.take();
+    let session = bench.fresh().await?;
+    let start = Anchor::now().after(Duration::from_secs_f64(2.0 + JOBS as f64 / PLANNED_CREATES));
+    let due = move |i: usize| Due {
+        wall: start.wall + OVER * i as u32 / JOBS as u32,
+        mono: start.mono + OVER * i as u32 / JOBS as u32,
+    };
+    let url = bench.sink.url("/spread");
+    let job = move |i| json!({"method": "post", "url": url, "body": {"n": i}, "scheduled_at": due(i).rfc3339()});
+    let took = session.api.create_jobs(JOBS, Arc::new(job)).await?;
+    ensure!(
+        Instant::now() < start.mono,
+        "creating {JOBS} jobs took {took:?}, past the first one's due instant: the machine is too loaded"
+    );
+    bench.sink.wait_for(JOBS, due(JOBS - 1).mono + LIMIT).await;
+    tokio::time::sleep(GRACE).await;
+    let rss = session.server.memory()?.rss as f64;
+    session.stop().await?;
+    let deliveries = Deliveries::of(&bench.sink.take(), JOBS);
+    let lateness = deliveries.lateness_ms(|i| due(i).mono);
+    Ok(Run {
+        p50: percentile(&lateness, 50.0),
+        p99: percentile(&lateness, 99.0),
+        max: max(&lateness),
+        lost: deliveries.lost(),
+        early: lateness.iter().filter(|&&l| l < 0.0).count(),
+        twice: deliveries.twice,
+        rss,
+    })
+}
