@@ -17,7 +17,7 @@ APT_PACKAGES := build-essential pkg-config curl wget file libssl-dev \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_FLAGS := --locked
 
-.PHONY: help run test deps system-deps ui-deps ui lint test-rust check-generated test-ui soak
+.PHONY: help run test deps system-deps ui-deps ui lint test-rust check-generated test-ui soak bench
 
 # The WebDriver server for the end-to-end tests (WebKitWebDriver comes from apt).
 TAURI_DRIVER := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin/tauri-driver
@@ -87,3 +87,12 @@ test-ui: ui-deps
 soak: deps ui
 	CHIME_SOAK_ROUNDS=10 CHIME_SOAK_JOBS=300 \
 		cargo test $(CARGO_FLAGS) --workspace --test soak -- --nocapture
+
+# The black-box benchmark, by hand (see bench/README.md): W=burst,scale picks
+# workloads, SCALE=10000 shrinks scale and history, RUNS=1 runs each once.
+# The UI is built only if it never was: the binary embeds it.
+bench: system-deps $(if $(wildcard ui/dist/index.html),,ui)
+	cargo build --release $(CARGO_FLAGS) --bin chime
+	cargo build --release $(CARGO_FLAGS) -p chime-bench
+	target/release/chime-bench --chime target/release/chime \
+		$(if $(W),--workload $(W)) $(if $(SCALE),--scale $(SCALE)) $(if $(RUNS),--runs $(RUNS))
