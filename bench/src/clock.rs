@@ -23,16 +23,18 @@ pub struct Due {
 impl Anchor {
     pub fn now() -> Anchor {
         let mono = Instant::now();
-        // Chime keeps microseconds: a due instant it is given is exact only
-        // when the anchor is whole microseconds.
+        // Chime keeps milliseconds: asked for 00:00:00.000900 it answers,
+        // and runs the job at, 00:00:00.000. Due instants in whole
+        // milliseconds are kept exactly, so an arrival before one is early.
         let wall = Utc::now()
-            .duration_trunc(TimeDelta::microseconds(1))
+            .duration_trunc(TimeDelta::milliseconds(1))
             .expect("the clock is within chrono's range");
         Anchor { wall, mono }
     }
 
-    /// The instant `offset` after the anchor.
+    /// The instant `offset` (in whole milliseconds) after the anchor.
     pub fn after(&self, offset: Duration) -> Due {
+        let offset = Duration::from_millis(offset.as_millis() as u64);
         Due {
             wall: self.wall + offset,
             mono: self.mono + offset,
@@ -80,8 +82,8 @@ mod tests {
     }
 
     #[test]
-    fn due_instants_are_written_with_microseconds_in_utc() {
-        let due = Anchor::now().after(Duration::ZERO).rfc3339();
-        assert!(due.ends_with('Z') && due.len() == "2026-01-01T00:00:00.000000Z".len());
+    fn due_instants_are_whole_milliseconds_in_utc() {
+        let due = Anchor::now().after(Duration::from_micros(10_400)).rfc3339();
+        assert!(due.ends_with("000Z") && due.len() == "2026-01-01T00:00:00.000000Z".len());
     }
 }
