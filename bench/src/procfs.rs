@@ -13,6 +13,11 @@ pub struct Memory {
     pub rss: u64,
     /// VmHWM: the most the process has held since it started.
     pub peak: u64,
+    /// Of `rss`, the heap and stacks (RssAnon) ...
+    pub anon: u64,
+    /// ... and the pages of files mapped: the binary, its libraries, and
+    /// SQLite's mmap of the database (RssFile).
+    pub file: u64,
 }
 
 pub fn memory(pid: u32) -> Result<Memory> {
@@ -21,6 +26,8 @@ pub fn memory(pid: u32) -> Result<Memory> {
     Ok(Memory {
         rss: field(&status, "VmRSS")? * 1024,
         peak: field(&status, "VmHWM")? * 1024,
+        anon: field(&status, "RssAnon")? * 1024,
+        file: field(&status, "RssFile")? * 1024,
     })
 }
 

@@ -8,7 +8,7 @@ use anyhow::Result;
 use reqwest::Method;
 use serde_json::json;
 
-use super::{mb, Bench};
+use super::{mb, memory_figures, Bench};
 use crate::api::Api;
 use crate::procfs;
 use crate::report::{Figure, Goal, Unit};
@@ -36,7 +36,12 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
     let (before, start) = (procfs::activity(pid)?, Instant::now());
     tokio::time::sleep(WINDOW).await;
     let (after, seconds) = (procfs::activity(pid)?, start.elapsed().as_secs_f64());
-    let rss = session.server.memory()?.rss as f64;
+    let memory = memory_figures(
+        &session.server,
+        "memory",
+        "idle RSS (W3, after 42 s)",
+        Some(Goal::AtMost(mb(25))),
+    )?;
     session.stop().await?;
 
     let (voluntary, involuntary) = after.switches_since(&before);
@@ -44,7 +49,7 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
         eprintln!("  {thread}: {switches} voluntary context switches in the window");
     }
     let cpu_ms = (after.cpu.saturating_sub(before.cpu)).as_secs_f64() * 1e3;
-    Ok(vec![
+    let mut figures = vec![
         Figure::one(
             WORKLOAD,
             "wake-ups (voluntary context switches)",
@@ -70,7 +75,7 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
             Unit::Count,
             after.threads() as f64,
         ),
-        Figure::one("memory", "idle RSS (W3, after 42 s)", Unit::Bytes, rss)
-            .goal(Goal::AtMost(mb(25))),
-    ])
+    ];
+    figures.extend(memory);
+    Ok(figures)
 }

@@ -179,22 +179,29 @@ pub async fn wait_total(api: &Api, path: &str, n: u64, limit: Duration) -> Resul
     }
 }
 
-/// Resident memory as figures, after whatever the workload did.
+/// Resident memory as figures, after whatever the workload did: the
+/// target's RSS, its peak, and what it is made of (heap or mapped files).
 pub fn memory_figures(
     server: &Server,
     workload: &'static str,
-    rss_goal: Option<Goal>,
+    name: &str,
+    goal: Option<Goal>,
 ) -> Result<Vec<Figure>> {
     let memory = server.memory()?;
-    let mut rss = Figure::one(
-        workload,
-        "RSS after the reads",
-        Unit::Bytes,
-        memory.rss as f64,
-    );
-    rss.goal = rss_goal;
+    let mut rss = Figure::one(workload, name, Unit::Bytes, memory.rss as f64);
+    rss.goal = goal;
+    let part = |what: &str, bytes: u64| {
+        Figure::one(
+            workload,
+            format!("  of which {what}"),
+            Unit::Bytes,
+            bytes as f64,
+        )
+    };
     Ok(vec![
         rss,
+        part("heap and stacks (RssAnon)", memory.anon),
+        part("mapped files (RssFile)", memory.file),
         Figure::one(
             workload,
             "peak RSS (VmHWM)",

@@ -39,6 +39,7 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
     figures.extend(memory_figures(
         &session.server,
         WORKLOAD,
+        "RSS after the reads",
         Some(Goal::AtMost(mb(80))),
     )?);
     session.stop().await?;

@@ -22,6 +22,7 @@ const OVER: Duration = Duration::from_secs(20);
 const LIMIT: Duration = Duration::from_secs(60);
 
 struct Run {
+    min: f64,
     p50: f64,
     p99: f64,
     max: f64,
@@ -36,8 +37,8 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
     for i in 1..=bench.runs {
         let run = once(bench).await?;
         eprintln!(
-            "  run {i}: lateness p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; lost {}, early {}, twice {}",
-            run.p50, run.p99, run.max, run.lost, run.early, run.twice
+            "  run {i}: lateness min {:.3} ms, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; lost {}, early {}, twice {}",
+            run.min, run.p50, run.p99, run.max, run.lost, run.early, run.twice
         );
         runs.push(run);
     }
@@ -76,6 +77,7 @@ async fn once(bench: &Bench) -> Result<Run> {
     let deliveries = Deliveries::of(&bench.sink.take(), JOBS);
     let lateness = deliveries.lateness_ms(|i| due(i).mono);
     Ok(Run {
+        min: crate::stats::min(&lateness),
         p50: percentile(&lateness, 50.0),
         p99: percentile(&lateness, 99.0),
         max: max(&lateness),
