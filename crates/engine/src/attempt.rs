@@ -5,16 +5,19 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::check::CheckResult;
 use crate::request::SentRequest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Outcome {
     /// A 2xx or 3xx response.
     Success,
     /// A response with an error status.
     Failure,
+    /// A response that failed one of the job's checks (`assert`).
+    AssertionFailed,
     /// No response: the network failed, the attempt timed out, or Chime stopped.
     Error,
 }
@@ -24,6 +27,7 @@ impl Outcome {
         match self {
             Outcome::Success => "success",
             Outcome::Failure => "failure",
+            Outcome::AssertionFailed => "assertion_failed",
             Outcome::Error => "error",
         }
     }
@@ -32,6 +36,7 @@ impl Outcome {
         match text {
             "success" => Outcome::Success,
             "failure" => Outcome::Failure,
+            "assertion_failed" => Outcome::AssertionFailed,
             _ => Outcome::Error,
         }
     }
@@ -50,6 +55,18 @@ pub struct ResponseRecord {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<Redirect>>", optional)]
     pub redirects: Vec<Redirect>,
+    /// When the certificate the TLS handshake saw expires (https only).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::time::rfc_opt"
+    )]
+    #[ts(optional, type = "string")]
+    pub cert_expires_at: Option<DateTime<Utc>>,
+    /// The job's checks (`assert`) and what each saw; a failed one fails the attempt.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<CheckResult>>", optional)]
+    pub assertions: Vec<CheckResult>,
 }
 
 impl ResponseRecord {

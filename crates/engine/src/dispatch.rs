@@ -57,6 +57,8 @@ impl Dispatcher {
         let mut builder = reqwest::Client::builder()
             .user_agent(crate::request::USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
+            // The peer's certificate, for the cert_days_min check.
+            .tls_info(true)
             .tcp_nodelay(true)
             .connect_timeout(Duration::from_secs(30));
         for file in ca_files {
@@ -217,6 +219,11 @@ impl Hop {
 async fn read(mut response: reqwest::Response) -> reqwest::Result<ResponseRecord> {
     let status = response.status().as_u16();
     let headers = header_object(response.headers());
+    let cert_expires_at = response
+        .extensions()
+        .get::<reqwest::tls::TlsInfo>()
+        .and_then(|tls| tls.peer_certificate())
+        .and_then(crate::cert::not_after);
     let mut body = Vec::new();
     let mut more = false;
     while let Some(chunk) = response.chunk().await? {
@@ -234,6 +241,8 @@ async fn read(mut response: reqwest::Response) -> reqwest::Result<ResponseRecord
         body,
         truncated,
         redirects: Vec::new(),
+        cert_expires_at,
+        assertions: Vec::new(),
     })
 }
 

@@ -31,6 +31,9 @@ pub struct JobOptions {
     /// A catch-up run waits this long for the network (else the setting's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_wait_ms: Option<i64>,
+    /// Checks every response must pass (SPEC 7.2), as given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assert: Vec<Value>,
 }
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::seconds(30);
@@ -45,6 +48,7 @@ impl Default for JobOptions {
             callback_url: None,
             webhook_url: None,
             network_wait_ms: None,
+            assert: Vec::new(),
         }
     }
 }
@@ -129,6 +133,7 @@ const FIELDS: &[&str] = &[
     "state",
     "inject_fields",
     "network_wait",
+    "assert",
 ];
 
 /// Fields that make a schedule's rule.
@@ -319,6 +324,9 @@ fn parse_options(obj: &Map<String, Value>, policy: Policy) -> Result<JobOptions,
     }
     if let Some(v) = obj.get("retry").filter(|v| !v.is_null()) {
         options.retry = RetryPolicy::parse(v)?;
+    }
+    if let Some(v) = obj.get("assert").filter(|v| !v.is_null()) {
+        options.assert = crate::check::parse_all(v)?;
     }
     if let Some(v) = obj.get("network_wait").filter(|v| !v.is_null()) {
         let wait = duration::parse("network_wait", v)?;

@@ -40,22 +40,9 @@ impl RunContext {
             Some((root, rest)) => (root, Some(rest)),
             None => (path, None),
         };
-        let mut value = self.root(root)?;
-        let Some(rest) = rest else {
-            return Some(value.clone());
-        };
-        for key in rest.split('.') {
-            let next = match value {
-                Value::Object(m) => m.get(key),
-                Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
-                _ => None,
-            };
-            match next {
-                Some(v) => value = v,
-                None => return Some(Value::Null),
-            }
-        }
-        Some(value.clone())
+        let value = self.root(root)?;
+        let found = crate::path::get(value, rest.unwrap_or_default());
+        Some(found.cloned().unwrap_or(Value::Null))
     }
 }
 

@@ -5,6 +5,8 @@
 pub mod attempt;
 pub mod body_cap;
 pub mod calendar;
+mod cert;
+pub mod check;
 pub mod clock;
 mod core;
 pub mod curl;
@@ -19,6 +21,7 @@ pub mod event;
 pub mod forgiving;
 pub mod job;
 pub mod lifecycle;
+pub mod path;
 pub mod protocol;
 mod recorder;
 pub mod redact;

@@ -244,6 +244,13 @@ pub struct JobInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub inject_fields: Option<bool>,
+    /// Checks every response must pass (SPEC 7.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(
+        optional,
+        type = "Array<{ status: Array<number> | number | string } | { json: string, equals?: JsonValue, contains?: JsonValue, exists?: boolean } | { body_matches: string } | { header: string, matches: string } | { latency_ms_max: number } | { cert_days_min: number }>"
+    )]
+    pub assert: Option<Vec<Value>>,
     /// A schedule's catch-up runs wait this long for the network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]

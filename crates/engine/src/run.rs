@@ -45,6 +45,8 @@ pub enum Action {
 pub enum RunOutcome {
     Success,
     Failure,
+    /// It answered, but failed one of the job's checks (`assert`).
+    AssertionFailed,
     Error,
     /// It never went out: cancelled, skipped or merged.
     Cancelled,
@@ -66,7 +68,8 @@ macro_rules! text_enum {
 text_enum!(Reason { Asleep => "asleep", Closed => "closed", Paused => "paused",
     QuietHours => "quiet_hours", Overlap => "overlap", Expired => "expired" });
 text_enum!(Action { Ran => "ran", Merged => "merged", Skipped => "skipped", Deferred => "deferred" });
-text_enum!(RunOutcome { Success => "success", Failure => "failure", Error => "error",
+text_enum!(RunOutcome { Success => "success", Failure => "failure",
+    AssertionFailed => "assertion_failed", Error => "error",
     Cancelled => "cancelled" });
 
 /// One row of a schedule's ledger: one planned run, or a stretch of missed

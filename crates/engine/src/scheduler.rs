@@ -9,6 +9,7 @@ use std::time::Instant;
 use chrono::Duration;
 use tokio::sync::OwnedSemaphorePermit;
 
+use crate::attempt::ResponseRecord;
 use crate::core::{Burst, Core};
 use crate::dynamic;
 use crate::event::Waiting;
@@ -165,8 +166,12 @@ async fn attempt(
             // The semaphore is never closed, so acquiring only waits.
             let _sending = core.sending.acquire().await;
             let allow_http = core.policy().allow_http;
+            let sending = std::time::Instant::now();
             let reply = match core.dispatcher().send(&sent, timeout, allow_http).await {
-                Ok(response) => Reply::Response(response.into_log()),
+                Ok(response) => {
+                    let latency_ms = sending.elapsed().as_millis() as i64;
+                    Reply::Response(checked(&core, &job, response, latency_ms).into_log())
+                }
                 Err(e) => Reply::Failed {
                     message: e.message,
                     retryable: e.retryable,
@@ -184,6 +189,29 @@ async fn attempt(
         finished_at: started_at + duration,
         reply,
     });
+}
+
+/// The response with the job's checks (`assert`) run on it, before the log
+/// redacts its headers (a check may look at any of them).
+fn checked(
+    core: &Core,
+    job: &Job,
+    mut response: ResponseRecord,
+    latency_ms: i64,
+) -> ResponseRecord {
+    if job.options.assert.is_empty() {
+        return response;
+    }
+    let seen = crate::check::Seen {
+        status: response.status,
+        headers: &response.headers,
+        body: &response.body,
+        latency_ms,
+        cert_expires_at: response.cert_expires_at,
+        now: core.now(),
+    };
+    response.assertions = crate::check::run_all(&job.options.assert, &seen);
+    response
 }
 
 /// The wire request, checked against what is allowed now (a rendered URL may

@@ -119,7 +119,8 @@ async fn every_event_kind_is_written_as_a_typed_fixture_for_the_ui() {
     // Created, started, request, response, finished.
     let ok = engine
         .create_job(
-            json!({"method": "post", "url": target.url("/ok"), "body": {"a": 1}, "name": "ok"}),
+            json!({"method": "post", "url": target.url("/ok"), "body": {"a": 1}, "name": "ok",
+                    "assert": [{"status": "2xx"}, {"json": "ok", "equals": true}]}),
         )
         .await
         .unwrap();

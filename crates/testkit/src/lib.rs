@@ -319,6 +319,9 @@ pub enum Cert {
     WrongHost,
     /// Signed by the test's CA for 127.0.0.1 and localhost, but expired in 2020.
     Expired,
+    /// Signed by the test's CA for 127.0.0.1 and localhost, and valid for
+    /// this many whole days more (it expires at a midnight UTC just after).
+    ExpiresInDays(u8),
 }
 
 /// A CA made for one test, and the certificate its target shows (see [`Cert`]).
@@ -357,6 +360,13 @@ impl TestCa {
         if kind == Cert::Expired {
             leaf_params.not_before = rcgen::date_time_ymd(2019, 1, 1);
             leaf_params.not_after = rcgen::date_time_ymd(2020, 1, 1);
+        }
+        if let Cert::ExpiresInDays(days) = kind {
+            use chrono::Datelike;
+            // The midnight after `days` whole days from now.
+            let end = chrono::Utc::now().date_naive() + chrono::Days::new(u64::from(days) + 1);
+            leaf_params.not_after =
+                rcgen::date_time_ymd(end.year(), end.month() as u8, end.day() as u8);
         }
         let leaf = match kind {
             Cert::SelfSigned => leaf_params.self_signed(&leaf_key),

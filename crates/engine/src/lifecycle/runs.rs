@@ -135,7 +135,7 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
             finished_at: end.finished_at,
             outcome: verdict.outcome,
             status,
-            error,
+            error: error.as_deref(),
             retry_at: verdict.retry_at,
         },
     )?;
@@ -193,23 +193,30 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
 fn run_outcome(verdict: &Verdict) -> Option<RunOutcome> {
     match verdict.state {
         JobState::Completed => Some(RunOutcome::Success),
-        JobState::Discarded if verdict.outcome == Outcome::Error => Some(RunOutcome::Error),
-        JobState::Discarded => Some(RunOutcome::Failure),
+        JobState::Discarded => Some(match verdict.outcome {
+            Outcome::Error => RunOutcome::Error,
+            Outcome::AssertionFailed => RunOutcome::AssertionFailed,
+            _ => RunOutcome::Failure,
+        }),
         _ => None,
     }
 }
 
-/// What the reply means for the job, and the error to record.
-fn verdict<'a>(now: DateTime<Utc>, job: &Job, reply: &'a Reply) -> (Verdict, Option<&'a str>) {
+/// What the reply means for the job, and the error to record (for a
+/// response, the checks it failed).
+fn verdict(now: DateTime<Utc>, job: &Job, reply: &Reply) -> (Verdict, Option<String>) {
     let policy = &job.options.retry;
     match reply {
-        Reply::Response(r) => (judge::verdict(Some(r), policy, job.attempt, now), None),
+        Reply::Response(r) => (
+            judge::verdict(Some(r), policy, job.attempt, now),
+            crate::check::failures(&r.assertions),
+        ),
         Reply::Failed {
             message,
             retryable: true,
         } => (
             judge::verdict(None, policy, job.attempt, now),
-            Some(message.as_str()),
+            Some(message.clone()),
         ),
         Reply::Failed {
             message,
@@ -220,7 +227,7 @@ fn verdict<'a>(now: DateTime<Utc>, job: &Job, reply: &'a Reply) -> (Verdict, Opt
                 state: JobState::Discarded,
                 retry_at: None,
             },
-            Some(message.as_str()),
+            Some(message.clone()),
         ),
     }
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value};
 
 use crate::attempt::{Outcome, ResponseRecord};
+use crate::check;
 use crate::job::JobState;
 use crate::retry::{self, RetryPolicy};
 
@@ -29,7 +30,16 @@ pub fn verdict(
 ) -> Verdict {
     let (outcome, retryable, asked_wait) = match response {
         None => (Outcome::Error, true, None),
-        Some(r) if r.status < 400 => (Outcome::Success, false, None),
+        // A failed check is retried like a 5xx. A status check says which
+        // statuses are fine (a 404 may be what the user expects); without
+        // one, an error status is a failure before any check.
+        Some(r) if (r.status < 400 || check::judges_status(&r.assertions)) => {
+            if r.assertions.iter().all(|a| a.passed) {
+                (Outcome::Success, false, None)
+            } else {
+                (Outcome::AssertionFailed, true, None)
+            }
+        }
         Some(r) => {
             let retryable = r.status == 429 || r.status >= 500;
             let asked =
@@ -80,7 +90,54 @@ mod tests {
             body: String::new(),
             truncated: false,
             redirects: Vec::new(),
+            cert_expires_at: None,
+            assertions: Vec::new(),
         }
+    }
+
+    fn checked(status: u16, item: serde_json::Value, passed: bool) -> ResponseRecord {
+        ResponseRecord {
+            assertions: vec![check::CheckResult {
+                item,
+                passed,
+                actual: status.into(),
+                message: None,
+            }],
+            ..response(status, None)
+        }
+    }
+
+    #[test]
+    fn a_failed_check_is_retried_and_a_status_check_says_which_statuses_succeed() {
+        let p = RetryPolicy::default();
+        let now = Utc::now();
+        let judge = |r: ResponseRecord| {
+            let v = verdict(Some(&r), &p, 1, now);
+            (v.outcome, v.state)
+        };
+        let body = serde_json::json!({"body_matches": "ok"});
+        let gone = serde_json::json!({"status": [404]});
+        assert_eq!(
+            judge(checked(200, body.clone(), false)),
+            (Outcome::AssertionFailed, JobState::Retryable)
+        );
+        assert_eq!(
+            judge(checked(200, body.clone(), true)),
+            (Outcome::Success, JobState::Completed)
+        );
+        // An error status stays a failure (with its own retry rule) before any check.
+        assert_eq!(
+            judge(checked(404, body, false)),
+            (Outcome::Failure, JobState::Discarded)
+        );
+        assert_eq!(
+            judge(checked(404, gone.clone(), true)),
+            (Outcome::Success, JobState::Completed)
+        );
+        assert_eq!(
+            judge(checked(200, gone, false)),
+            (Outcome::AssertionFailed, JobState::Retryable)
+        );
     }
 
     #[test]

@@ -43,6 +43,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0004_due_index.sql"),
     ),
     (5, "runs", include_str!("migrations/0005_runs.sql")),
+    (
+        6,
+        "checks_and_alerts",
+        include_str!("migrations/0006_checks_and_alerts.sql"),
+    ),
 ];
 
 /// How many reader connections are kept open between uses.

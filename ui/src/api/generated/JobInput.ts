@@ -15,6 +15,10 @@ import type { JsonValue } from "./serde_json/JsonValue";
  */
 export type JobInput = { method?: Method, url: string, query?: { [key in string]: QueryValue }, headers?: { [key in string]: string }, body?: JsonValue, schedule_in?: DurationInput, scheduled_at?: InstantInput, repeat_every?: DurationInput, cron?: string, timezone?: string, idempotency_key?: string, callback_url?: string, webhook_url?: string, name?: string, description?: string, timeout?: DurationInput, retry?: RetryInput, catch_up?: CatchUp, state?: { [key in string]: JsonValue }, inject_fields?: boolean, 
 /**
+ * Checks every response must pass (SPEC 7.2).
+ */
+assert?: Array<{ status: Array<number> | number | string } | { json: string, equals?: JsonValue, contains?: JsonValue, exists?: boolean } | { body_matches: string } | { header: string, matches: string } | { latency_ms_max: number } | { cert_days_min: number }>, 
+/**
  * A schedule's catch-up runs wait this long for the network.
  */
 network_wait?: DurationInput, };

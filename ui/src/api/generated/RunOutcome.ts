@@ -3,4 +3,4 @@
 /**
  * How a run ended.
  */
-export type RunOutcome = "success" | "failure" | "error" | "cancelled";
+export type RunOutcome = "success" | "failure" | "assertion_failed" | "error" | "cancelled";
