@@ -33,11 +33,58 @@ enum JsonTest {
     Exists(bool),
 }
 
+/// One `assert` item's shape, for the typed contract. The engine reads
+/// items by hand, for errors that name the member.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum AssertItem {
+    Status {
+        status: StatusSet,
+    },
+    Json {
+        json: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        equals: Option<Value>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        contains: Option<Value>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        exists: Option<bool>,
+    },
+    BodyMatches {
+        body_matches: String,
+    },
+    Header {
+        header: String,
+        matches: String,
+    },
+    LatencyMax {
+        latency_ms_max: u64,
+    },
+    CertDaysMin {
+        cert_days_min: u32,
+    },
+}
+
+/// The statuses a status check accepts: a list, one, or a class (`"2xx"`).
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum StatusSet {
+    List(Vec<u16>),
+    One(u16),
+    Class(String),
+}
+
 /// A check's result, as `job.response` and the attempt record carry it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct CheckResult {
     /// The `assert` item, as given.
+    #[ts(as = "AssertItem")]
     pub item: Value,
     pub passed: bool,
     /// What the response showed (the status, the value at the path, the

@@ -7,8 +7,10 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::alert::Alert;
 use crate::duration;
 use crate::error::FieldError;
+use crate::limits::{self, Overlap, QuietHours};
 use crate::request::{self, Method, RequestSpec};
 use crate::retry::RetryPolicy;
 use crate::rule::Rule;
@@ -34,6 +36,24 @@ pub struct JobOptions {
     /// Checks every response must pass (SPEC 7.2), as given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assert: Vec<Value>,
+    /// What a schedule tells its user (SPEC 7.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert: Option<Alert>,
+    /// What a schedule's run does while the previous one executes (SPEC 7.4).
+    #[serde(default, skip_serializing_if = "Overlap::is_allow")]
+    pub overlap: Overlap,
+    /// A schedule disables itself after this many runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_runs: Option<u32>,
+    /// A schedule runs no more after this.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::time::rfc_opt"
+    )]
+    pub until: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quiet_hours: Option<QuietHours>,
 }
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::seconds(30);
@@ -49,6 +69,11 @@ impl Default for JobOptions {
             webhook_url: None,
             network_wait_ms: None,
             assert: Vec::new(),
+            alert: None,
+            overlap: Overlap::Allow,
+            max_runs: None,
+            until: None,
+            quiet_hours: None,
         }
     }
 }
@@ -134,13 +159,27 @@ const FIELDS: &[&str] = &[
     "inject_fields",
     "network_wait",
     "assert",
+    "alert",
+    "overlap",
+    "max_runs",
+    "until",
+    "quiet_hours",
 ];
 
 /// Fields that make a schedule's rule.
 pub(crate) const RULE_FIELDS: &[&str] = &["repeat_every", "cron", "timezone"];
 /// Fields that only mean something for a schedule.
-pub(crate) const SCHEDULE_ONLY_FIELDS: &[&str] =
-    &["catch_up", "state", "inject_fields", "network_wait"];
+pub(crate) const SCHEDULE_ONLY_FIELDS: &[&str] = &[
+    "catch_up",
+    "state",
+    "inject_fields",
+    "network_wait",
+    "alert",
+    "overlap",
+    "max_runs",
+    "until",
+    "quiet_hours",
+];
 /// Fields that time a single job.
 pub(crate) const TIMING_FIELDS: &[&str] = &["schedule_in", "scheduled_at"];
 
@@ -222,7 +261,7 @@ pub fn parse(input: &Value, policy: Policy, now: DateTime<Utc>) -> Result<JobDra
         idempotency_key: text_field(obj, "idempotency_key", MAX_KEY)?,
         name: text_field(obj, "name", MAX_NAME)?,
         description: text_field(obj, "description", MAX_DESCRIPTION)?,
-        options: parse_options(obj, policy)?,
+        options: parse_options(obj, policy, timezone)?,
         catch_up: parse_catch_up(field("catch_up"))?,
         state: match field("state") {
             Some(Value::Object(m)) => m.clone(),
@@ -310,8 +349,27 @@ fn object_field(obj: &Map<String, Value>, name: &str) -> Result<Map<String, Valu
     }
 }
 
-fn parse_options(obj: &Map<String, Value>, policy: Policy) -> Result<JobOptions, FieldError> {
-    let mut options = JobOptions::default();
+fn parse_options(
+    obj: &Map<String, Value>,
+    policy: Policy,
+    zone: Tz,
+) -> Result<JobOptions, FieldError> {
+    let field = |name: &str| obj.get(name).filter(|v| !v.is_null());
+    let mut options = JobOptions {
+        alert: field("alert").map(crate::alert::parse).transpose()?,
+        overlap: field("overlap")
+            .map(limits::parse_overlap)
+            .transpose()?
+            .unwrap_or_default(),
+        max_runs: field("max_runs").map(limits::parse_max_runs).transpose()?,
+        until: field("until")
+            .map(|v| parse_instant("until", v))
+            .transpose()?,
+        quiet_hours: field("quiet_hours")
+            .map(|v| limits::parse_quiet_hours(v, zone))
+            .transpose()?,
+        ..JobOptions::default()
+    };
     if let Some(v) = obj.get("timeout").filter(|v| !v.is_null()) {
         let timeout = duration::parse("timeout", v)?;
         if timeout <= Duration::zero() || timeout > MAX_TIMEOUT {

@@ -2,6 +2,7 @@
 //! the next due run, dispatch over HTTP, and the event log. It knows nothing of
 //! HTTP serving, Tauri or the UI; every surface goes through [`Engine`].
 
+pub mod alert;
 pub mod attempt;
 pub mod body_cap;
 pub mod calendar;
@@ -21,6 +22,7 @@ pub mod event;
 pub mod forgiving;
 pub mod job;
 pub mod lifecycle;
+pub mod limits;
 pub mod path;
 pub mod protocol;
 mod recorder;

@@ -7,7 +7,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::alert::Channel;
 use crate::draft::CatchUp;
+use crate::limits::{Overlap, QuietAction};
 use crate::request::Method;
 use crate::retry::Backoff;
 use crate::settings::Settings;
@@ -246,15 +248,77 @@ pub struct JobInput {
     pub inject_fields: Option<bool>,
     /// Checks every response must pass (SPEC 7.2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(
-        optional,
-        type = "Array<{ status: Array<number> | number | string } | { json: string, equals?: JsonValue, contains?: JsonValue, exists?: boolean } | { body_matches: string } | { header: string, matches: string } | { latency_ms_max: number } | { cert_days_min: number }>"
-    )]
+    #[ts(as = "Option<Vec<crate::check::AssertItem>>", optional)]
     pub assert: Option<Vec<Value>>,
+    /// What a schedule tells its user (SPEC 7.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub alert: Option<AlertInput>,
+    /// What a run does while the schedule's previous one executes (SPEC 7.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub overlap: Option<Overlap>,
+    /// The schedule disables itself after this many runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub max_runs: Option<u32>,
+    /// No run after this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub until: Option<InstantInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub quiet_hours: Option<QuietHoursInput>,
     /// A schedule's catch-up runs wait this long for the network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub network_wait: Option<DurationInput>,
+}
+
+/// `alert` as asked: what is left out takes its default (after 3 failures,
+/// on recovery, no change detection, both channels).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AlertInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub after_failures: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub on_recovery: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub on_change: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub change_ignore: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub channels: Option<Vec<Channel>>,
+}
+
+/// `quiet_hours` as asked: the zone is the schedule's, and the action
+/// `skip`, unless given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct QuietHoursInput {
+    pub from: String,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub timezone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub action: Option<QuietAction>,
+}
+
+/// `POST /api/schedules/{id}/disable`: paused until a time, else until enabled.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct DisableInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub until: Option<InstantInput>,
 }
 
 /// `POST /api/schedules/preview`: a rule to describe, with `count` next runs
@@ -322,12 +386,27 @@ mod tests {
             state: Some(Map::new()),
             inject_fields: Some(false),
             network_wait: Some(DurationInput::Seconds(10.0)),
+            assert: Some(vec![serde_json::json!({"status": "2xx"})]),
+            alert: Some(AlertInput {
+                after_failures: Some(2),
+                channels: Some(vec![Channel::Desktop]),
+                ..AlertInput::default()
+            }),
+            overlap: Some(Overlap::Queue),
+            max_runs: Some(10),
+            until: Some(InstantInput::Text("2031-01-01T00:00:00Z".into())),
+            quiet_hours: Some(QuietHoursInput {
+                from: "22:00".into(),
+                to: "07:00".into(),
+                timezone: None,
+                action: Some(QuietAction::Defer),
+            }),
             ..JobInput::default()
         };
         let value = serde_json::to_value(&input).unwrap();
         let fields = value.as_object().unwrap().len();
         assert_eq!(
-            fields, 19,
+            fields, 25,
             "every field but schedule_in and cron, which exclude others"
         );
         let now = chrono::Utc::now();
@@ -335,6 +414,13 @@ mod tests {
         assert_eq!(draft.options.retry.max_attempts, 5);
         assert!(draft.rule.is_some());
         assert_eq!(draft.options.network_wait_ms, Some(10_000));
+        assert_eq!(draft.options.alert.unwrap().after_failures, 2);
+        assert_eq!(draft.options.overlap, Overlap::Queue);
+        assert_eq!(
+            draft.options.quiet_hours.unwrap().timezone,
+            "Europe/Berlin",
+            "quiet hours keep the schedule's zone"
+        );
         let cron = JobInput {
             url: "https://example.test/".into(),
             schedule_in: Some(DurationInput::Seconds(30.0)),

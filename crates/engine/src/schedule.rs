@@ -6,8 +6,10 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use crate::alert::Alert;
 use crate::draft::{CatchUp, JobOptions};
 use crate::duration;
+use crate::limits::{Overlap, QuietHours};
 use crate::request::RequestSpec;
 use crate::rule::Rule;
 
@@ -32,6 +34,12 @@ pub struct Schedule {
     pub inserted_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub disabled_at: Option<DateTime<Utc>>,
+    /// Failed runs in a row, for `alert.after_failures`.
+    pub failures_in_row: u32,
+    /// Since when it has been failing (`schedule.failing` was told).
+    pub failing_since: Option<DateTime<Utc>>,
+    /// A paused schedule enables itself at this time.
+    pub resume_at: Option<DateTime<Utc>>,
 }
 
 impl Schedule {
@@ -65,6 +73,15 @@ impl Schedule {
             catch_up: self.catch_up,
             inject_fields: self.inject_fields,
             request: self.request.clone(),
+            assert: self.options.assert.clone(),
+            alert: self.options.alert.clone(),
+            overlap: self.options.overlap,
+            max_runs: self.options.max_runs,
+            until: self.options.until,
+            quiet_hours: self.options.quiet_hours.clone(),
+            failures_in_row: self.failures_in_row,
+            failing_since: self.failing_since,
+            resume_at: self.resume_at,
         }
     }
 }
@@ -94,4 +111,21 @@ pub struct ScheduleView {
     pub catch_up: CatchUp,
     pub inject_fields: bool,
     pub request: RequestSpec,
+    /// Checks every response must pass (SPEC 7.2), as given.
+    #[ts(as = "Vec<crate::check::AssertItem>")]
+    pub assert: Vec<Value>,
+    pub alert: Option<Alert>,
+    pub overlap: Overlap,
+    pub max_runs: Option<u32>,
+    #[serde(serialize_with = "crate::time::ser_opt")]
+    pub until: Option<DateTime<Utc>>,
+    pub quiet_hours: Option<QuietHours>,
+    /// Failed runs in a row now.
+    pub failures_in_row: u32,
+    /// Since when it has been failing (after `alert.after_failures` failed runs).
+    #[serde(serialize_with = "crate::time::ser_opt")]
+    pub failing_since: Option<DateTime<Utc>>,
+    /// When a paused schedule enables itself.
+    #[serde(serialize_with = "crate::time::ser_opt")]
+    pub resume_at: Option<DateTime<Utc>>,
 }

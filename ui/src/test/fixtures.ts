@@ -1,6 +1,6 @@
 import type { PayloadOf, Payloads } from '../api/events';
 import { argsOf } from '../api/shapes';
-import type { EventType, Job, JobState, LogEvent, OutcomeSummary, Page, Schedule, SettingsAnswer } from '../api/types';
+import type { EventType, Job, JobState, LedgerRun, LogEvent, OutcomeSummary, Page, Schedule, SettingsAnswer } from '../api/types';
 
 let seq = 0;
 const iso = (offsetSeconds: number) => new Date(Date.now() + offsetSeconds * 1000).toISOString();
@@ -81,8 +81,53 @@ export function makeSchedule(overrides: Partial<Schedule> = {}): Schedule {
     catch_up: 'once',
     inject_fields: true,
     request: { method, url, query: {}, headers: asked.headers ?? {}, ...(asked.body !== undefined ? { body: asked.body } : {}) },
+    assert: [],
+    alert: null,
+    overlap: 'allow',
+    max_runs: null,
+    until: null,
+    quiet_hours: null,
+    failures_in_row: 0,
+    failing_since: null,
+    resume_at: null,
     ...overrides,
   };
+}
+
+/**
+ * A ledger row: a run planned `hoursAgo` hours ago that went out on time and succeeded,
+ * unless `overrides` say otherwise (a stretch: `count`, `until`, `reason`, `action`).
+ */
+export function makeRun(hoursAgo: number, overrides: Partial<LedgerRun> = {}): LedgerRun {
+  seq += 1;
+  const planned = iso(-hoursAgo * 3600);
+  return {
+    planned_at: planned,
+    count: 1,
+    job_id: `job-${seq}`,
+    started_at: planned,
+    drift_ms: 150,
+    duration_ms: 80,
+    outcome: 'success',
+    reason: null,
+    action: null,
+    ...overrides,
+  };
+}
+
+/** A stretch of `count` runs, one an hour from `hoursAgo` on, that never went out. */
+export function makeMissed(hoursAgo: number, count: number, reason: LedgerRun['reason'], action: LedgerRun['action']): LedgerRun {
+  return makeRun(hoursAgo, {
+    count,
+    ...(count > 1 ? { until: iso(-(hoursAgo - count + 1) * 3600) } : {}),
+    job_id: null,
+    started_at: null,
+    drift_ms: null,
+    duration_ms: null,
+    outcome: 'cancelled',
+    reason,
+    action,
+  });
 }
 
 export function makeSettings(overrides: Partial<SettingsAnswer> = {}): SettingsAnswer {
