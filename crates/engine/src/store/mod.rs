@@ -268,6 +268,20 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
     )?;
+    // A newer Chime's database may hold what this one would misread or undo:
+    // refuse it, naming both versions, rather than guess.
+    let found: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?;
+    let known = MIGRATIONS.last().map_or(0, |(version, _, _)| *version);
+    if found > known {
+        return Err(Error::Conflict(format!(
+            "the database has schema version {found}, newer than this Chime's {known}: \
+             it was used by a newer Chime; install that version again (or use another data folder)"
+        )));
+    }
     for (version, name, sql) in MIGRATIONS {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let applied: bool = tx.query_row(
