@@ -1,9 +1,13 @@
-//! The `chime` binary: the desktop app, `chime serve`, and the command line.
+//! The lean half of Chime: the `chime` command line and `chime serve`.
+//!
+//! Nothing in this library names Tauri, so the `chime` binary links no GTK or
+//! WebKit and starts like a small Rust program. The desktop app is the other
+//! binary, `chime-app` (`desktop/main.rs`), which builds on this library.
 
 pub mod backend;
 pub mod cli;
 pub mod datadir;
-pub mod desktop;
+pub mod launch;
 pub mod logging;
 pub mod serve;
 pub mod web;
@@ -28,12 +32,15 @@ pub enum Command {
 
 pub fn main_entry() -> Result<()> {
     let cli = Cli::parse_from(cli::global_flags_after_the_verb(std::env::args_os()));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
     match cli.command {
-        Some(Command::Serve(args)) => runtime.block_on(serve::run(args)),
-        Some(Command::Cli(verb)) => cli::main(*verb, &runtime),
-        None => desktop::run_or_serve(runtime),
+        Some(Command::Serve(args)) => runtime()?.block_on(serve::run(args)),
+        Some(Command::Cli(verb)) => cli::main(*verb, &runtime()?),
+        None => launch::desktop_or_serve(),
     }
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }

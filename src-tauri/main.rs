@@ -1,5 +1,5 @@
-// Keeps a console window from opening beside the app on Windows release builds.
-#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+//! `chime`: the command line and `chime serve`, with no GUI libraries; with
+//! no arguments it starts the desktop app (`chime-app`).
 
 /// A burst of thousands of attempts allocates and frees in bursts across
 /// threads; glibc's malloc spent a fifth of the burst's CPU there, mimalloc
@@ -8,7 +8,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    if let Err(e) = chime_app::main_entry() {
+    if let Err(e) = chime::main_entry() {
         eprintln!("chime: {e:#}");
         std::process::exit(1);
     }

@@ -1,8 +1,7 @@
 //! The UI for a plain browser: `chime serve` serves, at `/`, the same built
-//! UI the desktop window shows, from the assets Tauri embeds in the binary.
+//! UI the desktop window shows (`ui/dist`, included in the binary by the
+//! build script, not through Tauri, which this binary does not link).
 //! The page asks for the API key (or reads it from `#key=` in the address).
-
-use std::borrow::Cow;
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -10,21 +9,19 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use tauri::Assets;
 
 /// The strict CSP of the window, for the browser too (no IPC to connect to).
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
                    frame-ancestors 'none'; form-action 'none'";
 
-type EmbeddedUi = Box<dyn Assets<tauri::Wry>>;
+/// `ui/dist`'s files: (path from `/`, contents).
+static FILES: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/ui_files.rs"));
 
 /// The UI's files (`/`, `/index.html`, `/assets/...`), with everything else
 /// handed to `api`.
 pub fn with_ui(api: Router) -> Router {
-    let mut context = crate::desktop::context();
-    let assets: &'static EmbeddedUi = Box::leak(Box::new(context.set_assets(Box::new(Nothing))));
-    let page = get(move |request: Request| serve(assets, request));
+    let page = get(serve);
     Router::new()
         .route("/", page.clone())
         .route("/index.html", page.clone())
@@ -32,7 +29,7 @@ pub fn with_ui(api: Router) -> Router {
         .fallback_service(api)
 }
 
-async fn serve(assets: &'static EmbeddedUi, request: Request) -> Response {
+async fn serve(request: Request) -> Response {
     let path = request.uri().path();
     if let Some(host) = request.headers().get(header::HOST) {
         if !chime_api::is_loopback_host(host.to_str().unwrap_or_default()) {
@@ -40,13 +37,10 @@ async fn serve(assets: &'static EmbeddedUi, request: Request) -> Response {
         }
     }
     let file = if path == "/" { "/index.html" } else { path };
-    let Some(bytes) = assets.get(&file.into()) else {
+    let Some((_, bytes)) = FILES.iter().find(|(name, _)| *name == file) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let mut response = Response::new(Body::from(match bytes {
-        Cow::Borrowed(b) => b.to_vec(),
-        Cow::Owned(b) => b,
-    }));
+    let mut response = Response::new(Body::from(*bytes));
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -75,25 +69,5 @@ fn content_type(file: &str) -> &'static str {
         "ico" => "image/x-icon",
         "woff2" => "font/woff2",
         _ => "application/octet-stream",
-    }
-}
-
-/// What the leaked context keeps instead of its assets, which moved here.
-struct Nothing;
-
-impl Assets<tauri::Wry> for Nothing {
-    fn get(&self, _key: &tauri::utils::assets::AssetKey) -> Option<Cow<'_, [u8]>> {
-        None
-    }
-
-    fn iter(&self) -> Box<tauri::utils::assets::AssetsIter<'_>> {
-        Box::new(std::iter::empty())
-    }
-
-    fn csp_hashes(
-        &self,
-        _html_path: &tauri::utils::assets::AssetKey,
-    ) -> Box<dyn Iterator<Item = tauri::utils::assets::CspHash<'_>> + '_> {
-        Box::new(std::iter::empty())
     }
 }

@@ -3,6 +3,8 @@
 
 mod support;
 
+use std::time::Duration;
+
 use serde_json::json;
 use support::desktop::{with_app, WAIT};
 use support::{eventually, Reply, Target};
@@ -323,8 +325,8 @@ async fn launch_at_login_follows_the_setting() {
         .await;
         let text = std::fs::read_to_string(&entry).unwrap();
         assert!(
-            text.contains(&format!("Exec={}", env!("CARGO_BIN_EXE_chime"))),
-            "the entry starts this chime: {text}"
+            text.contains(&format!("Exec={}", support::desktop::APP)),
+            "the entry starts this Chime's app: {text}"
         );
         let (_, s) = app.api.get("/api/settings").await;
         assert_eq!(s["data"]["launch_at_login"], true);
@@ -431,6 +433,70 @@ async fn a_schedules_run_opens_with_its_chart_under_the_c_locale() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_window_releases_its_webview_and_reopens_where_it_was() {
+    use support::desktop::{close_window_as_a_person_would, webkit_children, window_is_shown};
+    let target = Target::start(|_| Reply::status(200)).await;
+    let dir = tempfile::tempdir().unwrap();
+    with_app("window_cycle", dir.path(), async |app| {
+        let pid = app.api.instance_pid();
+        let tray = support::desktop::Tray::of(pid).await;
+        assert!(
+            !support::gui_libraries(pid).is_empty(),
+            "the app maps WebKit (the lean binaries' check can see it)"
+        );
+        app.go("/log").await;
+        app.find("section.log-page").await;
+        // The builder's draft lives in web storage, which must outlive the webview.
+        app.client
+            .execute("localStorage.setItem('chime-e2e', 'kept')", vec![])
+            .await
+            .unwrap();
+        let web_process = "WebKitWebProces"; // as /proc names it, cut to 15 bytes
+        assert!(webkit_children(pid).iter().any(|n| n == web_process));
+
+        close_window_as_a_person_would("Chime");
+        eventually(
+            "the web process to exit",
+            Duration::from_secs(10),
+            async || (!webkit_children(pid).iter().any(|n| n == web_process)).then_some(()),
+        )
+        .await;
+        assert!(!window_is_shown("Chime"));
+        // Something happens while the window is closed.
+        app.api
+            .post("/api/jobs", json!({"url": target.url("/while-closed")}))
+            .await;
+        target.wait_for(1, WAIT).await;
+
+        tray.click("Open Chime");
+        eventually("the window to come back", WAIT, async || {
+            window_is_shown("Chime").then_some(())
+        })
+        .await;
+        app.use_newest_window().await;
+        let route = app
+            .client
+            .execute("return location.hash", vec![])
+            .await
+            .unwrap();
+        assert_eq!(route, "#/log", "the window reopens on the route it was on");
+        let stored = app
+            .client
+            .execute("return localStorage.getItem('chime-e2e')", vec![])
+            .await
+            .unwrap();
+        assert_eq!(stored, "kept", "web storage outlives the webview");
+        // The log caught up with what happened while closed, and is live again.
+        app.find_xpath(&log_row_for("/while-closed")).await;
+        app.api
+            .post("/api/jobs", json!({"url": target.url("/after-reopening")}))
+            .await;
+        app.find_xpath(&log_row_for("/after-reopening")).await;
+    })
+    .await;
+}
+
 /// The builder starts a new cron schedule in the Settings' default time
 /// zone: 09:00 means 09:00 in Berlin, not UTC.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -475,4 +541,9 @@ async fn a_new_cron_schedule_starts_in_the_default_time_zone_of_settings() {
         assert_eq!(schedule["frequency"]["cron"], "0 9 * * *");
     })
     .await;
+}
+
+/// A live log row whose request went to `path`.
+fn log_row_for(path: &str) -> String {
+    format!("//*[contains(@class, 'log-row__url') and contains(., '{path}')]")
 }

@@ -1,11 +1,23 @@
-//! The desktop app: the engine and the API in-process, a window that reaches
-//! them through one IPC command, a tray, notifications, launch at login, one
-//! instance at a time. Closing the window hides it; the scheduler keeps
-//! running until Quit.
+//! `chime-app`, the desktop app: the engine and the API in-process, a window
+//! that reaches them through one IPC command, a tray, notifications, launch
+//! at login, one instance at a time. Closing the window destroys it and its
+//! WebKit processes; the engine, the API and the tray keep running until
+//! Quit, and the tray (or a second launch) builds the window again.
+//!
+//! The only binary that links Tauri: `chime` (the CLI and `chime serve`)
+//! starts this one when run with no arguments.
+
+// Keeps a console window from opening beside the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod ipc;
 mod live;
 mod tray;
+mod window;
+
+/// As in `chime` (see src-tauri/main.rs): the engine allocates in bursts.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use anyhow::{Context, Result};
 use chime_api::ApiKey;
@@ -13,10 +25,8 @@ use chime_engine::Engine;
 use tauri::{Manager, RunEvent, WindowEvent};
 use tokio_util::sync::CancellationToken;
 
-use crate::backend::Backend;
-use crate::serve::ServeArgs;
-
-pub const MAIN_WINDOW: &str = "main";
+use chime::backend::Backend;
+use chime::serve::ServeArgs;
 
 /// What the app's commands and tasks share.
 pub struct Desktop {
@@ -27,33 +37,22 @@ pub struct Desktop {
     pub stop: CancellationToken,
     /// The backend's clean stop, awaited once as the app exits.
     stopped: std::sync::Mutex<Option<tokio::task::JoinHandle<Result<()>>>>,
+    /// Where the window was when it was closed, to open it there again.
+    pub window: window::Memory,
 }
 
-/// `chime` with no arguments: the window where there is a display, else
-/// `chime serve`.
-pub fn run_or_serve(runtime: tokio::runtime::Runtime) -> Result<()> {
-    if !has_display() {
-        eprintln!("chime: no display found; running `chime serve` instead");
-        return runtime.block_on(crate::serve::run(ServeArgs::from_env()));
-    }
-    run(runtime, ServeArgs::from_env())
-}
-
-fn has_display() -> bool {
-    if cfg!(target_os = "linux") {
-        ["DISPLAY", "WAYLAND_DISPLAY"]
-            .iter()
-            .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
-    } else {
-        true
+fn main() {
+    if let Err(e) = chime::runtime().and_then(|runtime| run(runtime, ServeArgs::from_env())) {
+        eprintln!("chime: {e:#}");
+        std::process::exit(1);
     }
 }
 
-pub fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
+fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
     tauri::async_runtime::set(runtime.handle().clone());
     let backend = match runtime.block_on(Backend::start(&args)) {
         Ok(backend) => backend,
-        Err(e) if e.downcast_ref::<crate::datadir::Locked>().is_some() => return hand_over(e),
+        Err(e) if e.downcast_ref::<chime::datadir::Locked>().is_some() => return hand_over(e),
         Err(e) => return Err(e),
     };
     let stop = backend.stop_token();
@@ -64,15 +63,16 @@ pub fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
         key: backend.key.clone(),
         stop: stop.clone(),
         stopped: std::sync::Mutex::new(None),
+        window: window::Memory::default(),
     };
     *desktop.stopped.lock().unwrap_or_else(|e| e.into_inner()) =
         Some(runtime.spawn(backend.run_until_stopped()));
-    runtime.spawn(crate::serve::stop_on_signal(stop.clone()));
+    runtime.spawn(chime::serve::stop_on_signal(stop.clone()));
 
     let app = tauri::Builder::default()
         // First: a second launch hands over to this one, which shows itself.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            show_main_window(app)
+            window::open(app)
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
@@ -96,14 +96,12 @@ pub fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
             tauri::async_runtime::spawn(exit_when_stopped(handle, stop.clone()));
             Ok(())
         })
-        .on_window_event(|window, event| {
-            if let WindowEvent::CloseRequested { api, .. } = event {
-                // The scheduler keeps running; the tray brings the window back.
-                api.prevent_close();
-                if let Err(e) = window.hide() {
-                    tracing::warn!("cannot hide the window: {e}");
-                }
-            }
+        .on_window_event(|window, event| match event {
+            // The window goes, with its WebKit processes; the scheduler keeps
+            // running and the tray builds the window again where it was.
+            WindowEvent::CloseRequested { .. } => window::remember(window),
+            WindowEvent::Destroyed => window::release_memory(),
+            _ => {}
         })
         .build(context())
         .context("cannot start the desktop app")?;
@@ -159,14 +157,6 @@ async fn exit_when_stopped(app: tauri::AppHandle, stop: CancellationToken) {
 
 /// The app's configuration and its embedded UI (the one place the UI is
 /// embedded: `chime serve` takes its files from here too).
-pub fn context() -> tauri::Context<tauri::Wry> {
+fn context() -> tauri::Context<tauri::Wry> {
     tauri::generate_context!()
-}
-
-pub fn show_main_window(app: &tauri::AppHandle) {
-    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
 }

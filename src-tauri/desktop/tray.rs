@@ -5,7 +5,7 @@ use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager};
 
-use super::{show_main_window, Desktop};
+use super::{window, Desktop};
 
 pub fn create(app: &AppHandle, engine: Engine) -> tauri::Result<()> {
     let open = MenuItem::with_id(app, "open", "Open Chime", true, None::<&str>)?;
@@ -37,7 +37,7 @@ pub fn create(app: &AppHandle, engine: Engine) -> tauri::Result<()> {
         .tooltip("Chime")
         .menu(&menu)
         .on_menu_event(move |app, event| match event.id().as_ref() {
-            "open" => show_main_window(app),
+            "open" => window::open(app),
             "pause" => {
                 let paused = !menu_engine.is_paused();
                 menu_engine.set_paused(paused);

@@ -1,4 +1,4 @@
-//! Drives the real desktop app: `chime` under Xvfb, through tauri-driver and
+//! Drives the real desktop app: `chime-app` under Xvfb, through tauri-driver and
 //! WebKitWebDriver. When a test fails, its screenshot and the app's log are
 //! kept in `.e2e-artifacts/`.
 
@@ -21,6 +21,8 @@ fn one_at_a_time() -> &'static Mutex<()> {
 }
 
 const DRIVER: &str = "http://127.0.0.1:4444";
+/// The desktop app's binary (`chime` with no arguments starts it).
+pub const APP: &str = env!("CARGO_BIN_EXE_chime-app");
 pub const WAIT: Duration = Duration::from_secs(20);
 const TEST_LIMIT: Duration = Duration::from_secs(120);
 
@@ -80,7 +82,7 @@ impl App {
             .expect("tauri-driver starts (make test installs it)");
         wait_for_driver(&mut driver).await;
         let capabilities: serde_json::Map<String, Value> = json!({
-            "tauri:options": {"application": env!("CARGO_BIN_EXE_chime")}
+            "tauri:options": {"application": APP}
         })
         .as_object()
         .unwrap()
@@ -228,6 +230,17 @@ impl App {
         self.find("body").await.text().await.unwrap_or_default()
     }
 
+    /// Points WebDriver at the window the app built again after its last
+    /// one was closed (and destroyed), once the page in it is up.
+    pub async fn use_newest_window(&self) {
+        let handle = super::eventually("a window for WebDriver", WAIT, async || {
+            self.client.windows().await.ok()?.pop()
+        })
+        .await;
+        self.client.switch_to_window(handle).await.unwrap();
+        self.find("nav[aria-label='Main']").await;
+    }
+
     /// Navigates inside the app (hash routes).
     pub async fn go(&self, route: &str) {
         self.client
@@ -306,7 +319,7 @@ fn quote_js(text: &str) -> String {
 /// manager's WM_DELETE_WINDOW message (WebDriver's own "close window" would
 /// end the session and the app with it).
 pub fn close_window_as_a_person_would(title: &str) {
-    for_windows_named(title, |conn, window| {
+    let found = for_windows_named(title, |conn, window| {
         use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt, EventMask};
         let atom = |name: &str| {
             conn.intern_atom(false, name.as_bytes())
@@ -325,9 +338,11 @@ pub fn close_window_as_a_person_would(title: &str) {
         conn.send_event(false, window, EventMask::NO_EVENT, message)
             .unwrap();
     });
+    assert!(found > 0, "no window named {title}");
 }
 
-/// Whether any window with this title is mapped (shown).
+/// Whether any window with this title is mapped (shown); a closed window is
+/// destroyed, so none may exist.
 pub fn window_is_shown(title: &str) -> bool {
     let mut shown = false;
     for_windows_named(title, |conn, window| {
@@ -338,8 +353,12 @@ pub fn window_is_shown(title: &str) -> bool {
     shown
 }
 
-/// Runs `f` on every window of the display whose WM_NAME is `title`.
-fn for_windows_named(title: &str, mut f: impl FnMut(&x11rb::rust_connection::RustConnection, u32)) {
+/// Runs `f` on every window of the display whose WM_NAME is `title`, and
+/// says how many there were.
+fn for_windows_named(
+    title: &str,
+    mut f: impl FnMut(&x11rb::rust_connection::RustConnection, u32),
+) -> usize {
     use x11rb::connection::Connection;
     use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, Window};
 
@@ -366,7 +385,7 @@ fn for_windows_named(title: &str, mut f: impl FnMut(&x11rb::rust_connection::Rus
         }
     }
     conn.flush().unwrap();
-    assert!(found > 0, "no window named {title}");
+    found
 }
 
 /// The app's tray menu, reached the way a desktop panel reaches it: the
@@ -402,7 +421,11 @@ impl Tray {
                 if owner.is_none_or(|o| !o.contains(&format!("uint32 {pid},"))) {
                     continue;
                 }
-                let tree = gdbus_introspect(&name)?;
+                // Not every connection of the app can be introspected (its
+                // notification client's cannot); the tray's is another one.
+                let Some(tree) = gdbus_introspect(&name) else {
+                    continue;
+                };
                 let menu = tree
                     .lines()
                     .filter_map(|l| l.trim().strip_prefix("node "))
@@ -509,4 +532,29 @@ fn quoted(text: &str) -> Vec<String> {
         .step_by(2)
         .map(str::to_string)
         .collect()
+}
+
+/// The WebKit processes the app `pid` runs (its web process, its network
+/// process), by their short names: "WebKitWebProces", "WebKitNetworkPr".
+pub fn webkit_children(pid: i32) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for entry in entries.flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "PID (COMM) STATE PPID ...": the name may hold spaces, so split
+        // after its closing parenthesis.
+        let Some((head, tail)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let name = head.split_once('(').map(|(_, n)| n).unwrap_or_default();
+        let parent = tail.split_whitespace().nth(1).and_then(|p| p.parse().ok());
+        if parent == Some(pid) && name.starts_with("WebKit") {
+            names.push(name.to_string());
+        }
+    }
+    names
 }

@@ -42,7 +42,13 @@ impl Chime {
 
     /// `chime serve --port 0` on `dir` (kept by the caller, for restarts).
     pub async fn start_in(dir: &Path, args: &[&str]) -> Chime {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_chime"));
+        Chime::start_program(env!("CARGO_BIN_EXE_chime"), dir, args).await
+    }
+
+    /// `PROGRAM serve --port 0` on `dir`: this build's `chime`, or an
+    /// installed one found on PATH.
+    pub async fn start_program(program: &str, dir: &Path, args: &[&str]) -> Chime {
+        let mut command = Command::new(program);
         command
             .arg("serve")
             .args(["--port", "0", "--data-dir"])
@@ -287,6 +293,32 @@ impl Chime {
             .expect("chime stops within 30 s of SIGTERM")
             .unwrap()
     }
+}
+
+/// The GUI libraries a lean `chime` must never load: GTK, WebKit and its
+/// JavaScript engine (the desktop app, `chime-app`, is the one that does).
+const GUI_LIBRARIES: &[&str] = &[
+    "libwebkit2gtk",
+    "libjavascriptcoregtk",
+    "libgtk-3",
+    "libgdk-3",
+];
+
+/// The GUI libraries mapped into process `pid`, from `/proc/PID/maps`.
+pub fn gui_libraries(pid: i32) -> Vec<String> {
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps"))
+        .unwrap_or_else(|e| panic!("cannot read /proc/{pid}/maps: {e}"));
+    let mut found: Vec<String> = maps
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(5))
+        .filter(|path| {
+            let file = path.rsplit('/').next().unwrap_or_default();
+            GUI_LIBRARIES.iter().any(|lib| file.starts_with(lib))
+        })
+        .map(str::to_string)
+        .collect();
+    found.dedup();
+    found
 }
 
 pub async fn read(response: reqwest::Response) -> (StatusCode, Value) {
