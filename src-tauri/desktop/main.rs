@@ -49,6 +49,9 @@ fn main() {
 }
 
 fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
+    // Before GTK starts: desktops match the window to Chime.desktop by it.
+    #[cfg(target_os = "linux")]
+    glib::set_prgname(Some("chime"));
     tauri::async_runtime::set(runtime.handle().clone());
     let backend = match runtime.block_on(Backend::start(&args)) {
         Ok(backend) => backend,
