@@ -2,6 +2,7 @@
 #   make run    set up what is missing, build, and run Chime
 #   make test   set up what is missing, build, and run every test
 # Each installs only what is missing, so a warm machine pays nothing.
+#   make dist   the .deb and .rpm, from a release build (README: Install)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -17,7 +18,8 @@ APT_PACKAGES := build-essential pkg-config curl wget file libssl-dev \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_FLAGS := --locked
 
-.PHONY: help run test deps system-deps ui-deps ui lint test-rust check-generated test-ui soak bench
+.PHONY: help run test deps system-deps ui-deps ui lint test-rust check-generated test-ui soak bench \
+	dist dist-files bundle test-dist
 
 # The WebDriver server for the end-to-end tests (WebKitWebDriver comes from apt).
 TAURI_DRIVER := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin/tauri-driver
@@ -25,11 +27,14 @@ TAURI_DRIVER := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin/tauri-driver
 help:
 	@echo "make run    set up, build and run Chime"
 	@echo "make test   set up, build and run every test"
+	@echo "make dist   build the .deb and .rpm (target/release/bundle/)"
 
+# Both binaries: `chime` with no arguments starts `chime-app` beside it.
 run: deps ui
-	cargo run $(CARGO_FLAGS) --bin chime --
+	cargo build $(CARGO_FLAGS) --bins
+	target/debug/chime
 
-test: deps ui lint test-rust check-generated test-ui
+test: deps ui lint test-rust check-generated test-ui test-dist
 
 deps: system-deps ui-deps $(TAURI_DRIVER)
 
@@ -96,3 +101,50 @@ bench: system-deps $(if $(wildcard ui/dist/index.html),,ui)
 	cargo build --release $(CARGO_FLAGS) -p chime-bench
 	target/release/chime-bench --chime target/release/chime \
 		$(if $(W),--workload $(W)) $(if $(SCALE),--scale $(SCALE)) $(if $(RUNS),--runs $(RUNS))
+
+# ---------------------------------------------------------------- packages
+
+# Tauri's bundler (npm @tauri-apps/cli, its binary inside the package).
+TAURI := packaging/node_modules/.bin/tauri
+$(TAURI): packaging/package-lock.json packaging/package.json
+	cd packaging && npm ci --no-audit --no-fund
+	touch $@
+
+# PROFILE=release (make dist) or debug (the package test bundles the build
+# `make test` already made, so CI pays no release build).
+PROFILE ?= release
+BIN_DIR := target/$(PROFILE)
+DIST := target/dist
+
+# The .deb and .rpm in target/release/bundle/ (no network needed). The
+# AppImage, .dmg and .msi are configured in tauri.conf.json but cannot be
+# built here: see README.md, Install.
+dist: deps ui $(TAURI)
+	cargo build $(CARGO_FLAGS) --release --bins
+	$(MAKE) bundle PROFILE=release
+
+# What the packages install beside the binaries, made by the binary itself
+# from its clap definitions, so they never go stale: the man page and the
+# shell completions (tauri.conf.json maps them into place).
+dist-files:
+	rm -rf $(DIST) && mkdir -p $(DIST)/completions
+	$(BIN_DIR)/chime man $(DIST)/man1
+	gzip -9n $(DIST)/man1/*.1
+	$(BIN_DIR)/chime completions bash > $(DIST)/completions/chime.bash
+	$(BIN_DIR)/chime completions zsh > $(DIST)/completions/_chime
+	$(BIN_DIR)/chime completions fish > $(DIST)/completions/chime.fish
+
+BUNDLES ?= deb,rpm
+bundle: dist-files $(TAURI)
+	$(TAURI) bundle --ci --no-sign --no-binary-patching --bundles $(BUNDLES) \
+		$(if $(filter debug,$(PROFILE)),--debug)
+
+# The .deb installed with dpkg, used from PATH and removed again (tests/package.rs),
+# where dpkg is and we are root; bundled from `make test`'s debug build.
+test-dist: $(TAURI)
+	@if ! command -v dpkg >/dev/null || [ "$$(id -u)" != 0 ]; then \
+	  echo "test-dist: skipped (needs dpkg and root)"; exit 0; \
+	fi; \
+	$(MAKE) bundle PROFILE=debug BUNDLES=deb; \
+	CHIME_DEB="$$(ls -t target/debug/bundle/deb/*.deb | head -1)" \
+		cargo test $(CARGO_FLAGS) --workspace --test package -- --ignored

@@ -94,9 +94,20 @@ pub enum Verb {
         ("Another data folder", "chime doctor --data-dir /path/to/folder"),
     ]))]
     Doctor(doctor::DoctorArgs),
+    /// Write the man pages (roff), made from these definitions, into DIR:
+    /// chime.1 and a page per verb, such as chime-jobs-list.1 (for packages).
+    #[command(hide = true)]
+    Man(ManArgs),
 }
 
 // ---------------------------------------------------------------- arguments
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Where to write the pages.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+}
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -495,6 +506,7 @@ async fn execute(verb: Verb) -> Result<(), CliError> {
             Ok(())
         }
         Verb::Doctor(args) => doctor::doctor(args).await,
+        Verb::Man(args) => man_pages(&args.dir),
     }
 }
 
@@ -810,6 +822,12 @@ fn completions(shell: clap_complete::Shell) {
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut command, "chime", &mut buffer);
     output::emit(String::from_utf8_lossy(&buffer).trim_end());
+}
+
+fn man_pages(dir: &std::path::Path) -> Result<(), CliError> {
+    std::fs::create_dir_all(dir)
+        .and_then(|()| clap_mangen::generate_to(crate::Cli::command(), dir))
+        .map_err(|e| CliError::Other(format!("cannot write man pages in {}: {e}", dir.display())))
 }
 
 /// An id as one path segment: ids are uuids or numbers, but a typo must not
