@@ -51,7 +51,7 @@ fn main() {
 fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
     // Before GTK starts: desktops match the window to Chime.desktop by it.
     #[cfg(target_os = "linux")]
-    glib::set_prgname(Some("chime"));
+    glib::set_prgname(Some(env!("CARGO_BIN_NAME")));
     tauri::async_runtime::set(runtime.handle().clone());
     let backend = match runtime.block_on(Backend::start(&args)) {
         Ok(backend) => backend,
