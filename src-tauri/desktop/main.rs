@@ -1,8 +1,9 @@
 //! `chime-app`, the desktop app: the engine and the API in-process, a window
 //! that reaches them through one IPC command, a tray, notifications, launch
-//! at login, one instance at a time. Closing the window destroys it and its
-//! WebKit processes; the engine, the API and the tray keep running until
-//! Quit, and the tray (or a second launch) builds the window again.
+//! at login, one instance at a time. Closing the window destroys it, and
+//! WebKit's web process with it (window.rs); the engine, the API and the
+//! tray keep running until Quit, and the tray (or a second launch) builds
+//! the window again.
 //!
 //! The only binary that links Tauri: `chime` (the CLI and `chime serve`)
 //! starts this one when run with no arguments.
