@@ -31,6 +31,11 @@ pub struct Backend {
 
 impl Backend {
     pub async fn start(args: &ServeArgs) -> Result<Backend> {
+        // Before the engine sends anything or the address is announced: its
+        // connections need file descriptors too, and whoever reads this
+        // process's limits once it says "listening" must see the raised one
+        // (the server raises it again, in its own task, which may run later).
+        chime_api::server::raise_open_file_limit();
         datadir::private_files();
         let dir = datadir::resolve(args.data_dir.clone())?;
         datadir::ensure(&dir)?;
