@@ -8,7 +8,7 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use support::Chime;
 
 const FIXTURE: &str = concat!(
@@ -56,10 +56,12 @@ async fn a_schema_4_database_opens_migrates_and_serves_its_data() {
     assert_eq!(status, 200, "{jobs}");
     let report = named(&jobs, "fixture: nightly report");
     assert_eq!(report["state"], "completed");
-    named(&jobs, "fixture: in a week");
+    assert_eq!(named(&jobs, "fixture: in 2036")["state"], "scheduled");
     let (_, schedules) = chime.get("/api/schedules").await;
     let hourly = named(&schedules, "fixture: every hour");
-    assert!(hourly["next_run_at"].is_string(), "{hourly}");
+    assert_eq!(hourly["frequency"]["repeat_every"], json!([1, "hour"]));
+    assert_eq!(hourly["state"]["cursor"], 3, "its stored state");
+    assert!(hourly["disabled_at"].is_string(), "{hourly}");
 
     let id = report["id"].as_str().unwrap();
     let (_, job) = chime.get(&format!("/api/jobs/{id}")).await;
@@ -76,7 +78,7 @@ async fn a_schema_4_database_opens_migrates_and_serves_its_data() {
         .collect();
     assert!(kinds.contains(&"job.response"), "{kinds:?}");
     let (_, settings) = chime.get("/api/settings").await;
-    assert_eq!(settings["data"]["retention_days"], 9);
+    assert_eq!(settings["data"]["retention_days"], 3650);
 }
 
 #[tokio::test]
