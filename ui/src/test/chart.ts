@@ -1,14 +1,14 @@
 import { vi } from 'vitest';
 
 /**
- * What the run chart (uPlot) needs and jsdom lacks: a 2D canvas context, Path2D,
- * ResizeObserver, matchMedia and a width. The context draws nothing but records each
+ * What a chart (uPlot, components/Chart.tsx) needs and jsdom lacks: a 2D canvas context,
+ * Path2D, ResizeObserver, matchMedia and a width. The context draws nothing but records each
  * `fillText`, so a test can read the axis labels the chart drew.
  */
 export function stubChartEnvironment({ width = 0 } = {}): { labels: string[] } {
   const clientWidth = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth');
   vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockImplementation(function (this: HTMLElement) {
-    if (this.classList.contains('run-chart')) return width;
+    if (this.hasAttribute('data-chart')) return width;
     return clientWidth?.get ? (clientWidth.get.call(this) as number) : 0;
   });
   const labels: string[] = [];

@@ -8,6 +8,7 @@ import type { Attempt, Job } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { BodyView } from '../../components/BodyView';
 import { Button } from '../../components/Button';
+import { canChart } from '../../components/canChart';
 import { EmptyState } from '../../components/EmptyState';
 import { HeaderList } from '../../components/HeaderList';
 import { IconChevron, IconEdit, IconPlay, IconPulse } from '../../components/icons';
@@ -301,7 +302,7 @@ export function JobDetailPage() {
                   <Skeleton height={150} />
                 ) : runs.length === 0 ? (
                   <p className="faint">No finished runs yet.</p>
-                ) : typeof ResizeObserver === 'undefined' ? null : (
+                ) : !canChart() ? null : (
                   <Suspense fallback={<Skeleton height={150} />}>
                     <RunChart
                       runs={runs}
