@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
+use crate::alert::Channel;
 use crate::attempt::{Outcome, ResponseRecord};
 use crate::draft::CatchUp;
 use crate::job::JobState;
@@ -48,9 +49,18 @@ pub enum EventKind {
     /// A catch-up attempt waits for the network before it is sent.
     #[serde(rename = "job.waiting")]
     Waiting,
+    /// A run's response differs from the previous run's (`alert.on_change`).
+    #[serde(rename = "job.changed")]
+    Changed,
+    /// A schedule's runs failed its alert's number of times in a row.
+    #[serde(rename = "schedule.failing")]
+    Failing,
+    /// The first success of a failing schedule.
+    #[serde(rename = "schedule.recovered")]
+    Recovered,
 }
 
-pub const ALL_KINDS: [EventKind; 10] = [
+pub const ALL_KINDS: [EventKind; 13] = [
     EventKind::Created,
     EventKind::Updated,
     EventKind::Cancelled,
@@ -61,6 +71,9 @@ pub const ALL_KINDS: [EventKind; 10] = [
     EventKind::Finished,
     EventKind::Missed,
     EventKind::Waiting,
+    EventKind::Changed,
+    EventKind::Failing,
+    EventKind::Recovered,
 ];
 
 impl EventKind {
@@ -76,6 +89,9 @@ impl EventKind {
             EventKind::Finished => "job.finished",
             EventKind::Missed => "job.missed",
             EventKind::Waiting => "job.waiting",
+            EventKind::Changed => "job.changed",
+            EventKind::Failing => "schedule.failing",
+            EventKind::Recovered => "schedule.recovered",
         }
     }
 
@@ -109,6 +125,12 @@ pub enum Payload {
     Missed(Missed),
     #[serde(rename = "job.waiting")]
     Waiting(Waiting),
+    #[serde(rename = "job.changed")]
+    Changed(Changed),
+    #[serde(rename = "schedule.failing")]
+    Failing(Failing),
+    #[serde(rename = "schedule.recovered")]
+    Recovered(Recovered),
 }
 
 impl Payload {
@@ -124,7 +146,22 @@ impl Payload {
             Payload::Finished(_) => EventKind::Finished,
             Payload::Missed(_) => EventKind::Missed,
             Payload::Waiting(_) => EventKind::Waiting,
+            Payload::Changed(_) => EventKind::Changed,
+            Payload::Failing(_) => EventKind::Failing,
+            Payload::Recovered(_) => EventKind::Recovered,
         }
+    }
+
+    /// Whether the job's (or schedule's) webhook gets this event: every one,
+    /// but an alert only when its channels name the webhook.
+    pub fn for_webhook(&self) -> bool {
+        let channels = match self {
+            Payload::Changed(p) => &p.channels,
+            Payload::Failing(p) => &p.channels,
+            Payload::Recovered(p) => &p.channels,
+            _ => return true,
+        };
+        channels.contains(&Channel::Webhook)
     }
 
     /// The payload alone, as stored in the `payload` column.
@@ -140,6 +177,9 @@ impl Payload {
             Payload::Finished(p) => serde_json::to_string(p),
             Payload::Missed(p) => serde_json::to_string(p),
             Payload::Waiting(p) => serde_json::to_string(p),
+            Payload::Changed(p) => serde_json::to_string(p),
+            Payload::Failing(p) => serde_json::to_string(p),
+            Payload::Recovered(p) => serde_json::to_string(p),
         }
     }
 
@@ -156,6 +196,9 @@ impl Payload {
             EventKind::Finished => Payload::Finished(serde_json::from_str(content)?),
             EventKind::Missed => Payload::Missed(serde_json::from_str(content)?),
             EventKind::Waiting => Payload::Waiting(serde_json::from_str(content)?),
+            EventKind::Changed => Payload::Changed(serde_json::from_str(content)?),
+            EventKind::Failing => Payload::Failing(serde_json::from_str(content)?),
+            EventKind::Recovered => Payload::Recovered(serde_json::from_str(content)?),
         })
     }
 }
@@ -319,6 +362,63 @@ pub struct Waiting {
     /// The host and port it waits to reach.
     pub host: String,
     pub up_to_ms: i64,
+}
+
+/// `job.changed`: how this run's response differs from the previous run's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "JobChangedPayload")]
+pub struct Changed {
+    /// The previous run's job, compared with.
+    pub previous_job_id: Option<String>,
+    /// Each difference, by path (`status`, `body.data.items[0].ok`).
+    pub diff: Vec<Change>,
+    /// Differences past the first ones listed.
+    #[serde(default)]
+    pub more: usize,
+    /// What the notification says.
+    pub message: String,
+    pub channels: Vec<Channel>,
+}
+
+/// One difference: a value `before` and `after` (absent on one side when
+/// the path was added or removed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Change {
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub before: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub after: Option<serde_json::Value>,
+}
+
+/// `schedule.failing`: its runs failed `failures` times in a row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "ScheduleFailingPayload")]
+pub struct Failing {
+    pub failures: u32,
+    /// The last failure in words: a status (`503 Service Unavailable`), a
+    /// failed check, or the error.
+    pub last_failure: String,
+    /// What the notification says.
+    pub message: String,
+    pub channels: Vec<Channel>,
+}
+
+/// `schedule.recovered`: a run succeeded after the schedule was failing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "ScheduleRecoveredPayload")]
+pub struct Recovered {
+    /// Failed runs in a row before this success.
+    pub failures: u32,
+    #[serde(with = "crate::time::rfc")]
+    #[ts(type = "string")]
+    pub failing_since: DateTime<Utc>,
+    /// What the notification says.
+    pub message: String,
+    pub channels: Vec<Channel>,
 }
 
 /// One stored event, in booper's log shape (`id`, `event`, `inserted_at`,

@@ -7,6 +7,7 @@ pub mod attempt;
 pub mod body_cap;
 pub mod calendar;
 mod cert;
+pub mod change;
 pub mod check;
 pub mod clock;
 mod core;

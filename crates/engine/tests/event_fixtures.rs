@@ -149,6 +149,36 @@ async fn every_event_kind_is_written_as_a_typed_fixture_for_the_ui() {
         })
         .await;
     }
+    // A schedule that fails once, then works with another body: failing,
+    // recovered and changed.
+    let flip = Target::start(|seen| {
+        if seen.n == 1 {
+            Reply::json(503, json!({"v": 1}))
+        } else {
+            Reply::json(200, json!({"v": 2}))
+        }
+    })
+    .await;
+    let flipping = engine
+        .create_job(json!({"url": flip.url("/flip"), "repeat_every": "1 minute", "name": "flip",
+            "retry": {"max_attempts": 1}, "alert": {"after_failures": 1, "on_change": true}}))
+        .await
+        .unwrap();
+    let schedule_id = flipping.job.schedule_id.clone().unwrap();
+    for (run, told) in [
+        (1, chime_engine::EventKind::Failing),
+        (2, chime_engine::EventKind::Recovered),
+    ] {
+        clock.advance(chrono::Duration::seconds(60));
+        flip.wait_for(run, WAIT).await;
+        eventually("the run's alert", WAIT, async || {
+            let events = all_events(&engine).await;
+            events.iter().any(|e| e.kind() == told).then_some(())
+        })
+        .await;
+    }
+    engine.disable_schedule(&schedule_id).await.unwrap();
+
     // Missed runs, and a catch-up that waits for a network that never comes.
     let schedule = engine
         .create_job(

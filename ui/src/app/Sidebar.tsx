@@ -2,8 +2,9 @@ import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { IconBell, IconCalendar, IconJobs, IconPulse, IconSettings } from '../components/icons';
 
-const NAV: ReadonlyArray<{ to: '/jobs' | '/calendar' | '/log' | '/settings'; label: string; icon: ReactNode }> = [
-  { to: '/jobs', label: 'Jobs', icon: <IconJobs /> },
+const NAV: ReadonlyArray<{ to: '/jobs' | '/calendar' | '/log' | '/settings'; label: string; icon: ReactNode; also?: string }> = [
+  // a schedule's page is one of the Jobs list's
+  { to: '/jobs', label: 'Jobs', icon: <IconJobs />, also: '/schedules' },
   { to: '/calendar', label: 'Calendar', icon: <IconCalendar /> },
   { to: '/log', label: 'Live log', icon: <IconPulse /> },
   { to: '/settings', label: 'Settings', icon: <IconSettings /> },
@@ -20,7 +21,7 @@ export function Sidebar({ pathname }: { pathname: string }) {
       </div>
       <ul className="sidebar__list">
         {NAV.map((item) => {
-          const active = pathname === item.to || pathname.startsWith(`${item.to}/`);
+          const active = [item.to, item.also].some((to) => to !== undefined && (pathname === to || pathname.startsWith(`${to}/`)));
           return (
             <li key={item.to}>
               <Link to={item.to} className={['sidebar__link', active ? 'is-active' : ''].join(' ')} aria-current={active ? 'page' : undefined}>

@@ -4,7 +4,7 @@ import type { Job } from '../api/types';
 import { bandTitle } from '../features/calendar/mapping';
 import { stubChartEnvironment, stubCLocale } from '../test/chart';
 import { ok } from '../test/FakeTransport';
-import { makeEvent, makeJob, makeOutcome, makeSchedule, makeSettings, page } from '../test/fixtures';
+import { makeEvent, makeJob, makeMissed, makeOutcome, makeRun, makeSchedule, makeSettings, page } from '../test/fixtures';
 import { emptyEngine, renderApp } from '../test/renderApp';
 
 /**
@@ -42,6 +42,24 @@ describe('under the C locale (LANG=C.UTF-8)', () => {
     await waitFor(() => expect(chart.labels).toContain('1.00 s'));
     expect(chart.labels).toContain('Nov 30, 08:00 AM');
     expect(screen.queryByText(/something went wrong/i)).not.toBeInTheDocument();
+  });
+
+  it('opens a schedule’s page with its chart of drift and duration', async () => {
+    const schedule = makeSchedule({ name: 'Heartbeat', summary: 'Every minute' });
+    const runs = [0, 1, 2].map((i) =>
+      makeRun(0, { planned_at: `2026-11-30T08:0${i}:00Z`, started_at: `2026-11-30T08:0${i}:01Z`, drift_ms: 1000, duration_ms: 1200 + i }),
+    );
+    const engine = emptyEngine()
+      .on('GET', '/api/settings', ok({ data: makeSettings({ default_timezone: 'UTC' }) }))
+      .on('GET', `/api/schedules/${schedule.id}`, ok({ data: schedule }))
+      .on('GET', `/api/schedules/${schedule.id}/runs`, ok({ data: [...runs, makeMissed(0, 40, 'asleep', 'merged')] }));
+    renderApp(engine, `/schedules/${schedule.id}`);
+
+    expect(await screen.findByRole('img', { name: 'Duration and lateness of the 3 runs that went out' })).toBeInTheDocument();
+    await waitFor(() => expect(chart.labels).toContain('1.00 s'));
+    expect(chart.labels.some((l) => /^Nov 30, 08:0\d AM$/.test(l))).toBe(true);
+    expect(screen.getByText('40 runs missed while the computer slept (merged into one run)')).toBeInTheDocument();
+    expect(screen.queryByText(/something went wrong|could not show/i)).not.toBeInTheDocument();
   });
 
   it('writes large counts on the calendar with group separators', () => {

@@ -14,9 +14,11 @@ import { parseJobsSearch } from '../features/jobs/filters';
 import { EmptyState } from '../components/EmptyState';
 import { parseCalendarSearch } from '../features/calendar/search';
 import { parseLogSearch } from '../features/log/search';
+import { parseScheduleSearch } from '../features/schedule/search';
 
-// The builder (with CodeMirror), the calendar (FullCalendar), the live log, run details
-// (with the chart) and settings each load on first use, keeping the first paint light.
+// The builder (with CodeMirror), the calendar (FullCalendar), the live log, run details and
+// schedules' pages (with their charts) and settings each load on first use, keeping the
+// first paint light.
 const builderRoutes = () => import('../features/builder/BuilderRoutes');
 
 export interface NewJobSearch {
@@ -64,9 +66,18 @@ const editJobRoute = createRoute({
   component: lazyRouteComponent(builderRoutes, 'EditJobBuilder'),
 });
 
+/** A schedule's own page: its rule and next runs, its ledger over time, its jobs and actions. */
+const scheduleRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/schedules/$scheduleId',
+  validateSearch: parseScheduleSearch,
+  component: lazyRouteComponent(() => import('../features/schedule/SchedulePage'), 'SchedulePage'),
+});
+
+/** Editing a schedule: the builder over its page. */
 const editScheduleRoute = createRoute({
-  getParentRoute: () => jobsRoute,
-  path: '/schedule/$scheduleId',
+  getParentRoute: () => scheduleRoute,
+  path: '/edit',
   component: lazyRouteComponent(builderRoutes, 'EditScheduleBuilder'),
 });
 
@@ -99,8 +110,9 @@ const settingsRoute = createRoute({
 
 const routeTree = rootRoute.addChildren([
   indexRoute,
-  jobsRoute.addChildren([newJobRoute, editJobRoute, editScheduleRoute]),
+  jobsRoute.addChildren([newJobRoute, editJobRoute]),
   jobDetailRoute,
+  scheduleRoute.addChildren([editScheduleRoute]),
   calendarRoute,
   logRoute,
   settingsRoute,

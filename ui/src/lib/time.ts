@@ -127,11 +127,13 @@ export function formatShort(iso: string, timeZone?: string, seconds = false): st
   return format(seconds ? 'shortSeconds' : 'short', iso, timeZone);
 }
 
+/** "120 ms", "1.50 s", "2 m 5 s"; from an hour (a run caught up after a night asleep is that late), "8 h 2 m". */
 export function formatDurationMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  return `${Math.floor(ms / 60_000)} m ${Math.round((ms % 60_000) / 1000)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} m ${Math.round((ms % 60_000) / 1000)} s`;
+  return `${Math.floor(ms / 3_600_000)} h ${Math.floor((ms % 3_600_000) / 60_000)} m`;
 }
 
 const clocks = new Map<string, Intl.DateTimeFormat>();

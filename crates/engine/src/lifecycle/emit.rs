@@ -54,13 +54,18 @@ pub struct CallbackData {
 /// Stores an event about `job`, and its webhook delivery when the job has a
 /// `webhook_url`. Answers the event's id.
 pub(crate) fn emit(tx: &mut Tx, job: &Job, attempt: Option<u32>, payload: Payload) -> Result<i64> {
+    let webhook = job
+        .options
+        .webhook_url
+        .as_ref()
+        .filter(|_| payload.for_webhook());
     let event = tx.emit(NewEvent {
         job: Some((job.seq, job.id.clone())),
         schedule_id: job.schedule_id.clone(),
         attempt,
         payload,
     })?;
-    if let Some(url) = &job.options.webhook_url {
+    if let Some(url) = webhook {
         let data = WebhookData {
             event: (*event).clone(),
             job: job_view(tx, job.seq)?,
@@ -81,13 +86,18 @@ pub(crate) fn emit(tx: &mut Tx, job: &Job, attempt: Option<u32>, payload: Payloa
 /// Stores an event about a schedule itself (a run that never became a job),
 /// and its delivery to the schedule's `webhook_url`.
 pub(crate) fn emit_for_schedule(tx: &mut Tx, s: &Schedule, payload: Payload) -> Result<i64> {
+    let webhook = s
+        .options
+        .webhook_url
+        .as_ref()
+        .filter(|_| payload.for_webhook());
     let event = tx.emit(NewEvent {
         job: None,
         schedule_id: Some(s.id.clone()),
         attempt: None,
         payload,
     })?;
-    if let Some(url) = &s.options.webhook_url {
+    if let Some(url) = webhook {
         let data = WebhookData {
             event: (*event).clone(),
             job: None,

@@ -5,6 +5,7 @@
 //! below the workers and the engine, which call it and nothing under it
 //! that writes.
 
+pub(crate) mod alerts;
 mod emit;
 pub(crate) mod jobs;
 pub(crate) mod runs;

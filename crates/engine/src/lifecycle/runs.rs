@@ -9,6 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::alerts;
 use super::schedules::{self, Circumstances, Claim};
 use super::verdict::{self as judge, Verdict};
 use super::{emit, enqueue_callback, CallbackParts};
@@ -153,17 +154,19 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
     };
     emit(tx, job, Some(job.attempt), payload)?;
     jobs::finish_attempt(&tx.sql, job.seq, verdict.state, verdict.retry_at, tx.now)?;
-    if let Some(outcome) = run_outcome(&verdict) {
+    let ended = run_outcome(&verdict);
+    if let Some(outcome) = ended {
         ledger::ended(&tx.sql, job.seq, outcome, Some(duration_ms), None)?;
     }
-    if let Some(sid) = job.schedule_id.as_deref() {
-        if let Some(mut s) = rows::get(&tx.sql, sid)? {
-            if let Reply::Response(r) = &end.reply {
-                remember_response(&mut s, r, verdict.outcome);
-            }
-            schedules::catch_up_after(tx, &mut s, job)?;
-            rows::save(&tx.sql, &s, tx.now)?;
+    let mut schedule = match job.schedule_id.as_deref() {
+        Some(sid) => rows::get(&tx.sql, sid)?,
+        None => None,
+    };
+    if let Some(s) = &mut schedule {
+        if let Reply::Response(r) = &end.reply {
+            remember_response(s, r, verdict.outcome);
         }
+        schedules::catch_up_after(tx, s, job)?;
     }
     let finished = Payload::Finished(Finished {
         state: verdict.state,
@@ -174,6 +177,12 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
         interrupted: false,
     });
     let finished_id = emit(tx, job, Some(job.attempt), finished)?;
+    if let Some(s) = &mut schedule {
+        if let Some(outcome) = ended {
+            alerts::after_run(tx, s, job, outcome, &end.reply, error.as_deref())?;
+        }
+        rows::save(&tx.sql, s, tx.now)?;
+    }
     if matches!(verdict.state, JobState::Completed | JobState::Discarded) {
         let (response, error) = match &end.reply {
             Reply::Response(r) => (Some(r.clone()), None),

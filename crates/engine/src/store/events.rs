@@ -135,3 +135,24 @@ pub fn of_job(conn: &Connection, job_seq: i64, kinds: &[EventKind]) -> Result<Ve
         .query_map(params_from_iter(args.iter()), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
+
+/// The newest response a schedule's other jobs got: the previous run's, for
+/// change detection. Walks the schedule's events from the newest.
+pub fn last_response_of_schedule(
+    conn: &Connection,
+    schedule_id: &str,
+    except_job_seq: i64,
+) -> Result<Option<Event>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events
+         WHERE schedule_id = ?1 AND kind = ?2 AND job_seq IS NOT ?3
+         ORDER BY id DESC LIMIT 1"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(
+            params![schedule_id, EventKind::Response.as_str(), except_job_seq],
+            from_row,
+        )
+        .optional()?)
+}

@@ -29,7 +29,7 @@ function LoadingBuilder({ title, error, onClose }: { title: string; error: unkno
           <p className="banner banner--danger" role="alert">
             {errorMessage(error)}
           </p>
-          <Button onClick={onClose}>Back to jobs</Button>
+          <Button onClick={onClose}>Back</Button>
         </div>
       ) : (
         <div className="builder__sections" aria-busy="true">
@@ -118,11 +118,12 @@ export function EditJobBuilder() {
   );
 }
 
-/** `/jobs/schedule/$scheduleId`. */
+/** `/schedules/$scheduleId/edit`: over the schedule's page, and back to it when closed. */
 export function EditScheduleBuilder() {
   const client = useClient();
-  const close = useCloseBuilder();
-  const { scheduleId } = useParams({ from: '/jobs/schedule/$scheduleId' });
+  const navigate = useNavigate();
+  const { scheduleId } = useParams({ from: '/schedules/$scheduleId/edit' });
+  const close = () => void navigate({ to: '/schedules/$scheduleId', params: { scheduleId }, search: (prev) => ({ range: prev.range }) });
   const schedule = useQuery({
     queryKey: queryKeys.schedule(scheduleId),
     queryFn: () => client.getSchedule(scheduleId),

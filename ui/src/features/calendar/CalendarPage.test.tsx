@@ -1,9 +1,9 @@
 import { screen, waitFor } from '@testing-library/react';
 import { CalendarImpl } from '@fullcalendar/core/internal';
 import { describe, expect, it, vi } from 'vitest';
-import type { CalendarBand, CalendarData } from '../../api/types';
+import type { CalendarBand, CalendarData, CalendarUpcomingRun } from '../../api/types';
 import { ok } from '../../test/FakeTransport';
-import { makeSettings } from '../../test/fixtures';
+import { makeSchedule, makeSettings } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
 const SETTINGS = makeSettings({ default_timezone: 'Europe/Berlin' });
@@ -130,6 +130,34 @@ describe('Calendar', () => {
     await waitFor(() => expect(engine.requestsTo('GET', '/api/calendar')).toHaveLength(3));
     // the month grid of December 2026 starts on Sunday 29 November
     expect(engine.requestsTo('GET', '/api/calendar')[2]!.query.get('from')).toBe('2026-11-28T23:00:00.000Z');
+  });
+
+  it('opens a schedule’s page from its band and from its upcoming run', async () => {
+    const upcoming: CalendarUpcomingRun = {
+      job_id: 'job-next',
+      schedule_id: 'sched-2',
+      name: 'Nightly sync',
+      method: 'POST',
+      url: 'https://api.example.com/sync',
+      at: '2026-12-04T01:00:00Z',
+      summary: 'At 02:00 AM',
+    };
+    const engine = emptyEngine()
+      .on('GET', '/api/settings', ok({ data: SETTINGS }))
+      .on('GET', '/api/calendar', (req) => ok({ data: { ...answer(req.query.get('from')!, req.query.get('to')!), upcoming: [upcoming] } }))
+      .on('GET', '/api/schedules/sched-1', ok({ data: makeSchedule({ id: 'sched-1', name: 'Heartbeat' }) }))
+      .on('GET', '/api/schedules/sched-2', ok({ data: makeSchedule({ id: 'sched-2', name: 'Nightly sync' }) }))
+      .on('GET', /^\/api\/schedules\/sched-\d\/runs$/, ok({ data: [] }));
+    const { user, history } = renderApp(engine, '/calendar?view=week&date=2026-12-01');
+
+    await user.click(await screen.findByText(/^Heartbeat · Every minute/));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Heartbeat' })).toBeInTheDocument();
+    expect(history.location.pathname).toBe('/schedules/sched-1');
+
+    history.back();
+    await user.click(await screen.findByText('Nightly sync'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Nightly sync' })).toBeInTheDocument();
+    expect(history.location.pathname).toBe('/schedules/sched-2');
   });
 
   it('opens the day of a band of one-off jobs when it is clicked (it has no schedule to open)', async () => {

@@ -262,7 +262,7 @@ describe('calendar mapping: click-through', () => {
       params: { jobId: 'j1' },
     });
     expect(targetOf({ kind: 'upcoming', jobId: 'j2', scheduleId: 's1', run: upcoming() })).toEqual({
-      to: '/jobs/schedule/$scheduleId',
+      to: '/schedules/$scheduleId',
       params: { scheduleId: 's1' },
     });
     expect(targetOf({ kind: 'upcoming', jobId: 'j3', scheduleId: null, run: upcoming({ schedule_id: null }) })).toEqual({
@@ -270,7 +270,7 @@ describe('calendar mapping: click-through', () => {
       params: { jobId: 'j3' },
     });
     expect(targetOf({ kind: 'band', scheduleId: 's9', band: band() })).toEqual({
-      to: '/jobs/schedule/$scheduleId',
+      to: '/schedules/$scheduleId',
       params: { scheduleId: 's9' },
     });
     // a band of one-off jobs has no page: the calendar page opens its day instead

@@ -227,21 +227,22 @@ export function firstRunHour(events: readonly EventInput[], from: string, to: st
 export type CalendarTarget =
   | { to: '/jobs/detail/$jobId'; params: { jobId: string } }
   | { to: '/jobs/job/$jobId'; params: { jobId: string } }
-  | { to: '/jobs/schedule/$scheduleId'; params: { scheduleId: string } };
+  | { to: '/schedules/$scheduleId'; params: { scheduleId: string } };
 
 /**
  * Where a click goes: a past run opens its run detail; an upcoming run of a schedule
- * opens the schedule, a pending one-off job opens that job; a band opens its schedule. A
- * band of one-off jobs has no page to go to: null (the page opens that day instead).
+ * opens the schedule's page, a pending one-off job opens that job; a band opens its
+ * schedule's page. A band of one-off jobs has no page to go to: null (the page opens that
+ * day instead).
  */
 export function targetOf(item: CalendarItem): CalendarTarget | null {
   switch (item.kind) {
     case 'past':
       return { to: '/jobs/detail/$jobId', params: { jobId: item.jobId } };
     case 'upcoming':
-      if (item.scheduleId) return { to: '/jobs/schedule/$scheduleId', params: { scheduleId: item.scheduleId } };
+      if (item.scheduleId) return { to: '/schedules/$scheduleId', params: { scheduleId: item.scheduleId } };
       return item.jobId ? { to: '/jobs/job/$jobId', params: { jobId: item.jobId } } : null;
     case 'band':
-      return item.scheduleId !== null ? { to: '/jobs/schedule/$scheduleId', params: { scheduleId: item.scheduleId } } : null;
+      return item.scheduleId !== null ? { to: '/schedules/$scheduleId', params: { scheduleId: item.scheduleId } } : null;
   }
 }

@@ -219,7 +219,7 @@ export function JobDetailPage() {
         {schedule.data && (
           <>
             <span className="faint">/</span>
-            <Link to="/jobs/schedule/$scheduleId" params={{ scheduleId: schedule.data.id }} search={{}}>
+            <Link to="/schedules/$scheduleId" params={{ scheduleId: schedule.data.id }} search={{}}>
               {schedule.data.name || hostAndPath(schedule.data.request.url)}
             </Link>
           </>

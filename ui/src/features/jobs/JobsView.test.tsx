@@ -142,6 +142,31 @@ describe('JobsView', () => {
     expect(within(actions).getByRole('button', { name: 'Pause' })).toBeInTheDocument();
   });
 
+  it('opens a schedule’s own page (not its editor) from its row, and edits it from there', async () => {
+    const schedule = makeSchedule({ name: 'Nightly sync', summary: 'At 02:00 AM', args: { method: 'post', url: 'https://api.example.com/sync' } });
+    const engine = emptyEngine()
+      .on('GET', '/api/schedules', ok(page([schedule])))
+      .on('GET', `/api/schedules/${schedule.id}`, ok({ data: schedule }))
+      .on('GET', `/api/schedules/${schedule.id}/runs`, ok({ data: [] }));
+    const { user, history } = renderApp(engine);
+    const row = await screen.findByTestId(`schedule-${schedule.id}`);
+    await user.click(within(row).getByRole('link', { name: 'Nightly sync' }));
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Nightly sync' })).toBeInTheDocument();
+    expect(history.location.pathname).toBe(`/schedules/${schedule.id}`);
+    expect(screen.getByText('At 02:00 AM')).toBeInTheDocument();
+    expect(screen.queryByRole('dialog', { name: 'Edit schedule' })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Edit' }));
+    const drawer = await screen.findByRole('dialog', { name: 'Edit schedule' });
+    expect(await within(drawer).findByLabelText('URL')).toHaveValue('https://api.example.com/sync');
+
+    // and back to the list
+    await user.click(within(drawer).getByRole('button', { name: 'Close' }));
+    await user.click(within(screen.getByRole('navigation', { name: 'Breadcrumb' })).getByRole('link', { name: 'Jobs' }));
+    expect(await screen.findByTestId(`schedule-${schedule.id}`)).toBeInTheDocument();
+  });
+
   it('asks before deleting a schedule, then deletes it', async () => {
     const schedule = makeSchedule({ name: 'Nightly sync' });
     const engine = emptyEngine()

@@ -1,5 +1,11 @@
 import type { Job, Schedule } from '../../api/types';
+import { hostAndPath } from '../../lib/url';
 import { isPending } from './outcome';
+
+/** What a schedule is called: its name, else where it sends. */
+export function scheduleName(schedule: Schedule): string {
+  return schedule.name || hostAndPath(schedule.request.url);
+}
 
 /** The next run a schedule's row shows: none while paused. */
 export function scheduleNextRun(schedule: Schedule): string | null {

@@ -1,0 +1,13 @@
+import { useQuery } from '@tanstack/react-query';
+import { useClient } from '../../api/ClientContext';
+import { queryKeys } from '../../api/queryKeys';
+import { STRIP_LENGTH } from './OutcomeStrip';
+
+/** A schedule's newest jobs, newest first: one query (and cache) for its row and its page. */
+export function useScheduleJobs(scheduleId: string) {
+  const client = useClient();
+  return useQuery({
+    queryKey: queryKeys.scheduleHistory(scheduleId),
+    queryFn: () => client.listJobs({ schedule_id: scheduleId, limit: STRIP_LENGTH, order_by: ['scheduled_at', 'desc'] }),
+  });
+}
