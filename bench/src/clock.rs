@@ -22,14 +22,27 @@ pub struct Due {
 
 impl Anchor {
     pub fn now() -> Anchor {
-        let mono = Instant::now();
-        // Chime keeps milliseconds: asked for 00:00:00.000900 it answers,
-        // and runs the job at, 00:00:00.000. Due instants in whole
-        // milliseconds are kept exactly, so an arrival before one is early.
-        let wall = Utc::now()
+        // The monotonic clock first: the twin is then, if anything, a few
+        // nanoseconds early, which can only make a job look later.
+        Anchor::at(Instant::now(), Utc::now())
+    }
+
+    /// The anchor for one instant read as `mono` and `wall`, moved back to
+    /// the last whole millisecond. Chime keeps milliseconds: asked for
+    /// 00:00:00.000900 it answers, and runs the job at, 00:00:00.000. Due
+    /// instants in whole milliseconds are kept exactly, so an arrival before
+    /// one is early.
+    fn at(mono: Instant, wall: DateTime<Utc>) -> Anchor {
+        let whole = wall
             .duration_trunc(TimeDelta::milliseconds(1))
             .expect("the clock is within chrono's range");
-        Anchor { wall, mono }
+        // Both clocks move back by the dropped fraction, or every due
+        // instant's twin would be up to 1 ms late, and jobs look early.
+        let dropped = (wall - whole).to_std().unwrap_or_default();
+        Anchor {
+            wall: whole,
+            mono: mono - dropped,
+        }
     }
 
     /// The instant `offset` (in whole milliseconds) after the anchor.
@@ -79,6 +92,18 @@ mod tests {
             .mono_of(anchor.wall - TimeDelta::milliseconds(20))
             .unwrap();
         assert_eq!(signed_ms(before, anchor.mono), -20.0);
+    }
+
+    #[test]
+    fn the_anchor_moves_both_clocks_back_to_the_whole_millisecond() {
+        let mono = Instant::now();
+        let wall = "2026-12-01T17:00:00.000700Z".parse().unwrap();
+        let anchor = Anchor::at(mono, wall);
+        assert_eq!(
+            anchor.wall,
+            "2026-12-01T17:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(anchor.mono, mono - Duration::from_micros(700));
     }
 
     #[test]
