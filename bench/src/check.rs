@@ -22,6 +22,7 @@ struct Body {
 struct RunInfo {
     id: String,
     scheduled_at: DateTime<Utc>,
+    attempt: u32,
 }
 
 fn body(arrival: &Arrival) -> Option<Body> {
@@ -73,16 +74,19 @@ impl Deliveries {
 }
 
 /// A schedule's runs that reached the sink: how many, how many came before
-/// their due instant, and how many twice.
-#[derive(Debug, Default, PartialEq)]
+/// their due instant, and how many twice (with a few of those described).
+#[derive(Debug, Default)]
 pub struct Runs {
     pub runs: usize,
     pub early: usize,
     pub twice: usize,
+    /// Up to five runs sent twice: their job, and each arrival's attempt
+    /// number and time after the anchor.
+    pub twice_examples: Vec<String>,
 }
 
 pub fn schedule_runs(arrivals: &[Arrival], anchor: &Anchor) -> Runs {
-    let mut per_job: HashMap<String, usize> = HashMap::new();
+    let mut per_job: HashMap<String, Vec<(u32, Instant)>> = HashMap::new();
     let mut early = 0;
     for arrival in arrivals {
         let Some(run) = body(arrival).and_then(|b| b.job) else {
@@ -94,13 +98,31 @@ pub fn schedule_runs(arrivals: &[Arrival], anchor: &Anchor) -> Runs {
         {
             early += 1;
         }
-        *per_job.entry(run.id).or_default() += 1;
+        per_job
+            .entry(run.id)
+            .or_default()
+            .push((run.attempt, arrival.at));
     }
+    let twice: Vec<(&String, &Vec<(u32, Instant)>)> =
+        per_job.iter().filter(|(_, seen)| seen.len() > 1).collect();
     Runs {
         runs: per_job.len(),
         early,
-        twice: per_job.values().filter(|&&c| c > 1).count(),
+        twice: twice.len(),
+        twice_examples: twice
+            .iter()
+            .take(5)
+            .map(|(id, seen)| describe(id, seen, anchor))
+            .collect(),
     }
+}
+
+fn describe(id: &str, seen: &[(u32, Instant)], anchor: &Anchor) -> String {
+    let arrivals: Vec<String> = seen
+        .iter()
+        .map(|(attempt, at)| format!("attempt {attempt} at +{:.3} s", anchor.seconds_to(*at)))
+        .collect();
+    format!("job {id}: {}", arrivals.join(", "))
 }
 
 #[cfg(test)]
@@ -138,7 +160,7 @@ mod tests {
         let due = anchor.after(Duration::from_secs(1));
         let run = |id: &str| {
             format!(
-                r#"{{"$job": {{"id": "{id}", "scheduled_at": "{}"}}}}"#,
+                r#"{{"$job": {{"id": "{id}", "attempt": 1, "scheduled_at": "{}"}}}}"#,
                 due.rfc3339()
             )
         };
@@ -148,13 +170,11 @@ mod tests {
             arrival(due.mono + Duration::from_millis(3), &run("a")),
             arrival(due.mono, r#"{"n":1}"#),
         ];
+        let runs = schedule_runs(&arrivals, &anchor);
+        assert_eq!((runs.runs, runs.early, runs.twice), (2, 1, 1));
         assert_eq!(
-            schedule_runs(&arrivals, &anchor),
-            Runs {
-                runs: 2,
-                early: 1,
-                twice: 1
-            }
+            runs.twice_examples,
+            ["job a: attempt 1 at +1.002 s, attempt 1 at +1.003 s"]
         );
     }
 }

@@ -54,6 +54,11 @@ impl Anchor {
         }
     }
 
+    /// Seconds from the anchor to `at`, for progress lines.
+    pub fn seconds_to(&self, at: Instant) -> f64 {
+        signed_ms(at, self.mono) / 1e3
+    }
+
     /// A wall instant (one Chime reports) on the monotonic clock.
     pub fn mono_of(&self, wall: DateTime<Utc>) -> Option<Instant> {
         let delta = wall - self.wall;

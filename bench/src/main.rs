@@ -46,6 +46,10 @@ struct Args {
     /// shows their median.
     #[arg(long, default_value_t = 3)]
     runs: usize,
+    /// Keep the data folders (their paths are printed), to look into the
+    /// database after the run.
+    #[arg(long)]
+    keep: bool,
 }
 
 impl Args {
@@ -131,6 +135,7 @@ async fn prepare(args: &Args, chime: PathBuf) -> Result<(Bench, Vec<Figure>)> {
         runs: args.runs.max(1),
         jobs: args.jobs,
         scale: args.scale,
+        keep: args.keep,
     };
     Ok((bench, vec![figure]))
 }

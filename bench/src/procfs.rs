@@ -41,6 +41,7 @@ pub struct Activity {
 #[derive(Debug, Clone, Default)]
 struct Thread {
     name: String,
+    cpu: Duration,
     voluntary: u64,
     involuntary: u64,
 }
@@ -55,38 +56,64 @@ impl Activity {
     /// that ended since is lost, so compare [`Activity::threads`]).
     pub fn switches_since(&self, earlier: &Activity) -> (u64, u64) {
         self.per_thread_since(earlier)
-            .fold((0, 0), |(v, i), (_, dv, di)| (v + dv, i + di))
+            .fold((0, 0), |(v, i), (_, d)| {
+                (v + d.voluntary, i + d.involuntary)
+            })
     }
 
     /// Voluntary switches since `earlier` by thread name, most first, the
     /// threads that had none left out: which threads woke up.
-    pub fn busiest_since(&self, earlier: &Activity) -> Vec<(String, u64)> {
-        let mut by_name: HashMap<&str, u64> = HashMap::new();
-        for (name, voluntary, _) in self.per_thread_since(earlier) {
-            *by_name.entry(name).or_default() += voluntary;
-        }
-        let mut busiest: Vec<(String, u64)> = by_name
-            .into_iter()
-            .filter(|&(_, v)| v > 0)
-            .map(|(name, v)| (name.to_string(), v))
-            .collect();
-        busiest.sort_by_key(|(_, switches)| std::cmp::Reverse(*switches));
-        busiest
+    pub fn wakeups_by_thread(&self, earlier: &Activity) -> Vec<(String, u64)> {
+        let per_thread = self
+            .per_thread_since(earlier)
+            .map(|(name, d)| (name, d.voluntary));
+        by_name(per_thread)
     }
 
+    /// CPU time since `earlier` by thread name, most first: where the time went.
+    pub fn cpu_by_thread(&self, earlier: &Activity) -> Vec<(String, Duration)> {
+        by_name(
+            self.per_thread_since(earlier)
+                .map(|(name, d)| (name, d.cpu)),
+        )
+    }
+
+    /// Each thread alive now, with what it did since `earlier`.
     fn per_thread_since<'a>(
         &'a self,
         earlier: &'a Activity,
-    ) -> impl Iterator<Item = (&'a str, u64, u64)> {
+    ) -> impl Iterator<Item = (&'a str, Thread)> {
         self.threads.iter().map(|(tid, now)| {
             let then = earlier.threads.get(tid).cloned().unwrap_or_default();
-            (
-                now.name.as_str(),
-                now.voluntary.saturating_sub(then.voluntary),
-                now.involuntary.saturating_sub(then.involuntary),
-            )
+            let since = Thread {
+                name: String::new(),
+                cpu: now.cpu.saturating_sub(then.cpu),
+                voluntary: now.voluntary.saturating_sub(then.voluntary),
+                involuntary: now.involuntary.saturating_sub(then.involuntary),
+            };
+            (now.name.as_str(), since)
         })
     }
+}
+
+/// Totals by thread name (tokio's workers share one), largest first,
+/// zeros left out.
+fn by_name<'a, T>(per_thread: impl Iterator<Item = (&'a str, T)>) -> Vec<(String, T)>
+where
+    T: Copy + Default + Ord + std::ops::Add<Output = T>,
+{
+    let mut totals: HashMap<&str, T> = HashMap::new();
+    for (name, value) in per_thread {
+        let total = totals.entry(name).or_default();
+        *total = *total + value;
+    }
+    let mut sorted: Vec<(String, T)> = totals
+        .into_iter()
+        .filter(|(_, v)| *v > T::default())
+        .map(|(name, v)| (name.to_string(), v))
+        .collect();
+    sorted.sort_by_key(|(_, v)| std::cmp::Reverse(*v));
+    sorted
 }
 
 pub fn activity(pid: u32) -> Result<Activity> {
@@ -105,8 +132,12 @@ pub fn activity(pid: u32) -> Result<Activity> {
             .lines()
             .find_map(|l| l.strip_prefix("Name:"))
             .unwrap_or("?");
+        let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
         let thread = Thread {
             name: name.trim().to_string(),
+            cpu: cpu_time(&stat)?,
             voluntary: field(&status, "voluntary_ctxt_switches")?,
             involuntary: field(&status, "nonvoluntary_ctxt_switches")?,
         };
@@ -118,7 +149,8 @@ pub fn activity(pid: u32) -> Result<Activity> {
     })
 }
 
-/// utime + stime from /proc/PID/stat: every thread's, the ended ones too.
+/// utime + stime from a /proc stat file: for /proc/PID/stat every
+/// thread's, the ended ones too; for /proc/PID/task/TID/stat that thread's.
 fn cpu_time(stat: &str) -> Result<Duration> {
     // The command name (field 2) may hold spaces and parentheses: count
     // fields from the last ')'.
@@ -187,6 +219,7 @@ mod tests {
         let now = activity(me).unwrap();
         assert!(now.threads() >= 1);
         assert_eq!(now.switches_since(&now), (0, 0));
-        assert!(now.busiest_since(&now).is_empty());
+        assert!(now.wakeups_by_thread(&now).is_empty());
+        assert!(now.cpu_by_thread(&now).is_empty());
     }
 }

@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use anyhow::{ensure, Result};
 use serde_json::json;
 
-use super::{mb, wait_total, Bench};
+use super::{cpu_report, mb, wait_total, Bench, Session};
 use crate::check::Deliveries;
-use crate::clock::{signed_ms, Anchor};
+use crate::clock::{signed_ms, Anchor, Due};
+use crate::procfs;
 use crate::report::{Figure, Goal, Unit};
 
 const WORKLOAD: &str = "W1 burst";
@@ -33,6 +34,8 @@ struct Run {
     early: usize,
     twice: usize,
     peak: f64,
+    /// Chime's CPU seconds from the last create to the last job recorded.
+    cpu: f64,
     creates: f64,
 }
 
@@ -50,32 +53,17 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
 }
 
 async fn once(bench: &Bench) -> Result<Run> {
-    let n = bench.jobs;
     bench.sink.take();
     let session = bench.fresh().await?;
-    let due = Anchor::now().after(Duration::from_secs_f64(2.0 + n as f64 / PLANNED_CREATES));
-    let (url, at) = (bench.sink.url("/burst"), due.rfc3339());
-    let job = move |i| json!({"method": "post", "url": url, "body": {"n": i}, "scheduled_at": at});
-    let took = session.api.create_jobs(n, Arc::new(job)).await?;
-    ensure!(
-        Instant::now() < due.mono,
-        "creating {n} jobs took {took:?}, past their due instant: the machine is too loaded for this burst size"
-    );
-    let all_in = bench.sink.wait_for(n, due.mono + LIMIT).await;
-    // Polled only once every job arrived, so the polls do not slow the drain.
-    let recorded = if all_in {
-        signed_ms(
-            wait_total(&session.api, COMPLETED, n as u64, LIMIT).await?,
-            due.mono,
-        ) / 1e3
-    } else {
-        f64::NAN
-    };
+    let (due, creates) = create(bench, &session).await?;
+    let pid = session.server.pid();
+    let before = procfs::activity(pid)?;
+    let recorded = drain(bench, &session, due).await?;
+    let cpu = cpu_report("in the drain", &procfs::activity(pid)?, &before);
     tokio::time::sleep(GRACE).await;
     let peak = session.server.memory()?.peak as f64;
     session.stop().await?;
-    let arrivals = bench.sink.take();
-    let deliveries = Deliveries::of(&arrivals, n);
+    let deliveries = Deliveries::of(&bench.sink.take(), bench.jobs);
     let lateness = deliveries.lateness_ms(|_| due.mono);
     Ok(Run {
         delivered: deliveries
@@ -87,8 +75,36 @@ async fn once(bench: &Bench) -> Result<Run> {
         early: lateness.iter().filter(|&&l| l < 0.0).count(),
         twice: deliveries.twice,
         peak,
-        creates: n as f64 / took.as_secs_f64(),
+        cpu,
+        creates,
     })
+}
+
+/// The jobs, all due at one instant after the last is made; answers that
+/// instant and the creates a second.
+async fn create(bench: &Bench, session: &Session) -> Result<(Due, f64)> {
+    let n = bench.jobs;
+    let due = Anchor::now().after(Duration::from_secs_f64(2.0 + n as f64 / PLANNED_CREATES));
+    let (url, at) = (bench.sink.url("/burst"), due.rfc3339());
+    let job = move |i| json!({"method": "post", "url": url, "body": {"n": i}, "scheduled_at": at});
+    let took = session.api.create_jobs(n, Arc::new(job)).await?;
+    ensure!(
+        Instant::now() < due.mono,
+        "creating {n} jobs took {took:?}, past their due instant: the machine is too loaded for this burst size"
+    );
+    Ok((due, n as f64 / took.as_secs_f64()))
+}
+
+/// Waits for every job to arrive and be recorded; answers seconds from the
+/// due instant to the last one recorded (NaN if some never arrived).
+async fn drain(bench: &Bench, session: &Session, due: Due) -> Result<f64> {
+    let n = bench.jobs;
+    if !bench.sink.wait_for(n, due.mono + LIMIT).await {
+        return Ok(f64::NAN);
+    }
+    // Polled only once every job arrived, so the polls do not slow the drain.
+    let recorded = wait_total(&session.api, COMPLETED, n as u64, LIMIT).await?;
+    Ok(signed_ms(recorded, due.mono) / 1e3)
 }
 
 /// How many jobs are completed (the list's total).
@@ -132,6 +148,12 @@ fn figures(runs: &[Run], bench: &Bench) -> Vec<Figure> {
             headroom,
         )
         .goal(Goal::AtLeast(2.0)),
+        Figure::new(
+            WORKLOAD,
+            "Chime's CPU time in the drain",
+            Unit::Secs,
+            of(|r| r.cpu),
+        ),
         Figure::new(
             WORKLOAD,
             "creates a second (setup, 8 connections)",

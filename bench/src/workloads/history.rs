@@ -62,13 +62,19 @@ async fn fill(bench: &Bench, session: &Session, n: usize) -> Result<Vec<Figure>>
     ])
 }
 
-/// The database's files (chime.db and its WAL) after a clean stop.
+/// The database's files after a clean stop: all of them (a job's share
+/// of the disk), and the WAL alone, which a stop may leave behind.
 fn database_size(session: &Session, n: usize) -> Result<Vec<Figure>> {
-    let mut bytes = 0;
+    let (mut all, mut wal) = (0, 0);
     for entry in std::fs::read_dir(session.data())? {
         let entry = entry?;
-        if entry.file_name().to_string_lossy().starts_with("chime.db") {
-            bytes += entry.metadata()?.len();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("chime.db") {
+            let bytes = entry.metadata()?.len();
+            all += bytes;
+            if name.ends_with("-wal") {
+                wal += bytes;
+            }
         }
     }
     Ok(vec![
@@ -76,13 +82,19 @@ fn database_size(session: &Session, n: usize) -> Result<Vec<Figure>> {
             WORKLOAD,
             "database on disk (chime.db*)",
             Unit::Bytes,
-            bytes as f64,
+            all as f64,
+        ),
+        Figure::one(
+            WORKLOAD,
+            "  of which the WAL (chime.db-wal)",
+            Unit::Bytes,
+            wal as f64,
         ),
         Figure::one(
             WORKLOAD,
             "bytes on disk a job",
             Unit::Bytes,
-            bytes as f64 / n as f64,
+            all as f64 / n as f64,
         ),
     ])
 }

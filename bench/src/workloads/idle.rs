@@ -45,7 +45,7 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
     session.stop().await?;
 
     let (voluntary, involuntary) = after.switches_since(&before);
-    for (thread, switches) in after.busiest_since(&before) {
+    for (thread, switches) in after.wakeups_by_thread(&before) {
         eprintln!("  {thread}: {switches} voluntary context switches in the window");
     }
     let cpu_ms = (after.cpu.saturating_sub(before.cpu)).as_secs_f64() * 1e3;

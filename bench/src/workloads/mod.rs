@@ -15,6 +15,7 @@ use anyhow::{Context, Result};
 use clap::ValueEnum;
 
 use crate::api::Api;
+use crate::procfs;
 use crate::report::{Figure, Goal, Unit};
 use crate::server::Server;
 use crate::sink::Sink;
@@ -72,6 +73,8 @@ pub struct Bench {
     pub jobs: usize,
     /// Schedules in `scale`, finished jobs in `history`.
     pub scale: usize,
+    /// Keep each workload's data folder, to look into after the run.
+    pub keep: bool,
 }
 
 impl Bench {
@@ -79,6 +82,13 @@ impl Bench {
     pub async fn fresh(&self) -> Result<Session> {
         let dir = tempfile::Builder::new().prefix("chime-bench-").tempdir()?;
         let data = dir.path().join("data");
+        let dir = if self.keep {
+            eprintln!("    data folder (kept): {}", data.display());
+            let _ = dir.keep();
+            None
+        } else {
+            Some(dir)
+        };
         let server = Server::start(&self.chime, &data).await?;
         let api = Api::new(server.port, server.key()?)?;
         Ok(Session {
@@ -97,7 +107,8 @@ pub struct Session {
     pub server: Server,
     pub api: Api,
     data: PathBuf,
-    _dir: tempfile::TempDir,
+    /// Removed with the session, unless kept (`--keep`).
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Session {
@@ -209,6 +220,19 @@ pub fn memory_figures(
             memory.peak as f64,
         ),
     ])
+}
+
+/// Chime's CPU seconds between two readings, printed by thread (`what`
+/// says when): which part of Chime the time went to.
+pub fn cpu_report(what: &str, after: &procfs::Activity, before: &procfs::Activity) -> f64 {
+    let by_thread: Vec<String> = after
+        .cpu_by_thread(before)
+        .iter()
+        .map(|(name, cpu)| format!("{name} {:.2} s", cpu.as_secs_f64()))
+        .collect();
+    let total = after.cpu.saturating_sub(before.cpu).as_secs_f64();
+    eprintln!("    CPU {what}: {total:.2} s ({})", by_thread.join(", "));
+    total
 }
 
 /// Megabytes, for targets written in MB.

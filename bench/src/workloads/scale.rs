@@ -34,7 +34,10 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
         Unit::PerSec,
         n as f64 / took.as_secs_f64(),
     )];
+    let restarting = anchor.seconds_to(std::time::Instant::now());
     figures.push(restarts(&mut session, WORKLOAD, Some(Goal::AtMost(500.0))).await?);
+    let restarted = anchor.seconds_to(std::time::Instant::now());
+    eprintln!("    restarts from +{restarting:.3} s to +{restarted:.3} s");
     figures.extend(reads(&session, n).await?);
     figures.extend(memory_figures(
         &session.server,
@@ -44,6 +47,9 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
     )?);
     session.stop().await?;
     let runs = schedule_runs(&bench.sink.take(), &anchor);
+    for example in &runs.twice_examples {
+        eprintln!("    sent twice: {example}");
+    }
     figures.extend([
         Figure::one(
             WORKLOAD,
