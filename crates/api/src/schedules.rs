@@ -32,8 +32,15 @@ pub async fn enable(State(app): State<AppState>, Path(id): Path<String>) -> One 
     Ok(Json(Data::new(app.engine.enable_schedule(&id).await?)))
 }
 
-pub async fn disable(State(app): State<AppState>, Path(id): Path<String>) -> One {
-    Ok(Json(Data::new(app.engine.disable_schedule(&id).await?)))
+/// `{}` pauses until enabled, `{"until": ...}` until then.
+pub async fn disable(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Input(body): Input,
+) -> One {
+    Ok(Json(Data::new(
+        app.engine.disable_schedule(&id, body).await?,
+    )))
 }
 
 pub async fn delete(State(app): State<AppState>, Path(id): Path<String>) -> One {

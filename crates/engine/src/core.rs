@@ -37,6 +37,8 @@ pub struct Core {
     pub settings: watch::Sender<Settings>,
     /// "Pause all": due jobs wait until resumed.
     pub paused: watch::Sender<bool>,
+    /// When a "pause all" for a while ends by itself.
+    pub paused_until: Mutex<Option<DateTime<Utc>>>,
     /// When this engine started, and when it was paused since: why runs
     /// were late, for the ledger.
     pub circumstances: Mutex<Circumstances>,
@@ -79,8 +81,15 @@ impl Core {
         *self.paused.borrow()
     }
 
-    /// Pauses or resumes all dispatch, and remembers when, for the ledger.
-    pub fn set_paused(&self, paused: bool) {
+    /// When a "pause all" for a while ends by itself.
+    pub fn paused_until(&self) -> Option<DateTime<Utc>> {
+        *self.paused_until.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Pauses all dispatch until `until` (none: until resumed), or resumes
+    /// it, and remembers when, for the ledger.
+    pub fn set_paused(&self, paused: bool, until: Option<DateTime<Utc>>) {
+        *self.paused_until.lock().unwrap_or_else(|e| e.into_inner()) = until.filter(|_| paused);
         let now = self.now();
         {
             let mut c = self.circumstances.lock().unwrap_or_else(|e| e.into_inner());

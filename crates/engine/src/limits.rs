@@ -196,6 +196,34 @@ pub fn parse_quiet_hours(value: &Value, zone: Tz) -> Result<QuietHours, FieldErr
     })
 }
 
+/// Reads the body of a pause (`{"until": ...}`, or `{}` for no end): the
+/// time it ends by itself, which must be ahead of `now`.
+pub fn parse_pause(body: &Value, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, FieldError> {
+    let obj = body.as_object().ok_or_else(|| {
+        FieldError::new(
+            "body",
+            "must be a JSON object such as {\"until\": \"2030-01-01T09:00:00Z\"}",
+        )
+    })?;
+    if let Some(unknown) = obj.keys().find(|k| *k != "until") {
+        return Err(FieldError::new(
+            unknown.as_str(),
+            "is not a pause setting; use until",
+        ));
+    }
+    let Some(value) = obj.get("until").filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    let until = crate::draft::parse_instant("until", value)?;
+    if until <= now {
+        return Err(FieldError::new(
+            "until",
+            "is in the past; give a time ahead",
+        ));
+    }
+    Ok(Some(until))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,9 +39,21 @@ pub(crate) async fn run(core: Arc<Core>) {
         }
         if core.is_paused() {
             let mut paused = core.paused.subscribe();
+            if !*paused.borrow_and_update() {
+                continue; // resumed since the check
+            }
+            let until = core.paused_until();
+            let ends = async {
+                match until {
+                    Some(t) => core.clock.sleep_until(t).await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 _ = core.stop.cancelled() => break,
-                _ = paused.wait_for(|p| !*p) => {}
+                // Resumed, or paused again for another while.
+                _ = paused.changed() => {}
+                _ = ends => core.set_paused(false, None),
             }
             continue;
         }
@@ -56,7 +68,7 @@ pub(crate) async fn run(core: Arc<Core>) {
             }
             continue;
         }
-        let next = core.read(jobs::next_due_at).await.unwrap_or_else(|e| {
+        let next = core.read(next_wake).await.unwrap_or_else(|e| {
             tracing::error!("reading the next due time failed: {e}");
             None
         });
@@ -86,6 +98,16 @@ pub(crate) async fn run(core: Arc<Core>) {
             _ = core.wake.notified() => {}
         }
     }
+}
+
+/// When there is next something to do: a job due, or a paused schedule to
+/// enable (the claim does both).
+fn next_wake(
+    conn: &rusqlite::Connection,
+) -> crate::error::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let job = jobs::next_due_at(conn)?;
+    let resume = crate::store::schedules::next_resume_at(conn)?;
+    Ok(job.into_iter().chain(resume).min())
 }
 
 /// Starts an attempt for each claimed job; each holds its share of the claim

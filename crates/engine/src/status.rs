@@ -14,6 +14,9 @@ pub struct Status {
     pub version: String,
     /// "Pause all": due jobs wait until resumed.
     pub paused: bool,
+    /// When a pause for a while ends by itself.
+    #[serde(serialize_with = "crate::time::ser_opt")]
+    pub paused_until: Option<DateTime<Utc>>,
     /// `--allow-http` or `CHIME_ALLOW_HTTP`: plain http is allowed whatever
     /// the `allow_http` setting says (the settings show what is stored).
     pub allow_http_for_this_run: bool,

@@ -160,8 +160,10 @@ async fn every_event_kind_is_written_as_a_typed_fixture_for_the_ui() {
     })
     .await;
     let flipping = engine
-        .create_job(json!({"url": flip.url("/flip"), "repeat_every": "1 minute", "name": "flip",
-            "retry": {"max_attempts": 1}, "alert": {"after_failures": 1, "on_change": true}}))
+        .create_job(
+            json!({"url": flip.url("/flip"), "repeat_every": "1 minute", "name": "flip",
+            "retry": {"max_attempts": 1}, "alert": {"after_failures": 1, "on_change": true}}),
+        )
         .await
         .unwrap();
     let schedule_id = flipping.job.schedule_id.clone().unwrap();
@@ -177,7 +179,10 @@ async fn every_event_kind_is_written_as_a_typed_fixture_for_the_ui() {
         })
         .await;
     }
-    engine.disable_schedule(&schedule_id).await.unwrap();
+    engine
+        .disable_schedule(&schedule_id, json!({}))
+        .await
+        .unwrap();
 
     // Missed runs, and a catch-up that waits for a network that never comes.
     let schedule = engine

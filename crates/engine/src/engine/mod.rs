@@ -90,6 +90,7 @@ impl Engine {
             dispatcher: RwLock::new(dispatcher),
             settings: watch::Sender::new(settings),
             paused: watch::Sender::new(false),
+            paused_until: Mutex::new(None),
             circumstances: Mutex::new(crate::lifecycle::schedules::Circumstances {
                 up_since,
                 paused: Vec::new(),
@@ -157,7 +158,21 @@ impl Engine {
     /// Pauses or resumes all dispatch. Paused, due jobs wait (and are late
     /// when resumed; schedules then follow their catch-up policy).
     pub fn set_paused(&self, paused: bool) {
-        self.core.set_paused(paused);
+        self.core.set_paused(paused, None);
+    }
+
+    /// "Pause all" as asked in `body` (`POST /api/pause`): `{}` until
+    /// resumed, `{"until": ...}` until then.
+    pub fn pause(&self, body: &serde_json::Value) -> Result<()> {
+        let until = crate::limits::parse_pause(body, self.now())?;
+        self.core.set_paused(true, until);
+        Ok(())
+    }
+
+    /// Pauses all dispatch until `until`, when it resumes by itself (for
+    /// this run of Chime: a restart resumes, as after any "pause all").
+    pub fn pause_until(&self, until: DateTime<Utc>) {
+        self.core.set_paused(true, Some(until));
     }
 
     pub fn is_paused(&self) -> bool {
@@ -184,6 +199,7 @@ impl Engine {
         Ok(crate::status::Status {
             version: env!("CARGO_PKG_VERSION").to_string(),
             paused: self.is_paused(),
+            paused_until: self.core.paused_until(),
             allow_http_for_this_run: self.allow_http_flag(),
             next_run: next.as_ref().map(Into::into),
             defaults: crate::status::JobDefaults::default(),

@@ -65,8 +65,12 @@ impl Engine {
     }
 
     /// Stops the schedule: its pending job is cancelled and no more are made.
-    pub async fn disable_schedule(&self, id: &str) -> Result<ScheduleView> {
-        self.change_schedule(id, transitions::disable).await
+    /// Pauses the schedule: until enabled, or with `{"until": ...}` in
+    /// `body` until then (kept across restarts).
+    pub async fn disable_schedule(&self, id: &str, body: Value) -> Result<ScheduleView> {
+        let until = crate::limits::parse_pause(&body, self.now())?;
+        self.change_schedule(id, move |tx, s| transitions::disable(tx, s, until))
+            .await
     }
 
     /// Starts the schedule again from the rule's next time.

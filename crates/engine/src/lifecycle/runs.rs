@@ -45,6 +45,7 @@ pub(crate) fn claim(
     limit: usize,
     circumstances: &Circumstances,
 ) -> Result<Vec<Claimed>> {
+    schedules::resume_due(tx)?;
     let due = jobs::claim_due(&tx.sql, tx.now, limit)?;
     let mut seen: HashMap<String, Option<Schedule>> = HashMap::new();
     let mut changed: HashSet<String> = HashSet::new();

@@ -150,11 +150,22 @@ pub(crate) fn plan_after_cancelled(tx: &mut Tx, job: &Job) -> Result<()> {
     rows::save(&tx.sql, &s, tx.now)
 }
 
-/// Disabled: its pending job is cancelled and no more are made.
-pub(crate) fn disable(tx: &mut Tx, s: &mut Schedule) -> Result<()> {
+/// Disabled: its pending job is cancelled and no more are made, until it
+/// is enabled, or (paused `until` a time) until then.
+pub(crate) fn disable(tx: &mut Tx, s: &mut Schedule, until: Option<DateTime<Utc>>) -> Result<()> {
     if s.disabled_at.is_none() {
         cancel_pending(tx, s, "schedule disabled", Some(Reason::Paused))?;
         s.disabled_at = Some(tx.now);
+    }
+    s.resume_at = until;
+    Ok(())
+}
+
+/// Paused schedules whose time has come enable themselves.
+pub(crate) fn resume_due(tx: &mut Tx) -> Result<()> {
+    for mut s in rows::due_resumes(&tx.sql, tx.now)? {
+        enable(tx, &mut s)?;
+        rows::save(&tx.sql, &s, tx.now)?;
     }
     Ok(())
 }
@@ -162,6 +173,7 @@ pub(crate) fn disable(tx: &mut Tx, s: &mut Schedule) -> Result<()> {
 /// Enabled again, from the rule's next time. `$previous` starts empty: what
 /// came before the pause is not this run's previous.
 pub(crate) fn enable(tx: &mut Tx, s: &mut Schedule) -> Result<()> {
+    s.resume_at = None;
     if s.disabled_at.is_some() {
         s.disabled_at = None;
         s.previous = None;

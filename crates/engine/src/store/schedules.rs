@@ -198,3 +198,21 @@ pub fn delete(conn: &Connection, id: &str) -> Result<()> {
     conn.execute("DELETE FROM schedules WHERE id = ?1", [id])?;
     Ok(())
 }
+
+/// When the next paused schedule enables itself.
+pub fn next_resume_at(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
+    let ms: Option<i64> = conn
+        .prepare_cached("SELECT MIN(resume_at) FROM schedules WHERE resume_at IS NOT NULL")?
+        .query_row([], |r| r.get(0))?;
+    Ok(ms.map(from_ms))
+}
+
+/// Paused schedules whose pause has ended by `now`.
+pub fn due_resumes(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Schedule>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM schedules WHERE resume_at IS NOT NULL AND resume_at <= ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_map([to_ms(now)], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}

@@ -8,6 +8,10 @@ export type Status = { version: string,
  */
 paused: boolean, 
 /**
+ * When a pause for a while ends by itself.
+ */
+paused_until: string | null, 
+/**
  * `--allow-http` or `CHIME_ALLOW_HTTP`: plain http is allowed whatever
  * the `allow_http` setting says (the settings show what is stored).
  */

@@ -24,3 +24,4 @@ ALTER TABLE schedules ADD COLUMN failures_in_row INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE schedules ADD COLUMN failing_since INTEGER;
 -- Pause until (SPEC 7.4): a disabled schedule enables itself at this time.
 ALTER TABLE schedules ADD COLUMN resume_at INTEGER;
+CREATE INDEX schedules_resume ON schedules (resume_at) WHERE resume_at IS NOT NULL;
