@@ -1,9 +1,9 @@
 import type { EventType, LogEvent } from './types';
 
 /**
- * Every event kind, in the order an attempt emits them (jobs' own first), then the one a
- * schedule emits for runs that did not go out. A kind the engine adds and this list lacks
- * fails the build (`EveryKindListed`).
+ * Every event kind, in the order an attempt emits them (jobs' own first, a changed response
+ * after it finished), then the schedule's: runs that did not go out, failing and recovered.
+ * A kind the engine adds and this list lacks fails the build (`EveryKindListed`).
  */
 export const EVENT_TYPES = [
   'job.created',
@@ -15,7 +15,10 @@ export const EVENT_TYPES = [
   'job.response',
   'job.error',
   'job.finished',
+  'job.changed',
   'job.missed',
+  'schedule.failing',
+  'schedule.recovered',
 ] as const satisfies readonly EventType[];
 
 /** Compiles only while EVENT_TYPES lists every kind the engine has. */

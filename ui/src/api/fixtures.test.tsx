@@ -74,7 +74,7 @@ const EXPECTED: Record<FixtureName, Expected> = {
   },
   // a stretch of runs that never became jobs: no job, its schedule's ledger
   'job.missed': {
-    shows: ['4 runs missed while the computer slept (merged into one run)', /^· due /],
+    shows: [`${f['job.missed'].payload.count} runs missed while the computer slept (merged into one run)`, /^· due /],
     details: 'missed payload',
     calendar: false,
     ledger: true,
@@ -85,6 +85,10 @@ const EXPECTED: Record<FixtureName, Expected> = {
     calendar: false,
     ledger: false,
   },
+  // alerts read as their notifications do
+  'job.changed': { shows: [f['job.changed'].payload.message], details: 'changed payload', calendar: false, ledger: false },
+  'schedule.failing': { shows: [f['schedule.failing'].payload.message], details: 'failing payload', calendar: false, ledger: false },
+  'schedule.recovered': { shows: [f['schedule.recovered'].payload.message], details: 'recovered payload', calendar: false, ledger: false },
 };
 
 // Object.entries types its keys as plain strings

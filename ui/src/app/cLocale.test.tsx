@@ -49,10 +49,11 @@ describe('under the C locale (LANG=C.UTF-8)', () => {
     const runs = [0, 1, 2].map((i) =>
       makeRun(0, { planned_at: `2026-11-30T08:0${i}:00Z`, started_at: `2026-11-30T08:0${i}:01Z`, drift_ms: 1000, duration_ms: 1200 + i }),
     );
+    const slept = { ...makeMissed(0, 40, 'asleep', 'merged'), planned_at: '2026-11-30T08:03:00Z', until: '2026-11-30T08:42:00Z' };
     const engine = emptyEngine()
       .on('GET', '/api/settings', ok({ data: makeSettings({ default_timezone: 'UTC' }) }))
       .on('GET', `/api/schedules/${schedule.id}`, ok({ data: schedule }))
-      .on('GET', `/api/schedules/${schedule.id}/runs`, ok({ data: [...runs, makeMissed(0, 40, 'asleep', 'merged')] }));
+      .on('GET', `/api/schedules/${schedule.id}/runs`, ok({ data: [...runs, slept] }));
     renderApp(engine, `/schedules/${schedule.id}`);
 
     expect(await screen.findByRole('img', { name: 'Duration and lateness of the 3 runs that went out' })).toBeInTheDocument();

@@ -154,8 +154,8 @@ export type MadeEvent<K extends EventType> = EventFields & { event: K; payload: 
 
 /**
  * A plain payload of each kind (one attempt of a POST that got a 200; a schedule's run skipped
- * while the computer slept; a catch-up waiting 30 s for its host), for tests to change what
- * they look at.
+ * while the computer slept; a catch-up waiting 30 s for its host; its alerts), for tests to
+ * change what they look at.
  */
 const PAYLOADS: Payloads = {
   'job.created': { source: 'request', scheduled_at: '2026-11-30T08:00:00.000Z', run: null, name: null, method: 'post', url: 'https://api.example.com/hooks/1' },
@@ -168,6 +168,15 @@ const PAYLOADS: Payloads = {
   'job.finished': { state: 'completed', outcome: 'success', status: 200, duration_ms: 12, retry_at: null, interrupted: false },
   'job.missed': { planned_at: '2026-11-30T08:00:00.000Z', count: 1, reason: 'asleep', action: 'skipped' },
   'job.waiting': { reason: 'network', host: 'api.example.com:443', up_to_ms: 30_000 },
+  'job.changed': {
+    previous_job_id: 'j0',
+    diff: [{ path: 'status', before: 503, after: 200 }],
+    more: 0,
+    message: 'Heartbeat changed: status 503 → 200',
+    channels: ['desktop'],
+  },
+  'schedule.failing': { failures: 3, last_failure: '503 Service Unavailable', message: 'Heartbeat failed 3 times in a row: 503 Service Unavailable', channels: ['desktop'] },
+  'schedule.recovered': { failures: 3, failing_since: '2026-11-30T07:45:00.000Z', message: 'Heartbeat works again: 200 OK, after 3 failed runs', channels: ['desktop'] },
 };
 
 // ids increase, as the engine's do; from 1000, so a test can put an older event below one

@@ -31,6 +31,9 @@ const TYPE_LABEL: Record<EventType, string> = {
   'job.finished': 'finished',
   'job.missed': 'missed',
   'job.waiting': 'waiting',
+  'job.changed': 'changed',
+  'schedule.failing': 'failing',
+  'schedule.recovered': 'recovered',
 };
 
 export function typeLabel(type: EventType): string {
@@ -190,6 +193,11 @@ function Summary({ event, zone }: { event: LogEvent; zone?: string | undefined }
       return <MissedSummary event={event} zone={zone} />;
     case 'job.waiting':
       return <WaitingSummary event={event} />;
+    // an alert says itself in words, as its notification does
+    case 'job.changed':
+    case 'schedule.failing':
+    case 'schedule.recovered':
+      return <span className="log-row__text">{event.payload.message}</span>;
     default:
       return <UnknownSummary event={event satisfies never} />;
   }

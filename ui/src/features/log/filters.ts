@@ -57,13 +57,14 @@ const searchTexts = new WeakMap<LogEvent, string>();
 
 /**
  * What free text looks through: URL, method, error and body (and a created job's name, a
- * cancel's or miss's reason, the host a catch-up waits for), lower-cased once per event.
+ * cancel's or miss's reason, the host a catch-up waits for, an alert's words), lower-cased
+ * once per event.
  */
 export function searchTextOf(event: LogEvent): string {
   let text = searchTexts.get(event);
   if (text === undefined) {
     const parts: string[] = [];
-    for (const key of ['method', 'url', 'error', 'body', 'name', 'reason', 'host']) {
+    for (const key of ['method', 'url', 'error', 'body', 'name', 'reason', 'host', 'message']) {
       const value = field(event.payload, key);
       if (typeof value === 'string') parts.push(value);
     }
