@@ -8,6 +8,7 @@ configure({ asyncUtilTimeout: 3000 });
 afterEach(() => {
   cleanup();
   window.sessionStorage.clear();
+  window.localStorage.clear();
 });
 
 // jsdom has no layout; CodeMirror measures text through ranges.

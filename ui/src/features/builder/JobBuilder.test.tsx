@@ -348,7 +348,7 @@ describe('JobBuilder', () => {
     await user.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'New job' })).not.toBeInTheDocument());
     expect(history.location.pathname).toBe('/jobs');
-    expect(sessionStorage.getItem(DRAFT_KEY)).toBeNull(); // nothing typed, nothing kept
+    expect(localStorage.getItem(DRAFT_KEY)).toBeNull(); // nothing typed, nothing kept
   });
 
   it('keeps a filled new job as a draft on Esc or Cancel, opens it again, and drops it once saved', async () => {
@@ -375,11 +375,32 @@ describe('JobBuilder', () => {
     await user.click(screen.getByRole('button', { name: 'Schedule job' }));
     await waitFor(() => expect(engine.requestsTo('POST', '/api/jobs')).toHaveLength(1));
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'New job' })).not.toBeInTheDocument());
-    expect(sessionStorage.getItem(DRAFT_KEY)).toBeNull();
+    expect(localStorage.getItem(DRAFT_KEY)).toBeNull();
 
     await user.keyboard('n');
     expect(await screen.findByLabelText('URL')).toHaveValue('');
     expect(screen.queryByText('Your unsaved draft, as you left it.')).not.toBeInTheDocument();
+  });
+
+  it('keeps the draft as it is typed, so a window closed with the builder open loses nothing', async () => {
+    const { user, url, unmount } = await openNewJob();
+    await user.type(url, 'https://api.example.com/hooks/nightly');
+    // the desktop app destroys the webview with its window: no Esc, no Cancel, sessionStorage gone
+    unmount();
+    sessionStorage.clear();
+
+    renderApp(emptyEngine(), '/jobs/new');
+    expect(await screen.findByText('Your unsaved draft, as you left it.')).toBeInTheDocument();
+    expect(screen.getByLabelText('URL')).toHaveValue('https://api.example.com/hooks/nightly');
+    expect(screen.getByLabelText('Name')).toHaveValue('POST /hooks/nightly');
+  });
+
+  it('keeps no draft of a new job typed back to empty', async () => {
+    const { user, url } = await openNewJob();
+    await user.type(url, 'x');
+    expect(localStorage.getItem(DRAFT_KEY)).not.toBeNull();
+    await user.clear(url);
+    expect(localStorage.getItem(DRAFT_KEY)).toBeNull();
   });
 
   it('"Discard draft" starts a new job from nothing', async () => {
@@ -389,7 +410,7 @@ describe('JobBuilder', () => {
     await user.keyboard('n');
     await user.click(await screen.findByRole('button', { name: 'Discard draft' }));
     await waitFor(() => expect(screen.getByLabelText('URL')).toHaveValue(''));
-    expect(sessionStorage.getItem(DRAFT_KEY)).toBeNull();
+    expect(localStorage.getItem(DRAFT_KEY)).toBeNull();
   });
 
   it('asks before dropping changes to an existing job', async () => {
@@ -407,6 +428,6 @@ describe('JobBuilder', () => {
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     await user.click(within(await screen.findByRole('dialog', { name: 'Discard your changes?' })).getByRole('button', { name: 'Discard changes' }));
     await waitFor(() => expect(history.location.pathname).toBe('/jobs'));
-    expect(sessionStorage.getItem(DRAFT_KEY)).toBeNull(); // an edit is never kept as a new job's draft
+    expect(localStorage.getItem(DRAFT_KEY)).toBeNull(); // an edit is never kept as a new job's draft
   });
 });

@@ -232,12 +232,21 @@ export function JobBuilder({ mode, initial, onClose, draft }: JobBuilderProps) {
     }
   };
 
+  const dirty = nameFollows !== initialFollows || JSON.stringify(form) !== JSON.stringify(initial);
+  // A new job is kept as a draft as it is typed, so that neither closing the drawer nor
+  // closing the window loses it; typed back to where it started, a fresh one is not kept.
+  const keepsDraft = mode.kind === 'create';
+  const fromDraft = draft !== undefined;
+  useEffect(() => {
+    if (!keepsDraft) return;
+    if (dirty) saveDraft({ form, nameFollows });
+    else if (!fromDraft) clearDraft();
+  }, [keepsDraft, fromDraft, dirty, form, nameFollows]);
+
   // Nothing typed is lost by closing: a new job is kept as a draft, a changed one asks first.
   const requestClose = () => {
-    const dirty = nameFollows !== initialFollows || JSON.stringify(form) !== JSON.stringify(initial);
     if (!dirty) onClose();
     else if (mode.kind === 'create') {
-      saveDraft({ form, nameFollows });
       toast('Draft kept: “New job” opens it again');
       onClose();
     } else setConfirmDiscard(true);

@@ -1,10 +1,14 @@
 /**
- * The new-job form left unsaved (Esc, Cancel, a click beside the drawer), kept so that the
- * next "New job" opens it again instead of losing it. One draft, in sessionStorage: it
- * lives as long as the window and may hold header values, so never in localStorage.
+ * The new-job form not yet saved, kept so that the next "New job" opens it again instead of
+ * losing it: written as it is typed (the builder saves it on each change), so it outlives
+ * Esc, Cancel, a click beside the drawer and the window itself. The desktop app destroys
+ * its webview when the window closes, which ends sessionStorage; localStorage stays. It
+ * may hold header values (a token typed into the form): the same as the job will hold
+ * once saved, in the app's own data folder, and it is removed once the job is saved or
+ * the draft discarded.
  */
 import { newRow } from '../../components/KeyValueEditor';
-import type { BuilderForm } from './form';
+import { emptyForm, type BuilderForm } from './form';
 
 export const DRAFT_KEY = 'chime.builder.draft';
 
@@ -16,7 +20,7 @@ export interface Draft {
 
 export function saveDraft(draft: Draft): void {
   try {
-    sessionStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+    localStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
   } catch {
     // storage full or refused: the form is lost as before, nothing worse
   }
@@ -24,12 +28,14 @@ export function saveDraft(draft: Draft): void {
 
 export function readDraft(): Draft | null {
   try {
-    const text = sessionStorage.getItem(DRAFT_KEY);
+    const text = localStorage.getItem(DRAFT_KEY);
     if (!text) return null;
     const draft = JSON.parse(text) as Draft;
+    // a draft an older Chime kept lacks the fields added since: they start empty
+    const form: BuilderForm = { ...emptyForm(draft.form.timezone), ...draft.form };
     // fresh row ids: the stored ones may repeat ids this page has handed out since
     const rows = (list: BuilderForm['query']) => list.map((r) => newRow(r.key, r.value));
-    return { ...draft, form: { ...draft.form, query: rows(draft.form.query), headers: rows(draft.form.headers) } };
+    return { ...draft, form: { ...form, query: rows(form.query), headers: rows(form.headers) } };
   } catch {
     return null;
   }
@@ -37,7 +43,7 @@ export function readDraft(): Draft | null {
 
 export function clearDraft(): void {
   try {
-    sessionStorage.removeItem(DRAFT_KEY);
+    localStorage.removeItem(DRAFT_KEY);
   } catch {
     // nothing kept
   }
