@@ -49,9 +49,10 @@ const EXPECTED: Record<FixtureName, Expected> = {
     details: 'Request headers',
     calendar: false,
   },
+  // its checks, in a word on the line and one by one expanded
   'job.response': {
-    shows: [String(f['job.response'].payload.status), `${f['job.response'].payload.body.length} B`],
-    details: 'Response headers',
+    shows: [String(f['job.response'].payload.status), `${f['job.response'].payload.body.length} B`, `${f['job.response'].payload.assertions.length} checks passed`],
+    details: 'Checks',
     calendar: false,
   },
   'job.error': { shows: [f['job.error'].payload.error], details: 'error payload', calendar: false },
@@ -85,10 +86,10 @@ const EXPECTED: Record<FixtureName, Expected> = {
     calendar: false,
     ledger: false,
   },
-  // alerts read as their notifications do
-  'job.changed': { shows: [f['job.changed'].payload.message], details: 'changed payload', calendar: false, ledger: false },
-  'schedule.failing': { shows: [f['schedule.failing'].payload.message], details: 'failing payload', calendar: false, ledger: false },
-  'schedule.recovered': { shows: [f['schedule.recovered'].payload.message], details: 'recovered payload', calendar: false, ledger: false },
+  // alerts read as their notifications do; expanded, what they are about in words
+  'job.changed': { shows: [f['job.changed'].payload.message], details: 'What changed', calendar: false, ledger: false },
+  'schedule.failing': { shows: [f['schedule.failing'].payload.message], details: 'Schedule failing', calendar: false, ledger: false },
+  'schedule.recovered': { shows: [f['schedule.recovered'].payload.message], details: 'Schedule recovered', calendar: false, ledger: false },
 };
 
 // Object.entries types its keys as plain strings

@@ -37,6 +37,21 @@ export type { Attempt } from './generated/Attempt';
 export type { JobView as Job } from './generated/JobView';
 export type { ScheduleView as Schedule } from './generated/ScheduleView';
 
+// checks and alerts (SPEC 7.2-7.4): a job's `assert` list and what each check saw, a
+// schedule's `alert`, overlap and quiet hours, and one path of a changed response
+export type { AssertItem } from './generated/AssertItem';
+export type { StatusSet } from './generated/StatusSet';
+export type { CheckResult } from './generated/CheckResult';
+export type { Alert } from './generated/Alert';
+export type { AlertInput } from './generated/AlertInput';
+export type { Channel as AlertChannel } from './generated/Channel';
+export type { Overlap } from './generated/Overlap';
+export type { QuietHours } from './generated/QuietHours';
+export type { QuietHoursInput } from './generated/QuietHoursInput';
+export type { QuietAction } from './generated/QuietAction';
+/** One difference `job.changed` names: a path with its value before and after (absent when added or removed). */
+export type { Change as ResponseChange } from './generated/Change';
+
 // a schedule's ledger: one row per planned run, or per stretch of missed ones (SPEC 7.1)
 export type { Run as LedgerRun } from './generated/Run';
 export type { RunOutcome } from './generated/RunOutcome';
@@ -74,6 +89,7 @@ export type { RetryInput } from './generated/RetryInput';
 export type { DurationInput } from './generated/DurationInput';
 export type { QueryValue } from './generated/QueryValue';
 export type { PreviewInput } from './generated/PreviewInput';
+export type { DisableInput } from './generated/DisableInput';
 export type { CurlCommand } from './generated/CurlCommand';
 export type { OrderField } from './generated/OrderField';
 

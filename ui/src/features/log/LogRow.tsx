@@ -13,6 +13,9 @@ import { JsonTree } from '../../components/JsonTree';
 import { RedirectList } from '../../components/RedirectList';
 import { formatAbsolute, formatClock, formatDurationMs, formatShort, needsSeconds } from '../../lib/time';
 import { MethodLabel } from '../jobs/RequestCell';
+import { AlertEvent } from '../checks/AlertEvent';
+import { CheckResults } from '../checks/CheckResults';
+import { checksSummary, failureWords } from '../checks/words';
 import { missedText } from '../schedule/words';
 import { requestFor, statusClassOf } from './filters';
 import { formatNumber } from '../../lib/locale';
@@ -58,12 +61,23 @@ type SummaryProps<K extends EventType> = { event: EventOf<K>; zone?: string | un
 
 function ResponseSummary({ event }: SummaryProps<'job.response'>) {
   const p = event.payload;
+  const checks = checksSummary(p.assertions);
+  const failed = p.assertions?.find((a) => !a.passed);
   return (
     <span className="log-row__result">
       <Badge tone={statusTone(event)}>{p.status}</Badge>
       <span className="faint">{formatDurationMs(p.duration_ms)}</span>
       {p.body ? <span className="faint">{formatNumber(p.body.length)} B{p.truncated ? ' (cut)' : ''}</span> : null}
       {p.redirects?.length ? <span className="faint">after {formatNumber(p.redirects.length)} {p.redirects.length === 1 ? 'redirect' : 'redirects'}</span> : null}
+      {/* which check failed and why, on the line itself: the reason a 200 failed */}
+      {checks && failed ? (
+        <>
+          <Badge tone="danger">{checks.text}</Badge>
+          <span className="log-row__text">{failureWords(failed)}</span>
+        </>
+      ) : checks ? (
+        <span className="faint">{checks.text}</span>
+      ) : null}
     </span>
   );
 }
@@ -92,7 +106,7 @@ function FinishedSummary({ event }: SummaryProps<'job.finished'>) {
   }
   return (
     <span className="log-row__result">
-      <Badge tone={p.outcome === 'success' ? 'success' : 'danger'}>{p.outcome}</Badge>
+      <Badge tone={p.outcome === 'success' ? 'success' : 'danger'}>{p.outcome === 'assertion_failed' ? 'check failed' : p.outcome}</Badge>
       {p.status !== null && <span>{p.status}</span>}
       <span className="faint">{formatDurationMs(p.duration_ms)}</span>
       <span className="faint">{p.state}</span>
@@ -245,6 +259,7 @@ function ResponseDetails({ event, rows }: { event: LogEvent; rows: readonly LogE
       </div>
       <RedirectList redirects={p.redirects} />
       {request && <HeaderList headers={request.headers} label="Request headers" definedBy={event.job_id} />}
+      <CheckResults results={p.assertions} />
       <HeaderList headers={p.headers} label="Response headers" />
       <section aria-label="Response body" className="log-details__body">
         <h4 className="log-details__title">Body</h4>
@@ -274,6 +289,9 @@ function Details({ event, rows }: { event: LogEvent; rows: readonly LogEvent[] }
     );
   }
   if (event.event === 'job.response') return <ResponseDetails event={event} rows={rows} />;
+  if (event.event === 'job.changed' || event.event === 'schedule.failing' || event.event === 'schedule.recovered') {
+    return <AlertEvent event={event} />;
+  }
   return <JsonTree value={event.payload} label={`${typeLabel(event.event)} payload`} expandDepth={3} />;
 }
 
