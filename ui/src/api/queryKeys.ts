@@ -7,6 +7,8 @@ export const queryKeys = {
   jobLists: ['jobs', 'list'] as const,
   scheduleHistory: (scheduleId: string) => ['jobs', 'history', scheduleId] as const,
   job: (id: string) => ['jobs', 'detail', id] as const,
+  /** The alerts a job's run raised: under the job's key, so its events refresh them. */
+  jobAlerts: (id: string) => ['jobs', 'detail', id, 'alerts'] as const,
   schedules: ['schedules'] as const,
   scheduleList: (filter: { q: string }) => ['schedules', 'list', filter] as const,
   scheduleLists: ['schedules', 'list'] as const,

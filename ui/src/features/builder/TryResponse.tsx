@@ -7,6 +7,7 @@ import { Badge } from '../../components/Badge';
 import { Spinner } from '../../components/Spinner';
 import { jsonText } from '../../lib/json';
 import { formatDurationMs } from '../../lib/time';
+import { CheckResults } from '../checks/CheckResults';
 import { isFinished, outcomeKind, STATE_LABELS, toneOf } from '../jobs/outcome';
 
 export const TRY_POLL_MS = 600;
@@ -72,6 +73,7 @@ export function TryResponse({ jobId }: { jobId: string }) {
       )}
       {attempt?.response && (
         <>
+          <CheckResults results={attempt.response.assertions} />
           <details className="try__headers">
             <summary>Headers ({Object.keys(attempt.response.headers).length})</summary>
             <dl>

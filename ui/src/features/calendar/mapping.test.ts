@@ -132,6 +132,8 @@ describe('calendar mapping: events', () => {
       ['cal-run', 'cal-run--past', 'cal-tone--cancelled'],
     ]);
     expect(runTone({ state: 'executing', outcome: null })).toBe('running');
+    // a 200 whose check failed for good: the engine's outcome follows the status, the state does not
+    expect(runTone({ state: 'discarded', outcome: 'success' })).toBe('failure');
   });
 
   it('gives each schedule one stable colour from a small palette, for its upcoming runs', () => {

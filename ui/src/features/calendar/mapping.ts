@@ -59,13 +59,16 @@ export function scheduleColor(scheduleId: string): number {
 
 export type RunTone = 'success' | 'failure' | 'cancelled' | 'running' | 'pending';
 
-/** How a past run is coloured: success green, failure or error red, cancelled grey. */
+/**
+ * How a past run is coloured: success green, failure or error red, cancelled grey. A run
+ * that failed for good is red whatever its last status was (a 200 that failed a check).
+ */
 export function runTone(run: Pick<CalendarPastRun, 'state' | 'outcome'>): RunTone {
   if (run.state === 'cancelled') return 'cancelled';
+  if (run.state === 'discarded') return 'failure';
   if (run.outcome === 'success') return 'success';
   if (run.outcome === 'failure' || run.outcome === 'error') return 'failure';
   if (run.state === 'executing') return 'running';
-  if (run.state === 'discarded') return 'failure';
   if (run.state === 'completed') return 'success';
   return 'pending';
 }

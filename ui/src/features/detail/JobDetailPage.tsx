@@ -20,6 +20,9 @@ import { hostAndPath } from '../../lib/url';
 import { isFinished, outcomeKind, STATE_LABELS, toneOf } from '../jobs/outcome';
 import { MethodLabel } from '../jobs/RequestCell';
 import { useDisplayZone } from '../settings/useSettings';
+import { AlertEvent } from '../checks/AlertEvent';
+import { CheckResults } from '../checks/CheckResults';
+import { useJobAlerts } from '../checks/useJobAlerts';
 import { ComparePanel } from './ComparePanel';
 import type { ChartRun } from './RunChart';
 import './detail.css';
@@ -31,11 +34,13 @@ const HISTORY_LIMIT = 50;
 
 export function attemptTone(attempt: Attempt) {
   if (attempt.outcome === 'success') return 'success' as const;
-  if (attempt.outcome === 'failure' || attempt.outcome === 'error') return 'danger' as const;
+  if (attempt.outcome === 'failure' || attempt.outcome === 'error' || attempt.outcome === 'assertion_failed') return 'danger' as const;
   return 'accent' as const;
 }
 
 export function attemptLabel(attempt: Attempt): string {
+  // a 200 that failed a check is no plain 200
+  if (attempt.response && attempt.outcome === 'assertion_failed') return `${attempt.response.status} · check failed`;
   if (attempt.response) return String(attempt.response.status);
   if (attempt.error) return 'Error';
   return attempt.finished_at ? (attempt.outcome ?? 'Done') : 'Running';
@@ -120,6 +125,7 @@ function RequestResponse({ attempt, jobId }: { attempt: Attempt; jobId: string }
               <span className="faint">{formatDurationMs(attempt.duration_ms)}</span>
             </p>
             <RedirectList redirects={attempt.response.redirects} />
+            <CheckResults results={attempt.response.assertions} />
             <HeaderList headers={attempt.response.headers} label="Response headers" />
             <h4 className="detail-pane__sub">Body</h4>
             <BodyView body={attempt.response.body} truncated={attempt.response.truncated} label="Response body" />
@@ -167,6 +173,7 @@ export function JobDetailPage() {
     queryFn: () => client.listJobs({ schedule_id: scheduleId ?? '', limit: HISTORY_LIMIT, order_by: ['scheduled_at', 'desc'] }),
     enabled: scheduleId !== null,
   });
+  const alerts = useJobAlerts(jobId);
   const [picked, setPicked] = useState<number | null>(null);
 
   const attempts = useMemo(() => job.data?.attempts ?? [], [job.data]);
@@ -288,9 +295,26 @@ export function JobDetailPage() {
                 {data.last_outcome
                   ? `${data.last_outcome.status ?? data.last_outcome.error ?? 'error'} · ${formatDurationMs(data.last_outcome.duration_ms)}`
                   : '—'}
+                {/* a status with an error: a check failed (the words say which) */}
+                {data.last_outcome?.status != null && data.last_outcome.error && (
+                  <span className="detail-facts__why">{data.last_outcome.error}</span>
+                )}
               </dd>
             </div>
           </dl>
+
+          {alerts.length > 0 && (
+            <section className="detail-section" aria-label="Alerts">
+              <h2 className="detail-section__title">Alerts about this run</h2>
+              <ul className="detail-alerts">
+                {alerts.map((alert) => (
+                  <li key={alert.id}>
+                    <AlertEvent event={alert} />
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
 
           {scheduleId && (
             <section className="detail-section" aria-label="Recent runs">
