@@ -23,7 +23,8 @@ pub async fn import(Input(input): Input) -> ApiResult<Json<Data<Value>>> {
 
 /// `GET /api/jobs/{id}/curl`: the job as a curl command. Exported commands
 /// are pasted into chats and tickets, so credentials are redacted unless
-/// `?secrets=include` asks for a command to run as it is.
+/// `?secrets=include` asks for a command to run as it is. What curl cannot
+/// say (checks, alerts, limits) comes along as comments above the command.
 pub async fn export(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -37,6 +38,7 @@ pub async fn export(
     };
     let job = app.engine.get_job(&id).await?;
     let job = if with_secrets { job } else { job.redacted() };
+    let args = job.args;
     let spec = job.request;
     let request = CurlRequest {
         method: spec.method.as_str().to_ascii_lowercase(),
@@ -46,6 +48,6 @@ pub async fn export(
         body: spec.body,
     };
     Ok(Json(Data::new(CurlExport {
-        curl: curl::to_curl(&request),
+        curl: curl::with_settings(curl::to_curl(&request), &args),
     })))
 }

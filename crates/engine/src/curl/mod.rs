@@ -127,6 +127,40 @@ pub fn to_curl(req: &CurlRequest) -> String {
     parts.join(separator)
 }
 
+/// What a job does beyond its request that a curl command cannot say (SPEC
+/// 7.2-7.4): its checks, alerts and limits, by their field names.
+pub const NOT_IN_CURL: [&str; 6] = [
+    "assert",
+    "alert",
+    "overlap",
+    "max_runs",
+    "until",
+    "quiet_hours",
+];
+
+/// `command` (from [`to_curl`]) with a job's settings that curl cannot carry
+/// written above it as `# field: JSON` comments, from the job's `args`, so
+/// an export drops nothing silently. The shell and [`parse`] skip comments,
+/// so the command runs and imports as before.
+pub fn with_settings(command: String, args: &Value) -> String {
+    let lines: Vec<String> = NOT_IN_CURL
+        .iter()
+        .filter_map(|name| {
+            let value = args.get(*name)?;
+            let empty = value.is_null() || value.as_array().is_some_and(Vec::is_empty);
+            // Compact JSON escapes newlines, so each stays one comment line.
+            (!empty).then(|| format!("# {name}: {value}"))
+        })
+        .collect();
+    if lines.is_empty() {
+        return command;
+    }
+    format!(
+        "# Chime's checks, alerts and limits for this job (curl does not apply them):\n{}\n{command}",
+        lines.join("\n")
+    )
+}
+
 /// The request as job fields: `{"method","url","query","headers","body"}`, leaving out an
 /// empty query, empty headers and an absent body.
 pub fn to_json(req: &CurlRequest) -> Value {

@@ -27,6 +27,45 @@ fn a_url_with_its_own_query_gets_the_rest_after_an_ampersand() {
     assert_eq!(to_curl(&req), "curl 'https://x.test/a?z=9&a=1'");
 }
 
+#[test]
+fn an_export_says_in_comments_what_curl_cannot_carry_and_still_imports() {
+    let req = request(
+        "post",
+        "https://x.test/orders",
+        json!({}),
+        json!({}),
+        Some(json!({"a": 1})),
+    );
+    let args = json!({
+        "url": "https://x.test/orders", "repeat_every": "5 minutes",
+        "assert": [{"status": "2xx"}, {"json": "data.note", "equals": "a\nb"}],
+        "alert": {"after_failures": 3}, "overlap": "skip", "max_runs": 10,
+        "until": "2030-01-01T00:00:00Z", "quiet_hours": {"from": "22:00", "to": "07:00"}
+    });
+    let printed = with_settings(to_curl(&req), &args);
+    let comments: Vec<&str> = printed.lines().take_while(|l| l.starts_with('#')).collect();
+    assert_eq!(
+        comments[1..],
+        [
+            r#"# assert: [{"status":"2xx"},{"json":"data.note","equals":"a\nb"}]"#,
+            r#"# alert: {"after_failures":3}"#,
+            r#"# overlap: "skip""#,
+            "# max_runs: 10",
+            r#"# until: "2030-01-01T00:00:00Z""#,
+            r#"# quiet_hours: {"from":"22:00","to":"07:00"}"#,
+        ]
+    );
+    assert!(printed.ends_with(&to_curl(&req)), "{printed}");
+    assert_eq!(
+        parse(&printed).unwrap(),
+        req,
+        "the comments do not change the import"
+    );
+    // A job with none of them prints the command alone.
+    let plain = json!({"url": "https://x.test/orders", "assert": []});
+    assert_eq!(with_settings(to_curl(&req), &plain), to_curl(&req));
+}
+
 fn request(
     method: &str,
     url: &str,
