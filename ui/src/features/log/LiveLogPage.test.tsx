@@ -7,7 +7,7 @@ import { App } from '../../app/App';
 import type { PayloadOf } from '../../api/events';
 import type { EventType, LogEvent } from '../../api/types';
 import { FakeTransport, ok } from '../../test/FakeTransport';
-import { makeEvent, makeJob, makeSettings, type EventFields } from '../../test/fixtures';
+import { makeEvent, makeJob, makeSchedule, makeSettings, type EventFields } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
 const SETTINGS = makeSettings();
@@ -109,6 +109,48 @@ describe('Live log', () => {
     expect(within(headers).getByText('application/json')).toBeInTheDocument();
     await user.click(within(headers).getByRole('button', { name: 'Reveal secret' }));
     expect(within(headers).getByText('session=abc123')).toBeInTheDocument();
+  });
+
+  it('says how many runs a schedule missed, when, why and what became of them, and what a catch-up waits for', async () => {
+    const stretch = { planned_at: '2026-11-30T01:00:00Z', until: '2026-11-30T07:45:00Z', count: 28, reason: 'asleep', action: 'merged' } as const;
+    const missed = event('job.missed', stretch, { job_id: null, schedule_id: 'sched-1', attempt: null });
+    const skipped = event('job.missed', { planned_at: '2026-11-30T08:00:00Z', reason: 'closed', action: 'skipped' }, { schedule_id: 'sched-1', attempt: null });
+    const waiting = event('job.waiting', { host: 'api.example.com:443', up_to_ms: 30_000 }, { schedule_id: 'sched-1' });
+    renderApp(engineWith([missed, skipped, waiting]), '/log');
+
+    const stretchRow = await screen.findByTestId(`log-row-${missed.id}`);
+    expect(within(stretchRow).getByText('missed')).toHaveClass('log-type');
+    expect(within(stretchRow).getByText('28 runs missed while the computer slept (merged into one run)')).toBeInTheDocument();
+    expect(within(stretchRow).getByText('· Nov 30, 01:00 AM – Nov 30, 07:45 AM')).toBeInTheDocument();
+    const oneRow = screen.getByTestId(`log-row-${skipped.id}`);
+    expect(within(oneRow).getByText('Missed while Chime was closed (skipped)')).toBeInTheDocument();
+    expect(within(oneRow).getByText('· due Nov 30, 08:00 AM')).toBeInTheDocument();
+    const waitRow = screen.getByTestId(`log-row-${waiting.id}`);
+    expect(within(waitRow).getByText('waiting')).toHaveClass('log-type');
+    expect(within(waitRow).getByText('waiting for the network')).toBeInTheDocument();
+    expect(within(waitRow).getByText('· api.example.com:443, up to 30.0 s')).toBeInTheDocument();
+  });
+
+  it('opens a schedule’s page from its events: runs it missed, and its jobs’ events expanded', async () => {
+    const schedule = makeSchedule({ id: 'sched-1', name: 'Nightly sync' });
+    const missed = event('job.missed', { count: 3, action: 'merged' }, { job_id: null, schedule_id: schedule.id, attempt: null });
+    const started = event('job.started', {}, { schedule_id: schedule.id });
+    const engine = engineWith([missed, started])
+      .on('GET', `/api/schedules/${schedule.id}`, ok({ data: schedule }))
+      .on('GET', `/api/schedules/${schedule.id}/runs`, ok({ data: [] }));
+    const { user, history } = renderApp(engine, '/log');
+
+    const startedRow = await screen.findByTestId(`log-row-${started.id}`);
+    await user.click(within(startedRow).getByRole('button', { name: `Expand started ${started.id}` }));
+    expect(within(startedRow).getByRole('link', { name: 'Open run' })).toBeInTheDocument();
+    await user.click(within(startedRow).getByRole('link', { name: 'Open schedule' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Nightly sync' })).toBeInTheDocument();
+    expect(history.location.pathname).toBe('/schedules/sched-1');
+
+    history.back();
+    const missedRow = await screen.findByTestId(`log-row-${missed.id}`);
+    await user.click(within(missedRow).getByRole('link', { name: 'schedule' })); // no job: the schedule is what it links
+    await waitFor(() => expect(history.location.pathname).toBe('/schedules/sched-1'));
   });
 
   it('reveals a redacted request secret from the job’s definition, asked for only on Reveal', async () => {

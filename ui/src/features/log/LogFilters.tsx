@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
 import { useClient } from '../../api/ClientContext';
 import { EVENT_TYPES } from '../../api/events';
 import { queryKeys } from '../../api/queryKeys';
@@ -112,6 +113,11 @@ export function LogFilters({ search, filter, text, onText, setSearch, filtered, 
         onChange={(value) => setSearch({ schedule: value || undefined })}
         options={scheduleOptions}
       />
+      {search.schedule && (
+        <Link to="/schedules/$scheduleId" params={{ scheduleId: search.schedule }} search={{}} className="btn btn--ghost btn--sm">
+          Open schedule
+        </Link>
+      )}
       {search.job && (
         <span className="log-chip" title={search.job}>
           Job {shortId(search.job)}

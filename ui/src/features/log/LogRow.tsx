@@ -338,6 +338,11 @@ export const LogRow = memo(function LogRow({ event, index, start, expanded, zone
             {shortId(event.job_id)}
             {event.attempt !== null && <span className="faint">#{event.attempt}</span>}
           </button>
+        ) : event.schedule_id ? (
+          // runs that never became jobs: their schedule is what there is to open
+          <Link to="/schedules/$scheduleId" params={{ scheduleId: event.schedule_id }} search={{}} className="log-row__job" title="Open the schedule">
+            schedule
+          </Link>
         ) : (
           <span className="log-row__job" />
         )}
@@ -348,11 +353,18 @@ export const LogRow = memo(function LogRow({ event, index, start, expanded, zone
       {expanded && (
         <div className="log-details">
           <Details event={event} rows={rows} />
-          {event.job_id && (
+          {(event.job_id || event.schedule_id) && (
             <div className="log-details__actions">
-              <Link to="/jobs/detail/$jobId" params={{ jobId: event.job_id }} className="btn btn--secondary btn--sm">
-                Open run
-              </Link>
+              {event.job_id && (
+                <Link to="/jobs/detail/$jobId" params={{ jobId: event.job_id }} className="btn btn--secondary btn--sm">
+                  Open run
+                </Link>
+              )}
+              {event.schedule_id && (
+                <Link to="/schedules/$scheduleId" params={{ scheduleId: event.schedule_id }} search={{}} className="btn btn--secondary btn--sm">
+                  Open schedule
+                </Link>
+              )}
               <span className="faint">event {event.id}</span>
             </div>
           )}
