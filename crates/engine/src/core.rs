@@ -56,6 +56,9 @@ pub struct Core {
     pub stagger: Mutex<Option<Burst>>,
     pub records: Mutex<Option<mpsc::UnboundedSender<Record>>>,
     pub stop: CancellationToken,
+    /// Each attempt on its way, by job seq: a run that replaces it
+    /// (overlap `replace`) cancels it.
+    pub inflight: Mutex<std::collections::HashMap<i64, CancellationToken>>,
     pub attempts: TaskTracker,
     pub background: TaskTracker,
     pub shutdown_grace: Duration,
@@ -102,6 +105,16 @@ impl Core {
         }
         self.paused.send_replace(paused);
         self.wake.notify_one();
+    }
+
+    /// Cancels the attempts of these jobs, if they are still on their way.
+    pub fn cancel_attempts(&self, seqs: &[i64]) {
+        let inflight = self.inflight.lock().unwrap_or_else(|e| e.into_inner());
+        for seq in seqs {
+            if let Some(token) = inflight.get(seq) {
+                token.cancel();
+            }
+        }
     }
 
     pub fn circumstances(&self) -> Circumstances {

@@ -214,7 +214,8 @@ pub fn parse_pause(body: &Value, now: DateTime<Utc>) -> Result<Option<DateTime<U
     let Some(value) = obj.get("until").filter(|v| !v.is_null()) else {
         return Ok(None);
     };
-    let until = crate::draft::parse_instant("until", value)?;
+    // Kept to the millisecond, as the store keeps times.
+    let until = chrono::SubsecRound::trunc_subsecs(crate::draft::parse_instant("until", value)?, 3);
     if until <= now {
         return Err(FieldError::new(
             "until",

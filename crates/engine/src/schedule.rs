@@ -40,6 +40,8 @@ pub struct Schedule {
     pub failing_since: Option<DateTime<Utc>>,
     /// A paused schedule enables itself at this time.
     pub resume_at: Option<DateTime<Utc>>,
+    /// Rule runs that went out, for `max_runs`.
+    pub runs_sent: u32,
 }
 
 impl Schedule {
@@ -82,6 +84,7 @@ impl Schedule {
             failures_in_row: self.failures_in_row,
             failing_since: self.failing_since,
             resume_at: self.resume_at,
+            runs_sent: self.runs_sent,
         }
     }
 }
@@ -128,4 +131,6 @@ pub struct ScheduleView {
     /// When a paused schedule enables itself.
     #[serde(serialize_with = "crate::time::ser_opt")]
     pub resume_at: Option<DateTime<Utc>>,
+    /// Rule runs that went out, counted against `max_runs`.
+    pub runs_sent: u32,
 }

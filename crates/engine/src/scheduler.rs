@@ -123,6 +123,7 @@ fn dispatch(core: &Arc<Core>, claimed: Vec<Claimed>) {
         } else {
             Duration::zero()
         };
+        core.cancel_attempts(&c.replaces);
         core.attempts.spawn(attempt(core.clone(), c, delay, budget));
     }
 }
@@ -159,7 +160,46 @@ async fn attempt(
     delay: Duration,
     _budget: OwnedSemaphorePermit,
 ) {
-    let Claimed { job, context, late } = claimed;
+    let Claimed {
+        job, context, late, ..
+    } = claimed;
+    let replaced = tokio_util::sync::CancellationToken::new();
+    lock(&core.inflight).insert(job.seq, replaced.clone());
+    // When the request began to go out: the attempt's start and duration.
+    let began = std::sync::OnceLock::new();
+    let work = go(&core, &job, context, late, delay, &began);
+    let (reply, sent) = tokio::select! {
+        done = work => done,
+        _ = replaced.cancelled() => (Reply::Replaced, None),
+    };
+    lock(&core.inflight).remove(&job.seq);
+    let (started_at, clock_start) = *began.get_or_init(|| (core.now(), Instant::now()));
+    let duration = Duration::from_std(clock_start.elapsed()).unwrap_or_default();
+    core.record_end(AttemptEnd {
+        job,
+        sent,
+        started_at,
+        finished_at: started_at + duration,
+        reply,
+    });
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The attempt's way out: its place in a catch-up's stagger, the network,
+/// the request rendered and sent; the reply, and the request as it went.
+async fn go(
+    core: &Arc<Core>,
+    job: &Arc<Job>,
+    context: Option<crate::dynamic::RunContext>,
+    late: bool,
+    delay: Duration,
+    began: &std::sync::OnceLock<(chrono::DateTime<chrono::Utc>, Instant)>,
+) -> (Reply, Option<SentRequest>) {
+    let core = core.clone();
+    let job = job.clone();
     let spec = match &context {
         Some(ctx) => dynamic::render(&job.request, ctx),
         None => job.request.clone(),
@@ -170,8 +210,7 @@ async fn attempt(
         }
         wait_for_network(&core, &job, &spec.url).await;
     }
-    let started_at = core.now();
-    let clock_start = Instant::now();
+    let _ = began.set((core.now(), Instant::now()));
     let mut sent_request = None;
     let reply = match prepare(&core, &spec) {
         Err(message) => Reply::Failed {
@@ -203,14 +242,7 @@ async fn attempt(
             reply
         }
     };
-    let duration = Duration::from_std(clock_start.elapsed()).unwrap_or_default();
-    core.record_end(AttemptEnd {
-        job,
-        sent: sent_request,
-        started_at,
-        finished_at: started_at + duration,
-        reply,
-    });
+    (reply, sent_request)
 }
 
 /// The response with the job's checks (`assert`) run on it, before the log

@@ -103,6 +103,7 @@ impl Engine {
             stagger: Mutex::new(None),
             records: Mutex::new(Some(records_tx)),
             stop: CancellationToken::new(),
+            inflight: Mutex::new(Default::default()),
             attempts: TaskTracker::new(),
             background: TaskTracker::new(),
             shutdown_grace: config.shutdown_grace,

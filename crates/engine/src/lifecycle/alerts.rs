@@ -71,6 +71,7 @@ fn failed(
         (Some(e), _) => e.to_string(),
         (None, Reply::Response(r)) => status_text(r.status),
         (None, Reply::Failed { message, .. }) => message.clone(),
+        (None, Reply::Replaced) => super::runs::REPLACED.to_string(),
     };
     let n = s.failures_in_row;
     let times = if n == 1 {
@@ -98,7 +99,7 @@ fn recovered(tx: &mut Tx, s: &mut Schedule, job: &Job, alert: &Alert, reply: &Re
     }
     let status = match reply {
         Reply::Response(r) => format!(": {}", status_text(r.status)),
-        Reply::Failed { .. } => String::new(),
+        Reply::Failed { .. } | Reply::Replaced => String::new(),
     };
     let runs = if failures == 1 { "run" } else { "runs" };
     let payload = Payload::Recovered(Recovered {

@@ -60,6 +60,16 @@ pub(crate) fn create(tx: &mut Tx, d: &JobDraft) -> Result<(Job, bool)> {
         return Ok((job, true));
     };
     let first = schedules::first_run(d, rule, tx.now)?;
+    if d.options.until.is_some_and(|until| first > until) {
+        return Err(FieldError::new(
+            "until",
+            format!(
+                "is before the schedule's first run at {}",
+                crate::time::rfc3339(first)
+            ),
+        )
+        .into());
+    }
     let mut schedule = rows::insert(
         &tx.sql,
         &ScheduleInsert {

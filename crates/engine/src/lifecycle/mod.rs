@@ -8,6 +8,7 @@
 pub(crate) mod alerts;
 mod emit;
 pub(crate) mod jobs;
+pub(crate) mod limits;
 pub(crate) mod runs;
 pub(crate) mod schedules;
 pub(crate) mod verdict;

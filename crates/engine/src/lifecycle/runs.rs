@@ -9,9 +9,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::alerts;
 use super::schedules::{self, Circumstances, Claim};
 use super::verdict::{self as judge, Verdict};
+use super::{alerts, limits};
 use super::{emit, enqueue_callback, CallbackParts};
 use crate::attempt::{Outcome, ResponseRecord};
 use crate::dynamic::RunContext;
@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::event::{AttemptError, Finished, Payload, Response, Started, Waiting};
 use crate::job::{Job, JobState};
 use crate::request::SentRequest;
-use crate::run::RunOutcome;
+use crate::run::{Reason, RunOutcome};
 use crate::schedule::Schedule;
 use crate::store::runs as ledger;
 use crate::store::{attempts, jobs, schedules as rows, AttemptWrite, Tx};
@@ -35,6 +35,8 @@ pub struct Claimed {
     pub context: Option<RunContext>,
     /// It came due a while ago: the machine slept, or Chime was closed or paused.
     pub late: bool,
+    /// Attempts (by job seq) this run takes over from (overlap `replace`).
+    pub replaces: Vec<i64>,
 }
 
 /// Claims up to `limit` due jobs, plans each schedule's next run (the
@@ -53,6 +55,7 @@ pub(crate) fn claim(
     for job in due {
         let mut catch_up = None;
         let mut context = None;
+        let mut replaces = Vec::new();
         if let Some(sid) = job.schedule_id.clone() {
             if !seen.contains_key(&sid) {
                 seen.insert(sid.clone(), rows::get(&tx.sql, &sid)?);
@@ -61,8 +64,11 @@ pub(crate) fn claim(
                 if s.pending_job_id.as_deref() == Some(job.id.as_str()) {
                     changed.insert(sid);
                     match schedules::claimed(tx, s, &job, circumstances)? {
-                        Claim::Skipped => continue,
-                        Claim::Runs(note) => catch_up = note,
+                        Claim::Skipped | Claim::Held => continue,
+                        Claim::Runs { note, replaces: r } => {
+                            catch_up = note;
+                            replaces = r;
+                        }
                     }
                 }
                 context = Some(schedules::run_context(&job, s));
@@ -76,7 +82,12 @@ pub(crate) fn claim(
         });
         emit(tx, &job, Some(job.attempt), payload)?;
         let late = tx.now - job.scheduled_at > LATE_AFTER;
-        out.push(Claimed { job, context, late });
+        out.push(Claimed {
+            job,
+            context,
+            late,
+            replaces,
+        });
     }
     for sid in changed {
         if let Some(Some(s)) = seen.get(&sid) {
@@ -96,7 +107,12 @@ pub enum Reply {
         /// cannot be built, or a redirect to a refused URL, is not.
         retryable: bool,
     },
+    /// Cancelled mid-attempt by the schedule's next run (overlap `replace`).
+    Replaced,
 }
+
+/// What a replaced attempt records.
+pub const REPLACED: &str = "replaced by the schedule's next run (overlap: replace)";
 
 /// What dispatch tells the recorder.
 pub enum Record {
@@ -126,7 +142,7 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
     let (verdict, error) = verdict(tx.now, job, &end.reply);
     let status = match &end.reply {
         Reply::Response(r) => Some(r.status),
-        Reply::Failed { .. } => None,
+        Reply::Failed { .. } | Reply::Replaced => None,
     };
     attempts::insert(
         &tx.sql,
@@ -146,8 +162,8 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
             response: r.clone(),
             duration_ms,
         }),
-        Reply::Failed { message, .. } => Payload::Error(AttemptError {
-            error: message.clone(),
+        Reply::Failed { .. } | Reply::Replaced => Payload::Error(AttemptError {
+            error: error.clone().unwrap_or_default(),
             duration_ms,
             will_retry: verdict.state == JobState::Retryable,
             retry_at: verdict.retry_at,
@@ -157,7 +173,8 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
     jobs::finish_attempt(&tx.sql, job.seq, verdict.state, verdict.retry_at, tx.now)?;
     let ended = run_outcome(&verdict);
     if let Some(outcome) = ended {
-        ledger::ended(&tx.sql, job.seq, outcome, Some(duration_ms), None)?;
+        let replaced = matches!(end.reply, Reply::Replaced).then_some(Reason::Overlap);
+        ledger::ended(&tx.sql, job.seq, outcome, Some(duration_ms), replaced)?;
     }
     let mut schedule = match job.schedule_id.as_deref() {
         Some(sid) => rows::get(&tx.sql, sid)?,
@@ -168,6 +185,7 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
             remember_response(s, r, verdict.outcome);
         }
         schedules::catch_up_after(tx, s, job)?;
+        limits::release_queued(tx, s)?;
     }
     let finished = Payload::Finished(Finished {
         state: verdict.state,
@@ -184,10 +202,10 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
         }
         rows::save(&tx.sql, s, tx.now)?;
     }
-    if matches!(verdict.state, JobState::Completed | JobState::Discarded) {
+    if verdict.state.is_finished() {
         let (response, error) = match &end.reply {
             Reply::Response(r) => (Some(r.clone()), None),
-            Reply::Failed { message, .. } => (None, Some(message.clone())),
+            Reply::Failed { .. } | Reply::Replaced => (None, error.clone()),
         };
         let parts = CallbackParts {
             request: end.sent.clone(),
@@ -203,6 +221,7 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
 fn run_outcome(verdict: &Verdict) -> Option<RunOutcome> {
     match verdict.state {
         JobState::Completed => Some(RunOutcome::Success),
+        JobState::Cancelled => Some(RunOutcome::Cancelled),
         JobState::Discarded => Some(match verdict.outcome {
             Outcome::Error => RunOutcome::Error,
             Outcome::AssertionFailed => RunOutcome::AssertionFailed,
@@ -238,6 +257,14 @@ fn verdict(now: DateTime<Utc>, job: &Job, reply: &Reply) -> (Verdict, Option<Str
                 retry_at: None,
             },
             Some(message.clone()),
+        ),
+        Reply::Replaced => (
+            Verdict {
+                outcome: Outcome::Error,
+                state: JobState::Cancelled,
+                retry_at: None,
+            },
+            Some(REPLACED.to_string()),
         ),
     }
 }

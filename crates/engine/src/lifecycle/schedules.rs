@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
 use super::jobs::{cancel, emit_created};
+use super::limits::Guard;
 use super::runs::LATE_AFTER;
 use super::{emit, emit_for_schedule};
 use crate::draft::{CatchUp, JobDraft, Start};
@@ -123,9 +124,41 @@ pub(crate) fn spawn_run(
 /// The schedule plans its next run from its rule, after `after`.
 fn plan_from(tx: &mut Tx, s: &mut Schedule, after: DateTime<Utc>) -> Result<()> {
     if let Some(next) = s.rule.next_after(after) {
-        spawn_run(tx, s, next, Spawn::Pending { key: None })?;
+        plan_run(tx, s, next)?;
     }
     Ok(())
+}
+
+/// Plans the schedule's rule run at `at`, unless its limits say it is over
+/// (`until` passed, `max_runs` made): then it disables itself, and the
+/// ledger and the log say `expired` for that run.
+pub(crate) fn plan_run(tx: &mut Tx, s: &mut Schedule, at: DateTime<Utc>) -> Result<()> {
+    if expiry(s, at).is_none() {
+        spawn_run(tx, s, at, Spawn::Pending { key: None })?;
+        return Ok(());
+    }
+    s.pending_job_id = None;
+    s.disabled_at = Some(tx.now);
+    s.resume_at = None;
+    let run = Stretch {
+        first: at,
+        last: at,
+        count: 1,
+        action: Action::Skipped,
+    };
+    record_missed(tx, s, run, Reason::Expired)
+}
+
+/// Why `s` makes no run at `at`: it made its `max_runs`, or `until` passed.
+pub(crate) fn expiry(s: &Schedule, at: DateTime<Utc>) -> Option<String> {
+    if let Some(max) = s.options.max_runs.filter(|m| s.runs_sent >= *m) {
+        return Some(format!("the schedule has made its {max} runs (max_runs)"));
+    }
+    let until = s.options.until.filter(|u| at > *u)?;
+    Some(format!(
+        "the schedule ended at {} (until)",
+        crate::time::rfc3339(until)
+    ))
 }
 
 /// Cancelling a schedule's pending job cancels that one run: the schedule
@@ -161,10 +194,14 @@ pub(crate) fn disable(tx: &mut Tx, s: &mut Schedule, until: Option<DateTime<Utc>
     Ok(())
 }
 
-/// Paused schedules whose time has come enable themselves.
+/// Paused schedules whose time has come enable themselves (one that ran
+/// out of runs meanwhile stays disabled).
 pub(crate) fn resume_due(tx: &mut Tx) -> Result<()> {
     for mut s in rows::due_resumes(&tx.sql, tx.now)? {
-        enable(tx, &mut s)?;
+        match enable(tx, &mut s) {
+            Ok(()) | Err(Error::Conflict(_)) => s.resume_at = None,
+            Err(e) => return Err(e),
+        }
         rows::save(&tx.sql, &s, tx.now)?;
     }
     Ok(())
@@ -181,6 +218,11 @@ pub(crate) fn enable(tx: &mut Tx, s: &mut Schedule) -> Result<()> {
             .rule
             .next_after(tx.now)
             .ok_or_else(|| Error::Conflict("the schedule's rule has no future run".into()))?;
+        if let Some(why) = expiry(s, next) {
+            return Err(Error::Conflict(format!(
+                "{why}; raise max_runs or move until to run it again"
+            )));
+        }
         spawn_run(tx, s, next, Spawn::Pending { key: None })?;
     }
     Ok(())
@@ -200,8 +242,7 @@ pub(crate) fn replan(tx: &mut Tx, s: &mut Schedule, rule_changed: bool) -> Resul
             .next_after(tx.now)
             .ok_or_else(|| FieldError::new("cron", "has no future run"))?,
     };
-    spawn_run(tx, s, next, Spawn::Pending { key: None })?;
-    Ok(())
+    plan_run(tx, s, next)
 }
 
 /// Cancels the schedule's pending run; `skipped` says why, when the ledger
@@ -233,15 +274,22 @@ pub(crate) fn next_run_at(c: &rusqlite::Connection, s: &Schedule) -> Result<Opti
 }
 
 /// What a schedule does when its pending run is claimed: plans the next
-/// one, and says whether this one runs, was skipped, or catches up.
+/// one, and says whether this one runs, was skipped, or waits.
 pub(crate) enum Claim {
-    Runs(Option<CatchUpNote>),
+    /// It goes out (after the attempts of `replaces` are cancelled).
+    Runs {
+        note: Option<CatchUpNote>,
+        replaces: Vec<i64>,
+    },
     Skipped,
+    /// It waits, pending, for the end of quiet hours or of the run before it.
+    Held,
 }
 
-/// The schedule's pending run `job` was claimed: its next run is planned
-/// (or, catching up with `all`, left for when this one ends), and the
-/// ledger says how this one went out and what became of the runs missed.
+/// The schedule's pending run `job` was claimed: its limits may skip it or
+/// hold it; else its next run is planned (or, catching up with `all`, left
+/// for when this one ends), and the ledger says how this one went out and
+/// what became of the runs missed.
 pub(crate) fn claimed(
     tx: &mut Tx,
     s: &mut Schedule,
@@ -249,15 +297,40 @@ pub(crate) fn claimed(
     circumstances: &Circumstances,
 ) -> Result<Claim> {
     let planned = job.planned_at.unwrap_or(job.scheduled_at);
-    let plan = plan_next(s, planned, tx.now);
+    let guard = super::limits::guard(tx, s, job, planned)?;
+    let mut plan = plan_next(s, planned, tx.now);
+    // A run held before (queued, deferred) keeps the reason it was held for.
+    let mut reason =
+        ledger::reason_of(&tx.sql, job.seq)?.unwrap_or_else(|| circumstances.reason(planned));
+    let mut skipped_because = None;
+    let replaces = match guard {
+        Guard::Held => return Ok(Claim::Held),
+        Guard::Go { replaces } => replaces,
+        Guard::Skip {
+            reason: why,
+            words,
+            resume,
+        } => {
+            reason = why;
+            skipped_because = Some(words);
+            plan.skip_this = true;
+            plan.note = None;
+            if let Some(end) = resume {
+                skip_to(s, &mut plan, planned, end);
+            }
+            Vec::new()
+        }
+    };
+    if !plan.skip_this {
+        s.runs_sent = s.runs_sent.saturating_add(1);
+    }
     s.pending_job_id = None;
     if let Some(next) = plan.next.filter(|_| !plan.after_this) {
-        spawn_run(tx, s, next, Spawn::Pending { key: None })?;
+        plan_run(tx, s, next)?;
     }
-    let reason = circumstances.reason(planned);
     // This run first, then the ones missed after it: the log reads in order.
     let claim = if plan.skip_this {
-        skip(tx, job, plan.note)?;
+        skip(tx, job, plan.note, skipped_because)?;
         ledger::ended(&tx.sql, job.seq, RunOutcome::Cancelled, None, Some(reason))?;
         let payload = Payload::Missed(MissedPayload {
             planned_at: planned,
@@ -273,7 +346,10 @@ pub(crate) fn claimed(
         let late = plan.note.is_some() || tx.now - planned > LATE_AFTER;
         let late = late.then_some((reason, Action::Ran));
         ledger::started(&tx.sql, job.seq, tx.now, late)?;
-        Claim::Runs(plan.note)
+        Claim::Runs {
+            note: plan.note,
+            replaces,
+        }
     };
     if let Some(stretch) = plan.missed {
         record_missed(tx, s, stretch, reason)?;
@@ -281,9 +357,28 @@ pub(crate) fn claimed(
     Ok(claim)
 }
 
+/// Quiet hours that end at `end` skip the rule's runs up to then with this
+/// one (one stretch in the ledger), and the next run is the first after.
+fn skip_to(s: &Schedule, plan: &mut Plan, planned: DateTime<Utc>, end: DateTime<Utc>) {
+    let quiet = missed_runs(&s.rule, planned, end - Duration::milliseconds(1), 0);
+    plan.missed = Stretch::of(&quiet, Action::Skipped);
+    plan.next = s.rule.next_after(
+        quiet
+            .last
+            .unwrap_or(planned)
+            .max(end - Duration::milliseconds(1)),
+    );
+    plan.after_this = false;
+}
+
 /// Runs that came due and never became jobs: one ledger row for the
 /// stretch, and its `job.missed` event.
-fn record_missed(tx: &mut Tx, s: &Schedule, stretch: Stretch, reason: Reason) -> Result<()> {
+pub(crate) fn record_missed(
+    tx: &mut Tx,
+    s: &Schedule,
+    stretch: Stretch,
+    reason: Reason,
+) -> Result<()> {
     let until = (stretch.count > 1).then_some(stretch.last);
     ledger::insert(
         &tx.sql,
@@ -325,7 +420,7 @@ pub(crate) fn catch_up_after(tx: &mut Tx, s: &mut Schedule, job: &Job) -> Result
         .copied()
         .or_else(|| s.rule.next_after(tx.now))
     {
-        spawn_run(tx, s, next, Spawn::Pending { key: None })?;
+        plan_run(tx, s, next)?;
     }
     Ok(())
 }
@@ -362,11 +457,23 @@ struct Plan {
 /// Planned runs from `first` to `last` (`count` of them) that were merged
 /// into another or skipped.
 #[derive(Debug, Clone, Copy)]
-struct Stretch {
-    first: DateTime<Utc>,
-    last: DateTime<Utc>,
-    count: u32,
-    action: Action,
+pub(crate) struct Stretch {
+    pub first: DateTime<Utc>,
+    pub last: DateTime<Utc>,
+    pub count: u32,
+    pub action: Action,
+}
+
+impl Stretch {
+    /// All of `missed`, none when there are none.
+    pub(crate) fn of(missed: &Missed, action: Action) -> Option<Stretch> {
+        Some(Stretch {
+            first: missed.first?,
+            last: missed.last?,
+            count: u32::try_from(missed.count).unwrap_or(u32::MAX),
+            action,
+        })
+    }
 }
 
 fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
@@ -450,18 +557,23 @@ fn plan_next(s: &Schedule, planned: DateTime<Utc>, now: DateTime<Utc>) -> Plan {
     }
 }
 
-struct Missed {
+pub(crate) struct Missed {
     /// Runs of the rule in (planned, now].
     count: usize,
     /// The first and the last of them.
     first: Option<DateTime<Utc>>,
-    last: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
     /// The last `keep` of them, oldest first.
     kept: Vec<DateTime<Utc>>,
 }
 
 /// The rule's runs that came due after `planned` and by `now`.
-fn missed_runs(rule: &Rule, planned: DateTime<Utc>, now: DateTime<Utc>, keep: usize) -> Missed {
+pub(crate) fn missed_runs(
+    rule: &Rule,
+    planned: DateTime<Utc>,
+    now: DateTime<Utc>,
+    keep: usize,
+) -> Missed {
     if let Rule::Every { interval, .. } = rule {
         // Counted, not walked: an every-second rule missed for a week is 600,000 runs.
         let step = interval.num_milliseconds().max(1);
@@ -502,11 +614,14 @@ fn missed_runs(rule: &Rule, planned: DateTime<Utc>, now: DateTime<Utc>, keep: us
     }
 }
 
-/// Marks a claimed run as skipped by its schedule's catch-up policy.
-fn skip(tx: &mut Tx, job: &Job, note: Option<CatchUpNote>) -> Result<()> {
-    let reason = note
-        .as_ref()
-        .map_or_else(|| "skipped".to_string(), |n| n.message.clone());
+/// Marks a claimed run as skipped: by its schedule's catch-up policy
+/// (`note`), or by its limits (`words` say why).
+fn skip(tx: &mut Tx, job: &Job, note: Option<CatchUpNote>, words: Option<String>) -> Result<()> {
+    let reason = match (&note, words) {
+        (Some(n), _) => n.message.clone(),
+        (None, Some(words)) => words,
+        (None, None) => "skipped".to_string(),
+    };
     jobs::update(
         &tx.sql,
         job.seq,

@@ -341,6 +341,8 @@ pub struct JobUpdate<'a> {
     pub name: Option<Option<&'a str>>,
     pub description: Option<Option<&'a str>>,
     pub note: Option<&'a str>,
+    /// A held run's rule time, moved past the runs it was merged with.
+    pub planned_at: Option<DateTime<Utc>>,
 }
 
 pub fn update(conn: &Connection, seq: i64, u: &JobUpdate, now: DateTime<Utc>) -> Result<()> {
@@ -363,7 +365,8 @@ pub fn update(conn: &Connection, seq: i64, u: &JobUpdate, now: DateTime<Utc>) ->
             completed_at = COALESCE(?13, completed_at),
             discarded_at = COALESCE(?14, discarded_at),
             cancelled_at = COALESCE(?15, cancelled_at),
-            updated_at = ?16
+            updated_at = ?16,
+            planned_at = COALESCE(?17, planned_at)
          WHERE seq = ?1",
     )?
     .execute(params![
@@ -383,8 +386,25 @@ pub fn update(conn: &Connection, seq: i64, u: &JobUpdate, now: DateTime<Utc>) ->
         finished_col(JobState::Discarded),
         finished_col(JobState::Cancelled),
         to_ms(now),
+        u.planned_at.map(to_ms),
     ])?;
     Ok(())
+}
+
+/// A schedule's jobs executing now, other than `except`: the runs a new one
+/// would overlap.
+pub fn executing_of_schedule(
+    conn: &Connection,
+    schedule_id: &str,
+    except: i64,
+) -> Result<Vec<Job>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs WHERE state = 'executing' AND schedule_id = ?1 AND seq != ?2"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_map(params![schedule_id, except], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Makes a job due now (run now, or again after an interruption).
@@ -423,6 +443,11 @@ pub fn finish_attempt(
         (JobState::Discarded, _) => conn
             .prepare_cached(
                 "UPDATE jobs SET state = ?2, discarded_at = ?3, updated_at = ?3 WHERE seq = ?1",
+            )?
+            .execute(params![seq, state_text, now])?,
+        (JobState::Cancelled, _) => conn
+            .prepare_cached(
+                "UPDATE jobs SET state = ?2, cancelled_at = ?3, updated_at = ?3 WHERE seq = ?1",
             )?
             .execute(params![seq, state_text, now])?,
         (_, Some(at)) => conn

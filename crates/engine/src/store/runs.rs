@@ -1,7 +1,7 @@
 //! SQL for the run ledger.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::Result;
 use crate::run::{Action, Reason, Run, RunOutcome};
@@ -49,7 +49,7 @@ pub fn started(
 ) -> Result<()> {
     conn.prepare_cached(
         "UPDATE runs SET started_at = ?2, drift_ms = ?2 - planned_at,
-            reason = COALESCE(?3, reason), action = COALESCE(?4, action)
+            reason = COALESCE(reason, ?3), action = COALESCE(action, ?4)
          WHERE job_seq = ?1 AND started_at IS NULL",
     )?
     .execute(params![
@@ -59,6 +59,23 @@ pub fn started(
         late.map(|l| l.1.as_str()),
     ])?;
     Ok(())
+}
+
+/// The job's run did not go out as planned, and why: held by its limits.
+pub fn held(conn: &Connection, job_seq: i64, reason: Reason, action: Action) -> Result<()> {
+    conn.prepare_cached("UPDATE runs SET reason = ?2, action = ?3 WHERE job_seq = ?1")?
+        .execute(params![job_seq, reason.as_str(), action.as_str()])?;
+    Ok(())
+}
+
+/// Why the job's run was held, if it was.
+pub fn reason_of(conn: &Connection, job_seq: i64) -> Result<Option<Reason>> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT reason FROM runs WHERE job_seq = ?1")?
+        .query_row([job_seq], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(text.as_deref().and_then(Reason::parse))
 }
 
 /// The job's run is over (or will never go out), and how.

@@ -14,7 +14,7 @@ use crate::time::{from_ms, to_ms};
 
 const COLUMNS: &str = "id, name, description, every_ms, anchor_at, cron, timezone, request, \
     options, args, catch_up, inject_fields, state, previous, run_count, pending_job_id, \
-    inserted_at, updated_at, disabled_at, failures_in_row, failing_since, resume_at";
+    inserted_at, updated_at, disabled_at, failures_in_row, failing_since, resume_at, runs_sent";
 
 fn from_row(r: &Row) -> rusqlite::Result<Schedule> {
     let every: Option<i64> = r.get(3)?;
@@ -56,6 +56,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Schedule> {
         failures_in_row: r.get(19)?,
         failing_since: ms_opt(r.get(20)?),
         resume_at: ms_opt(r.get(21)?),
+        runs_sent: r.get(22)?,
     })
 }
 
@@ -165,7 +166,7 @@ pub fn save(conn: &Connection, s: &Schedule, now: DateTime<Utc>) -> Result<()> {
             cron = ?6, timezone = ?7, request = ?8, options = ?9, args = ?10, catch_up = ?11,
             inject_fields = ?12, state = ?13, previous = ?14, run_count = ?15,
             pending_job_id = ?16, disabled_at = ?17, updated_at = ?18, failures_in_row = ?19,
-            failing_since = ?20, resume_at = ?21
+            failing_since = ?20, resume_at = ?21, runs_sent = ?22
          WHERE id = ?1",
     )?
     .execute(params![
@@ -190,6 +191,7 @@ pub fn save(conn: &Connection, s: &Schedule, now: DateTime<Utc>) -> Result<()> {
         s.failures_in_row,
         s.failing_since.map(to_ms),
         s.resume_at.map(to_ms),
+        s.runs_sent,
     ])?;
     Ok(())
 }

@@ -27,4 +27,8 @@ failing_since: string | null,
 /**
  * When a paused schedule enables itself.
  */
-resume_at: string | null, };
+resume_at: string | null, 
+/**
+ * Rule runs that went out, counted against `max_runs`.
+ */
+runs_sent: number, };

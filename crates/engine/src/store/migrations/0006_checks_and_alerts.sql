@@ -22,6 +22,9 @@ ALTER TABLE attempts_new RENAME TO attempts;
 -- been failing (set with schedule.failing, cleared with schedule.recovered).
 ALTER TABLE schedules ADD COLUMN failures_in_row INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE schedules ADD COLUMN failing_since INTEGER;
+-- Limits (SPEC 7.4): rule runs that went out, for max_runs (the ledger's
+-- rows are pruned with age, so they cannot be counted there).
+ALTER TABLE schedules ADD COLUMN runs_sent INTEGER NOT NULL DEFAULT 0;
 -- Pause until (SPEC 7.4): a disabled schedule enables itself at this time.
 ALTER TABLE schedules ADD COLUMN resume_at INTEGER;
 CREATE INDEX schedules_resume ON schedules (resume_at) WHERE resume_at IS NOT NULL;
