@@ -90,6 +90,7 @@ export function makeSchedule(overrides: Partial<Schedule> = {}): Schedule {
     failures_in_row: 0,
     failing_since: null,
     resume_at: null,
+    runs_sent: 0,
     ...overrides,
   };
 }
