@@ -201,6 +201,241 @@ async fn run_with_a_rule_creates_a_schedule_and_says_the_rule() {
     );
 }
 
+/// An instant the API gives, such as a schedule's `until`.
+fn instant(value: &Value) -> DateTime<Utc> {
+    let text = value
+        .as_str()
+        .unwrap_or_else(|| panic!("not a time: {value}"));
+    DateTime::parse_from_rfc3339(text)
+        .unwrap_or_else(|e| panic!("{text}: {e}"))
+        .with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn run_sets_checks_alerts_and_limits_that_the_schedule_shows() {
+    let chime = Chime::start(&[]).await;
+    let run = chime
+        .cli(&[
+            "run",
+            "GET",
+            "https://api.example.com/orders",
+            "--every",
+            "1 hour",
+            "--assert",
+            "status=2xx",
+            "--assert",
+            "json:data.ok=true",
+            "--assert",
+            "latency<2s",
+            "--alert-after",
+            "3",
+            "--on-change",
+            "--change-ignore",
+            "headers.date",
+            "--alert-channel",
+            "desktop",
+            "--overlap",
+            "skip",
+            "--max-runs",
+            "10",
+            "--until",
+            "2030-01-01 09:00",
+            "--quiet",
+            "22:00-07:00",
+            "--quiet-action",
+            "defer",
+            "--tz",
+            "Europe/Berlin",
+            "-o",
+            "json",
+        ])
+        .await
+        .ok();
+    let job = run.json();
+    let schedule_id = job["schedule_id"].as_str().expect("a schedule's job");
+    let (status, body) = chime.get(&format!("/api/schedules/{schedule_id}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let schedule = &body["data"];
+    assert_eq!(
+        schedule["assert"],
+        json!([{"status": "2xx"}, {"json": "data.ok", "equals": true},
+               {"latency_ms_max": 2000}])
+    );
+    assert_eq!(
+        schedule["alert"],
+        json!({"after_failures": 3, "on_recovery": true, "on_change": true,
+               "change_ignore": ["headers.date"], "channels": ["desktop"]})
+    );
+    assert_eq!(schedule["overlap"], "skip");
+    assert_eq!(schedule["max_runs"], 10);
+    // A local --until is read in --tz: 09:00 in Berlin's winter is 08:00 UTC.
+    assert_eq!(
+        instant(&schedule["until"]),
+        "2030-01-01T08:00:00Z".parse::<DateTime<Utc>>().unwrap()
+    );
+    assert_eq!(
+        schedule["quiet_hours"],
+        json!({"from": "22:00", "to": "07:00", "timezone": "Europe/Berlin", "action": "defer"})
+    );
+
+    // An alert flag alone takes the contract's defaults for the rest.
+    let plain = chime
+        .cli(&[
+            "run",
+            "GET",
+            "https://api.example.com/prices",
+            "--every",
+            "1 hour",
+            "--on-change",
+            "--quiet",
+            "23:30-06:00",
+            "-o",
+            "json",
+        ])
+        .await
+        .ok()
+        .json();
+    let id = plain["schedule_id"].as_str().expect("a schedule's job");
+    let (_, body) = chime.get(&format!("/api/schedules/{id}")).await;
+    let schedule = &body["data"];
+    assert_eq!(
+        schedule["alert"],
+        json!({"after_failures": 3, "on_recovery": true, "on_change": true,
+               "change_ignore": [], "channels": ["desktop", "webhook"]})
+    );
+    assert_eq!(schedule["overlap"], "allow");
+    assert_eq!(schedule["quiet_hours"]["action"], "skip");
+    assert_eq!(schedule["quiet_hours"]["from"], "23:30");
+    assert!(
+        schedule["quiet_hours"]["timezone"]
+            .as_str()
+            .is_some_and(|z| !z.is_empty()),
+        "quiet hours on this machine's clock name its zone: {schedule}"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_check_alert_or_limit_flag_is_named_in_the_error() {
+    let chime = Chime::start(&[]).await;
+    let run = |extra: &[&'static str]| {
+        let mut args = vec!["run", "GET", "https://x.example.com", "--every", "1h"];
+        args.extend_from_slice(extra);
+        args
+    };
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            run(&["--assert", "status=6xx"]),
+            "--assert status=6xx: a class of statuses is 1xx to 5xx",
+        ),
+        (run(&["--assert", "json:data.ok"]), "--assert json:data.ok:"),
+        (run(&["--assert", "fast"]), "--assert fast: not a check"),
+        (run(&["--alert-after", "many"]), "--alert-after"),
+        (run(&["--alert-channel", "email"]), "--alert-channel"),
+        (run(&["--change-ignore", "headers.date"]), "--on-change"),
+        (run(&["--overlap", "sometimes"]), "--overlap"),
+        (run(&["--max-runs", "0"]), "--max-runs"),
+        (
+            run(&["--until", "someday"]),
+            "--until: cannot read `someday`",
+        ),
+        (run(&["--quiet", "22-7"]), "--quiet 22-7: write FROM-TO"),
+        (
+            run(&["--quiet", "22:00-07:00", "--quiet-action", "later"]),
+            "--quiet-action",
+        ),
+        (run(&["--quiet-action", "defer"]), "--quiet <FROM-TO>"),
+        (
+            vec!["schedules", "disable", "0123abcd", "--for", "a while"],
+            "--for a while:",
+        ),
+        (
+            vec!["schedules", "disable", "0123abcd", "--until", "someday"],
+            "--until: cannot read `someday`",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = chime.cli(&args).await;
+        assert_eq!(out.code, 2, "{args:?}: {out:#?}");
+        assert!(out.stderr.contains(expected), "{args:?}: {}", out.stderr);
+    }
+    let (_, jobs) = chime.get("/api/jobs").await;
+    assert_eq!(jobs["total"], 0);
+}
+
+#[tokio::test]
+async fn schedules_disable_for_a_while_enables_itself_then() {
+    let chime = Chime::start(&[]).await;
+    let job = chime
+        .cli(&[
+            "run",
+            "GET",
+            "https://api.example.com/poll",
+            "--every",
+            "1 hour",
+            "-o",
+            "json",
+        ])
+        .await
+        .ok()
+        .json();
+    let id = job["schedule_id"].as_str().expect("a schedule").to_string();
+    let schedule_url = format!("/api/schedules/{id}");
+
+    let asked = Utc::now();
+    let out = chime
+        .cli(&["schedules", "disable", &id, "--for", "1h"])
+        .await
+        .ok();
+    assert!(
+        out.stdout
+            .starts_with(&format!("Disabled schedule {id}; it enables itself again ")),
+        "{}",
+        out.stdout
+    );
+    let (_, api) = chime.get(&schedule_url).await;
+    assert!(api["data"]["disabled_at"].is_string(), "{api}");
+    let resume = instant(&api["data"]["resume_at"]);
+    let off = (resume - (asked + chrono::Duration::hours(1))).num_seconds();
+    assert!(
+        (0..60).contains(&off),
+        "resumes at {resume}, asked at {asked}"
+    );
+
+    chime.cli(&["schedules", "enable", &id]).await.ok();
+    chime
+        .cli(&[
+            "schedules",
+            "disable",
+            &id,
+            "--until",
+            "2030-01-01T09:00:00Z",
+        ])
+        .await
+        .ok();
+    let (_, api) = chime.get(&schedule_url).await;
+    assert_eq!(
+        instant(&api["data"]["resume_at"]),
+        "2030-01-01T09:00:00Z".parse::<DateTime<Utc>>().unwrap()
+    );
+
+    // A time gone by is the API's to refuse, naming the field.
+    let past = chime
+        .cli(&[
+            "schedules",
+            "disable",
+            &id,
+            "--until",
+            "2020-01-01T09:00:00Z",
+        ])
+        .await;
+    assert_eq!(past.code, 1, "{past:#?}");
+    assert!(
+        past.stderr.contains("until: is in the past"),
+        "{}",
+        past.stderr
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn jobs_list_get_cancel_run_and_curl() {
     let target = Target::start(|_| Reply::json(200, json!({"ok": true}))).await;

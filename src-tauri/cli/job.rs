@@ -1,12 +1,15 @@
 //! Flags that describe a job (`chime run`, `chime import-curl`) and the
-//! `POST /api/jobs` fields they become. The API checks every field; the CLI
-//! only reads what the API cannot see: local times, files, key=value pairs.
+//! `POST /api/jobs` fields they become, as the typed `JobInput`. The API
+//! checks every field; the CLI only reads what the API cannot see: local
+//! times, files, key=value pairs.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 
+use chime_engine::protocol::{DurationInput, InstantInput, JobInput, QueryValue, Scalar};
 use chrono::{DateTime, FixedOffset, Local, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use clap::Args;
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 
 use super::client::CliError;
 use super::data;
@@ -93,21 +96,19 @@ pub struct JobFlags {
 
 impl RequestFlags {
     /// `body`, `headers` and `query`, for those given.
-    pub fn fields(&self) -> Result<Map<String, Value>, CliError> {
-        let mut fields = Map::new();
+    pub fn apply(&self, input: &mut JobInput) -> Result<(), CliError> {
         if let Some(json) = &self.json {
-            fields.insert("body".into(), json_body(json)?);
+            input.body = Some(json_body(json)?);
         } else if !self.data.is_empty() {
-            let body = data::body_from_pairs(&self.data).map_err(CliError::Usage)?;
-            fields.insert("body".into(), body);
+            input.body = Some(data::body_from_pairs(&self.data).map_err(CliError::Usage)?);
         }
         if !self.header.is_empty() {
-            fields.insert("headers".into(), headers(&self.header)?);
+            input.headers = Some(headers(&self.header)?);
         }
         if !self.query.is_empty() {
-            fields.insert("query".into(), query(&self.query)?);
+            input.query = Some(query(&self.query)?);
         }
-        Ok(fields)
+        Ok(())
     }
 }
 
@@ -133,8 +134,8 @@ fn json_body(arg: &str) -> Result<Value, CliError> {
 }
 
 /// `Name: value` pairs; a repeated name gets its values joined with ", ", as HTTP allows.
-fn headers(lines: &[String]) -> Result<Value, CliError> {
-    let mut headers = Map::new();
+fn headers(lines: &[String]) -> Result<BTreeMap<String, String>, CliError> {
+    let mut headers = BTreeMap::new();
     for line in lines {
         let (name, value) = line
             .split_once(':')
@@ -145,37 +146,42 @@ fn headers(lines: &[String]) -> Result<Value, CliError> {
                     "--header {line}: write it as 'Name: value', quoted"
                 ))
             })?;
-        match headers.get_mut(name) {
-            Some(Value::String(existing)) => {
+        headers
+            .entry(name.to_string())
+            .and_modify(|existing: &mut String| {
                 existing.push_str(", ");
                 existing.push_str(value);
-            }
-            _ => {
-                headers.insert(name.to_string(), Value::String(value.to_string()));
-            }
-        }
+            })
+            .or_insert_with(|| value.to_string());
     }
-    Ok(Value::Object(headers))
+    Ok(headers)
 }
 
 /// `key=value` pairs; a repeated key becomes a list (the API repeats it in the URL).
-fn query(pairs: &[String]) -> Result<Value, CliError> {
-    let mut query = Map::new();
+fn query(pairs: &[String]) -> Result<BTreeMap<String, QueryValue>, CliError> {
+    let mut query = BTreeMap::new();
     for pair in pairs {
         let (key, value) = pair
             .split_once('=')
             .filter(|(k, _)| !k.is_empty())
             .ok_or_else(|| CliError::Usage(format!("--query {pair}: write it as key=value")))?;
-        let value = Value::String(value.to_string());
-        match query.get_mut(key) {
-            Some(Value::Array(values)) => values.push(value),
-            Some(existing) => *existing = Value::Array(vec![existing.take(), value]),
-            None => {
-                query.insert(key.to_string(), value);
+        let value = Scalar::Text(value.to_string());
+        let slot = query
+            .entry(key.to_string())
+            .or_insert_with(|| QueryValue::Many(Vec::new()));
+        if let QueryValue::Many(values) = slot {
+            values.push(value);
+        }
+    }
+    // A key given once is one value, as a person wrote it.
+    for value in query.values_mut() {
+        if let QueryValue::Many(values) = value {
+            if values.len() == 1 {
+                *value = QueryValue::One(values.remove(0));
             }
         }
     }
-    Ok(Value::Object(query))
+    Ok(query)
 }
 
 impl WhenFlags {
@@ -188,32 +194,38 @@ impl WhenFlags {
             || self.cron.is_some()
     }
 
-    /// `schedule_in` | `scheduled_at`, `repeat_every` | `cron` (+ `timezone`).
-    pub fn fields(&self, now: DateTime<Utc>) -> Result<Map<String, Value>, CliError> {
-        let naive_at = self.at.as_deref().is_some_and(is_local_time);
-        if self.tz.is_some() && self.cron.is_none() && !naive_at {
+    /// `--tz` given where nothing reads it is a mistake worth saying: it
+    /// applies to a cron rule, a local `--at`, and (`elsewhere`) the job's
+    /// local `--until` and `--quiet` hours.
+    pub fn check_tz(&self, elsewhere: bool) -> Result<(), CliError> {
+        let used = self.cron.is_some() || self.at.as_deref().is_some_and(is_local_time);
+        if self.tz.is_some() && !used && !elsewhere {
             return Err(CliError::Usage(
-                "--tz: applies to --cron and to a local --at time; give one of them".into(),
+                "--tz: applies to --cron, to a local --at or --until time and to --quiet; \
+                 give one of them"
+                    .into(),
             ));
         }
-        let mut fields = Map::new();
+        Ok(())
+    }
+
+    /// `schedule_in` | `scheduled_at`, `repeat_every` | `cron` (+ `timezone`).
+    pub fn apply(&self, input: &mut JobInput, now: DateTime<Utc>) -> Result<(), CliError> {
         if let Some(d) = &self.in_ {
-            fields.insert("schedule_in".into(), duration(d));
+            input.schedule_in = Some(duration(d));
         }
         if let Some(at) = &self.at {
-            let at = parse_at(at, self.tz.as_deref(), now).map_err(CliError::Usage)?;
-            fields.insert("scheduled_at".into(), at);
+            let at = parse_at("--at", at, self.tz.as_deref(), now).map_err(CliError::Usage)?;
+            input.scheduled_at = Some(at);
         }
         if let Some(d) = &self.every {
-            fields.insert("repeat_every".into(), duration(d));
+            input.repeat_every = Some(duration(d));
         }
         if let Some(cron) = &self.cron {
-            fields.insert("cron".into(), Value::String(cron.clone()));
-            if let Some(tz) = &self.tz {
-                fields.insert("timezone".into(), Value::String(tz.clone()));
-            }
+            input.cron = Some(cron.clone());
+            input.timezone = self.tz.clone();
         }
-        Ok(fields)
+        Ok(())
     }
 }
 
@@ -225,34 +237,20 @@ impl JobFlags {
             || self.webhook.is_some()
     }
 
-    pub fn fields(&self) -> Map<String, Value> {
-        let given = [
-            ("name", &self.name),
-            ("idempotency_key", &self.idempotency_key),
-            ("callback_url", &self.callback),
-            ("webhook_url", &self.webhook),
-        ];
-        given
-            .into_iter()
-            .filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), Value::String(v))))
-            .collect()
+    pub fn apply(&self, input: &mut JobInput) {
+        input.name.clone_from(&self.name);
+        input.idempotency_key.clone_from(&self.idempotency_key);
+        input.callback_url.clone_from(&self.callback);
+        input.webhook_url.clone_from(&self.webhook);
     }
 }
 
 /// A plain number is seconds; anything else ('30 seconds', 5m) goes to the API as text.
-fn duration(text: &str) -> Value {
-    number(text.trim()).unwrap_or_else(|| Value::String(text.to_string()))
-}
-
-fn number(text: &str) -> Option<Value> {
-    if let Ok(n) = text.parse::<i64>() {
-        return Some(Value::from(n));
+fn duration(text: &str) -> DurationInput {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() => DurationInput::Seconds(seconds),
+        _ => DurationInput::Text(text.to_string()),
     }
-    text.parse::<f64>()
-        .ok()
-        .filter(|f| f.is_finite())
-        .and_then(Number::from_f64)
-        .map(Value::Number)
 }
 
 const NAIVE_FORMATS: [&str; 4] = [
@@ -263,7 +261,7 @@ const NAIVE_FORMATS: [&str; 4] = [
 ];
 const CLOCK_FORMATS: [&str; 2] = ["%H:%M:%S", "%H:%M"];
 
-fn is_local_time(text: &str) -> bool {
+pub fn is_local_time(text: &str) -> bool {
     let text = text.trim();
     NAIVE_FORMATS
         .iter()
@@ -273,31 +271,40 @@ fn is_local_time(text: &str) -> bool {
             .any(|f| NaiveTime::parse_from_str(text, f).is_ok())
 }
 
-/// `--at`: an RFC 3339 time or a unix timestamp goes to the API as given; a
-/// local date-time, or a clock time (the next one), is read in `zone` (else
-/// this machine's zone) and sent with its offset, since the API rightly
-/// refuses a time without one.
-pub fn parse_at(text: &str, zone: Option<&str>, now: DateTime<Utc>) -> Result<Value, String> {
+/// A time flag (`--at`, `--until`): an RFC 3339 time or a unix timestamp
+/// goes to the API as given; a local date-time, or a clock time (the next
+/// one), is read in `zone` (else this machine's zone) and sent with its
+/// offset, since the API rightly refuses a time without one. `flag` names
+/// the flag in errors.
+pub fn parse_at(
+    flag: &str,
+    text: &str,
+    zone: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<InstantInput, String> {
     let text = text.trim();
-    if let Some(n) = number(text) {
-        return Ok(n);
+    if let Some(seconds) = text.parse::<f64>().ok().filter(|s| s.is_finite()) {
+        return Ok(InstantInput::Unix(seconds));
     }
     if DateTime::parse_from_rfc3339(text).is_ok() {
-        return Ok(Value::String(text.to_string()));
+        return Ok(InstantInput::Text(text.to_string()));
     }
     let local = match zone {
-        Some(name) => {
-            let tz: chrono_tz::Tz = name.parse().map_err(|_| {
-                format!("--tz: unknown time zone `{name}`; use an IANA name such as Europe/Berlin")
-            })?;
-            read_local(text, &tz, now)?
-        }
-        None => read_local(text, &Local, now)?,
+        Some(name) => read_local(flag, text, &parse_zone(name)?, now)?,
+        None => read_local(flag, text, &Local, now)?,
     };
-    Ok(Value::String(local.to_rfc3339()))
+    Ok(InstantInput::Text(local.to_rfc3339()))
+}
+
+/// `--tz`: an IANA zone name.
+pub fn parse_zone(name: &str) -> Result<chrono_tz::Tz, String> {
+    name.parse().map_err(|_| {
+        format!("--tz: unknown time zone `{name}`; use an IANA name such as Europe/Berlin")
+    })
 }
 
 fn read_local<Z: TimeZone>(
+    flag: &str,
     text: &str,
     zone: &Z,
     now: DateTime<Utc>,
@@ -306,28 +313,31 @@ fn read_local<Z: TimeZone>(
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
     {
-        return localize(naive, zone, text);
+        return localize(flag, naive, zone, text);
     }
     if let Some(time) = CLOCK_FORMATS
         .iter()
         .find_map(|f| NaiveTime::parse_from_str(text, f).ok())
     {
         let today = now.with_timezone(zone).date_naive();
-        let at = localize(today.and_time(time), zone, text)?;
+        let at = localize(flag, today.and_time(time), zone, text)?;
         if at > now {
             return Ok(at);
         }
-        let tomorrow = today.succ_opt().ok_or("--at: the date is out of range")?;
-        return localize(tomorrow.and_time(time), zone, text);
+        let tomorrow = today
+            .succ_opt()
+            .ok_or_else(|| format!("{flag}: the date is out of range"))?;
+        return localize(flag, tomorrow.and_time(time), zone, text);
     }
     Err(format!(
-        "--at: cannot read `{text}` as a time; write 2026-12-01T09:00:00Z (RFC 3339), \
+        "{flag}: cannot read `{text}` as a time; write 2026-12-01T09:00:00Z (RFC 3339), \
          '2026-12-01 09:00' or 09:00 (local time; 09:00 is the next one), or a unix timestamp"
     ))
 }
 
 /// A local wall-clock time in `zone`; in an autumn overlap, the first of the two.
 fn localize<Z: TimeZone>(
+    flag: &str,
     naive: NaiveDateTime,
     zone: &Z,
     text: &str,
@@ -336,7 +346,7 @@ fn localize<Z: TimeZone>(
         .earliest()
         .map(|t| t.fixed_offset())
         .ok_or_else(|| {
-            format!("--at: {text} does not exist in that time zone (the clocks skip it)")
+            format!("{flag}: {text} does not exist in that time zone (the clocks skip it)")
         })
 }
 
@@ -349,30 +359,34 @@ mod tests {
         text.parse().unwrap()
     }
 
+    fn text(t: &str) -> InstantInput {
+        InstantInput::Text(t.into())
+    }
+
     #[test]
     fn rfc3339_and_timestamps_pass_through() {
         let now = utc("2026-11-29T08:00:00Z");
         assert_eq!(
-            parse_at("2026-12-01T09:00:00+01:00", None, now).unwrap(),
-            json!("2026-12-01T09:00:00+01:00")
+            parse_at("--at", "2026-12-01T09:00:00+01:00", None, now).unwrap(),
+            text("2026-12-01T09:00:00+01:00")
         );
         assert_eq!(
-            parse_at("1780000000", None, now).unwrap(),
-            json!(1780000000)
+            parse_at("--at", "1780000000", None, now).unwrap(),
+            InstantInput::Unix(1780000000.0)
         );
         assert_eq!(
-            parse_at("1780000000.5", None, now).unwrap(),
-            json!(1780000000.5)
+            parse_at("--at", "1780000000.5", None, now).unwrap(),
+            InstantInput::Unix(1780000000.5)
         );
     }
 
     #[test]
     fn local_times_get_the_zones_offset() {
         let now = utc("2026-11-29T08:00:00Z");
-        let at = parse_at("2026-12-01 09:00", Some("Europe/Berlin"), now).unwrap();
-        assert_eq!(at, json!("2026-12-01T09:00:00+01:00"));
-        let summer = parse_at("2026-07-01T09:00:30", Some("Europe/Berlin"), now).unwrap();
-        assert_eq!(summer, json!("2026-07-01T09:00:30+02:00"));
+        let at = parse_at("--at", "2026-12-01 09:00", Some("Europe/Berlin"), now).unwrap();
+        assert_eq!(at, text("2026-12-01T09:00:00+01:00"));
+        let summer = parse_at("--at", "2026-07-01T09:00:30", Some("Europe/Berlin"), now).unwrap();
+        assert_eq!(summer, text("2026-07-01T09:00:30+02:00"));
     }
 
     #[test]
@@ -380,36 +394,39 @@ mod tests {
         // 08:00 UTC is 09:00 in Berlin: 10:00 is today, 08:30 is tomorrow.
         let now = utc("2026-11-29T08:00:00Z");
         assert_eq!(
-            parse_at("10:00", Some("Europe/Berlin"), now).unwrap(),
-            json!("2026-11-29T10:00:00+01:00")
+            parse_at("--at", "10:00", Some("Europe/Berlin"), now).unwrap(),
+            text("2026-11-29T10:00:00+01:00")
         );
         assert_eq!(
-            parse_at("08:30", Some("Europe/Berlin"), now).unwrap(),
-            json!("2026-11-30T08:30:00+01:00")
+            parse_at("--at", "08:30", Some("Europe/Berlin"), now).unwrap(),
+            text("2026-11-30T08:30:00+01:00")
         );
     }
 
     #[test]
     fn a_time_the_clocks_skip_is_refused() {
         let now = utc("2026-01-01T00:00:00Z");
-        let err = parse_at("2026-03-29 02:30", Some("Europe/Berlin"), now).unwrap_err();
+        let err = parse_at("--at", "2026-03-29 02:30", Some("Europe/Berlin"), now).unwrap_err();
         assert!(err.contains("does not exist"), "{err}");
     }
 
     #[test]
     fn unreadable_times_and_zones_say_what_to_write() {
         let now = utc("2026-01-01T00:00:00Z");
-        let err = parse_at("tomorrow", None, now).unwrap_err();
+        let err = parse_at("--at", "tomorrow", None, now).unwrap_err();
         assert!(err.starts_with("--at: cannot read `tomorrow`"), "{err}");
-        let err = parse_at("09:00", Some("Mars/Olympus"), now).unwrap_err();
+        let err = parse_at("--at", "09:00", Some("Mars/Olympus"), now).unwrap_err();
         assert!(err.starts_with("--tz: unknown time zone"), "{err}");
     }
 
     #[test]
     fn durations_are_seconds_or_text() {
-        assert_eq!(duration("90"), json!(90));
-        assert_eq!(duration("1.5"), json!(1.5));
-        assert_eq!(duration("30 seconds"), json!("30 seconds"));
+        assert_eq!(duration("90"), DurationInput::Seconds(90.0));
+        assert_eq!(duration("1.5"), DurationInput::Seconds(1.5));
+        assert_eq!(
+            duration("30 seconds"),
+            DurationInput::Text("30 seconds".into())
+        );
     }
 
     #[test]
@@ -419,8 +436,12 @@ mod tests {
             tz: Some("Europe/Berlin".into()),
             ..WhenFlags::default()
         };
-        let err = flags.fields(Utc::now()).unwrap_err();
+        let err = flags.check_tz(false).unwrap_err();
         assert!(err.message().starts_with("--tz:"), "{}", err.message());
+        assert!(
+            flags.check_tz(true).is_ok(),
+            "--quiet or a local --until reads it"
+        );
     }
 
     #[test]
@@ -430,9 +451,11 @@ mod tests {
             tz: Some("Europe/Berlin".into()),
             ..WhenFlags::default()
         };
+        let mut input = JobInput::default();
+        flags.apply(&mut input, Utc::now()).unwrap();
         assert_eq!(
-            Value::Object(flags.fields(Utc::now()).unwrap()),
-            json!({"cron": "0 9 * * 1-5", "timezone": "Europe/Berlin"})
+            (input.cron.as_deref(), input.timezone.as_deref()),
+            (Some("0 9 * * 1-5"), Some("Europe/Berlin"))
         );
     }
 
@@ -445,12 +468,15 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(
-            h,
+            serde_json::to_value(h).unwrap(),
             json!({"Accept": "text/plain, application/json", "X-Empty": ""})
         );
         assert!(headers(&["NoColon".into()]).is_err());
         let q = query(&["a=1".into(), "a=2".into(), "a=3".into(), "b=".into()]).unwrap();
-        assert_eq!(q, json!({"a": ["1", "2", "3"], "b": ""}));
+        assert_eq!(
+            serde_json::to_value(q).unwrap(),
+            json!({"a": ["1", "2", "3"], "b": ""})
+        );
         assert!(query(&["=x".into()]).is_err());
     }
 
@@ -460,13 +486,15 @@ mod tests {
             json: Some("{\"a\": [1, 2]}".into()),
             ..RequestFlags::default()
         };
-        assert_eq!(flags.fields().unwrap()["body"], json!({"a": [1, 2]}));
+        let mut input = JobInput::default();
+        flags.apply(&mut input).unwrap();
+        assert_eq!(input.body, Some(json!({"a": [1, 2]})));
         let bad = RequestFlags {
             json: Some("{a: 1}".into()),
             ..RequestFlags::default()
         };
         assert!(bad
-            .fields()
+            .apply(&mut JobInput::default())
             .unwrap_err()
             .message()
             .starts_with("--json: the body is not JSON"));

@@ -10,6 +10,7 @@
 //! `field: message`) or something failed on the way; 2 the command line is
 //! wrong or no Chime is running.
 
+mod checks;
 mod client;
 mod data;
 mod doctor;
@@ -24,6 +25,9 @@ use chrono::Utc;
 use clap::{Args, CommandFactory, Subcommand, ValueEnum};
 use serde_json::{Map, Value};
 
+use checks::CheckFlags;
+use chime_engine::protocol::{DisableInput, InstantInput, JobInput};
+use chime_engine::request::Method;
 use client::{CliError, Client};
 use job::{JobFlags, RequestFlags, WhenFlags};
 
@@ -124,6 +128,8 @@ pub struct RunArgs {
     #[command(flatten)]
     job: JobFlags,
     #[command(flatten)]
+    checks: CheckFlags,
+    #[command(flatten)]
     global: Global,
 }
 
@@ -223,9 +229,14 @@ enum SchedulesCommand {
     /// Enable a disabled schedule: it plans its next run again.
     #[command(after_help = examples(&[("Resume it", "chime schedules enable SCHEDULE_ID")]))]
     Enable(ScheduleId),
-    /// Disable a schedule: it creates no more jobs, and its pending one is cancelled.
-    #[command(after_help = examples(&[("Pause it", "chime schedules disable SCHEDULE_ID")]))]
-    Disable(ScheduleId),
+    /// Disable a schedule: it creates no more jobs, and its pending one is
+    /// cancelled; with --until or --for it enables itself again then.
+    #[command(after_help = examples(&[
+        ("Pause it", "chime schedules disable SCHEDULE_ID"),
+        ("Pause it for an hour", "chime schedules disable SCHEDULE_ID --for 1h"),
+        ("Until Monday morning", "chime schedules disable SCHEDULE_ID --until '2026-12-07 09:00'"),
+    ]))]
+    Disable(DisableArgs),
     /// Delete a schedule (its past jobs and their log stay).
     #[command(after_help = examples(&[("Delete it", "chime schedules delete SCHEDULE_ID")]))]
     Delete(ScheduleId),
@@ -236,6 +247,37 @@ struct ScheduleId {
     /// The schedule's id (from `chime schedules list`).
     #[arg(value_name = "SCHEDULE_ID")]
     id: String,
+}
+
+#[derive(Debug, Args)]
+struct DisableArgs {
+    #[command(flatten)]
+    schedule: ScheduleId,
+    /// Enable it again at this time: 2026-12-07T09:00:00Z, '2026-12-07 09:00' or
+    /// 09:00 (local time; the next one), or a unix timestamp.
+    #[arg(long, value_name = "TIME")]
+    until: Option<String>,
+    /// Enable it again after this long: 1h, '30 minutes', '2 days'.
+    #[arg(long = "for", value_name = "DURATION", conflicts_with = "until")]
+    for_: Option<String>,
+}
+
+impl DisableArgs {
+    /// `{}`, or `{"until": ...}` for a pause that ends by itself.
+    fn input(&self, now: chrono::DateTime<Utc>) -> Result<DisableInput, CliError> {
+        let until = match (&self.until, &self.for_) {
+            (Some(at), _) => {
+                Some(job::parse_at("--until", at, None, now).map_err(CliError::Usage)?)
+            }
+            (None, Some(d)) => {
+                let d = chime_engine::duration::parse("--for", &Value::String(d.clone()))
+                    .map_err(|e| CliError::Usage(format!("--for {d}: {}", e.message)))?;
+                Some(InstantInput::Text((now + d).to_rfc3339()))
+            }
+            (None, None) => None,
+        };
+        Ok(DisableInput { until })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -340,6 +382,8 @@ pub struct ImportCurlArgs {
     when: WhenFlags,
     #[command(flatten)]
     job: JobFlags,
+    #[command(flatten)]
+    checks: CheckFlags,
     #[command(flatten)]
     global: Global,
 }
@@ -520,29 +564,33 @@ fn show(global: &Global, data: &Value, human: impl FnOnce(&Value) -> String) {
 }
 
 async fn run(args: RunArgs) -> Result<(), CliError> {
-    let mut fields = Map::new();
-    fields.insert(
-        "method".into(),
-        Value::String(args.method.to_ascii_lowercase()),
-    );
-    fields.insert("url".into(), Value::String(args.target.clone()));
-    fields.extend(args.request.fields()?);
-    create_job(fields, &args.when, &args.job, &args.global).await
+    let method = Method::parse(&Value::String(args.method.clone()))
+        .map_err(|e| CliError::Usage(format!("METHOD {}: {}", args.method, e.message)))?;
+    let mut input = JobInput {
+        method: Some(method),
+        url: args.target.clone(),
+        ..JobInput::default()
+    };
+    args.request.apply(&mut input)?;
+    create_job(input, &args.when, &args.job, &args.checks, &args.global).await
 }
 
-/// `POST /api/jobs` with the request `fields` and the when/job flags; prints the job.
+/// `POST /api/jobs` with the request in `input` and the other flags; prints the job.
 async fn create_job(
-    mut fields: Map<String, Value>,
+    mut input: JobInput,
     when: &WhenFlags,
     job: &JobFlags,
+    checks: &CheckFlags,
     global: &Global,
 ) -> Result<(), CliError> {
-    fields.extend(when.fields(Utc::now())?);
-    fields.extend(job.fields());
+    let now = Utc::now();
+    when.check_tz(checks.uses_tz())?;
+    when.apply(&mut input, now)?;
+    job.apply(&mut input);
+    checks.apply(&mut input, when.tz.as_deref(), now)?;
+    let body = serde_json::to_value(&input).map_err(|e| CliError::Other(e.to_string()))?;
     let client = Client::connect(global).await?;
-    let created = client
-        .post("/api/jobs", Some(&Value::Object(fields)))
-        .await?;
+    let created = client.post("/api/jobs", Some(&body)).await?;
     let job = &created["data"];
     if global.json() {
         output::emit(&output::json(job));
@@ -645,8 +693,14 @@ fn id_of(value: &Value) -> String {
 
 async fn schedules(args: SchedulesArgs) -> Result<(), CliError> {
     let global = &args.global;
-    let client = Client::connect(global).await?;
     let now = Utc::now();
+    // A wrong --until or --for is the command line's mistake, said before
+    // looking for a running Chime.
+    let disable = match &args.command {
+        SchedulesCommand::Disable(d) => Some(d.input(now)?),
+        _ => None,
+    };
+    let client = Client::connect(global).await?;
     let (verb, id, path) = match args.command {
         SchedulesCommand::List(list) => {
             let mut query = vec![
@@ -674,7 +728,16 @@ async fn schedules(args: SchedulesArgs) -> Result<(), CliError> {
             return Ok(());
         }
         SchedulesCommand::Enable(ScheduleId { id }) => ("Enabled", id, "enable"),
-        SchedulesCommand::Disable(ScheduleId { id }) => ("Disabled", id, "disable"),
+        SchedulesCommand::Disable(args) => {
+            let body = serde_json::to_value(disable.unwrap_or_default())
+                .map_err(|e| CliError::Other(e.to_string()))?;
+            let path = format!("/api/schedules/{}/disable", segment(&args.schedule.id));
+            let answer = client.post(&path, Some(&body)).await?;
+            show(global, &answer["data"], |s| {
+                output::schedule_changed("Disabled", s, now)
+            });
+            return Ok(());
+        }
         SchedulesCommand::Delete(ScheduleId { id }) => ("Deleted", id, ""),
     };
     let answer = if path.is_empty() {
@@ -760,10 +823,10 @@ async fn preview(args: PreviewArgs) -> Result<(), CliError> {
 }
 
 async fn import_curl(args: ImportCurlArgs) -> Result<(), CliError> {
-    if args.job.is_set() && !args.when.is_set() {
+    if (args.job.is_set() || args.checks.is_set()) && !args.when.is_set() {
         return Err(CliError::Usage(
-            "--name, --idempotency-key, --callback and --webhook apply when creating the job; \
-             add --in, --at, --every, --cron or --now"
+            "--name, --idempotency-key, --callback, --webhook and the checks, alerts and \
+             limits apply when creating the job; add --in, --at, --every, --cron or --now"
                 .into(),
         ));
     }
@@ -771,12 +834,14 @@ async fn import_curl(args: ImportCurlArgs) -> Result<(), CliError> {
     let client = Client::connect(&args.global).await?;
     let body = Value::Object(Map::from_iter([("command".into(), Value::String(command))]));
     let draft = client.post("/api/import/curl", Some(&body)).await?;
-    let draft = draft["data"].as_object().cloned().unwrap_or_default();
+    let draft = &draft["data"];
     if !args.when.is_set() {
-        show(&args.global, &Value::Object(draft), output::draft);
+        show(&args.global, draft, output::draft);
         return Ok(());
     }
-    create_job(draft, &args.when, &args.job, &args.global).await
+    let input: JobInput = serde_json::from_value(draft.clone())
+        .map_err(|e| CliError::Other(format!("the API's job draft is not a job: {e}")))?;
+    create_job(input, &args.when, &args.job, &args.checks, &args.global).await
 }
 
 /// The curl command as one text: the single argument as given, several words

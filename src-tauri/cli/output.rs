@@ -594,11 +594,19 @@ pub fn schedule_detail(schedule: &Value, now: DateTime<Utc>) -> String {
     )
 }
 
-/// One line for enable, disable and delete.
+/// One line for enable, disable and delete; a pause that ends by itself
+/// says when.
 pub fn schedule_changed(verb: &str, schedule: &Value, now: DateTime<Utc>) -> String {
-    let next = match schedule["next_run_at"].is_null() {
-        true => String::new(),
-        false => format!("; next run {}", when(&schedule["next_run_at"], now)),
+    let next = match (
+        schedule["resume_at"].is_null(),
+        schedule["next_run_at"].is_null(),
+    ) {
+        (false, _) => format!(
+            "; it enables itself again {}",
+            when(&schedule["resume_at"], now)
+        ),
+        (true, false) => format!("; next run {}", when(&schedule["next_run_at"], now)),
+        (true, true) => String::new(),
     };
     format!(
         "{verb} schedule {}{next}",
