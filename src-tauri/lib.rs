@@ -4,6 +4,7 @@
 //! WebKit and starts like a small Rust program. The desktop app is the other
 //! binary, `chime-app` (`desktop/main.rs`), which builds on this library.
 
+pub mod alerts;
 pub mod backend;
 pub mod cli;
 pub mod datadir;

@@ -43,6 +43,8 @@ impl ServeArgs {
 pub async fn run(args: ServeArgs) -> Result<()> {
     let backend = Backend::start(&args).await?;
     tokio::spawn(stop_on_signal(backend.stop_token()));
+    // No desktop to notify: alerts for it go to the log.
+    tokio::spawn(crate::alerts::log_alerts(backend.engine.clone()));
     let mut out = tokio::io::stdout();
     out.write_all(format!("listening on http://127.0.0.1:{}\n", backend.port).as_bytes())
         .await?;
