@@ -1,8 +1,8 @@
 //! `POST /api/jobs` with a form body (`body[content]=Testing+123`): any bytes
 //! decode to JSON or to an API error that blames the client, never a panic
 //! or a stack overflow (issue 15, D1); what decodes goes through the job
-//! decoder as the API sends it. (A top-level `[]=x` or `=x` decodes to an
-//! array, which the job decoder refuses with a 422.)
+//! decoder as the API sends it. (A value with no field name, `=x` or `[]=x`,
+//! is refused with a 422 on `body`.)
 #![no_main]
 
 use chime_engine::draft::{parse, Policy};

@@ -86,6 +86,17 @@ pub fn form_to_json(bytes: &[u8]) -> Result<Value, ApiError> {
         let path = key_path(&key).ok_or_else(|| {
             ApiError::malformed(format!("form key \"{key}\" has unbalanced brackets"))
         })?;
+        if path[0].is_empty() {
+            // `=x` or `[]=x`: a value with no field's name, which would turn
+            // the whole body into a list.
+            return Err(ApiError::invalid(
+                "body",
+                format!(
+                    "the form has a value with no field name (key \"{key}\"); \
+                     send each as name=value, such as url=https%3A%2F%2Fexample.com"
+                ),
+            ));
+        }
         if path.len() > MAX_FORM_DEPTH {
             return Err(ApiError::invalid(
                 &path[0],
@@ -272,6 +283,21 @@ mod tests {
         assert!(e.message.contains("32 levels"), "{}", e.message);
         let ok = format!("body{}=1", "[a]".repeat(MAX_FORM_DEPTH - 1));
         assert!(form_to_json(ok.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn a_value_with_no_field_name_is_refused_in_words() {
+        for form in [
+            &b"=x"[..],
+            b"[]=x",
+            b"url=https%3A%2F%2Fx.test&=x",
+            b"=x&url=y",
+        ] {
+            let e = form_to_json(form).unwrap_err();
+            assert_eq!((e.status.as_u16(), e.code), (422, "invalid"), "{form:?}");
+            assert_eq!(e.field.as_deref(), Some("body"));
+            assert!(e.message.contains("no field name"), "{}", e.message);
+        }
     }
 
     #[test]
