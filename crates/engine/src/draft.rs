@@ -474,11 +474,15 @@ pub fn parse_instant(field: &str, value: &Value) -> Result<DateTime<Utc>, FieldE
 
 fn parse_rfc3339(field: &str, text: &str) -> Result<DateTime<Utc>, FieldError> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        // An offset can carry 9999-12-31 into the year 10000, which has no
-        // RFC 3339 form to answer with: the same limit as unix seconds.
-        return Some(t.with_timezone(&Utc))
-            .filter(|t| t.timestamp() < 253_402_300_800)
-            .ok_or_else(|| FieldError::new(field, "is too far in the future"));
+        // An offset can carry 9999-12-31 into the year 10000, or 0000-01-01
+        // into the year -1, neither of which has an RFC 3339 form to answer
+        // with: in UTC the year must have four digits.
+        let t = t.with_timezone(&Utc);
+        return match t.timestamp() {
+            ..-62_167_219_200 => Err(FieldError::new(field, "is too far in the past")),
+            253_402_300_800.. => Err(FieldError::new(field, "is too far in the future")),
+            _ => Ok(t),
+        };
     }
     let naive = [
         "%Y-%m-%dT%H:%M:%S%.f",
@@ -592,6 +596,20 @@ mod tests {
         assert_eq!(
             last.start,
             Start::At(Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap())
+        );
+    }
+
+    /// The other end, noticed by the same fuzzing campaign: an offset can
+    /// carry the year 0000 back into the year -1, which has no RFC 3339 form
+    /// either ("-0001-12-31T23:30:00Z").
+    #[test]
+    fn a_time_before_the_year_0_is_refused_whatever_its_offset() {
+        let e = err(json!({"url": "https://x.test", "scheduled_at": "0000-01-01T00:30:00+01:00"}));
+        assert_eq!(e.message, "scheduled_at: is too far in the past");
+        let first = ok(json!({"url": "https://x.test", "scheduled_at": "0000-01-01T00:00:00Z"}));
+        assert_eq!(
+            first.start,
+            Start::At(Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).unwrap())
         );
     }
 }
