@@ -1,11 +1,14 @@
 //! What the app does as things happen: live events to the window, desktop
-//! notifications for finished jobs, and launch at login as the setting says.
+//! notifications (a schedule's alerts, a one-off job's end), and launch at
+//! login as the setting says.
 
-use chime_engine::{Engine, JobState, Payload};
+use chime::alerts;
+use chime_engine::{Engine, Event, JobState, Payload};
 use tauri::{AppHandle, Emitter};
 use tauri_plugin_autostart::ManagerExt as _;
-use tauri_plugin_notification::NotificationExt as _;
 use tokio::sync::broadcast::error::RecvError;
+
+use super::notify;
 
 /// The Tauri event the UI listens to; its payload is one log event.
 pub const EVENT: &str = "chime://event";
@@ -18,9 +21,7 @@ pub async fn forward_events(app: AppHandle, engine: Engine) {
                 if let Err(e) = app.emit(EVENT, &*event) {
                     tracing::warn!("cannot send an event to the window: {e}");
                 }
-                if let Payload::Finished(finished) = &event.body {
-                    notify_finished(&app, &engine, &event, finished.state).await;
-                }
+                notify_of(&app, &engine, &event).await;
             }
             // The window refetches on the next event; nothing is lost in the store.
             Err(RecvError::Lagged(n)) => tracing::warn!("the window missed {n} live events"),
@@ -29,14 +30,29 @@ pub async fn forward_events(app: AppHandle, engine: Engine) {
     }
 }
 
+/// One notification per alert of a schedule, and for a job that finished
+/// (failed for good, or if asked succeeded).
+async fn notify_of(app: &AppHandle, engine: &Engine, event: &Event) {
+    if let Some(notice) = alerts::notice_for(engine, event).await {
+        notify::show(app, &notice.title, &notice.body, Some(notice.route()));
+        return;
+    }
+    let Payload::Finished(finished) = &event.body else {
+        return;
+    };
+    // A schedule's failed runs are told by its alert (`schedule.failing`,
+    // once past its threshold), not one notification per run.
+    let state = finished.state;
+    if event.schedule_id.is_some() && state == JobState::Discarded {
+        return;
+    }
+    notify_finished(app, engine, event, state).await;
+}
+
 /// A desktop notification when a job fails for good (and, if asked, when one
-/// succeeds). Failing to notify is logged, never fatal.
-async fn notify_finished(
-    app: &AppHandle,
-    engine: &Engine,
-    event: &chime_engine::Event,
-    state: JobState,
-) {
+/// succeeds); a click on it opens the job. Failing to notify is logged,
+/// never fatal.
+async fn notify_finished(app: &AppHandle, engine: &Engine, event: &Event, state: JobState) {
     let settings = engine.settings();
     let (wanted, title) = match state {
         JobState::Discarded => (settings.notify_on_failure, "A job failed"),
@@ -50,24 +66,14 @@ async fn notify_finished(
     let Ok(job) = engine.get_job(job_id).await else {
         return;
     };
-    let what = job.name.clone().unwrap_or_else(|| {
-        let url = chime_engine::redact::url(&job.request.url);
-        format!("{} {url}", job.request.method.as_str())
-    });
+    let what = alerts::display_name(job.name.as_deref(), &job.request);
     let detail = match &job.last_outcome {
         Some(o) if o.error.is_some() => o.error.clone().unwrap_or_default(),
         Some(o) => o.status.map(|s| format!("HTTP {s}")).unwrap_or_default(),
         None => String::new(),
     };
-    if let Err(e) = app
-        .notification()
-        .builder()
-        .title(title)
-        .body(format!("{what}\n{detail}"))
-        .show()
-    {
-        tracing::warn!("cannot show a notification: {e}");
-    }
+    let route = format!("/jobs/detail/{}", job.id);
+    notify::show(app, title, &format!("{what}\n{detail}"), Some(route));
 }
 
 /// Keeps launch at login in step with the setting.

@@ -13,6 +13,7 @@
 
 mod ipc;
 mod live;
+mod notify;
 mod tray;
 mod window;
 
@@ -85,9 +86,11 @@ fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
             None,
         ))
         .manage(desktop)
+        .manage(notify::Clicks::default())
         .invoke_handler(tauri::generate_handler![ipc::api])
         .setup(move |app| {
             let handle = app.handle().clone();
+            notify::open_on_click(&handle);
             if let Err(e) = tray::create(&handle, engine.clone()) {
                 // No tray host (a bare X server, some desktops): the window still works.
                 tracing::warn!("no tray icon: {e}");

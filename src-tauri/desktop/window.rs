@@ -63,6 +63,21 @@ pub fn open(app: &AppHandle) {
     });
 }
 
+/// Shows the window on `route` (`/schedules/ID`): a notification's click.
+pub fn open_at(app: &AppHandle, route: &str) {
+    match app.get_webview_window(MAIN) {
+        // The UI's router follows the hash, so the page changes in place.
+        Some(window) => {
+            let hash = serde_json::Value::from(route);
+            if let Err(e) = window.eval(format!("window.location.hash = {hash}")) {
+                tracing::warn!("cannot show {route} in the window: {e}");
+            }
+        }
+        None => app.state::<Desktop>().window.set_route(route.to_string()),
+    }
+    open(app);
+}
+
 /// The window as tauri.conf.json describes it, on the remembered route.
 fn build(app: &AppHandle) -> tauri::Result<()> {
     let Some(mut config) = app

@@ -45,15 +45,31 @@ impl Chime {
         Chime::start_program(env!("CARGO_BIN_EXE_chime"), dir, args).await
     }
 
+    /// `chime serve --port 0` on a new data folder, with `args` added,
+    /// logging at `level` (into the data folder's `logs/`).
+    pub async fn start_logging(level: &str, args: &[&str]) -> Chime {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut command = serve_command(env!("CARGO_BIN_EXE_chime"), dir.path(), args);
+        command.env("CHIME_LOG", level);
+        let mut chime = Chime::spawn(command, dir.path(), dir.path().to_path_buf()).await;
+        chime._owned_dir = Some(dir);
+        chime
+    }
+
+    /// What it logged so far, every file of `logs/` in one text.
+    pub fn log_text(&self) -> String {
+        let logs = std::fs::read_dir(self.dir.join("logs"))
+            .into_iter()
+            .flatten();
+        logs.flatten()
+            .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+            .collect()
+    }
+
     /// `PROGRAM serve --port 0` on `dir`: this build's `chime`, or an
     /// installed one found on PATH.
     pub async fn start_program(program: &str, dir: &Path, args: &[&str]) -> Chime {
-        let mut command = Command::new(program);
-        command
-            .arg("serve")
-            .args(["--port", "0", "--data-dir"])
-            .arg(dir)
-            .args(args);
+        let command = serve_command(program, dir, args);
         Chime::spawn(command, dir, dir.to_path_buf()).await
     }
 
@@ -130,12 +146,19 @@ impl Chime {
         dir: &Path,
         seen_at: impl FnOnce(u32) -> PathBuf,
     ) -> Chime {
+        // Quiet unless the test asked for a level (to read the log).
+        let asked_level = command
+            .as_std()
+            .get_envs()
+            .any(|(name, _)| name == "CHIME_LOG");
+        if !asked_level {
+            command.env("CHIME_LOG", "warn");
+        }
         let mut child = command
             .env_remove("CHIME_API_KEY")
             .env_remove("CHIME_ALLOW_HTTP")
             .env_remove("CHIME_CA_CERT")
             .env_remove("CHIME_PORT")
-            .env("CHIME_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)
@@ -303,6 +326,17 @@ const GUI_LIBRARIES: &[&str] = &[
     "libgtk-3",
     "libgdk-3",
 ];
+
+/// `PROGRAM serve --port 0 --data-dir DIR ARGS`.
+fn serve_command(program: &str, dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(program);
+    command
+        .arg("serve")
+        .args(["--port", "0", "--data-dir"])
+        .arg(dir)
+        .args(args);
+    command
+}
 
 /// The GUI libraries mapped into process `pid`, from `/proc/PID/maps`.
 pub fn gui_libraries(pid: i32) -> Vec<String> {
