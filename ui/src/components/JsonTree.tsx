@@ -37,7 +37,49 @@ function Key({ name }: { name: string | number | null }) {
   );
 }
 
-function Node({ name, value, depth, expandDepth }: { name: string | number | null; value: JsonValue; depth: number; expandDepth: number }) {
+/** Clicking a value picks it, with its path (`data.items[0].ok`). */
+export type OnPick = (path: string, value: null | boolean | number | string) => void;
+
+/**
+ * The path of `key` under `parent` as checks and dynamic fields write it (dots, and brackets
+ * for indexes); null when the engine's paths cannot name it (a key with a dot or bracket).
+ */
+export function childPath(parent: string | null, key: string | number): string | null {
+  if (parent === null) return null;
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  if (key === '' || /[.[\]]/.test(key)) return null;
+  return parent ? `${parent}.${key}` : key;
+}
+
+const PICK_TEXT = 60;
+
+/** A value that can be picked: a button that says what picking it does. */
+function Pickable({ path, value, onPick }: { path: string; value: null | boolean | number | string; onPick: OnPick }) {
+  const text = JSON.stringify(value);
+  return (
+    <button type="button" className="json-tree__pick" aria-label={`Check that ${path} equals ${text}`} title={`Check that ${path} equals this`} onClick={() => onPick(path, value)}>
+      <span className={typeof value === 'string' ? 'json-tree__string' : typeof value === 'number' ? 'json-tree__number' : 'json-tree__atom'}>
+        {text.length > PICK_TEXT ? `${text.slice(0, PICK_TEXT)}…` : text}
+      </span>
+    </button>
+  );
+}
+
+function Node({
+  name,
+  value,
+  depth,
+  expandDepth,
+  path,
+  onPick,
+}: {
+  name: string | number | null;
+  value: JsonValue;
+  depth: number;
+  expandDepth: number;
+  path: string | null;
+  onPick: OnPick | undefined;
+}) {
   const isArray = Array.isArray(value);
   const isObject = value !== null && typeof value === 'object';
   const entries = useMemo<Array<[string | number, JsonValue]>>(
@@ -51,7 +93,7 @@ function Node({ name, value, depth, expandDepth }: { name: string | number | nul
     return (
       <div className="json-tree__row">
         <Key name={name} />
-        <Primitive value={value} />
+        {onPick && path ? <Pickable path={path} value={value} onPick={onPick} /> : <Primitive value={value} />}
       </div>
     );
   }
@@ -95,7 +137,7 @@ function Node({ name, value, depth, expandDepth }: { name: string | number | nul
         <>
           <div className="json-tree__children">
             {entries.slice(0, shown).map(([key, child]) => (
-              <Node key={key} name={key} value={child} depth={depth + 1} expandDepth={expandDepth} />
+              <Node key={key} name={key} value={child} depth={depth + 1} expandDepth={expandDepth} path={childPath(path, key)} onPick={onPick} />
             ))}
             {rest > 0 && (
               <button type="button" className="json-tree__more" onClick={() => setShown((s) => s + CHUNK)}>
@@ -113,12 +155,12 @@ function Node({ name, value, depth, expandDepth }: { name: string | number | nul
 /**
  * A JSON value as a foldable tree. Only unfolded nodes are rendered, long arrays and
  * objects show a hundred children at a time, and long strings are cut, so a large body
- * opens at once.
+ * opens at once. With `onPick`, each value a path can name is a button that picks it.
  */
-export function JsonTree({ value, label, expandDepth = 2 }: { value: JsonValue; label: string; expandDepth?: number }) {
+export function JsonTree({ value, label, expandDepth = 2, onPick }: { value: JsonValue; label: string; expandDepth?: number; onPick?: OnPick }) {
   return (
-    <div className="json-tree" aria-label={label} role="group">
-      <Node name={null} value={value} depth={0} expandDepth={expandDepth} />
+    <div className={onPick ? 'json-tree json-tree--pick' : 'json-tree'} aria-label={label} role="group">
+      <Node name={null} value={value} depth={0} expandDepth={expandDepth} path="" onPick={onPick} />
     </div>
   );
 }

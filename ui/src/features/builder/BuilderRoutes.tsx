@@ -97,6 +97,7 @@ export function NewJobBuilder() {
           initial={initial!}
           onClose={close}
           draft={draft ? { nameFollows: draft.nameFollows, onDiscard: discardDraft } : undefined}
+          responseFrom={{ scheduleId: search.from_schedule, jobId: search.from_job }}
         />
       )}
     </Loaded>

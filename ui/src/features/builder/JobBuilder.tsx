@@ -17,8 +17,10 @@ import { AdvancedSection } from './AdvancedSection';
 import { CopyCurlButton } from './CopyCurlButton';
 import { CurlPasteDialog } from './CurlPasteDialog';
 import { clearDraft, saveDraft } from './draft';
+import { ChecksSection } from './ChecksSection';
 import {
   ADVANCED_FIELDS,
+  CHECK_FIELDS,
   applyCurl,
   checkForm,
   checkRequest,
@@ -35,6 +37,8 @@ import {
 import { RequestSection } from './RequestSection';
 import { ScheduleSection } from './ScheduleSection';
 import { TryResponse } from './TryResponse';
+import { useLastResponse } from './useLastResponse';
+import { firstBadCheck } from './checksForm';
 import './builder.css';
 
 export type BuilderMode =
@@ -66,6 +70,22 @@ const FIELD_FOR_FORM_KEY: Partial<Record<keyof BuilderForm, FieldKey>> = {
   idempotencyKey: 'idempotencyKey',
   callbackUrl: 'callbackUrl',
   webhookUrl: 'webhookUrl',
+  checks: 'checks',
+  alertOwn: 'alert',
+  alertAfter: 'alert',
+  alertRecovery: 'alert',
+  alertChange: 'alert',
+  alertIgnore: 'alert',
+  alertDesktop: 'alert',
+  alertWebhook: 'alert',
+  overlap: 'overlap',
+  maxRuns: 'maxRuns',
+  untilLocal: 'until',
+  quiet: 'quietHours',
+  quietFrom: 'quietHours',
+  quietTo: 'quietHours',
+  quietZone: 'quietHours',
+  quietAction: 'quietHours',
 };
 
 function titleFor(mode: BuilderMode): string {
@@ -86,13 +106,20 @@ export interface JobBuilderProps {
   onClose: () => void;
   /** The form is a draft kept from an earlier new job; with the way to drop it. */
   draft?: { nameFollows: boolean; onDiscard: () => void };
+  /** A new job made from a schedule or job: its runs' responses are there to pick JSON paths from. */
+  responseFrom?: { scheduleId?: string | undefined; jobId?: string | undefined };
+}
+
+/** Whether a form sets anything of "Checks and alerts" (then the section starts open). */
+function setsChecks(form: BuilderForm): boolean {
+  return form.checks.length > 0 || form.alertOwn || form.overlap !== '' || form.maxRuns !== '' || form.untilLocal !== '' || form.quiet;
 }
 
 /**
  * The job builder: request, schedule and advanced options for a new job or schedule, or
  * an existing one; "Send now" to try the request; paste and copy curl.
  */
-export function JobBuilder({ mode, initial, onClose, draft }: JobBuilderProps) {
+export function JobBuilder({ mode, initial, onClose, draft, responseFrom }: JobBuilderProps) {
   const client = useClient();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -103,17 +130,24 @@ export function JobBuilder({ mode, initial, onClose, draft }: JobBuilderProps) {
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   const shown = useMemo(() => (nameFollows ? { ...form, name: suggestName(form) } : form), [form, nameFollows]);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
-  const [serverKeys, setServerKeys] = useState<{ headers: string[]; query: string[] }>({ headers: [], query: [] });
+  // the header, query parameter or check (its index) a server error names
+  const [serverKeys, setServerKeys] = useState<{ headers: string[]; query: string[]; check: number | null }>({ headers: [], query: [], check: null });
   const [banner, setBanner] = useState<string | null>(null);
   // Said at the top of the form, not in a toast: a toast sat on the footer's save button.
   const [filledFromCurl, setFilledFromCurl] = useState(false);
   const [attempted, setAttempted] = useState(false);
   const [advancedOpen, setAdvancedOpen] = useState(false);
+  const [checksOpen, setChecksOpen] = useState(() => setsChecks(initial));
   const [curlOpen, setCurlOpen] = useState(false);
   const [saving, setSaving] = useState(false);
   const [trying, setTrying] = useState(false);
   const [tryJobId, setTryJobId] = useState<string | null>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
+  const lastResponse = useLastResponse({
+    tryJobId,
+    scheduleId: mode.kind === 'schedule' ? mode.id : responseFrom?.scheduleId,
+    jobId: mode.kind === 'job' ? mode.id : responseFrom?.jobId,
+  });
 
   const update = useCallback((patch: Partial<BuilderForm>) => {
     setForm((current) => ({ ...current, ...patch }));
@@ -173,8 +207,10 @@ export function JobBuilder({ mode, initial, onClose, draft }: JobBuilderProps) {
         setServerKeys({
           headers: target.key === 'headers' && target.detail ? [target.detail] : [],
           query: target.key === 'query' && target.detail ? [target.detail] : [],
+          check: target.key === 'checks' && target.detail !== undefined && /^\d+$/.test(target.detail) ? Number(target.detail) : null,
         });
         if (ADVANCED_FIELDS.includes(target.key)) setAdvancedOpen(true);
+        if (CHECK_FIELDS.includes(target.key)) setChecksOpen(true);
         setBanner(null);
         return;
       }
@@ -189,6 +225,7 @@ export function JobBuilder({ mode, initial, onClose, draft }: JobBuilderProps) {
     const keys = Object.keys(problems) as FieldKey[];
     if (keys.length > 0) {
       if (keys.some((k) => ADVANCED_FIELDS.includes(k))) setAdvancedOpen(true);
+      if (keys.some((k) => CHECK_FIELDS.includes(k))) setChecksOpen(true);
       return;
     }
     setSaving(true);
@@ -217,6 +254,13 @@ export function JobBuilder({ mode, initial, onClose, draft }: JobBuilderProps) {
     const problems = checkRequest(form);
     if (Object.keys(problems).length > 0) {
       setAttempted(true);
+      return;
+    }
+    // a check that cannot be read would refuse the try-out: say so where it is typed
+    const checks = checkForm(form).checks;
+    if (checks) {
+      setAttempted(true);
+      setChecksOpen(true);
       return;
     }
     setTrying(true);
@@ -352,6 +396,17 @@ export function JobBuilder({ mode, initial, onClose, draft }: JobBuilderProps) {
                 ? 'A one-off job stays one-off: duplicate it to make a schedule.'
                 : 'A schedule keeps a rule: duplicate it to make a one-off job.'
             }
+          />
+          <ChecksSection
+            form={shown}
+            update={update}
+            errors={errors}
+            errorRow={serverErrors.checks ? serverKeys.check : clientErrors.checks ? firstBadCheck(form.checks) : null}
+            open={checksOpen}
+            onToggle={() => setChecksOpen((o) => !o)}
+            last={lastResponse}
+            onSendTest={() => void sendNow()}
+            sending={trying}
           />
           <AdvancedSection form={shown} update={update} errors={errors} open={advancedOpen} onToggle={() => setAdvancedOpen((o) => !o)} />
         </div>

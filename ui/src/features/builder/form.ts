@@ -25,11 +25,21 @@ import { parseDuration, toSeconds, type DurationUnit } from '../../lib/duration'
 import { checkUrl } from '../../lib/url';
 import { definedHeaders, definedQuery, definedUserinfo } from './replayCredentials';
 import { instantToLocalDateTime, localDateTimeToRfc3339, machineTimeZone } from '../../lib/zones';
+import {
+  checkChecksAndAlerts,
+  checksAndAlertsInput,
+  checksAndAlertsOfArgs,
+  checksAndAlertsOfSchedule,
+  checksAndAlertsPatch,
+  emptyChecksAndAlerts,
+  type ChecksAndAlertsForm,
+} from './checksForm';
 
 export type ScheduleKind = 'once' | 'every' | 'cron';
 export type OnceMode = 'now' | 'in' | 'at';
 
-export interface BuilderForm {
+/** The request, when it runs, its options, and its checks and alerts (checksForm.ts). */
+export interface BuilderForm extends ChecksAndAlertsForm {
   method: HttpMethod;
   url: string;
   query: KeyValueRow[];
@@ -88,7 +98,13 @@ export type FieldKey =
   | 'networkWait'
   | 'idempotencyKey'
   | 'callbackUrl'
-  | 'webhookUrl';
+  | 'webhookUrl'
+  | 'checks'
+  | 'alert'
+  | 'overlap'
+  | 'maxRuns'
+  | 'until'
+  | 'quietHours';
 
 export type FieldErrors = Partial<Record<FieldKey, string>>;
 
@@ -104,6 +120,9 @@ export const ADVANCED_FIELDS: readonly FieldKey[] = [
   'callbackUrl',
   'webhookUrl',
 ];
+
+/** The fields of "Checks and alerts": an error in one opens that section. */
+export const CHECK_FIELDS: readonly FieldKey[] = ['checks', 'alert', 'overlap', 'maxRuns', 'until', 'quietHours'];
 
 export const METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
 
@@ -134,6 +153,7 @@ export function emptyForm(timezone: string = machineTimeZone()): BuilderForm {
     idempotencyKey: '',
     callbackUrl: '',
     webhookUrl: '',
+    ...emptyChecksAndAlerts(),
   };
 }
 
@@ -187,6 +207,7 @@ function applyArgs(form: BuilderForm, args: JobArgs): BuilderForm {
     idempotencyKey: args.idempotency_key ?? '',
     callbackUrl: args.callback_url ?? '',
     webhookUrl: args.webhook_url ?? '',
+    ...checksAndAlertsOfArgs(args),
   };
 }
 
@@ -222,8 +243,11 @@ export function formFromSchedule(schedule: Schedule, fallbackZone: string = mach
     catch_up: schedule.catch_up ?? asked.catch_up,
   });
   const frequency = frequencyOf(schedule.frequency);
+  const zone = frequency && 'cron' in frequency ? frequency.timezone || fallbackZone : form.timezone;
+  // the typed view: what the engine does, its defaults filled in
+  Object.assign(form, checksAndAlertsOfSchedule(schedule, zone));
   if (frequency && 'cron' in frequency) {
-    return { ...form, scheduleKind: 'cron', cron: frequency.cron, timezone: frequency.timezone || fallbackZone };
+    return { ...form, scheduleKind: 'cron', cron: frequency.cron, timezone: zone };
   }
   const every = parseDuration(frequency?.repeat_every);
   return {
@@ -422,7 +446,7 @@ export function checkForm(form: BuilderForm): FieldErrors {
       if (!check.ok) errors[key] = check.message;
     }
   }
-  return errors;
+  return { ...errors, ...checkChecksAndAlerts(form, form.scheduleKind !== 'once') };
 }
 
 /** The retry members the form sets; the engine fills in the others. None set: no `retry`. */
@@ -482,7 +506,7 @@ export function toJobInput(form: BuilderForm): JobInput {
   for (const [key, value] of textEntries(form)) {
     if (value.trim()) input[key] = value.trim();
   }
-  return input;
+  return { ...input, ...checksAndAlertsInput(form, form.scheduleKind !== 'once') };
 }
 
 /**
@@ -491,7 +515,7 @@ export function toJobInput(form: BuilderForm): JobInput {
  * is saved is what is on screen (the engine merges a patch into what was asked).
  */
 export function toJobPatch(form: BuilderForm): JobPatch {
-  const patch: JobPatch = { query: {}, headers: {}, body: null, ...toJobInput(form) };
+  const patch: JobPatch = { query: {}, headers: {}, body: null, ...toJobInput(form), ...checksAndAlertsPatch(form, form.scheduleKind !== 'once') };
   if (form.scheduleKind === 'once' && form.onceMode === 'now') patch.schedule_in = 0;
   // cleared: the schedule follows the setting again (a one-off job has no such member)
   if (form.scheduleKind !== 'once' && !form.networkWait.trim()) patch.network_wait = null;
@@ -501,9 +525,11 @@ export function toJobPatch(form: BuilderForm): JobPatch {
   return patch;
 }
 
-/** The one-off job that "Send now" creates: this request, once, now, without retries. */
+/** The one-off job that "Send now" creates: this request, once, now, without retries; with its checks, to see them pass or fail. */
 export function toTryInput(form: BuilderForm): JobInput {
   const input: JobInput = { ...requestOf(form), retry: { max_attempts: 1 } };
+  const { assert } = checksAndAlertsInput(form, false);
+  if (assert) input.assert = assert;
   if (form.timeout) input.timeout = Number(form.timeout);
   if (form.name.trim()) input.name = `${form.name.trim()} (try)`;
   return input;
@@ -514,8 +540,11 @@ export function toTryInput(form: BuilderForm): JobInput {
 /** Where a server error field (`retry.max_attempts`, `headers.X-Foo`) belongs in the form. */
 export function fieldForServerError(field: string | null): { key: FieldKey; detail?: string } | null {
   if (!field) return null;
-  const [head = '', ...rest] = field.split('.');
-  const detail = rest.length > 0 ? rest.join('.') : undefined;
+  const [first = '', ...rest] = field.split('.');
+  // `assert[2].json`: the list's name, the item's number a detail
+  const indexed = /^([a-z_]+)\[(\d+)\]$/.exec(first);
+  const head = indexed?.[1] ?? first;
+  const detail = indexed ? indexed[2] : rest.length > 0 ? rest.join('.') : undefined;
   const direct: Record<string, FieldKey> = {
     method: 'method',
     url: 'url',
@@ -535,6 +564,12 @@ export function fieldForServerError(field: string | null): { key: FieldKey; deta
     idempotency_key: 'idempotencyKey',
     callback_url: 'callbackUrl',
     webhook_url: 'webhookUrl',
+    assert: 'checks',
+    alert: 'alert',
+    overlap: 'overlap',
+    max_runs: 'maxRuns',
+    until: 'until',
+    quiet_hours: 'quietHours',
   };
   if (head === 'retry') {
     if (detail === 'backoff') return { key: 'backoff' };
