@@ -7,6 +7,7 @@ import type {
   CurlExport,
   CurlImport,
   Data,
+  DisableInput,
   EngineStatus,
   EventType,
   Job,
@@ -107,7 +108,9 @@ export function createClient(transport: Transport) {
       call<Page<Schedule>>('GET', `/api/schedules${queryString(params)}`),
     getSchedule: (id: string) => data<Schedule>('GET', `/api/schedules/${seg(id)}`),
     enableSchedule: (id: string) => data<Schedule>('POST', `/api/schedules/${seg(id)}/enable`),
-    disableSchedule: (id: string) => data<Schedule>('POST', `/api/schedules/${seg(id)}/disable`),
+    /** Paused until enabled, or with `until` (RFC 3339) until then, when it enables itself (`resume_at`). */
+    disableSchedule: (id: string, until?: string) =>
+      data<Schedule>('POST', `/api/schedules/${seg(id)}/disable`, until === undefined ? undefined : ({ until } satisfies DisableInput)),
     deleteSchedule: async (id: string) => {
       await call<unknown>('DELETE', `/api/schedules/${seg(id)}`);
     },

@@ -88,3 +88,13 @@ export function localDateTimeToRfc3339(value: string, timeZone: string): string 
 export function instantToLocalDateTime(iso: string, timeZone: string): string {
   return wallClock(iso, timeZone).slice(0, 16); // no seconds
 }
+
+/**
+ * The instant that is `time` ("09:00") tomorrow in `timeZone`, as RFC 3339 with that zone's
+ * offset: "tomorrow 9:00" for a pause. A wall-clock conversion, not a schedule.
+ */
+export function tomorrowAt(time: string, timeZone: string, now: number = Date.now()): string | null {
+  const [y = 0, m = 1, d = 1] = wallClock(now, timeZone).slice(0, 10).split('-').map(Number);
+  const tomorrow = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  return localDateTimeToRfc3339(`${tomorrow}T${time}`, timeZone);
+}

@@ -1,7 +1,6 @@
 import { Link } from '@tanstack/react-router';
 import { frequencyOf } from '../../api/shapes';
 import type { Schedule } from '../../api/types';
-import { Badge } from '../../components/Badge';
 import { IconButton } from '../../components/IconButton';
 import { IconCopy, IconPause, IconPlay, IconSend, IconTrash } from '../../components/icons';
 import { Skeleton } from '../../components/Skeleton';
@@ -10,6 +9,8 @@ import { OutcomeStrip } from './OutcomeStrip';
 import { latestOutcome } from './outcome';
 import { RelativeTime } from './RelativeTime';
 import { RowActions } from './RowActions';
+import { ScheduleBadges } from './ScheduleBadges';
+import { useDisplayZone } from '../settings/useSettings';
 import { RequestCell } from './RequestCell';
 import { scheduleName, scheduleNextRun } from './rows';
 import { useScheduleActions } from './useScheduleActions';
@@ -23,6 +24,7 @@ export function ScheduleRow({ schedule, now }: { schedule: Schedule; now: number
   const actions = useScheduleActions(schedule, name);
   const frequency = frequencyOf(schedule.frequency);
   const zone = frequency && 'cron' in frequency ? frequency.timezone : undefined;
+  const displayZone = useDisplayZone() ?? undefined;
 
   return (
     <tr className={['jobs-row', actions.paused ? 'jobs-row--paused' : ''].join(' ')} data-testid={`schedule-${schedule.id}`}>
@@ -36,7 +38,7 @@ export function ScheduleRow({ schedule, now }: { schedule: Schedule; now: number
       </td>
       <td className="jobs-row__schedule" title={zone ? `${schedule.summary} (${zone})` : schedule.summary}>
         <span className="jobs-row__clamp">
-          {actions.paused && <Badge tone="warning">Paused</Badge>}
+          <ScheduleBadges schedule={schedule} zone={displayZone} />
           <span className="jobs-row__summary">{schedule.summary}</span>
         </span>
       </td>

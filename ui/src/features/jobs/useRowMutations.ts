@@ -33,7 +33,8 @@ export function useRowMutations() {
     cancelJob: useMutation(action((id: string) => client.cancelJob(id), 'Job cancelled')),
     runSchedule: useMutation({ ...action((id: string) => client.runSchedule(id), 'Extra run started'), onError }),
     enableSchedule: useMutation({ ...action((id: string) => client.enableSchedule(id), 'Schedule resumed'), onError }),
-    disableSchedule: useMutation(action((id: string) => client.disableSchedule(id), 'Schedule paused')),
+    /** Paused until resumed, or with `until` until then. */
+    disableSchedule: useMutation(action(({ id, until }: { id: string; until?: string }) => client.disableSchedule(id, until), 'Schedule paused')),
     deleteSchedule: useMutation(action((id: string) => client.deleteSchedule(id), 'Schedule deleted')),
   };
 }

@@ -2,14 +2,17 @@ import { useState, type ReactNode } from 'react';
 import { useNavigate } from '@tanstack/react-router';
 import type { Schedule } from '../../api/types';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { PauseDialog } from './PauseDialog';
 import { useRowMutations } from './useRowMutations';
 
 type Confirm = 'disable' | 'delete' | null;
 
 export interface ScheduleActions {
   paused: boolean;
+  /** When a paused schedule resumes by itself; null: when it is resumed. */
+  resumeAt: string | null;
   run: () => void;
-  /** Asks first: the pending run is cancelled. */
+  /** Asks first (until resumed, for an hour, or until tomorrow 9:00): the pending run is cancelled. */
   pause: () => void;
   resume: () => void;
   duplicate: () => void;
@@ -31,17 +34,14 @@ export function useScheduleActions(schedule: Schedule, name: string, onDeleted?:
   const close = () => setConfirm(null);
   const dialogs = (
     <>
-      <ConfirmDialog
+      <PauseDialog
         open={confirm === 'disable'}
-        title="Pause this schedule?"
         message={
           <p>
             <strong>{name}</strong> will create no more runs, and its pending run is cancelled. You can resume it later.
           </p>
         }
-        confirmLabel="Pause schedule"
-        destructive={false}
-        onConfirm={() => mutations.disableSchedule.mutateAsync(schedule.id)}
+        onPause={(until) => mutations.disableSchedule.mutateAsync({ id: schedule.id, ...(until ? { until } : {}) })}
         onClose={close}
       />
       <ConfirmDialog
@@ -63,6 +63,7 @@ export function useScheduleActions(schedule: Schedule, name: string, onDeleted?:
   );
   return {
     paused: schedule.disabled_at !== null,
+    resumeAt: schedule.disabled_at !== null ? schedule.resume_at : null,
     run: () => mutations.runSchedule.mutate(schedule.id),
     pause: () => setConfirm('disable'),
     resume: () => mutations.enableSchedule.mutate(schedule.id),

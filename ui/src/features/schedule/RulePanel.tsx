@@ -3,13 +3,14 @@ import { useClient } from '../../api/ClientContext';
 import { errorMessage } from '../../api/errors';
 import { queryKeys } from '../../api/queryKeys';
 import { argsOf, frequencyOf } from '../../api/shapes';
-import type { CatchUp, PreviewInput, Schedule } from '../../api/types';
+import type { CatchUp, Overlap, PreviewInput, QuietHours, Schedule } from '../../api/types';
 import { Button } from '../../components/Button';
 import { Skeleton } from '../../components/Skeleton';
 import { describeDuration, parseDuration } from '../../lib/duration';
 import { useRelativeNow } from '../../lib/hooks';
 import { formatNumber } from '../../lib/locale';
-import { formatRun, needsSeconds } from '../../lib/time';
+import { formatAbsolute, formatRun, formatShort, needsSeconds } from '../../lib/time';
+import { failedInRow } from '../jobs/ScheduleBadges';
 import { RelativeTime } from '../jobs/RelativeTime';
 import { useSettings } from '../settings/useSettings';
 
@@ -52,7 +53,75 @@ function networkWaitText(schedule: Schedule, settingSeconds: number | undefined)
   return settingSeconds === undefined ? null : `up to ${describeDuration({ amount: settingSeconds, unit: 'seconds' })} (Settings)`;
 }
 
-function Facts({ schedule }: { schedule: Schedule }) {
+const OVERLAP_WORDS: Record<Overlap, string> = {
+  allow: 'run alongside it',
+  skip: 'skip the new run',
+  queue: 'wait for it to end',
+  replace: 'cancel it, run the new one',
+};
+
+/** "22:00–07:00 (Europe/Berlin): runs due then are skipped". */
+function quietText(quiet: QuietHours): string {
+  const what = quiet.action === 'defer' ? 'moved to their end' : 'skipped';
+  return `${quiet.from}–${quiet.to} (${quiet.timezone}): runs due then are ${what}`;
+}
+
+/** Whether it fails now, and the limits it runs within (SPEC 7.3, 7.4); only what is set. */
+function LimitFacts({ schedule, zone }: { schedule: Schedule; zone: string | undefined }) {
+  return (
+    <>
+      {schedule.failing_since !== null ? (
+        <div className="schedule-facts__failing">
+          <dt>Failing</dt>
+          <dd>
+            since{' '}
+            <time dateTime={schedule.failing_since} title={formatAbsolute(schedule.failing_since, zone)}>
+              {formatShort(schedule.failing_since, zone)}
+            </time>
+            , {failedInRow(schedule.failures_in_row)}
+          </dd>
+        </div>
+      ) : (
+        schedule.failures_in_row > 0 && (
+          <div>
+            <dt>Failed runs in a row</dt>
+            <dd>{formatNumber(schedule.failures_in_row)}</dd>
+          </div>
+        )
+      )}
+      {schedule.overlap !== 'allow' && (
+        <div>
+          <dt>When a run is due while one runs</dt>
+          <dd>{OVERLAP_WORDS[schedule.overlap] ?? schedule.overlap}</dd>
+        </div>
+      )}
+      {schedule.max_runs !== null && (
+        <div>
+          <dt>Run limit</dt>
+          <dd>
+            {formatNumber(schedule.runs_sent)} of {formatNumber(schedule.max_runs)} runs sent
+          </dd>
+        </div>
+      )}
+      {schedule.until !== null && (
+        <div>
+          <dt>No runs after</dt>
+          <dd>
+            <time dateTime={schedule.until}>{formatRun(schedule.until, zone)}</time>
+          </dd>
+        </div>
+      )}
+      {schedule.quiet_hours !== null && (
+        <div>
+          <dt>Quiet hours</dt>
+          <dd>{quietText(schedule.quiet_hours)}</dd>
+        </div>
+      )}
+    </>
+  );
+}
+
+function Facts({ schedule, zone }: { schedule: Schedule; zone: string | undefined }) {
   const frequency = frequencyOf(schedule.frequency);
   const wait = networkWaitText(schedule, useSettings().data?.network_wait_seconds);
   return (
@@ -77,6 +146,7 @@ function Facts({ schedule }: { schedule: Schedule }) {
         <dt>Runs so far</dt>
         <dd>{formatNumber(schedule.run_count)}</dd>
       </div>
+      <LimitFacts schedule={schedule} zone={zone} />
     </dl>
   );
 }
@@ -86,6 +156,17 @@ function NextRuns({ schedule, zone }: { schedule: Schedule; zone: string | undef
   const next = schedule.disabled_at === null ? schedule.next_run_at : null;
   const runs = next ? [next, ...(following.data?.next ?? [])] : [];
   const now = useRelativeNow(runs);
+  if (schedule.disabled_at !== null && schedule.resume_at !== null) {
+    return (
+      <p className="faint">
+        Paused until{' '}
+        <time dateTime={schedule.resume_at} title={formatAbsolute(schedule.resume_at, zone)}>
+          {formatRun(schedule.resume_at, zone)}
+        </time>
+        : it resumes by itself then.
+      </p>
+    );
+  }
   if (schedule.disabled_at !== null) return <p className="faint">Paused: no run is planned until it is resumed.</p>;
   if (!next) return <p className="faint">No run is planned.</p>;
   const seconds = needsSeconds(runs);
@@ -131,7 +212,7 @@ export function RulePanel({ schedule, zone }: { schedule: Schedule; zone: string
         </h2>
       </header>
       <p className="schedule-rule">{schedule.summary}</p>
-      <Facts schedule={schedule} />
+      <Facts schedule={schedule} zone={zone} />
       <h3 className="schedule-section__sub">Next runs</h3>
       <NextRuns schedule={schedule} zone={zone} />
     </section>

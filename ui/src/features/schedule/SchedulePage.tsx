@@ -4,7 +4,6 @@ import { useClient } from '../../api/ClientContext';
 import { errorMessage } from '../../api/errors';
 import { queryKeys } from '../../api/queryKeys';
 import type { Schedule } from '../../api/types';
-import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
 import { IconChevron, IconCopy, IconEdit, IconPause, IconPlay, IconPulse, IconSend, IconTrash } from '../../components/icons';
@@ -12,6 +11,7 @@ import { PartBoundary } from '../../components/PartBoundary';
 import { Skeleton } from '../../components/Skeleton';
 import { MethodLabel } from '../jobs/RequestCell';
 import { scheduleName } from '../jobs/rows';
+import { ScheduleBadges } from '../jobs/ScheduleBadges';
 import { useScheduleActions } from '../jobs/useScheduleActions';
 import { useDisplayZone } from '../settings/useSettings';
 import { JobsPanel } from './JobsPanel';
@@ -136,10 +136,10 @@ export function SchedulePage() {
         <div className="schedule-page__heading">
           <h1 id="page-title" className="page__title">
             {name ?? (schedule.error ? 'Schedule' : <Skeleton width={260} height={20} />)}
-            {data?.disabled_at && (
+            {data && (data.disabled_at !== null || data.failing_since !== null) && (
               <>
                 {' '}
-                <Badge tone="warning">Paused</Badge>
+                <ScheduleBadges schedule={data} zone={zone} />
               </>
             )}
           </h1>
