@@ -57,31 +57,38 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     backend.run_until_stopped().await
 }
 
-/// SIGTERM and SIGINT (Ctrl-C) stop the server cleanly.
-pub async fn stop_on_signal(stop: CancellationToken) {
+/// SIGTERM and SIGINT (Ctrl-C) stop the server cleanly. The handlers are
+/// set when this is called, not when the future first runs: a service
+/// manager (or a script) that stops Chime the moment it announces its
+/// address must not meet the default action, which kills it mid-write.
+/// Call it inside the runtime.
+pub fn stop_on_signal(stop: CancellationToken) -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
+    let signals = {
         use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut term), Ok(mut int)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-        ) else {
-            tracing::error!("cannot listen for signals; stop Chime with SIGKILL");
-            return;
-        };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = int.recv() => {}
-            _ = stop.cancelled() => return,
+        signal(SignalKind::terminate()).and_then(|t| Ok((t, signal(SignalKind::interrupt())?)))
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let Ok((mut term, mut int)) = signals else {
+                tracing::error!("cannot listen for signals; stop Chime with SIGKILL");
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+                _ = stop.cancelled() => return,
+            }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = stop.cancelled() => return,
+        #[cfg(not(unix))]
+        {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = stop.cancelled() => return,
+            }
         }
+        tracing::info!("stopping: finishing attempts in flight");
+        stop.cancel();
     }
-    tracing::info!("stopping: finishing attempts in flight");
-    stop.cancel();
 }

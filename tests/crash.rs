@@ -82,3 +82,19 @@ async fn a_kill_mid_burst_loses_no_job() {
         JOBS - interrupted
     );
 }
+
+/// A service manager may stop Chime the moment it says where it listens:
+/// the stop is clean (exit 0, its instance file removed), never the
+/// default action of SIGTERM, which kills it mid-write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sigterm_as_soon_as_it_listens_stops_chime_cleanly() {
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let status = Chime::start_in(dir.path(), &[]).await.terminate().await;
+        assert!(status.success(), "a clean exit: {status:?}");
+        assert!(
+            !dir.path().join("instance.json").exists(),
+            "a clean stop removes its instance file"
+        );
+    }
+}

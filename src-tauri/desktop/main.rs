@@ -72,7 +72,11 @@ fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
     };
     *desktop.stopped.lock().unwrap_or_else(|e| e.into_inner()) =
         Some(runtime.spawn(backend.run_until_stopped()));
-    runtime.spawn(chime::serve::stop_on_signal(stop.clone()));
+    {
+        // The signal handlers are set in the runtime, before the window.
+        let _in_runtime = runtime.enter();
+        runtime.spawn(chime::serve::stop_on_signal(stop.clone()));
+    }
 
     let app = tauri::Builder::default()
         // First: a second launch hands over to this one, which shows itself.
