@@ -5,11 +5,19 @@
 //! writer only reports how long the log has grown; a separate connection
 //! copies it back (PASSIVE: it never blocks the writer or readers), and the
 //! log restarts from its beginning at the first write after a complete copy.
+//!
+//! Under a stream of writes no copy is ever complete when the next write
+//! starts, so the log would never restart: a 100,000-job burst grew it to
+//! 1.8 GB, and every read slowed as it searched the log. Past a cap the
+//! writer restarts the log itself, between two commits: it copies only the
+//! frames written since the thread's last copy, and waits a moment at most
+//! for readers still on an older snapshot.
 
 use std::cell::Cell;
 use std::path::Path;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+use std::time::Duration;
 
 use rusqlite::Connection;
 
@@ -18,6 +26,16 @@ use crate::error::Result;
 /// Pages (4 KiB) the log may grow past the last checkpoint before the next
 /// one starts: SQLite's own default, so the log stays as small as before.
 const PAGES_PER_CHECKPOINT: i32 = 1_000;
+
+/// The log's length in pages (about 64 MB) past which the writer restarts
+/// it (`TRUNCATE`: its file goes back to empty).
+#[cfg(not(test))]
+const PAGES_BEFORE_RESTART: i64 = 16_000;
+#[cfg(test)]
+const PAGES_BEFORE_RESTART: i64 = 3_000;
+
+/// How long a restart waits for readers on an older snapshot.
+const RESTART_WAIT: Duration = Duration::from_millis(200);
 
 thread_local! {
     /// The log's length in pages after the last commit on this thread. The
@@ -45,6 +63,9 @@ pub struct Checkpointer {
     ask: SyncSender<()>,
     /// The log's length when the last checkpoint was asked for.
     asked_at: AtomicI32,
+    /// The log's length before which a restart that found a reader is not
+    /// tried again.
+    retry_at: AtomicI32,
 }
 
 impl Checkpointer {
@@ -60,14 +81,21 @@ impl Checkpointer {
         Ok(Checkpointer {
             ask,
             asked_at: AtomicI32::new(0),
+            retry_at: AtomicI32::new(0),
         })
     }
 
-    /// Called by the writer after each commit, on the committing thread.
-    pub fn after_commit(&self) {
+    /// Called by the writer after each commit, on the committing thread,
+    /// with its connection (outside any transaction).
+    pub fn after_commit(&self, writer: &Connection) {
         let pages = WAL_PAGES.with(Cell::take);
         // Only the writer, holding its lock, gets here: Relaxed is enough.
         let asked_at = self.asked_at.load(Ordering::Relaxed);
+        if i64::from(pages) > PAGES_BEFORE_RESTART && pages >= self.retry_at.load(Ordering::Relaxed)
+        {
+            self.restart(writer, pages);
+            return;
+        }
         // A log shorter than at the last ask has restarted from its beginning.
         let grown = if pages < asked_at {
             pages
@@ -83,14 +111,39 @@ impl Checkpointer {
             Err(TrySendError::Disconnected(())) => {}
         }
     }
+
+    /// Copies what is left of the log and restarts it. A reader on an older
+    /// snapshot is waited for briefly; if it is still there, the next try
+    /// comes once the log has grown a little more, so a slow reader never
+    /// stalls every commit.
+    fn restart(&self, writer: &Connection, pages: i32) {
+        let _ = writer.busy_timeout(RESTART_WAIT);
+        match checkpoint(writer, "TRUNCATE") {
+            Ok(busy) if busy != 0 => self
+                .retry_at
+                .store(pages + PAGES_PER_CHECKPOINT, Ordering::Relaxed),
+            Ok(_) => {
+                self.asked_at.store(0, Ordering::Relaxed);
+                self.retry_at.store(0, Ordering::Relaxed);
+            }
+            Err(e) => tracing::warn!("restarting the database's log failed (it is retried): {e}"),
+        }
+        let _ = writer.busy_timeout(super::BUSY_TIMEOUT);
+    }
 }
 
 fn run(conn: Connection, asked: Receiver<()>) {
     while asked.recv().is_ok() {
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+        if let Err(e) = checkpoint(&conn, "PASSIVE") {
             tracing::warn!("checkpointing the database failed (it is retried): {e}");
         }
     }
+}
+
+/// Copies the log into the database in `mode`; whether a reader or writer
+/// kept it from finishing (SQLite's `busy` column).
+fn checkpoint(conn: &Connection, mode: &str) -> rusqlite::Result<i64> {
+    conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| r.get(0))
 }
 
 #[cfg(test)]
@@ -136,5 +189,49 @@ mod tests {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// A stream of writes with no pause never lets a copy finish before the
+    /// next write; the log is restarted at its cap all the same.
+    #[test]
+    fn a_stream_of_writes_keeps_the_log_near_its_cap() {
+        // On a tmpfs, so thousands of synced commits take a second, not a minute.
+        let dir = tempfile::tempdir_in("/dev/shm").unwrap();
+        let path = dir.path().join("chime.db");
+        let store = Store::open(&path).unwrap();
+        let wal_pages =
+            || std::fs::metadata(path.with_extension("db-wal")).map_or(0, |m| m.len() / 4096);
+        let filler = "x".repeat(3_000);
+        let mut longest = 0;
+        for _ in 0..4 * super::PAGES_BEFORE_RESTART {
+            let filler = filler.clone();
+            store
+                .write(chrono::Utc::now(), move |tx| {
+                    tx.emit(NewEvent {
+                        job: None,
+                        schedule_id: None,
+                        attempt: None,
+                        payload: Payload::Updated(Updated {
+                            changed: vec![filler],
+                            scheduled_at: chrono::Utc::now(),
+                            reason: None,
+                        }),
+                    })
+                })
+                .unwrap();
+            longest = longest.max(wal_pages());
+        }
+        let written = std::fs::metadata(&path).unwrap().len() / 4096;
+        assert!(
+            written > 2 * super::PAGES_BEFORE_RESTART as u64,
+            "the test wrote {written} pages, more than the cap twice over"
+        );
+        // The cap, and what is written while a restart waits its turn.
+        let bound = 2 * super::PAGES_BEFORE_RESTART as u64;
+        assert!(
+            longest < bound,
+            "the log reached {longest} pages (cap {})",
+            super::PAGES_BEFORE_RESTART
+        );
     }
 }

@@ -108,7 +108,9 @@ pub(super) fn run(
                 Err(_) => break,
             }
         }
-        carried = commit(&mut conn, carried, &shared, &checkpointer);
+        carried = commit(&mut conn, carried, &shared);
+        // After the replies, so a restart of the log never holds them up.
+        checkpointer.after_commit(&conn);
     }
 }
 
@@ -118,7 +120,6 @@ fn commit(
     conn: &mut Connection,
     batch: Vec<Box<dyn Write>>,
     shared: &Shared,
-    checkpointer: &Checkpointer,
 ) -> Vec<Box<dyn Write>> {
     let sql = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(sql) => sql,
@@ -172,7 +173,6 @@ fn commit(
     let Tx { sql, events, .. } = tx;
     match sql.commit() {
         Ok(()) => {
-            checkpointer.after_commit();
             // Still on the one writer: the next commit's events cannot overtake these.
             if let (Some(publish), false) = (shared.on_commit.get(), events.is_empty()) {
                 publish(events);
