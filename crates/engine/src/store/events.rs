@@ -75,6 +75,25 @@ pub struct EventFilter {
 }
 
 pub fn list(conn: &Connection, f: &EventFilter) -> Result<Vec<Event>> {
+    // Several kinds: a page of each, read along the kind index in id order,
+    // then merged; `kind IN (…)` would sort every match to find a page.
+    if f.kinds.len() > 1 {
+        let mut events = Vec::new();
+        for kind in &f.kinds {
+            let one = EventFilter {
+                kinds: vec![*kind],
+                ..f.clone()
+            };
+            events.extend(list(conn, &one)?);
+        }
+        events.sort_by_key(|e| e.id);
+        events.dedup_by_key(|e| e.id); // a kind asked for twice
+        if !f.ascending {
+            events.reverse();
+        }
+        events.truncate(usize::try_from(f.limit).unwrap_or(0));
+        return Ok(events);
+    }
     let mut clauses = Vec::new();
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(j) = &f.job_id {
@@ -87,9 +106,13 @@ pub fn list(conn: &Connection, f: &EventFilter) -> Result<Vec<Event>> {
         clauses.push("schedule_id = ?".to_string());
         args.push(s.clone().into());
     }
-    if !f.kinds.is_empty() {
-        clauses.push(format!("kind IN ({})", vec!["?"; f.kinds.len()].join(", ")));
-        args.extend(f.kinds.iter().map(|k| k.as_str().to_string().into()));
+    if let Some(kind) = f.kinds.first() {
+        // A job's or a schedule's own events are few: read them by their
+        // index, not through every event of a common kind (`+` keeps SQLite
+        // off the kind index).
+        let by_owner = f.job_id.is_some() || f.schedule_id.is_some();
+        clauses.push(if by_owner { "+kind = ?" } else { "kind = ?" }.to_string());
+        args.push(kind.as_str().to_string().into());
     }
     if let Some(a) = f.after {
         clauses.push("id > ?".to_string());
@@ -155,4 +178,74 @@ pub fn last_response_of_schedule(
             from_row,
         )
         .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Updated, Waiting};
+    use crate::store::Store;
+
+    fn waiting() -> Payload {
+        Payload::Waiting(Waiting {
+            reason: "network".into(),
+            host: "example.com:443".into(),
+            up_to_ms: 1,
+        })
+    }
+
+    fn updated() -> Payload {
+        Payload::Updated(Updated {
+            changed: vec!["name".into()],
+            scheduled_at: Utc::now(),
+            reason: None,
+        })
+    }
+
+    /// Events of several kinds come as one page in id order, each kind read
+    /// along its own index: newest first, oldest first, and from an id on.
+    #[test]
+    fn a_page_of_several_kinds_is_in_id_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("chime.db")).unwrap();
+        // Ids 1..=9: waiting, updated, waiting, updated, … (odd ids wait).
+        for i in 0..9 {
+            let payload = if i % 2 == 0 { waiting() } else { updated() };
+            store
+                .write(Utc::now(), move |tx| {
+                    tx.emit(NewEvent {
+                        job: None,
+                        schedule_id: None,
+                        attempt: None,
+                        payload,
+                    })
+                })
+                .unwrap();
+        }
+        let ids = |f: EventFilter| -> Vec<i64> {
+            let page = store.read(|c| list(c, &f)).unwrap();
+            page.iter().map(|e| e.id).collect()
+        };
+        let both = || EventFilter {
+            kinds: vec![EventKind::Updated, EventKind::Waiting, EventKind::Updated],
+            limit: 4,
+            ..EventFilter::default()
+        };
+        assert_eq!(ids(both()), [9, 8, 7, 6]);
+        assert_eq!(
+            ids(EventFilter {
+                ascending: true,
+                after: Some(3),
+                ..both()
+            }),
+            [4, 5, 6, 7]
+        );
+        let one = EventFilter {
+            kinds: vec![EventKind::Updated],
+            before: Some(8),
+            limit: 2,
+            ..EventFilter::default()
+        };
+        assert_eq!(ids(one), [6, 4]);
+    }
 }

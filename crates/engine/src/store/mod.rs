@@ -48,6 +48,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "checks_and_alerts",
         include_str!("migrations/0006_checks_and_alerts.sql"),
     ),
+    (
+        7,
+        "events_kind",
+        include_str!("migrations/0007_events_kind.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.
