@@ -287,8 +287,22 @@ fn describe(e: reqwest::Error, url: &Url) -> SendError {
         format!("the request to {url} failed")
     };
     SendError {
-        message: format!("{what}: {}", root_cause(&e.without_url())),
+        message: with_hint(format!("{what}: {}", root_cause(&e.without_url()))),
         retryable: true,
+    }
+}
+
+/// An error with what to do about it, where Chime knows: a certificate from
+/// a CA it does not trust (a company's or a test's own) needs `--ca-cert`.
+fn with_hint(message: String) -> String {
+    if message.contains("UnknownIssuer") {
+        format!(
+            "{message}; Chime does not trust the CA that issued the target's certificate: \
+             for a private CA, start Chime with --ca-cert FILE (its PEM certificate) \
+             or set ca_cert_path in the settings"
+        )
+    } else {
+        message
     }
 }
 
@@ -310,5 +324,28 @@ fn humanize(d: Duration) -> String {
         format!("{}s", d.as_secs())
     } else {
         format!("{}ms", d.as_millis())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_untrusted_ca_is_worded_with_the_way_to_trust_it() {
+        let message = with_hint(
+            "could not connect to https://x.test/: client error (Connect): \
+             invalid peer certificate: UnknownIssuer"
+                .into(),
+        );
+        assert!(
+            message.starts_with("could not connect to https://x.test/: "),
+            "{message}"
+        );
+        assert!(message.contains("UnknownIssuer"), "{message}");
+        assert!(message.contains("--ca-cert"), "{message}");
+        assert!(message.contains("ca_cert_path"), "{message}");
+        let refused = "could not connect to https://x.test/: Connection refused".to_string();
+        assert_eq!(with_hint(refused.clone()), refused, "no hint for others");
     }
 }
