@@ -2,7 +2,7 @@
 //! stored request and asks again): every field read, every rule of SPEC
 //! section 1 checked, before anything is written.
 
-use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -14,6 +14,7 @@ use crate::limits::{self, Overlap, QuietHours};
 use crate::request::{self, Method, RequestSpec};
 use crate::retry::RetryPolicy;
 use crate::rule::Rule;
+pub use crate::time::parse_instant;
 
 /// What a request may change about how jobs are checked.
 #[derive(Debug, Clone, Copy, Default)]
@@ -443,67 +444,6 @@ fn text_field(
     }
 }
 
-/// Reads an absolute time: RFC 3339 with an offset, or unix seconds.
-pub fn parse_instant(field: &str, value: &Value) -> Result<DateTime<Utc>, FieldError> {
-    let seconds = match value {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => match s.trim().parse::<f64>() {
-            Ok(n) => Some(n),
-            Err(_) => return parse_rfc3339(field, s.trim()),
-        },
-        _ => None,
-    }
-    .ok_or_else(|| {
-        FieldError::new(
-            field,
-            "must be an RFC 3339 time such as \"2026-12-01T09:00:00+01:00\" or unix seconds",
-        )
-    })?;
-    if !seconds.is_finite() || seconds < 0.0 {
-        return Err(FieldError::new(
-            field,
-            "must be a positive number of unix seconds",
-        ));
-    }
-    let millis = (seconds * 1000.0).round() as i64;
-    Utc.timestamp_millis_opt(millis)
-        .single()
-        .filter(|t| t.timestamp() < 253_402_300_800) // before year 10000
-        .ok_or_else(|| FieldError::new(field, "is too far in the future"))
-}
-
-fn parse_rfc3339(field: &str, text: &str) -> Result<DateTime<Utc>, FieldError> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        // An offset can carry 9999-12-31 into the year 10000, or 0000-01-01
-        // into the year -1, neither of which has an RFC 3339 form to answer
-        // with: in UTC the year must have four digits.
-        let t = t.with_timezone(&Utc);
-        return match t.timestamp() {
-            ..-62_167_219_200 => Err(FieldError::new(field, "is too far in the past")),
-            253_402_300_800.. => Err(FieldError::new(field, "is too far in the future")),
-            _ => Ok(t),
-        };
-    }
-    let naive = [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ]
-    .iter()
-    .any(|f| NaiveDateTime::parse_from_str(text, f).is_ok());
-    if naive {
-        return Err(FieldError::new(
-            field,
-            format!("\"{text}\" has no UTC offset; add Z or an offset such as +01:00"),
-        ));
-    }
-    Err(FieldError::new(
-        field,
-        format!("\"{text}\" is not an RFC 3339 time such as \"2026-12-01T09:00:00Z\""),
-    ))
-}
-
 /// booper's `args`: the fields as asked, with the method spelt out.
 fn echo(obj: &Map<String, Value>) -> Value {
     let mut args = obj.clone();
@@ -519,6 +459,7 @@ fn echo(obj: &Map<String, Value>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
     use serde_json::json;
 
     fn ok(v: Value) -> JobDraft {

@@ -215,7 +215,7 @@ pub fn parse_pause(body: &Value, now: DateTime<Utc>) -> Result<Option<DateTime<U
         return Ok(None);
     };
     // Kept to the millisecond, as the store keeps times.
-    let until = chrono::SubsecRound::trunc_subsecs(crate::draft::parse_instant("until", value)?, 3);
+    let until = chrono::SubsecRound::trunc_subsecs(crate::time::parse_instant("until", value)?, 3);
     if until <= now {
         return Err(FieldError::new(
             "until",
