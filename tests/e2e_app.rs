@@ -105,6 +105,94 @@ async fn a_schedule_is_paused_and_resumed_from_the_jobs_view() {
     .await;
 }
 
+/// The schedule's `resume_at`, once the API shows it paused until then.
+async fn resume_at(app: &support::desktop::App, id: &str) -> chrono::DateTime<chrono::Utc> {
+    eventually("the schedule to be paused until a time", WAIT, async || {
+        let (_, s) = app.api.get(&format!("/api/schedules/{id}")).await;
+        let paused = s["data"]["disabled_at"].is_string();
+        paused.then(|| s["data"]["resume_at"].as_str()?.parse().ok())?
+    })
+    .await
+}
+
+/// The schedule page's "Paused until …" where its next runs would be.
+async fn paused_until_text(app: &support::desktop::App) -> String {
+    let line = app
+        .find_xpath("//p[contains(normalize-space(.), 'it resumes by itself then')]")
+        .await;
+    line.text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schedule_is_paused_for_an_hour_or_until_tomorrow_nine_from_its_page() {
+    use chrono::{Duration as Span, TimeZone, Utc};
+    let target = Target::start(|_| Reply::status(200)).await;
+    let dir = tempfile::tempdir().unwrap();
+    with_app("pause_until", dir.path(), async |app| {
+        // Times show in the display zone, and "tomorrow 9:00" is read there.
+        let (status, _) = app
+            .api
+            .call(
+                reqwest::Method::PATCH,
+                "/api/settings",
+                Some(json!({"default_timezone": "Asia/Tokyo"})),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (_, created) = app
+            .api
+            .post("/api/jobs", json!({"url": target.url("/report"), "repeat_every": "1 hour", "name": "hourly report"}))
+            .await;
+        let id = created["data"]["schedule_id"].as_str().unwrap().to_string();
+        app.client.refresh().await.unwrap(); // the new setting
+        app.go(&format!("/schedules/{id}")).await;
+        app.wait_for_text("hourly report").await;
+
+        app.click("Pause").await;
+        let before = Utc::now();
+        app.click("Pause for 1 hour").await;
+        let until = resume_at(app, &id).await;
+        let after = Utc::now();
+        assert!(
+            until >= before + Span::minutes(60) - Span::seconds(1)
+                && until <= after + Span::minutes(60) + Span::seconds(1),
+            "an hour from the click: {until}"
+        );
+        let said = paused_until_text(app).await;
+        assert!(said.starts_with("Paused until"), "{said}");
+        assert!(said.contains("GMT+9"), "in the display zone: {said}");
+
+        app.click("Resume").await;
+        eventually("the schedule to be enabled again", WAIT, async || {
+            let (_, s) = app.api.get(&format!("/api/schedules/{id}")).await;
+            (s["data"]["disabled_at"].is_null() && s["data"]["resume_at"].is_null()).then_some(())
+        })
+        .await;
+
+        let tomorrow_nine = || {
+            let tokyo = chrono_tz::Asia::Tokyo;
+            let tomorrow = Utc::now().with_timezone(&tokyo).date_naive() + Span::days(1);
+            let nine = tomorrow.and_hms_opt(9, 0, 0).unwrap();
+            tokyo.from_local_datetime(&nine).unwrap().with_timezone(&Utc)
+        };
+        app.click("Pause").await;
+        let expected = tomorrow_nine();
+        app.click("Pause until tomorrow 9:00").await;
+        let until = resume_at(app, &id).await;
+        assert!(
+            until == expected || until == tomorrow_nine(),
+            "tomorrow 09:00 in Tokyo ({expected}), not {until}"
+        );
+        let said = eventually("the page to say the new time", WAIT, async || {
+            let said = paused_until_text(app).await;
+            said.contains("09:00 AM GMT+9").then_some(said)
+        })
+        .await;
+        assert!(said.starts_with("Paused until"), "{said}");
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closing_the_window_keeps_the_scheduler_running() {
     let target = Target::start(|_| Reply::status(200)).await;
