@@ -56,11 +56,11 @@ const PICK_TEXT = 60;
 /** A value that can be picked: a button that says what picking it does. */
 function Pickable({ path, value, onPick }: { path: string; value: null | boolean | number | string; onPick: OnPick }) {
   const text = JSON.stringify(value);
+  // a long value is cut, on screen and in its name alike
+  const shown = text.length > PICK_TEXT ? `${text.slice(0, PICK_TEXT)}…` : text;
   return (
-    <button type="button" className="json-tree__pick" aria-label={`Check that ${path} equals ${text}`} title={`Check that ${path} equals this`} onClick={() => onPick(path, value)}>
-      <span className={typeof value === 'string' ? 'json-tree__string' : typeof value === 'number' ? 'json-tree__number' : 'json-tree__atom'}>
-        {text.length > PICK_TEXT ? `${text.slice(0, PICK_TEXT)}…` : text}
-      </span>
+    <button type="button" className="json-tree__pick" aria-label={`Check that ${path} equals ${shown}`} title={`Check that ${path} equals this`} onClick={() => onPick(path, value)}>
+      <span className={typeof value === 'string' ? 'json-tree__string' : typeof value === 'number' ? 'json-tree__number' : 'json-tree__atom'}>{shown}</span>
     </button>
   );
 }

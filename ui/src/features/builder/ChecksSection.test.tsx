@@ -138,7 +138,7 @@ describe('builder: checks and alerts', () => {
     const tried = makeJob({ id: 'try-1', state: 'available' });
     const engine = emptyEngine()
       .on('POST', '/api/jobs', ok({ data: tried }, 201))
-      .on('GET', '/api/jobs/try-1', ok({ data: answered(tried, '{"data":{"items":[{"ok":true,"id":7}],"a.b":1}}') }));
+      .on('GET', '/api/jobs/try-1', ok({ data: answered(tried, JSON.stringify({ data: { items: [{ ok: true, id: 7 }], note: 'x'.repeat(100) }, 'a.b': 1 })) }));
     renderApp(engine, '/jobs/new');
     const { user } = { user: (await import('@testing-library/user-event')).default.setup() };
     await user.type(await screen.findByLabelText('URL'), 'https://api.example.com/orders');
@@ -158,6 +158,9 @@ describe('builder: checks and alerts', () => {
     expect(screen.getByLabelText('Check 1 value')).toHaveValue('true');
     await user.click(within(tree).getByRole('button', { name: 'Check that data.items[0].id equals 7' }));
     expect(screen.getByLabelText('Check 2 value')).toHaveValue('7');
+    // a long value is cut in its button's name too, and picked whole
+    await user.click(within(tree).getByRole('button', { name: `Check that data.note equals "${'x'.repeat(59)}…` }));
+    expect(screen.getByLabelText('Check 3 value')).toHaveValue(`"${'x'.repeat(100)}"`);
   });
 
   it('edits a schedule’s checks and alerts, picks from its last run, and removes what is cleared', async () => {
