@@ -182,9 +182,10 @@ fn check_cases(keep: impl Fn(&str) -> bool) {
 }
 
 /// A rule that Vixie cron calls fixed-time (its minute and hour do not start
-/// with `*`) although it names two times. croner, under chime's rules, calls
-/// a rule fixed only when it has one minute and one hour, and runs this one
-/// like a wildcard rule: nothing on the spring day, both passes in autumn.
+/// with `*`) although it names two times. croner alone calls a rule fixed
+/// only when it has one minute and one hour, and would run this one like a
+/// wildcard rule (nothing on the spring day, both passes in autumn); chime
+/// makes it one rule per time, so it runs as Vixie cron does.
 const TWO_FIXED_TIMES: &str = "0,30 2 * * *";
 
 #[test]
