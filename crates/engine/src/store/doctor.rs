@@ -91,6 +91,34 @@ const TABLES: &[&str] = &[
     "deliveries",
 ];
 
+/// The columns that hold JSON, by table. Damage inside a value (a row whose
+/// text spills onto a damaged page) reads back without an error from
+/// SQLite; its JSON no longer parses, and Chime could not read the row.
+const JSON_COLUMNS: &[(&str, &[&str])] = &[
+    ("settings", &["value"]),
+    (
+        "schedules",
+        &["request", "options", "args", "state", "previous"],
+    ),
+    ("jobs", &["request", "options", "args"]),
+    ("events", &["payload"]),
+    ("deliveries", &["body"]),
+];
+
+/// Whether each JSON column of a row of `table` still parses.
+fn sound(table: &str, columns: &[String], row: &[rusqlite::types::Value]) -> bool {
+    let json = JSON_COLUMNS
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map_or(&[][..], |(_, c)| *c);
+    columns.iter().zip(row).all(|(name, value)| match value {
+        rusqlite::types::Value::Text(text) if json.contains(&name.as_str()) => {
+            serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+        }
+        _ => true,
+    })
+}
+
 /// Copies what can be read of the database at `path` into a new one made by
 /// this build's migrations, then puts the new one in its place and keeps the
 /// damaged one as `<name>.damaged-<unix time>`. Chime must not be running.
@@ -122,7 +150,8 @@ pub fn repair(path: &Path) -> Result<Repair> {
 
 /// Copies `table` row by row range, bisecting around rows that cannot be
 /// read. Answers (copied, lost), `lost` counting rowids in unreadable ranges
-/// that held rows (as far as the damaged index still says).
+/// that held rows (as far as the damaged index still says), and rows read
+/// whose JSON no longer parses.
 fn copy_table(from: &Connection, to: &Connection, table: &str) -> Result<(u64, u64)> {
     let columns: Vec<String> = to
         .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
@@ -151,7 +180,11 @@ fn copy_table(from: &Connection, to: &Connection, table: &str) -> Result<(u64, u
             Ok(rows) => {
                 let mut insert = to.prepare_cached(&write)?;
                 for row in rows {
-                    copied += insert.execute(rusqlite::params_from_iter(row))? as u64;
+                    if sound(table, &columns, &row) {
+                        copied += insert.execute(rusqlite::params_from_iter(row))? as u64;
+                    } else {
+                        lost += 1;
+                    }
                 }
             }
             Err(_) if lo == hi => lost += 1,
@@ -187,5 +220,20 @@ mod tests {
             Health::Unchecked,
             "a check out of time is not a verdict"
         );
+    }
+
+    #[test]
+    fn a_row_whose_json_no_longer_parses_is_not_sound() {
+        use rusqlite::types::Value::{Integer, Text};
+        let columns = ["seq", "name", "request"].map(String::from);
+        let row = |request: &str| [Integer(1), Text("ZZZZ".into()), Text(request.into())];
+        assert!(sound("jobs", &columns, &row(r#"{"url":"https://x.test"}"#)));
+        assert!(!sound(
+            "jobs",
+            &columns,
+            &row(r#"{"url":"https://x.tZZZZZZZ"#)
+        ));
+        // A plain text column may hold anything.
+        assert!(sound("settings", &columns, &row("not json")));
     }
 }
