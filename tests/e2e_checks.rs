@@ -135,6 +135,54 @@ async fn a_check_picked_from_the_response_tree_fails_and_the_detail_says_why() {
     .await;
 }
 
+/// The engine's refusal of a check (a pattern that is no regex) shows in that
+/// check's row of the builder, named as the engine names it (`assert[1]...`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engines_refusal_of_a_check_shows_in_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    with_app("check_refused", dir.path(), async |app| {
+        app.click("New job").await;
+        app.field("URL")
+            .await
+            .send_keys("http://127.0.0.1:9/never")
+            .await
+            .unwrap();
+        app.find_xpath(
+            "//section[@aria-label='Checks and alerts']//button[@aria-expanded='false']",
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        for kind in ["Status", "Body matches"] {
+            app.find_xpath(&format!(
+                "//*[@role='group' and @aria-label='Add a check']//button[normalize-space()='{kind}']"
+            ))
+            .await
+            .click()
+            .await
+            .unwrap();
+        }
+        app.find("input[aria-label='Check 2 pattern']")
+            .await
+            .send_keys("(ok")
+            .await
+            .unwrap();
+        app.click("Schedule job").await;
+        let error = app
+            .find_xpath("//li[.//input[@aria-label='Check 2 pattern']]//*[@role='alert']")
+            .await;
+        let text = error.text().await.unwrap();
+        assert!(
+            text.contains("assert[1].body_matches") && text.contains("not a valid regex"),
+            "the engine's words, by the check: {text}"
+        );
+        let (_, jobs) = app.api.get("/api/jobs").await;
+        assert_eq!(jobs["data"], json!([]), "nothing was made");
+    })
+    .await;
+}
+
 /// Issue 14: runs that came due while the app was closed show on the
 /// schedule's page as missed, with why and what was done with them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
