@@ -353,13 +353,8 @@ async fn a_wrong_check_alert_or_limit_flag_is_named_in_the_error() {
             "--until: cannot read `someday`",
         ),
     ];
-    for (args, expected) in cases {
-        let out = chime.cli(&args).await;
-        assert_eq!(out.code, 2, "{args:?}: {out:#?}");
-        assert!(out.stderr.contains(expected), "{args:?}: {}", out.stderr);
-    }
-    let (_, jobs) = chime.get("/api/jobs").await;
-    assert_eq!(jobs["total"], 0);
+    let cases: Vec<(&[&str], &str)> = cases.iter().map(|(a, e)| (&a[..], *e)).collect();
+    each_is_refused_on_its_flag(&chime, &cases).await;
 }
 
 #[tokio::test]
@@ -1243,6 +1238,12 @@ async fn mistakes_on_the_command_line_exit_2_with_what_to_write() {
             "cannot be used with",
         ),
     ];
+    each_is_refused_on_its_flag(&chime, cases).await;
+}
+
+/// Each command of `cases` exits 2 with an error that names its flag (the
+/// expected text), and none of them made a job.
+async fn each_is_refused_on_its_flag(chime: &Chime, cases: &[(&[&str], &str)]) {
     for (args, expected) in cases {
         let out = chime.cli(args).await;
         assert_eq!(out.code, 2, "{args:?}: {out:#?}");

@@ -153,6 +153,25 @@ mod tests {
     use crate::event::{Payload, Updated};
     use crate::store::{NewEvent, Store};
 
+    /// One commit of an event of about a page (3,000 bytes).
+    fn write_a_page(store: &Store) {
+        let filler = "x".repeat(3_000);
+        store
+            .write(chrono::Utc::now(), move |tx| {
+                tx.emit(NewEvent {
+                    job: None,
+                    schedule_id: None,
+                    attempt: None,
+                    payload: Payload::Updated(Updated {
+                        changed: vec![filler],
+                        scheduled_at: chrono::Utc::now(),
+                        reason: None,
+                    }),
+                })
+            })
+            .unwrap();
+    }
+
     /// The writer no longer checkpoints in its commits, so the database file
     /// only grows if the checkpoint thread copies the log into it.
     #[test]
@@ -162,23 +181,8 @@ mod tests {
         let store = Store::open(&path).unwrap();
         let db_pages = || std::fs::metadata(&path).unwrap().len() / 4096;
         let before = db_pages();
-        let filler = "x".repeat(3_000);
         for _ in 0..3 * super::PAGES_PER_CHECKPOINT {
-            let filler = filler.clone();
-            store
-                .write(chrono::Utc::now(), move |tx| {
-                    tx.emit(NewEvent {
-                        job: None,
-                        schedule_id: None,
-                        attempt: None,
-                        payload: Payload::Updated(Updated {
-                            changed: vec![filler],
-                            scheduled_at: chrono::Utc::now(),
-                            reason: None,
-                        }),
-                    })
-                })
-                .unwrap();
+            write_a_page(&store);
         }
         let deadline = Instant::now() + Duration::from_secs(20);
         while db_pages() < before + super::PAGES_PER_CHECKPOINT as u64 {
@@ -201,24 +205,9 @@ mod tests {
         let store = Store::open(&path).unwrap();
         let wal_pages =
             || std::fs::metadata(path.with_extension("db-wal")).map_or(0, |m| m.len() / 4096);
-        let filler = "x".repeat(3_000);
         let mut longest = 0;
         for _ in 0..4 * super::PAGES_BEFORE_RESTART {
-            let filler = filler.clone();
-            store
-                .write(chrono::Utc::now(), move |tx| {
-                    tx.emit(NewEvent {
-                        job: None,
-                        schedule_id: None,
-                        attempt: None,
-                        payload: Payload::Updated(Updated {
-                            changed: vec![filler],
-                            scheduled_at: chrono::Utc::now(),
-                            reason: None,
-                        }),
-                    })
-                })
-                .unwrap();
+            write_a_page(&store);
             longest = longest.max(wal_pages());
         }
         let written = std::fs::metadata(&path).unwrap().len() / 4096;
