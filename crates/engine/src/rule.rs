@@ -647,7 +647,37 @@ fn value(text: &str, field: &Field) -> Result<u32, FieldError> {
 
 /// A cron rule read in `zone` (see [`parse_cron`]).
 pub fn cron(text: &str, zone: Tz) -> Result<Rule, FieldError> {
-    Ok(Rule::Cron(Box::new(parse_cron(text, zone)?)))
+    if let Some(known) = parsed(text, zone) {
+        return Ok(Rule::Cron(Box::new(known)));
+    }
+    let rule = parse_cron(text, zone)?;
+    remember(text, zone, &rule);
+    Ok(Rule::Cron(Box::new(rule)))
+}
+
+/// Rules already read, by their text and zone. Reading one costs about
+/// 16 µs, and every read of a schedule reads its rule: the calendar of
+/// 100,000 schedules reads them all, and people write the same rules again
+/// and again. Bounded: past `PARSED_MAX` it starts over.
+type Parsed = std::sync::Mutex<std::collections::HashMap<(String, Tz), CronRule>>;
+const PARSED_MAX: usize = 10_000;
+
+fn parsed_rules() -> &'static Parsed {
+    static PARSED: std::sync::OnceLock<Parsed> = std::sync::OnceLock::new();
+    PARSED.get_or_init(Parsed::default)
+}
+
+fn parsed(text: &str, zone: Tz) -> Option<CronRule> {
+    let rules = parsed_rules().lock().unwrap_or_else(|e| e.into_inner());
+    rules.get(&(text.to_string(), zone)).cloned()
+}
+
+fn remember(text: &str, zone: Tz, rule: &CronRule) {
+    let mut rules = parsed_rules().lock().unwrap_or_else(|e| e.into_inner());
+    if rules.len() >= PARSED_MAX {
+        rules.clear();
+    }
+    rules.insert((text.to_string(), zone), rule.clone());
 }
 
 /// An interval rule on the grid that starts at `anchor`.
