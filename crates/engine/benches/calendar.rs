@@ -2,6 +2,7 @@
 //! to compute it, and what it holds (items and bands).
 //!
 //! `cargo bench -p chime-engine --bench calendar`
+//! (`CHIME_BENCH_SCHEDULES=100000` for more schedules)
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -32,13 +33,26 @@ fn main() {
     rt.block_on(async {
         let dir = tempfile::tempdir().unwrap();
         let engine = Engine::start(Config::new(dir.path().join("chime.db")), Arc::new(SystemClock)).await.unwrap();
-        for i in 0..1000 {
-            let (kind, rule) = RULES[i % RULES.len()];
-            let field = if kind == "cron" { "cron" } else { "repeat_every" };
-            engine
-                .create_job(json!({"url": format!("https://example.test/{i}"), field: rule, "timezone": "Europe/Berlin", "name": format!("schedule {i}")}))
-                .await
-                .unwrap();
+        // CHIME_BENCH_SCHEDULES=100000 for issue 13's scale; made 64 at a
+        // time, so their writes share commits.
+        let count: usize = std::env::var("CHIME_BENCH_SCHEDULES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1000);
+        for chunk in (0..count).collect::<Vec<_>>().chunks(64) {
+            let mut made = tokio::task::JoinSet::new();
+            for &i in chunk {
+                let engine = engine.clone();
+                let (kind, rule) = RULES[i % RULES.len()];
+                let field = if kind == "cron" { "cron" } else { "repeat_every" };
+                made.spawn(async move {
+                    engine
+                        .create_job(json!({"url": format!("https://example.test/{i}"), field: rule, "timezone": "Europe/Berlin", "name": format!("schedule {i}")}))
+                        .await
+                        .unwrap();
+                });
+            }
+            made.join_all().await;
         }
         let zone: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
         let from = chrono::Utc::now();
@@ -52,7 +66,7 @@ fn main() {
             shape = (cal.upcoming.len(), cal.bands.len(), serde_json::to_vec(&cal).unwrap().len());
         }
         println!(
-            "calendar: 1,000 schedules over 31 days in {best:.0} ms (best of 5); {} upcoming items, {} bands, {} KB of JSON",
+            "calendar: {count} schedules over 31 days in {best:.0} ms (best of 5); {} upcoming items, {} bands, {} KB of JSON",
             shape.0,
             shape.1,
             shape.2 / 1024

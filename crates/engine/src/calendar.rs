@@ -3,7 +3,7 @@
 //! A schedule with more than a threshold of runs in one day comes back for
 //! that day as a band (its rule and its count), not as thousands of items.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::error::{FieldError, Result};
 use crate::job::JobState;
 use crate::rule::{resolve_local, Rule};
-use crate::schedule::Schedule;
+use crate::store::schedules::Outline;
 use crate::store::{jobs, schedules};
 use crate::time::{from_ms, to_ms};
 
@@ -302,7 +302,7 @@ fn upcoming_runs(
     cal: &mut Calendar,
 ) -> Result<()> {
     let start = cal.from.max(now);
-    let pending = jobs::list(
+    let one_offs = jobs::list(
         c,
         &jobs::JobFilter {
             states: vec![
@@ -310,6 +310,7 @@ fn upcoming_runs(
                 JobState::Available,
                 JobState::Retryable,
             ],
+            one_off: true,
             limit: 100_000,
             order: jobs::JobOrder {
                 by: jobs::OrderField::ScheduledAt,
@@ -320,12 +321,13 @@ fn upcoming_runs(
         now,
     )?
     .0;
-    one_off_jobs(&pending, days, dense, cal);
-    let (all, _) = schedules::list(c, None, i64::MAX, 0)?;
-    let drawn: Vec<ScheduleRuns> = all
+    one_off_jobs(&one_offs, days, dense, cal);
+    let pending = jobs::pending_of_schedules(c)?;
+    let outlines = schedules::outlines(c)?;
+    let mut whole_days = WholeDays::new();
+    let drawn: Vec<ScheduleRuns> = outlines
         .iter()
-        .filter(|s| s.disabled_at.is_none())
-        .filter_map(|s| ScheduleRuns::count(s, &pending, start, cal.from, days, dense))
+        .map(|s| ScheduleRuns::count(s, &pending, (start, cal.from), days, dense, &mut whole_days))
         .collect();
     // Counting is cheap; listing is not. The busiest schedule-days become
     // bands until the rest fits the budget.
@@ -351,8 +353,73 @@ fn upcoming_runs(
     for runs in &drawn {
         runs.draw(cal);
     }
+    fold_bands(&mut cal.bands, MAX_BANDS);
+    describe_bands(&mut cal.bands, &outlines);
     cal.upcoming.sort_by_key(|u| u.at);
     Ok(())
+}
+
+/// Puts each schedule band's rule in words, once the bands drawn are known:
+/// wording every schedule's rule took longer than counting its runs.
+fn describe_bands(bands: &mut [Band], outlines: &[Outline]) {
+    let mut unworded: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, b) in bands.iter().enumerate() {
+        if let (Some(id), true) = (b.schedule_id.as_deref(), b.summary.is_empty()) {
+            unworded.entry(id).or_default().push(i);
+        }
+    }
+    let words: Vec<(usize, String)> = outlines
+        .iter()
+        .filter_map(|o| Some((unworded.get(o.id.as_str())?, o.rule.describe())))
+        .flat_map(|(at, text)| at.iter().map(move |i| (*i, text.clone())))
+        .collect();
+    for (i, text) in words {
+        bands[i].summary = text;
+    }
+}
+
+/// Past this many upcoming bands of schedules, the smaller ones are drawn
+/// together: one band for all that span the same days ("1,940 schedules"),
+/// so a month of 100,000 schedules is a calendar of a few hundred bands,
+/// not 40 MB of them.
+const MAX_BANDS: usize = 200;
+
+/// Keeps the `keep` largest upcoming schedule bands and folds the others
+/// into one band per span of days.
+fn fold_bands(bands: &mut Vec<Band>, keep: usize) {
+    let folds = |b: &Band| b.kind == "upcoming" && b.schedule_id.is_some();
+    if bands.iter().filter(|b| folds(b)).count() <= keep {
+        return;
+    }
+    let (mut mine, others): (Vec<Band>, Vec<Band>) = bands.drain(..).partition(|b| folds(b));
+    mine.sort_by_key(|b| std::cmp::Reverse(b.count));
+    let rest = mine.split_off(keep);
+    let mut spans: BTreeMap<(NaiveDate, NaiveDate), Vec<Band>> = BTreeMap::new();
+    for b in rest {
+        spans.entry((b.day, b.last_day)).or_default().push(b);
+    }
+    bands.extend(others);
+    bands.extend(mine);
+    bands.extend(spans.into_values().filter_map(together));
+}
+
+/// The bands of one span of days as one; a lone band stays as it is.
+fn together(mut span: Vec<Band>) -> Option<Band> {
+    if span.len() < 2 {
+        return span.pop();
+    }
+    let what = format!("{} schedules", span.len());
+    let mut all = span.pop()?;
+    for b in span {
+        all.count += b.count;
+        all.per_day = all.per_day.zip(b.per_day).map(|(x, y)| x + y);
+        all.first = all.first.min(b.first);
+        all.last = all.last.max(b.last);
+    }
+    all.schedule_id = None;
+    all.summary = format!("{what}, drawn together");
+    all.name = Some(what);
+    Some(all)
 }
 
 /// What a band of one-off jobs is called.
@@ -421,11 +488,14 @@ fn band_the_busiest(counts: &[usize], band: &mut [bool], budget: usize) {
     }
 }
 
+/// A cron rule's runs on each whole day of the range, by its text and zone:
+/// schedules that share a rule count its days once.
+type WholeDays<'a> = HashMap<(&'a str, Tz), Vec<Option<usize>>>;
+
 /// One schedule's future runs in the range, counted day by day.
 struct ScheduleRuns<'a> {
-    schedule: &'a Schedule,
-    rule: Rule,
-    summary: String,
+    schedule: &'a Outline,
+    rule: &'a Rule,
     /// The schedule's pending job and its time.
     pending: Option<(&'a str, DateTime<Utc>)>,
     days: Vec<DayRuns<'a>>,
@@ -440,29 +510,43 @@ struct DayRuns<'a> {
 
 impl<'a> ScheduleRuns<'a> {
     fn count(
-        s: &'a Schedule,
-        pending: &'a [crate::job::Job],
-        now_or_from: DateTime<Utc>,
-        from: DateTime<Utc>,
+        s: &'a Outline,
+        pending: &'a HashMap<String, DateTime<Utc>>,
+        (now_or_from, from): (DateTime<Utc>, DateTime<Utc>),
         days: &'a [Day],
         dense: usize,
-    ) -> Option<ScheduleRuns<'a>> {
-        let rule = s.rule.clone();
+        whole_days: &mut WholeDays<'a>,
+    ) -> ScheduleRuns<'a> {
+        let rule = &s.rule;
         let next_job = s
             .pending_job_id
             .as_ref()
-            .and_then(|id| pending.iter().find(|j| &j.id == id));
+            .and_then(|id| pending.get_key_value(id));
         // The pending job may be overdue or moved: it counts where it is, and
         // the rule's later runs follow it.
-        let first = next_job.map_or(now_or_from, |j| j.scheduled_at.max(from));
+        let first = next_job.map_or(now_or_from, |(_, at)| (*at).max(from));
+        let mut shared = match rule {
+            Rule::Cron(c) => Some(
+                whole_days
+                    .entry((c.text.as_str(), c.zone))
+                    .or_insert_with(|| vec![None; days.len()]),
+            ),
+            Rule::Every { .. } => None,
+        };
         let days = days
             .iter()
-            .filter(|d| d.end > first)
-            .filter_map(|day| {
+            .enumerate()
+            .filter(|(_, d)| d.end > first)
+            .filter_map(|(i, day)| {
                 let (a, b) = (day.start.max(first), day.end);
-                let count = rule
-                    .count_on_day(day.date, a, b)
-                    .unwrap_or_else(|| rule.count_between(a, b));
+                let count_here = || {
+                    rule.count_on_day(day.date, a, b)
+                        .unwrap_or_else(|| rule.count_between(a, b))
+                };
+                let count = match shared.as_mut() {
+                    Some(known) if a == day.start => *known[i].get_or_insert_with(count_here),
+                    _ => count_here(),
+                };
                 (count > 0).then_some(DayRuns {
                     day,
                     window: (a, b),
@@ -471,13 +555,12 @@ impl<'a> ScheduleRuns<'a> {
                 })
             })
             .collect();
-        Some(ScheduleRuns {
+        ScheduleRuns {
             schedule: s,
-            summary: rule.describe(),
             rule,
-            pending: next_job.map(|j| (j.id.as_str(), j.scheduled_at)),
+            pending: next_job.map(|(id, at)| (id.as_str(), *at)),
             days,
-        })
+        }
     }
 
     fn draw(&self, cal: &mut Calendar) {
@@ -524,7 +607,8 @@ impl<'a> ScheduleRuns<'a> {
             per_day: same.then_some(head.count),
             first,
             last: self.rule.last_before(tail.window.1).unwrap_or(first),
-            summary: self.summary.clone(),
+            // Put in words once the bands drawn are known (describe_bands).
+            summary: String::new(),
             outcomes: None,
         });
     }
@@ -532,6 +616,7 @@ impl<'a> ScheduleRuns<'a> {
     fn list(&self, day: &DayRuns, cal: &mut Calendar) {
         let (a, b) = day.window;
         let s = self.schedule;
+        let summary = self.rule.describe();
         let mut next = self.rule.next_after(a - Duration::milliseconds(1));
         while let Some(at) = next.filter(|t| *t < b) {
             cal.upcoming.push(Upcoming {
@@ -541,10 +626,10 @@ impl<'a> ScheduleRuns<'a> {
                     .map(|(id, _)| id.to_string()),
                 schedule_id: Some(s.id.clone()),
                 name: s.name.clone(),
-                method: s.request.method.as_str().to_string(),
-                url: s.request.url.clone(),
+                method: s.method.clone(),
+                url: s.url.clone(),
                 at,
-                summary: Some(self.summary.clone()),
+                summary: Some(summary.clone()),
             });
             next = self.rule.next_after(at);
         }
@@ -555,6 +640,59 @@ impl<'a> ScheduleRuns<'a> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    fn band(id: &str, day: u32, last_day: u32, count: usize) -> Band {
+        let date = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let at = |d| Utc.with_ymd_and_hms(2026, 12, d, 9, 0, 0).unwrap();
+        Band {
+            schedule_id: Some(id.to_string()),
+            name: Some(id.to_string()),
+            day: date(day),
+            last_day: date(last_day),
+            days: (last_day - day + 1) as usize,
+            kind: "upcoming",
+            count,
+            per_day: Some(count / (last_day - day + 1) as usize),
+            first: at(day),
+            last: at(last_day),
+            summary: "every day at 09:00".into(),
+            outcomes: None,
+        }
+    }
+
+    #[test]
+    fn bands_past_the_cap_are_drawn_together_by_their_span() {
+        let mut bands = vec![
+            band("busy", 1, 31, 3_100),
+            band("a", 1, 31, 31),
+            band("b", 1, 31, 62),
+            band("lone", 2, 3, 2),
+        ];
+        fold_bands(&mut bands, 1);
+        let seen: Vec<(Option<&str>, Option<&str>, usize, Option<usize>)> = bands
+            .iter()
+            .map(|b| {
+                (
+                    b.schedule_id.as_deref(),
+                    b.name.as_deref(),
+                    b.count,
+                    b.per_day,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (Some("busy"), Some("busy"), 3_100, Some(100)),
+                (None, Some("2 schedules"), 93, Some(3)),
+                (Some("lone"), Some("lone"), 2, Some(1)),
+            ]
+        );
+        // Under the cap nothing changes.
+        let mut few = vec![band("a", 1, 31, 31), band("b", 1, 31, 62)];
+        fold_bands(&mut few, 2);
+        assert_eq!(few.len(), 2);
+    }
 
     #[test]
     fn days_follow_the_zone_and_clip_to_the_range() {

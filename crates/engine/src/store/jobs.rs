@@ -280,6 +280,15 @@ pub fn list(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec
     Ok((jobs, total))
 }
 
+/// The time of every schedule's pending job, by the job's id.
+pub fn pending_of_schedules(conn: &Connection) -> Result<HashMap<String, DateTime<Utc>>> {
+    let sql =
+        format!("SELECT id, scheduled_at FROM jobs WHERE schedule_id IS NOT NULL AND {PENDING}");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, from_ms(r.get(1)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Claims up to `limit` due jobs for dispatch: they become `executing` with
 /// their attempt counted, in one statement.
 ///

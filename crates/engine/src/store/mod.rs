@@ -53,6 +53,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "events_kind",
         include_str!("migrations/0007_events_kind.sql"),
     ),
+    (
+        8,
+        "schedules_inserted",
+        include_str!("migrations/0008_schedules_inserted.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.
