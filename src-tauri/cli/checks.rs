@@ -47,7 +47,8 @@ pub struct CheckFlags {
     /// Alert when a run's response (status and body) differs from the previous run's.
     #[arg(long, help_heading = HEADING)]
     pub on_change: bool,
-    /// A path --on-change leaves out (repeat): headers.date, body.generated_at.
+    /// A path --on-change leaves out (repeat), such as body.generated_at or
+    /// body.items.*.updated_at (headers are never compared).
     #[arg(long, value_name = "PATH", requires = "on_change", help_heading = HEADING)]
     pub change_ignore: Vec<String>,
     /// Where alerts go: desktop, webhook (repeat, or separate with commas) [default: both].

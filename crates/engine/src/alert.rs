@@ -18,7 +18,10 @@ pub struct Alert {
     pub on_recovery: bool,
     /// Compare each response with the last run's, and tell a difference.
     pub on_change: bool,
-    /// Paths the comparison ignores, such as `headers.date` or `body.generated_at`.
+    /// Paths the comparison ignores, such as `body.generated_at`. Only the
+    /// status and the body are compared, never the headers (a `Date` or a
+    /// request id would make every run a change), so `headers.date` (SPEC
+    /// 7.3's example) is accepted and changes nothing.
     pub change_ignore: Vec<String>,
     pub channels: Vec<Channel>,
 }
@@ -102,7 +105,7 @@ fn ignored_paths(value: Option<&Value>) -> Result<Vec<String>, FieldError> {
     let bad = || {
         FieldError::new(
             "alert.change_ignore",
-            format!("must be a list of up to {MAX_IGNORED} paths such as [\"headers.date\", \"body.generated_at\"]"),
+            format!("must be a list of up to {MAX_IGNORED} paths such as [\"body.generated_at\"]"),
         )
     };
     let Some(value) = value else {

@@ -18,6 +18,9 @@ on_recovery: boolean,
  */
 on_change: boolean, 
 /**
- * Paths the comparison ignores, such as `headers.date` or `body.generated_at`.
+ * Paths the comparison ignores, such as `body.generated_at`. Only the
+ * status and the body are compared, never the headers (a `Date` or a
+ * request id would make every run a change), so `headers.date` (SPEC
+ * 7.3's example) is accepted and changes nothing.
  */
 change_ignore: Array<string>, channels: Array<Channel>, };

@@ -259,7 +259,7 @@ function Alerts({ form, update, error }: { form: BuilderForm; update: Update; er
             <Switch checked={form.alertChange} onChange={(alertChange) => update({ alertChange })} label="Tell when the response changes" />
           </div>
           {form.alertChange && (
-            <Field label="Ignore these paths when comparing" hint="One a line, such as headers.date or body.generated_at" className="advanced-grid__wide">
+            <Field label="Ignore these paths when comparing" hint="One a line, such as body.generated_at (headers are never compared)" className="advanced-grid__wide">
               {(c) => (
                 <Textarea {...c} mono rows={2} className="textarea--short" placeholder="body.generated_at" value={form.alertIgnore} onChange={(e) => update({ alertIgnore: e.target.value })} />
               )}
