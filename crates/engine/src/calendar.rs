@@ -216,8 +216,8 @@ fn past_runs(c: &Connection, days: &[Day], dense: usize, cal: &mut Calendar) -> 
             .push(i);
     }
     let groups: Vec<(&DayGroup, &Vec<usize>)> = by_day.iter().collect();
-    let counts: Vec<usize> = groups.iter().map(|(_, m)| m.len()).collect();
-    let mut group_band: Vec<bool> = counts.iter().map(|c| *c > dense).collect();
+    let counts: Vec<u32> = groups.iter().map(|(_, m)| m.len() as u32).collect();
+    let mut group_band: Vec<bool> = counts.iter().map(|c| *c as usize > dense).collect();
     band_the_busiest(&counts, &mut group_band, MAX_ITEMS);
     let mut banded = vec![false; runs.len()];
     for (((day, sid), members), band) in groups.into_iter().zip(group_band) {
@@ -331,27 +331,33 @@ fn upcoming_runs(
         .collect();
     // Counting is cheap; listing is not. The busiest schedule-days become
     // bands until the rest fits the budget.
-    let slots: Vec<(usize, usize)> = drawn
+    let mut drawn = drawn;
+    let counts: Vec<u32> = drawn
         .iter()
-        .enumerate()
-        .flat_map(|(i, r)| (0..r.days.len()).map(move |d| (i, d)))
+        .flat_map(|r| r.days.iter().map(|d| d.count))
         .collect();
-    let counts: Vec<usize> = slots
+    let mut band: Vec<bool> = drawn
         .iter()
-        .map(|(i, d)| drawn[*i].days[*d].count)
+        .flat_map(|r| r.days.iter().map(|d| d.band))
         .collect();
-    let mut band: Vec<bool> = slots.iter().map(|(i, d)| drawn[*i].days[*d].band).collect();
     band_the_busiest(
         &counts,
         &mut band,
         MAX_ITEMS.saturating_sub(cal.upcoming.len()),
     );
-    let mut drawn = drawn;
-    for ((i, d), b) in slots.into_iter().zip(band) {
-        drawn[i].days[d].band = b;
+    let days_of = drawn.iter_mut().flat_map(|r| r.days.iter_mut());
+    for (d, b) in days_of.zip(band) {
+        d.band = b;
     }
+    // Only schedules drawn run by run need their method and URL.
+    let listed: Vec<&str> = drawn
+        .iter()
+        .filter(|r| r.days.iter().any(|d| !d.band))
+        .map(|r| r.schedule.id.as_str())
+        .collect();
+    let targets = schedules::targets(c, &listed)?;
     for runs in &drawn {
-        runs.draw(cal);
+        runs.draw(cal, &targets);
     }
     fold_bands(&mut cal.bands, MAX_BANDS);
     describe_bands(&mut cal.bands, &outlines);
@@ -470,21 +476,33 @@ fn one_off_jobs(pending: &[crate::job::Job], days: &[Day], dense: usize, cal: &m
 /// Marks the busiest groups (schedule-days) as bands until at most `budget`
 /// runs are left to list. `counts[i]` is group i's size; `band[i]` whether it
 /// is a band already.
-fn band_the_busiest(counts: &[usize], band: &mut [bool], budget: usize) {
-    let mut listed: usize = counts
-        .iter()
-        .zip(band.iter())
-        .filter(|(_, b)| !**b)
-        .map(|(c, _)| c)
-        .sum();
-    let mut order: Vec<usize> = (0..counts.len()).filter(|i| !band[*i]).collect();
-    order.sort_by_key(|i| std::cmp::Reverse(counts[*i]));
-    for i in order {
-        if listed <= budget {
+fn band_the_busiest(counts: &[u32], band: &mut [bool], budget: usize) {
+    // How many groups not banded yet have each size, and the runs they list.
+    let mut sizes: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut listed = 0usize;
+    for (c, _) in counts.iter().zip(band.iter()).filter(|(_, b)| !**b) {
+        *sizes.entry(*c).or_default() += 1;
+        listed += *c as usize;
+    }
+    // From the largest size down: every group larger than `edge` becomes a
+    // band, and the first `at_edge` of that size (in order).
+    let (mut edge, mut at_edge) = (u32::MAX, 0usize);
+    for (&size, &n) in sizes.iter().rev() {
+        if listed <= budget || size == 0 {
             break;
         }
-        band[i] = true;
-        listed -= counts[i];
+        let k = n.min((listed - budget).div_ceil(size as usize));
+        listed -= k * size as usize;
+        (edge, at_edge) = (size, k);
+        if k < n {
+            break;
+        }
+    }
+    for (c, b) in counts.iter().zip(band.iter_mut()).filter(|(_, b)| !**b) {
+        if *c > edge || (*c == edge && at_edge > 0) {
+            at_edge -= usize::from(*c == edge);
+            *b = true;
+        }
     }
 }
 
@@ -496,6 +514,8 @@ type WholeDays<'a> = HashMap<(&'a str, Tz), Vec<Option<usize>>>;
 struct ScheduleRuns<'a> {
     schedule: &'a Outline,
     rule: &'a Rule,
+    /// Its runs in the range start here: at its pending job, or now.
+    first: DateTime<Utc>,
     /// The schedule's pending job and its time.
     pending: Option<(&'a str, DateTime<Utc>)>,
     days: Vec<DayRuns<'a>>,
@@ -503,8 +523,7 @@ struct ScheduleRuns<'a> {
 
 struct DayRuns<'a> {
     day: &'a Day,
-    window: (DateTime<Utc>, DateTime<Utc>),
-    count: usize,
+    count: u32,
     band: bool,
 }
 
@@ -549,8 +568,7 @@ impl<'a> ScheduleRuns<'a> {
                 };
                 (count > 0).then_some(DayRuns {
                     day,
-                    window: (a, b),
-                    count,
+                    count: count as u32,
                     band: count > dense,
                 })
             })
@@ -558,12 +576,18 @@ impl<'a> ScheduleRuns<'a> {
         ScheduleRuns {
             schedule: s,
             rule,
+            first,
             pending: next_job.map(|(id, at)| (id.as_str(), *at)),
             days,
         }
     }
 
-    fn draw(&self, cal: &mut Calendar) {
+    /// The part of `day` its runs fall in.
+    fn window(&self, day: &Day) -> (DateTime<Utc>, DateTime<Utc>) {
+        (day.start.max(self.first), day.end)
+    }
+
+    fn draw(&self, cal: &mut Calendar, targets: &HashMap<String, (String, String)>) {
         let mut i = 0;
         while i < self.days.len() {
             if self.days[i].band {
@@ -579,7 +603,7 @@ impl<'a> ScheduleRuns<'a> {
                 self.band(&self.days[i..=j], cal);
                 i = j + 1;
             } else {
-                self.list(&self.days[i], cal);
+                self.list(&self.days[i], cal, targets);
                 i += 1;
             }
         }
@@ -591,7 +615,7 @@ impl<'a> ScheduleRuns<'a> {
         };
         let Some(first) = self
             .rule
-            .next_after(head.window.0 - Duration::milliseconds(1))
+            .next_after(self.window(head.day).0 - Duration::milliseconds(1))
         else {
             return;
         };
@@ -603,19 +627,20 @@ impl<'a> ScheduleRuns<'a> {
             last_day: tail.day.date,
             days: run.len(),
             kind: "upcoming",
-            count: run.iter().map(|d| d.count).sum(),
-            per_day: same.then_some(head.count),
+            count: run.iter().map(|d| d.count as usize).sum(),
+            per_day: same.then_some(head.count as usize),
             first,
-            last: self.rule.last_before(tail.window.1).unwrap_or(first),
+            last: self.rule.last_before(tail.day.end).unwrap_or(first),
             // Put in words once the bands drawn are known (describe_bands).
             summary: String::new(),
             outcomes: None,
         });
     }
 
-    fn list(&self, day: &DayRuns, cal: &mut Calendar) {
-        let (a, b) = day.window;
+    fn list(&self, day: &DayRuns, cal: &mut Calendar, targets: &HashMap<String, (String, String)>) {
+        let (a, b) = self.window(day.day);
         let s = self.schedule;
+        let (method, url) = targets.get(&s.id).cloned().unwrap_or_default();
         let summary = self.rule.describe();
         let mut next = self.rule.next_after(a - Duration::milliseconds(1));
         while let Some(at) = next.filter(|t| *t < b) {
@@ -626,8 +651,8 @@ impl<'a> ScheduleRuns<'a> {
                     .map(|(id, _)| id.to_string()),
                 schedule_id: Some(s.id.clone()),
                 name: s.name.clone(),
-                method: s.method.clone(),
-                url: s.url.clone(),
+                method: method.clone(),
+                url: url.clone(),
                 at,
                 summary: Some(summary.clone()),
             });
@@ -658,6 +683,17 @@ mod tests {
             summary: "every day at 09:00".into(),
             outcomes: None,
         }
+    }
+
+    #[test]
+    fn the_busiest_groups_become_bands_until_the_rest_fits() {
+        let mut band = [false, false, false, false, false, true];
+        band_the_busiest(&[5, 3, 5, 1, 3, 9], &mut band, 6);
+        // 17 runs listed: both fives, then the first three, leave 4.
+        assert_eq!(band, [true, true, true, false, false, true]);
+        let mut none = [false; 3];
+        band_the_busiest(&[2, 2, 2], &mut none, 6);
+        assert_eq!(none, [false; 3], "all fit: nothing is banded");
     }
 
     #[test]

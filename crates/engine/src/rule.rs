@@ -22,7 +22,8 @@ pub enum Rule {
         interval: Duration,
         anchor: DateTime<Utc>,
     },
-    Cron(Box<CronRule>),
+    /// Shared: schedules with the same rule and zone hold one parse of it.
+    Cron(std::sync::Arc<CronRule>),
 }
 
 #[derive(Debug, Clone)]
@@ -648,18 +649,18 @@ fn value(text: &str, field: &Field) -> Result<u32, FieldError> {
 /// A cron rule read in `zone` (see [`parse_cron`]).
 pub fn cron(text: &str, zone: Tz) -> Result<Rule, FieldError> {
     if let Some(known) = parsed(text, zone) {
-        return Ok(Rule::Cron(Box::new(known)));
+        return Ok(Rule::Cron(known));
     }
-    let rule = parse_cron(text, zone)?;
+    let rule = std::sync::Arc::new(parse_cron(text, zone)?);
     remember(text, zone, &rule);
-    Ok(Rule::Cron(Box::new(rule)))
+    Ok(Rule::Cron(rule))
 }
 
 /// Rules already read, by their text and zone. Reading one costs about
 /// 16 µs, and every read of a schedule reads its rule: the calendar of
 /// 100,000 schedules reads them all, and people write the same rules again
 /// and again. Bounded: past `PARSED_MAX` it starts over.
-type Parsed = std::sync::Mutex<std::collections::HashMap<(String, Tz), CronRule>>;
+type Parsed = std::sync::Mutex<std::collections::HashMap<(String, Tz), std::sync::Arc<CronRule>>>;
 const PARSED_MAX: usize = 10_000;
 
 fn parsed_rules() -> &'static Parsed {
@@ -667,12 +668,12 @@ fn parsed_rules() -> &'static Parsed {
     PARSED.get_or_init(Parsed::default)
 }
 
-fn parsed(text: &str, zone: Tz) -> Option<CronRule> {
+fn parsed(text: &str, zone: Tz) -> Option<std::sync::Arc<CronRule>> {
     let rules = parsed_rules().lock().unwrap_or_else(|e| e.into_inner());
     rules.get(&(text.to_string(), zone)).cloned()
 }
 
-fn remember(text: &str, zone: Tz, rule: &CronRule) {
+fn remember(text: &str, zone: Tz, rule: &std::sync::Arc<CronRule>) {
     let mut rules = parsed_rules().lock().unwrap_or_else(|e| e.into_inner());
     if rules.len() >= PARSED_MAX {
         rules.clear();

@@ -58,6 +58,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "schedules_inserted",
         include_str!("migrations/0008_schedules_inserted.sql"),
     ),
+    (
+        9,
+        "one_off_jobs",
+        include_str!("migrations/0009_one_off_jobs.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.

@@ -1,5 +1,7 @@
 //! SQL for schedules.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde_json::{Map, Value};
@@ -134,23 +136,21 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Schedule>> {
     }
 }
 
-/// What the calendar draws of an enabled schedule: none of its request's
-/// body, options or last response, which a month of 100,000 schedules would
-/// otherwise read and hold.
+/// What the calendar counts of an enabled schedule: none of its request,
+/// options or last response, which a month of 100,000 schedules would
+/// otherwise read and hold ([`targets`] reads the method and URL of the few
+/// drawn run by run).
 pub struct Outline {
     pub id: String,
     pub name: Option<String>,
     pub rule: Rule,
-    pub method: String,
-    pub url: String,
     pub pending_job_id: Option<String>,
 }
 
 /// Every enabled schedule, in outline.
 pub fn outlines(conn: &Connection) -> Result<Vec<Outline>> {
     let mut stmt = conn.prepare(
-        "SELECT id, name, every_ms, anchor_at, cron, timezone, pending_job_id,
-                json_extract(request, '$.method'), json_extract(request, '$.url')
+        "SELECT id, name, every_ms, anchor_at, cron, timezone, pending_job_id
          FROM schedules WHERE disabled_at IS NULL",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -159,14 +159,39 @@ pub fn outlines(conn: &Connection) -> Result<Vec<Outline>> {
             name: r.get(1)?,
             rule: rule_at(r, 2)?.0,
             pending_job_id: r.get(6)?,
-            method: r
-                .get::<_, Option<String>>(7)?
-                .unwrap_or_default()
-                .to_uppercase(),
-            url: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The method (upper case) and URL of each schedule in `ids`, by id.
+pub fn targets(conn: &Connection, ids: &[&str]) -> Result<HashMap<String, (String, String)>> {
+    let mut found = HashMap::with_capacity(ids.len());
+    // SQLite takes up to 32,766 parameters a statement.
+    for chunk in ids.chunks(10_000) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = format!(
+            "SELECT id, json_extract(request, '$.method'), json_extract(request, '$.url')
+             FROM schedules WHERE id IN ({marks})"
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(chunk), |r| {
+            let method: Option<String> = r.get(1)?;
+            let url: Option<String> = r.get(2)?;
+            Ok((
+                r.get(0)?,
+                (
+                    method.unwrap_or_default().to_uppercase(),
+                    url.unwrap_or_default(),
+                ),
+            ))
+        })?;
+        for row in rows {
+            let (id, target) = row?;
+            found.insert(id, target);
+        }
+    }
+    Ok(found)
 }
 
 pub fn list(
