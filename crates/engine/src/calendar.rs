@@ -705,7 +705,8 @@ mod tests {
             band("lone", 2, 3, 2),
         ];
         fold_bands(&mut bands, 1);
-        let seen: Vec<(Option<&str>, Option<&str>, usize, Option<usize>)> = bands
+        type Seen<'a> = (Option<&'a str>, Option<&'a str>, usize, Option<usize>);
+        let seen: Vec<Seen> = bands
             .iter()
             .map(|b| {
                 (
