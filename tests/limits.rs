@@ -235,6 +235,16 @@ async fn a_schedule_paused_until_a_time_enables_itself_then_even_after_a_restart
         time(&paused["data"]["resume_at"]),
         chrono::SubsecRound::trunc_subsecs(until, 3)
     );
+    // A run already on the wire when the pause came ends as it would; wait for
+    // it, or the kill leaves it to be sent again at the restart (at least
+    // once), which is not a new run.
+    eventually("the run on the wire to end", WAIT, async || {
+        let (_, on_the_wire) = chime
+            .get(&format!("/api/jobs?schedule_id={id}&state=executing"))
+            .await;
+        (on_the_wire["total"] == 0).then_some(())
+    })
+    .await;
     chime.kill().await;
     let before = target.count();
 
