@@ -61,7 +61,13 @@ try {
   const ping = `${instance.url}/api/ping`;
   const echo = `${instance.url}/api/echo`; // answers 401 without the key: a failing endpoint
   await api('POST', '/api/jobs', { name: 'Health check', url: ping, repeat_every: '3 seconds' });
-  await api('POST', '/api/jobs', { name: 'Sync orders', method: 'post', url: echo, repeat_every: '5 seconds', body: { since: '$state.cursor' }, retry: { max_attempts: 1 } });
+  // Checked and alerted: it fails (echo wants the key), so its page says it is failing.
+  const sync = await api('POST', '/api/jobs', {
+    name: 'Sync orders', method: 'post', url: echo, repeat_every: '5 seconds', body: { since: '$state.cursor' }, retry: { max_attempts: 1 },
+    assert: [{ status: '2xx' }, { json: 'data.ok', equals: true }, { latency_ms_max: 800 }],
+    alert: { after_failures: 2, on_change: true, change_ignore: ['body.generated_at'] },
+    overlap: 'skip', quiet_hours: { from: '22:00', to: '07:00', timezone: 'Europe/Berlin' },
+  });
   await api('POST', '/api/jobs', { name: 'Weekday standup reminder', method: 'post', url: ping, cron: '0 9 * * 1-5', timezone: 'Europe/Berlin', body: { text: 'Standup in 5 minutes' } });
   await api('POST', '/api/jobs', { name: 'Monthly report', url: ping, cron: '0 8 1 * *', timezone: 'Europe/Berlin' });
   const once = await api('POST', '/api/jobs', { name: 'Deploy webhook', method: 'post', url: echo, headers: { Authorization: `Bearer ${key}` }, body: { ref: 'main', sha: '4f2a91c' } });
@@ -81,6 +87,11 @@ try {
   await exec(`[...document.querySelectorAll("button.log-row__toggle[aria-label^='Expand response']")].pop()?.click()`);
   await shot('live-log-expanded', null, 1000);
   await shot('job-detail', `/jobs/detail/${once.data.id}`, 2000);
+  await shot('schedule', `/schedules/${sync.data.schedule_id}`, 2500);
+  // Its checks open in the builder: a job that has some starts with the section open.
+  await shot('builder-checks', `/schedules/${sync.data.schedule_id}/edit`, 2000);
+  await exec(`document.querySelector("section[aria-label='Checks and alerts']")?.scrollIntoView()`);
+  await shot('builder-checks', null, 800);
   await shot('settings', '/settings');
 } finally {
   if (session) await wd('DELETE', `/session/${session}`).catch(() => {});
