@@ -90,19 +90,28 @@ pub struct Redirect {
 }
 
 /// An attempt as stored and shown, with its request and response.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Attempt {
     pub attempt: u32,
-    #[serde(serialize_with = "crate::time::ser")]
+    #[serde(
+        serialize_with = "crate::time::ser",
+        deserialize_with = "crate::time::rfc::deserialize"
+    )]
     pub started_at: DateTime<Utc>,
-    #[serde(serialize_with = "crate::time::ser")]
+    #[serde(
+        serialize_with = "crate::time::ser",
+        deserialize_with = "crate::time::rfc::deserialize"
+    )]
     pub finished_at: DateTime<Utc>,
     pub duration_ms: i64,
     pub outcome: Outcome,
     pub request: Option<SentRequest>,
     pub response: Option<ResponseRecord>,
     pub error: Option<String>,
-    #[serde(serialize_with = "crate::time::ser_opt")]
+    #[serde(
+        serialize_with = "crate::time::ser_opt",
+        deserialize_with = "crate::time::rfc_opt::deserialize"
+    )]
     pub retry_at: Option<DateTime<Utc>>,
 }

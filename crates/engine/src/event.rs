@@ -423,11 +423,14 @@ pub struct Recovered {
 
 /// One stored event, in booper's log shape (`id`, `event`, `inserted_at`,
 /// `job_id`, `payload`) plus the schedule and attempt.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Event {
     pub id: i64,
-    #[serde(serialize_with = "crate::time::ser")]
+    #[serde(
+        serialize_with = "crate::time::ser",
+        deserialize_with = "crate::time::rfc::deserialize"
+    )]
     #[ts(type = "string")]
     pub inserted_at: DateTime<Utc>,
     pub job_id: Option<String>,

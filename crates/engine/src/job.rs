@@ -112,24 +112,30 @@ pub struct Job {
 }
 
 /// The last attempt's result, for tables and strips of outcomes.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct OutcomeSummary {
     pub attempt: u32,
     pub status: Option<u16>,
     pub error: Option<String>,
     pub duration_ms: i64,
-    #[serde(serialize_with = "crate::time::ser")]
+    #[serde(
+        serialize_with = "crate::time::ser",
+        deserialize_with = "crate::time::rfc::deserialize"
+    )]
     pub finished_at: DateTime<Utc>,
 }
 
 /// The job as the API shows it: booper's shape, then fields of ours.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct JobView {
     pub id: String,
     pub idempotency_key: Option<String>,
-    #[serde(serialize_with = "crate::time::ser")]
+    #[serde(
+        serialize_with = "crate::time::ser",
+        deserialize_with = "crate::time::rfc::deserialize"
+    )]
     pub inserted_at: DateTime<Utc>,
     pub name: Option<String>,
     pub description: Option<String>,
@@ -139,9 +145,15 @@ pub struct JobView {
     pub job: ExecutionView,
     pub args: Value,
     pub state: JobState,
-    #[serde(serialize_with = "crate::time::ser")]
+    #[serde(
+        serialize_with = "crate::time::ser",
+        deserialize_with = "crate::time::rfc::deserialize"
+    )]
     pub scheduled_at: DateTime<Utc>,
-    #[serde(serialize_with = "crate::time::ser")]
+    #[serde(
+        serialize_with = "crate::time::ser",
+        deserialize_with = "crate::time::rfc::deserialize"
+    )]
     pub updated_at: DateTime<Utc>,
     pub attempt: u32,
     pub max_attempts: u32,
@@ -160,22 +172,40 @@ pub struct JobView {
 }
 
 /// booper's `job` member: the execution record.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ExecutionView {
     pub id: i64,
     pub state: JobState,
-    #[serde(serialize_with = "crate::time::ser")]
+    #[serde(
+        serialize_with = "crate::time::ser",
+        deserialize_with = "crate::time::rfc::deserialize"
+    )]
     pub inserted_at: DateTime<Utc>,
-    #[serde(serialize_with = "crate::time::ser")]
+    #[serde(
+        serialize_with = "crate::time::ser",
+        deserialize_with = "crate::time::rfc::deserialize"
+    )]
     pub scheduled_at: DateTime<Utc>,
-    #[serde(serialize_with = "crate::time::ser_opt")]
+    #[serde(
+        serialize_with = "crate::time::ser_opt",
+        deserialize_with = "crate::time::rfc_opt::deserialize"
+    )]
     pub attempted_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "crate::time::ser_opt")]
+    #[serde(
+        serialize_with = "crate::time::ser_opt",
+        deserialize_with = "crate::time::rfc_opt::deserialize"
+    )]
     pub completed_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "crate::time::ser_opt")]
+    #[serde(
+        serialize_with = "crate::time::ser_opt",
+        deserialize_with = "crate::time::rfc_opt::deserialize"
+    )]
     pub cancelled_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "crate::time::ser_opt")]
+    #[serde(
+        serialize_with = "crate::time::ser_opt",
+        deserialize_with = "crate::time::rfc_opt::deserialize"
+    )]
     pub discarded_at: Option<DateTime<Utc>>,
     pub has_conflict: bool,
     /// booper's docs spell it this way; both are sent.

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::alert::Alert;
@@ -89,17 +89,26 @@ impl Schedule {
     }
 }
 
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ScheduleView {
     pub id: String,
     pub name: Option<String>,
     pub description: Option<String>,
-    #[serde(serialize_with = "crate::time::ser")]
+    #[serde(
+        serialize_with = "crate::time::ser",
+        deserialize_with = "crate::time::rfc::deserialize"
+    )]
     pub inserted_at: DateTime<Utc>,
-    #[serde(serialize_with = "crate::time::ser")]
+    #[serde(
+        serialize_with = "crate::time::ser",
+        deserialize_with = "crate::time::rfc::deserialize"
+    )]
     pub updated_at: DateTime<Utc>,
-    #[serde(serialize_with = "crate::time::ser_opt")]
+    #[serde(
+        serialize_with = "crate::time::ser_opt",
+        deserialize_with = "crate::time::rfc_opt::deserialize"
+    )]
     pub disabled_at: Option<DateTime<Utc>>,
     pub frequency: Value,
     pub timezone: String,
@@ -107,7 +116,10 @@ pub struct ScheduleView {
     pub summary: String,
     pub args: Value,
     pub state: Map<String, Value>,
-    #[serde(serialize_with = "crate::time::ser_opt")]
+    #[serde(
+        serialize_with = "crate::time::ser_opt",
+        deserialize_with = "crate::time::rfc_opt::deserialize"
+    )]
     pub next_run_at: Option<DateTime<Utc>>,
     pub pending_job_id: Option<String>,
     pub run_count: i64,
@@ -120,16 +132,25 @@ pub struct ScheduleView {
     pub alert: Option<Alert>,
     pub overlap: Overlap,
     pub max_runs: Option<u32>,
-    #[serde(serialize_with = "crate::time::ser_opt")]
+    #[serde(
+        serialize_with = "crate::time::ser_opt",
+        deserialize_with = "crate::time::rfc_opt::deserialize"
+    )]
     pub until: Option<DateTime<Utc>>,
     pub quiet_hours: Option<QuietHours>,
     /// Failed runs in a row now.
     pub failures_in_row: u32,
     /// Since when it has been failing (after `alert.after_failures` failed runs).
-    #[serde(serialize_with = "crate::time::ser_opt")]
+    #[serde(
+        serialize_with = "crate::time::ser_opt",
+        deserialize_with = "crate::time::rfc_opt::deserialize"
+    )]
     pub failing_since: Option<DateTime<Utc>>,
     /// When a paused schedule enables itself.
-    #[serde(serialize_with = "crate::time::ser_opt")]
+    #[serde(
+        serialize_with = "crate::time::ser_opt",
+        deserialize_with = "crate::time::rfc_opt::deserialize"
+    )]
     pub resume_at: Option<DateTime<Utc>>,
     /// Rule runs that went out, counted against `max_runs`.
     pub runs_sent: u32,
