@@ -9,7 +9,9 @@
 use std::path::Path;
 use std::time::Duration;
 
+use chime_engine::protocol::ErrorBody;
 use reqwest::{Method, StatusCode};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::Global;
@@ -169,12 +171,13 @@ impl Client {
 /// message already starts with the field (`cron: ...`); a message that does
 /// not gets the field put in front, so every refusal reads `field: message`.
 pub fn api_error(status: StatusCode, body: &Value) -> CliError {
-    let error = &body["error"];
-    let mut message = match error["message"].as_str() {
-        Some(text) => text.to_string(),
-        None => format!("Chime answered {status}: {}", compact(body)),
+    let Ok(ErrorBody { error }) = ErrorBody::deserialize(body) else {
+        return CliError::Api {
+            message: format!("Chime answered {status}: {}", compact(body)),
+        };
     };
-    if let Some(field) = error["field"].as_str() {
+    let mut message = error.message;
+    if let Some(field) = error.field {
         if !message.starts_with(&format!("{field}:")) {
             message = format!("{field}: {message}");
         }

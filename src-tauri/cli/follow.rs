@@ -8,7 +8,9 @@
 
 use std::time::Duration;
 
+use chime_engine::Event;
 use reqwest::Method;
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::client::{api_error, root_cause, CliError, Client};
@@ -161,7 +163,7 @@ fn show(message: &SseMessage, last_id: &mut Option<i64>, json: bool) {
     };
     if json {
         output::emit(&event.to_string());
-    } else {
+    } else if let Ok(event) = Event::deserialize(&event) {
         output::emit(&output::event_line(&event));
     }
 }

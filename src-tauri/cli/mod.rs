@@ -26,10 +26,14 @@ use clap::{Args, CommandFactory, Subcommand, ValueEnum};
 use serde_json::{Map, Value};
 
 use checks::CheckFlags;
-use chime_engine::protocol::{DisableInput, InstantInput, JobInput};
-use chime_engine::request::Method;
+use chime_engine::protocol::{
+    CurlExport, Data, DisableInput, InstantInput, JobInput, LogPage, Page, PreviewAnswer,
+};
+use chime_engine::request::{Method, RequestSpec};
+use chime_engine::{Event, JobView, ScheduleView};
 use client::{CliError, Client};
 use job::{JobFlags, RequestFlags, WhenFlags};
+use serde::de::DeserializeOwned;
 
 pub use client::NOT_RUNNING;
 
@@ -554,13 +558,31 @@ async fn execute(verb: Verb) -> Result<(), CliError> {
     }
 }
 
-/// Prints `data` as JSON, or what `human` makes of it.
-fn show(global: &Global, data: &Value, human: impl FnOnce(&Value) -> String) {
+/// Prints the answer's `data` as the API wrote it, or what `human` makes of
+/// the answer read into the engine's type for it (`Data<JobView>`, `Page<…>`).
+fn show<A: DeserializeOwned>(
+    global: &Global,
+    answer: Value,
+    human: impl FnOnce(A) -> String,
+) -> Result<(), CliError> {
     if global.json() {
-        output::emit(&output::json(data));
-    } else {
-        output::emit(&human(data));
+        return emit_data(answer);
     }
+    output::emit(&human(typed(answer)?));
+    Ok(())
+}
+
+/// `--output json`: the answer's `data`, untouched.
+fn emit_data(answer: Value) -> Result<(), CliError> {
+    let Data { data } = typed::<Data<Value>>(answer)?;
+    output::emit(&output::json(&data));
+    Ok(())
+}
+
+/// An answer read into the engine's type for it.
+fn typed<T: DeserializeOwned>(answer: Value) -> Result<T, CliError> {
+    serde_json::from_value(answer)
+        .map_err(|e| CliError::Other(format!("the API's answer is not what chime reads: {e}")))
 }
 
 async fn run(args: RunArgs) -> Result<(), CliError> {
@@ -591,18 +613,19 @@ async fn create_job(
     let body = serde_json::to_value(&input).map_err(|e| CliError::Other(e.to_string()))?;
     let client = Client::connect(global).await?;
     let created = client.post("/api/jobs", Some(&body)).await?;
-    let job = &created["data"];
     if global.json() {
-        output::emit(&output::json(job));
-        return Ok(());
+        return emit_data(created);
     }
+    let Data { data: job } = typed::<Data<JobView>>(created)?;
     // The job alone does not say the rule in words; its schedule does.
-    let schedule = match job["schedule_id"].as_str() {
+    let schedule = match &job.schedule_id {
         Some(id) => client.get(&format!("/api/schedules/{id}")).await.ok(),
         None => None,
     };
-    let schedule = schedule.as_ref().map(|s| &s["data"]);
-    output::emit(&output::created_job(job, schedule, Utc::now()));
+    let schedule = schedule
+        .and_then(|s| typed::<Data<ScheduleView>>(s).ok())
+        .map(|s| s.data);
+    output::emit(&output::created_job(&job, schedule.as_ref(), Utc::now()));
     Ok(())
 }
 
@@ -613,29 +636,29 @@ async fn jobs(args: JobsArgs) -> Result<(), CliError> {
     match args.command {
         JobsCommand::List(list) => {
             let page = client.get(&job_list_path(&list)).await?;
-            if global.json() {
-                output::emit(&output::json(&page["data"]));
-            } else {
-                output::emit(&output::jobs_table(&page, now));
-            }
+            show(global, page, |page: Page<JobView>| {
+                output::jobs_table(&page, now)
+            })?;
         }
         JobsCommand::Get(JobId { id }) => {
             let job = client.get(&format!("/api/jobs/{}", segment(&id))).await?;
-            show(global, &job["data"], |j| output::job_detail(j, now));
+            show(global, job, |j: Data<JobView>| {
+                output::job_detail(&j.data, now)
+            })?;
         }
         JobsCommand::Cancel(JobId { id }) => {
             let job = client
                 .post(&format!("/api/jobs/{}/cancel", segment(&id)), None)
                 .await?;
-            show(global, &job["data"], |j| {
-                format!("Cancelled job {}", output::paint(output::BOLD, &id_of(j)))
-            });
+            show(global, job, |j: Data<JobView>| {
+                format!("Cancelled job {}", output::paint(output::BOLD, &j.data.id))
+            })?;
         }
         JobsCommand::Run(JobId { id }) => {
             let job = client
                 .post(&format!("/api/jobs/{}/run", segment(&id)), None)
                 .await?;
-            show(global, &job["data"], |j| ran_text(&id, j, now));
+            show(global, job, |j: Data<JobView>| ran_text(&id, &j.data, now))?;
         }
         JobsCommand::Curl(CurlArgs {
             job: JobId { id },
@@ -645,9 +668,7 @@ async fn jobs(args: JobsArgs) -> Result<(), CliError> {
             let curl = client
                 .get(&format!("/api/jobs/{}/curl{secrets}", segment(&id)))
                 .await?;
-            show(global, &curl["data"], |c| {
-                c["curl"].as_str().unwrap_or_default().to_string()
-            });
+            show(global, curl, |c: Data<CurlExport>| c.data.curl)?;
         }
     }
     Ok(())
@@ -674,21 +695,17 @@ fn job_list_path(list: &JobListArgs) -> String {
 }
 
 /// `jobs run`: a pending job runs now; a finished one is sent again as a new job.
-fn ran_text(asked: &str, job: &Value, now: chrono::DateTime<Utc>) -> String {
-    let id = id_of(job);
+fn ran_text(asked: &str, job: &JobView, now: chrono::DateTime<Utc>) -> String {
+    let id = &job.id;
     if id == asked {
-        format!("Running job {} now", output::paint(output::BOLD, &id))
+        format!("Running job {} now", output::paint(output::BOLD, id))
     } else {
         format!(
             "Sending job {asked}'s request again as job {}\n{}",
-            output::paint(output::BOLD, &id),
+            output::paint(output::BOLD, id),
             output::created_job(job, None, now)
         )
     }
-}
-
-fn id_of(value: &Value) -> String {
-    value["id"].as_str().unwrap_or_default().to_string()
 }
 
 async fn schedules(args: SchedulesArgs) -> Result<(), CliError> {
@@ -711,21 +728,17 @@ async fn schedules(args: SchedulesArgs) -> Result<(), CliError> {
                 query.push(("q", search));
             }
             let page = client.get(&with_query("/api/schedules", &query)).await?;
-            if global.json() {
-                output::emit(&output::json(&page["data"]));
-            } else {
-                output::emit(&output::schedules_table(&page, now));
-            }
-            return Ok(());
+            return show(global, page, |page: Page<ScheduleView>| {
+                output::schedules_table(&page, now)
+            });
         }
         SchedulesCommand::Get(ScheduleId { id }) => {
             let schedule = client
                 .get(&format!("/api/schedules/{}", segment(&id)))
                 .await?;
-            show(global, &schedule["data"], |s| {
-                output::schedule_detail(s, now)
+            return show(global, schedule, |s: Data<ScheduleView>| {
+                output::schedule_detail(&s.data, now)
             });
-            return Ok(());
         }
         SchedulesCommand::Enable(ScheduleId { id }) => ("Enabled", id, "enable"),
         SchedulesCommand::Disable(args) => {
@@ -733,10 +746,9 @@ async fn schedules(args: SchedulesArgs) -> Result<(), CliError> {
                 .map_err(|e| CliError::Other(e.to_string()))?;
             let path = format!("/api/schedules/{}/disable", segment(&args.schedule.id));
             let answer = client.post(&path, Some(&body)).await?;
-            show(global, &answer["data"], |s| {
-                output::schedule_changed("Disabled", s, now)
+            return show(global, answer, |s: Data<ScheduleView>| {
+                output::schedule_changed("Disabled", &s.data, now)
             });
-            return Ok(());
         }
         SchedulesCommand::Delete(ScheduleId { id }) => ("Deleted", id, ""),
     };
@@ -749,10 +761,9 @@ async fn schedules(args: SchedulesArgs) -> Result<(), CliError> {
             .post(&format!("/api/schedules/{}/{path}", segment(&id)), None)
             .await?
     };
-    show(global, &answer["data"], |s| {
-        output::schedule_changed(verb, s, now)
-    });
-    Ok(())
+    show(global, answer, |s: Data<ScheduleView>| {
+        output::schedule_changed(verb, &s.data, now)
+    })
 }
 
 async fn logs(args: LogsArgs) -> Result<(), CliError> {
@@ -776,7 +787,9 @@ async fn logs(args: LogsArgs) -> Result<(), CliError> {
     match args.command {
         Some(LogsCommand::Get(EventId { id })) => {
             let event = client.get(&format!("/api/logs/{id}")).await?;
-            show(global, &event["data"], output::event_detail);
+            show(global, event, |e: Data<Event>| {
+                output::event_detail(&e.data)
+            })?;
         }
         Some(LogsCommand::List) | None => list_logs(&client, global, &args.filter).await?,
     }
@@ -795,9 +808,9 @@ async fn list_logs(client: &Client, global: &Global, filter: &LogFilter) -> Resu
         query.push(("event", filter.event.join(",")));
     }
     let page = client.get(&with_query("/api/logs", &query)).await?;
-    let events = page["data"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-    show(global, &page["data"], |_| output::events_table(events));
-    Ok(())
+    show(global, page, |page: LogPage<Event>| {
+        output::events_table(&page.data)
+    })
 }
 
 async fn preview(args: PreviewArgs) -> Result<(), CliError> {
@@ -816,10 +829,9 @@ async fn preview(args: PreviewArgs) -> Result<(), CliError> {
     let answer = client
         .post("/api/schedules/preview", Some(&Value::Object(rule)))
         .await?;
-    show(&args.global, &answer["data"], |p| {
-        output::preview(p, Utc::now())
-    });
-    Ok(())
+    show(&args.global, answer, |p: Data<PreviewAnswer>| {
+        output::preview(&p.data, Utc::now())
+    })
 }
 
 async fn import_curl(args: ImportCurlArgs) -> Result<(), CliError> {
@@ -834,12 +846,12 @@ async fn import_curl(args: ImportCurlArgs) -> Result<(), CliError> {
     let client = Client::connect(&args.global).await?;
     let body = Value::Object(Map::from_iter([("command".into(), Value::String(command))]));
     let draft = client.post("/api/import/curl", Some(&body)).await?;
-    let draft = &draft["data"];
     if !args.when.is_set() {
-        show(&args.global, draft, output::draft);
-        return Ok(());
+        return show(&args.global, draft, |d: Data<RequestSpec>| {
+            output::draft(&d.data)
+        });
     }
-    let input: JobInput = serde_json::from_value(draft.clone())
+    let Data { data: input } = serde_json::from_value::<Data<JobInput>>(draft)
         .map_err(|e| CliError::Other(format!("the API's job draft is not a job: {e}")))?;
     create_job(input, &args.when, &args.job, &args.checks, &args.global).await
 }

@@ -7,8 +7,15 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use anstyle::{AnsiColor, Style};
+use chime_engine::attempt::Attempt;
+use chime_engine::event::{Source, Started};
+use chime_engine::job::OutcomeSummary;
+use chime_engine::protocol::{Page, PreviewAnswer};
+use chime_engine::request::RequestSpec;
+use chime_engine::{Event, JobView, Payload, ScheduleView};
 use chrono::{DateTime, Local, Utc};
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::{Map, Value};
 
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
@@ -124,10 +131,9 @@ pub fn clip(text: &str, max: usize) -> String {
 
 // ---------------------------------------------------------------- time
 
-pub fn parse_time(value: &Value) -> Option<DateTime<Utc>> {
-    value
-        .as_str()
-        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
         .map(|t| t.with_timezone(&Utc))
 }
 
@@ -162,8 +168,8 @@ fn span(seconds: u64) -> String {
 }
 
 /// "2026-11-29 09:01:12 +01:00 (in 59m)", in the machine's zone.
-pub fn when(value: &Value, now: DateTime<Utc>) -> String {
-    match parse_time(value) {
+pub fn when(t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    match t {
         Some(t) => format!(
             "{} ({})",
             t.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S %:z"),
@@ -173,35 +179,28 @@ pub fn when(value: &Value, now: DateTime<Utc>) -> String {
     }
 }
 
-fn short_when(value: &Value, now: DateTime<Utc>) -> String {
-    parse_time(value).map_or_else(|| "-".into(), |t| relative(t, now))
+fn short_when(t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    t.map_or_else(|| "-".into(), |t| relative(t, now))
 }
 
 /// "2026-11-29 09:01:16", local: a time in a table.
-fn local_time(value: &Value) -> String {
-    parse_time(value).map_or_else(
-        || "-".into(),
-        |t| {
-            t.with_timezone(&Local)
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string()
-        },
-    )
+fn local_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 /// "09:01:16.401", local: the time of a log line.
-fn clock(value: &Value) -> String {
-    parse_time(value).map_or_else(
-        || "--:--:--.---".into(),
-        |t| t.with_timezone(&Local).format("%H:%M:%S%.3f").to_string(),
-    )
+fn clock(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%H:%M:%S%.3f").to_string()
+}
+
+/// A time as the API wrote it (RFC 3339, UTC, microseconds), or nothing.
+fn stamp(t: Option<DateTime<Utc>>) -> String {
+    t.map(chime_engine::time::rfc3339).unwrap_or_default()
 }
 
 // ---------------------------------------------------------------- pieces
-
-fn text<'a>(value: &'a Value, key: &str) -> &'a str {
-    value[key].as_str().unwrap_or("")
-}
 
 fn short_id(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
@@ -217,7 +216,7 @@ pub fn state_style(state: &str) -> Style {
     }
 }
 
-pub fn status_style(status: u64) -> Style {
+pub fn status_style(status: u16) -> Style {
     match status {
         200..=299 => GREEN,
         300..=399 => CYAN,
@@ -227,10 +226,9 @@ pub fn status_style(status: u64) -> Style {
 }
 
 /// "200 OK".
-fn status_text(status: u64) -> String {
-    let reason = u16::try_from(status)
+fn status_text(status: u16) -> String {
+    let reason = reqwest::StatusCode::from_u16(status)
         .ok()
-        .and_then(|s| reqwest::StatusCode::from_u16(s).ok())
         .and_then(|s| s.canonical_reason());
     match reason {
         Some(reason) => format!("{status} {reason}"),
@@ -239,10 +237,10 @@ fn status_text(status: u64) -> String {
 }
 
 /// "POST https://x/y?a=1", the query shown unencoded, for people.
-pub fn request_line(request: &Value) -> String {
-    let method = text(request, "method").to_ascii_uppercase();
-    let url = text(request, "url");
-    let query = query_text(&request["query"]);
+pub fn request_line(request: &RequestSpec) -> String {
+    let method = request.method.as_str();
+    let url = &request.url;
+    let query = query_text(&request.query);
     let joiner = if url.contains('?') { '&' } else { '?' };
     match query.is_empty() {
         true => format!("{method} {url}"),
@@ -250,10 +248,7 @@ pub fn request_line(request: &Value) -> String {
     }
 }
 
-fn query_text(query: &Value) -> String {
-    let Some(query) = query.as_object() else {
-        return String::new();
-    };
+fn query_text(query: &Map<String, Value>) -> String {
     let mut pairs = Vec::new();
     for (key, value) in query {
         match value {
@@ -283,16 +278,20 @@ fn body_text(body: &Value) -> String {
     }
 }
 
+/// A duration in milliseconds, "-" when there is none to show.
+fn millis(ms: i64) -> Option<u64> {
+    u64::try_from(ms).ok()
+}
+
 /// "200 OK · 12 ms", "error: timed out after 30s", or "-".
-fn outcome_text(outcome: &Value) -> (String, Style) {
-    if outcome.is_null() {
+fn outcome_text(outcome: Option<&OutcomeSummary>) -> (String, Style) {
+    let Some(outcome) = outcome else {
         return ("-".into(), DIM);
-    }
-    let duration = outcome["duration_ms"]
-        .as_u64()
+    };
+    let duration = millis(outcome.duration_ms)
         .map(|ms| format!(" · {ms} ms"))
         .unwrap_or_default();
-    match (outcome["status"].as_u64(), outcome["error"].as_str()) {
+    match (outcome.status, outcome.error.as_deref()) {
         (Some(status), _) => (
             format!("{}{duration}", status_text(status)),
             status_style(status),
@@ -315,35 +314,40 @@ fn fields(rows: &[(&str, String)]) -> String {
     out
 }
 
-fn headers_text(headers: &Value) -> String {
+fn headers_text(headers: &Map<String, Value>) -> String {
     headers
-        .as_object()
-        .map(|h| {
-            h.iter()
-                .map(|(name, value)| format!("{name}: {}", scalar(value)))
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .unwrap_or_default()
+        .iter()
+        .map(|(name, value)| format!("{name}: {}", scalar(value)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-fn optional(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        other => scalar(other),
-    }
+fn optional(value: Option<&str>) -> String {
+    value.unwrap_or_default().to_string()
+}
+
+/// The request's rows of a detail: the request line, headers and body.
+fn request_rows(request: &RequestSpec) -> [(&'static str, String); 3] {
+    [
+        ("request", request_line(request)),
+        ("headers", headers_text(&request.headers)),
+        (
+            "body",
+            request.body.as_ref().map(body_text).unwrap_or_default(),
+        ),
+    ]
 }
 
 // ---------------------------------------------------------------- jobs
 
 /// What `chime run` (and `import-curl` with a schedule) prints.
-pub fn created_job(job: &Value, schedule: Option<&Value>, now: DateTime<Utc>) -> String {
-    let id = text(job, "id");
-    let state = text(job, "state");
-    let headline = if job["job"]["has_conflict"] == true {
+pub fn created_job(job: &JobView, schedule: Option<&ScheduleView>, now: DateTime<Utc>) -> String {
+    let id = &job.id;
+    let state = job.state.as_str();
+    let headline = if job.job.has_conflict {
         format!(
             "A job with idempotency key {} exists already: {} ({})",
-            paint(BOLD, text(job, "idempotency_key")),
+            paint(BOLD, job.idempotency_key.as_deref().unwrap_or_default()),
             paint(BOLD, id),
             paint(state_style(state), state)
         )
@@ -355,14 +359,14 @@ pub fn created_job(job: &Value, schedule: Option<&Value>, now: DateTime<Utc>) ->
         )
     };
     let mut rows = vec![
-        ("request", request_line(&job["request"])),
-        ("runs", when(&job["scheduled_at"], now)),
-        ("name", optional(&job["name"])),
+        ("request", request_line(&job.request)),
+        ("runs", when(Some(job.scheduled_at), now)),
+        ("name", optional(job.name.as_deref())),
     ];
     if let Some(schedule) = schedule {
         rows.push((
             "schedule",
-            format!("{} · {}", text(schedule, "id"), text(schedule, "summary")),
+            format!("{} · {}", schedule.id, schedule.summary),
         ));
     }
     format!(
@@ -372,66 +376,56 @@ pub fn created_job(job: &Value, schedule: Option<&Value>, now: DateTime<Utc>) ->
     )
 }
 
-pub fn job_detail(job: &Value, now: DateTime<Utc>) -> String {
-    let state = text(job, "state");
-    let request = &job["request"];
-    let attempts = format!(
-        "{} of {}",
-        job["attempt"].as_u64().unwrap_or(0),
-        job["max_attempts"].as_u64().unwrap_or(0)
-    );
-    let schedule = match (job["schedule_id"].as_str(), job["run"].as_u64()) {
+pub fn job_detail(job: &JobView, now: DateTime<Utc>) -> String {
+    let state = job.state.as_str();
+    let attempts = format!("{} of {}", job.attempt, job.max_attempts);
+    let schedule = match (&job.schedule_id, job.run) {
         (Some(id), Some(run)) => format!("{id} (run {run})"),
-        (Some(id), None) => id.to_string(),
+        (Some(id), None) => id.clone(),
         _ => String::new(),
     };
+    let [request, headers, body] = request_rows(&job.request);
     let rows = [
-        ("name", optional(&job["name"])),
-        ("description", optional(&job["description"])),
-        ("request", request_line(request)),
-        ("headers", headers_text(&request["headers"])),
-        (
-            "body",
-            request.get("body").map(body_text).unwrap_or_default(),
-        ),
-        ("scheduled", when(&job["scheduled_at"], now)),
+        ("name", optional(job.name.as_deref())),
+        ("description", optional(job.description.as_deref())),
+        request,
+        headers,
+        body,
+        ("scheduled", when(Some(job.scheduled_at), now)),
         ("schedule", schedule),
         ("attempts", attempts),
-        ("idempotency", optional(&job["idempotency_key"])),
-        ("callback", optional(&job["callback_url"])),
-        ("webhook", optional(&job["webhook_url"])),
+        ("idempotency", optional(job.idempotency_key.as_deref())),
+        ("callback", optional(job.callback_url.as_deref())),
+        ("webhook", optional(job.webhook_url.as_deref())),
     ];
     let mut out = format!(
         "Job {}  {}\n{}",
-        paint(BOLD, text(job, "id")),
+        paint(BOLD, &job.id),
         paint(state_style(state), state),
         fields(&rows)
     );
-    if let Some(attempts) = job["attempts"].as_array().filter(|a| !a.is_empty()) {
+    if let Some(attempts) = job.attempts.as_deref().filter(|a| !a.is_empty()) {
         out.push_str("\n\n");
         out.push_str(&attempts_table(attempts));
     }
     out
 }
 
-fn attempts_table(attempts: &[Value]) -> String {
+fn attempts_table(attempts: &[Attempt]) -> String {
     let rows = attempts
         .iter()
         .map(|a| {
-            let outcome = text(a, "outcome");
-            let result = match (a["response"]["status"].as_u64(), a["error"].as_str()) {
+            let outcome = a.outcome.as_str();
+            let status = a.response.as_ref().map(|r| r.status);
+            let result = match (status, a.error.as_deref()) {
                 (Some(status), _) => Cell::styled(status_text(status), status_style(status)),
                 (None, Some(error)) => Cell::styled(error, RED),
                 (None, None) => Cell::new("-"),
             };
             vec![
-                Cell::new(a["attempt"].to_string()),
-                Cell::new(local_time(&a["started_at"])),
-                Cell::new(
-                    a["duration_ms"]
-                        .as_u64()
-                        .map_or("-".into(), |ms| format!("{ms} ms")),
-                ),
+                Cell::new(a.attempt.to_string()),
+                Cell::new(local_time(a.started_at)),
+                Cell::new(millis(a.duration_ms).map_or("-".into(), |ms| format!("{ms} ms"))),
                 Cell::styled(outcome, state_style(outcome)),
                 result,
             ]
@@ -440,8 +434,8 @@ fn attempts_table(attempts: &[Value]) -> String {
     table(&["#", "STARTED", "DURATION", "OUTCOME", "RESULT"], rows)
 }
 
-pub fn jobs_table(page: &Value, now: DateTime<Utc>) -> String {
-    let jobs = page["data"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+pub fn jobs_table(page: &Page<JobView>, now: DateTime<Utc>) -> String {
+    let jobs = &page.data;
     if jobs.is_empty() {
         return format!(
             "No jobs.\n{}",
@@ -454,28 +448,28 @@ pub fn jobs_table(page: &Value, now: DateTime<Utc>) -> String {
     let rows = jobs
         .iter()
         .map(|job| {
-            let state = text(job, "state");
-            let (last, last_style) = outcome_text(&job["last_outcome"]);
+            let state = job.state.as_str();
+            let (last, last_style) = outcome_text(job.last_outcome.as_ref());
             vec![
-                Cell::new(text(job, "id")),
+                Cell::new(&job.id),
                 Cell::styled(state, state_style(state)),
-                Cell::new(short_when(&job["scheduled_at"], now)),
-                Cell::new(clip(&request_line(&job["request"]), URL_WIDTH)),
-                Cell::new(clip(&optional(&job["name"]), NAME_WIDTH)),
+                Cell::new(short_when(Some(job.scheduled_at), now)),
+                Cell::new(clip(&request_line(&job.request), URL_WIDTH)),
+                Cell::new(clip(&optional(job.name.as_deref()), NAME_WIDTH)),
                 Cell::styled(clip(&last, OUTCOME_WIDTH), last_style),
             ]
         })
         .collect();
     let mut out = table(&["ID", "STATE", "WHEN", "REQUEST", "NAME", "LAST"], rows);
-    out.push_str(&paging(page, jobs.len(), "jobs"));
+    out.push_str(&paging(page, "jobs"));
     out
 }
 
 /// "Showing 1-10 of 42 jobs; --offset 10 for more", when there are more.
-fn paging(page: &Value, shown: usize, noun: &str) -> String {
-    let offset = page["offset"].as_u64().unwrap_or(0);
-    let total = page["total"].as_u64().unwrap_or(0);
-    let end = offset + shown as u64;
+fn paging<T>(page: &Page<T>, noun: &str) -> String {
+    let offset = u64::try_from(page.offset).unwrap_or(0);
+    let total = u64::try_from(page.total).unwrap_or(0);
+    let end = offset + page.data.len() as u64;
     if total <= end {
         return String::new();
     }
@@ -492,16 +486,11 @@ fn paging(page: &Value, shown: usize, noun: &str) -> String {
 }
 
 /// A curl import, before it becomes a job.
-pub fn draft(draft: &Value) -> String {
-    let rows = [
-        ("request", request_line(draft)),
-        ("headers", headers_text(&draft["headers"])),
-        ("body", draft.get("body").map(body_text).unwrap_or_default()),
-    ];
+pub fn draft(draft: &RequestSpec) -> String {
     format!(
         "{}\n{}\n{}",
         paint(BOLD, "Job draft"),
-        fields(&rows),
+        fields(&request_rows(draft)),
         paint(
             DIM,
             "Not created: add --in, --at, --every or --cron (or --now) to create it."
@@ -511,27 +500,35 @@ pub fn draft(draft: &Value) -> String {
 
 // ---------------------------------------------------------------- schedules
 
-fn schedule_status(schedule: &Value) -> (&'static str, Style) {
-    if schedule["disabled_at"].is_null() {
+fn schedule_status(schedule: &ScheduleView) -> (&'static str, Style) {
+    if schedule.disabled_at.is_none() {
         ("enabled", GREEN)
     } else {
         ("disabled", DIM)
     }
 }
 
+/// A schedule's `frequency` as far as people read it: a cron rule and its
+/// zone (an interval is said by the summary).
+#[derive(Deserialize)]
+struct Frequency {
+    cron: Option<String>,
+    timezone: Option<String>,
+}
+
 /// `0 9 * * 1-5 (Europe/Berlin)`: the rule as written, beside its words.
 fn cron_text(frequency: &Value) -> String {
-    match frequency["cron"].as_str() {
-        Some(cron) => format!(
-            "{cron} ({})",
-            frequency["timezone"].as_str().unwrap_or("UTC")
-        ),
-        None => String::new(),
+    match Frequency::deserialize(frequency) {
+        Ok(Frequency {
+            cron: Some(cron),
+            timezone,
+        }) => format!("{cron} ({})", timezone.as_deref().unwrap_or("UTC")),
+        _ => String::new(),
     }
 }
 
-pub fn schedules_table(page: &Value, now: DateTime<Utc>) -> String {
-    let schedules = page["data"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+pub fn schedules_table(page: &Page<ScheduleView>, now: DateTime<Utc>) -> String {
+    let schedules = &page.data;
     if schedules.is_empty() {
         return format!(
             "No schedules.\n{}",
@@ -546,49 +543,45 @@ pub fn schedules_table(page: &Value, now: DateTime<Utc>) -> String {
         .map(|s| {
             let (status, style) = schedule_status(s);
             vec![
-                Cell::new(text(s, "id")),
+                Cell::new(&s.id),
                 Cell::styled(status, style),
-                Cell::new(short_when(&s["next_run_at"], now)),
-                Cell::new(clip(text(s, "summary"), URL_WIDTH)),
-                Cell::new(clip(&request_line(&s["request"]), URL_WIDTH)),
-                Cell::new(clip(&optional(&s["name"]), NAME_WIDTH)),
+                Cell::new(short_when(s.next_run_at, now)),
+                Cell::new(clip(&s.summary, URL_WIDTH)),
+                Cell::new(clip(&request_line(&s.request), URL_WIDTH)),
+                Cell::new(clip(&optional(s.name.as_deref()), NAME_WIDTH)),
             ]
         })
         .collect();
     let mut out = table(&["ID", "STATUS", "NEXT", "RULE", "REQUEST", "NAME"], rows);
-    out.push_str(&paging(page, schedules.len(), "schedules"));
+    out.push_str(&paging(page, "schedules"));
     out
 }
 
-pub fn schedule_detail(schedule: &Value, now: DateTime<Utc>) -> String {
+pub fn schedule_detail(schedule: &ScheduleView, now: DateTime<Utc>) -> String {
     let (status, style) = schedule_status(schedule);
-    let request = &schedule["request"];
-    let state = match &schedule["state"] {
-        Value::Object(m) if m.is_empty() => String::new(),
-        Value::Null => String::new(),
-        other => json(other),
+    let state = match &schedule.state {
+        m if m.is_empty() => String::new(),
+        m => json(&Value::Object(m.clone())),
     };
+    let [request, headers, body] = request_rows(&schedule.request);
     let rows = [
-        ("name", optional(&schedule["name"])),
-        ("description", optional(&schedule["description"])),
-        ("rule", text(schedule, "summary").to_string()),
-        ("cron", cron_text(&schedule["frequency"])),
-        ("request", request_line(request)),
-        ("headers", headers_text(&request["headers"])),
-        (
-            "body",
-            request.get("body").map(body_text).unwrap_or_default(),
-        ),
-        ("next run", when(&schedule["next_run_at"], now)),
-        ("pending job", optional(&schedule["pending_job_id"])),
-        ("runs", optional(&schedule["run_count"])),
-        ("catch-up", optional(&schedule["catch_up"])),
-        ("disabled", optional(&schedule["disabled_at"])),
+        ("name", optional(schedule.name.as_deref())),
+        ("description", optional(schedule.description.as_deref())),
+        ("rule", schedule.summary.clone()),
+        ("cron", cron_text(&schedule.frequency)),
+        request,
+        headers,
+        body,
+        ("next run", when(schedule.next_run_at, now)),
+        ("pending job", optional(schedule.pending_job_id.as_deref())),
+        ("runs", schedule.run_count.to_string()),
+        ("catch-up", schedule.catch_up.as_str().to_string()),
+        ("disabled", stamp(schedule.disabled_at)),
         ("state", state),
     ];
     format!(
         "Schedule {}  {}\n{}",
-        paint(BOLD, text(schedule, "id")),
+        paint(BOLD, &schedule.id),
         paint(style, status),
         fields(&rows)
     )
@@ -596,42 +589,34 @@ pub fn schedule_detail(schedule: &Value, now: DateTime<Utc>) -> String {
 
 /// One line for enable, disable and delete; a pause that ends by itself
 /// says when.
-pub fn schedule_changed(verb: &str, schedule: &Value, now: DateTime<Utc>) -> String {
-    let next = match (
-        schedule["resume_at"].is_null(),
-        schedule["next_run_at"].is_null(),
-    ) {
-        (false, _) => format!(
-            "; it enables itself again {}",
-            when(&schedule["resume_at"], now)
-        ),
-        (true, false) => format!("; next run {}", when(&schedule["next_run_at"], now)),
-        (true, true) => String::new(),
+pub fn schedule_changed(verb: &str, schedule: &ScheduleView, now: DateTime<Utc>) -> String {
+    let next = match (schedule.resume_at, schedule.next_run_at) {
+        (Some(resume), _) => format!("; it enables itself again {}", when(Some(resume), now)),
+        (None, Some(next)) => format!("; next run {}", when(Some(next), now)),
+        (None, None) => String::new(),
     };
-    format!(
-        "{verb} schedule {}{next}",
-        paint(BOLD, text(schedule, "id"))
-    )
+    format!("{verb} schedule {}{next}", paint(BOLD, &schedule.id))
 }
 
-pub fn preview(data: &Value, now: DateTime<Utc>) -> String {
-    let mut out = paint(BOLD, text(data, "description"));
-    let next = data["next"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-    let _ = write!(out, "\n\nNext {} runs:", next.len());
-    for t in next {
+pub fn preview(data: &PreviewAnswer, now: DateTime<Utc>) -> String {
+    let mut out = paint(BOLD, &data.description);
+    let _ = write!(out, "\n\nNext {} runs:", data.next.len());
+    for t in &data.next {
         // Shown in the rule's own zone (the offset the API gives), which is
         // how the rule reads.
-        let shown = t
-            .as_str()
-            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        let shown = DateTime::parse_from_rfc3339(t)
             .map(|t| t.format("%a %Y-%m-%d %H:%M %:z").to_string())
-            .unwrap_or_else(|| scalar(t));
-        let _ = write!(out, "\n  {shown}  {}", paint(DIM, &short_when(t, now)));
+            .unwrap_or_else(|_| t.clone());
+        let _ = write!(
+            out,
+            "\n  {shown}  {}",
+            paint(DIM, &short_when(parse_time(t), now))
+        );
     }
-    if let Some(notes) = data["notes"].as_array().filter(|n| !n.is_empty()) {
+    if !data.notes.is_empty() {
         out.push_str("\n\nNotes:");
-        for note in notes {
-            let _ = write!(out, "\n  {}", paint(YELLOW, &scalar(note)));
+        for note in &data.notes {
+            let _ = write!(out, "\n  {}", paint(YELLOW, note));
         }
     }
     out
@@ -640,90 +625,85 @@ pub fn preview(data: &Value, now: DateTime<Utc>) -> String {
 // ---------------------------------------------------------------- log events
 
 /// What happened, in a few words, with its style.
-pub fn event_text(event: &Value) -> (String, Style) {
-    let p = &event["payload"];
-    match text(event, "event") {
-        "job.created" => (
+pub fn event_text(event: &Event) -> (String, Style) {
+    match &event.body {
+        Payload::Created(p) => (
             format!(
                 "created ({}) · {} {}",
-                text(p, "source"),
-                text(p, "method").to_ascii_uppercase(),
-                text(p, "url")
+                source_text(p.source),
+                p.method.as_str(),
+                p.url
             ),
             PLAIN,
         ),
-        "job.updated" => (format!("changed {}", list_text(&p["changed"])), PLAIN),
-        "job.cancelled" => (format!("cancelled: {}", text(p, "reason")), DIM),
-        "job.started" => (started_text(p), PLAIN),
-        "job.request" => (format!("→ {} {}", text(p, "method"), text(p, "url")), BOLD),
-        "job.response" => {
-            let status = p["status"].as_u64().unwrap_or(0);
+        Payload::Updated(p) => (format!("changed {}", p.changed.join(", ")), PLAIN),
+        Payload::Cancelled(p) => (format!("cancelled: {}", p.reason), DIM),
+        Payload::Started(p) => (started_text(p), PLAIN),
+        Payload::Request(p) => (format!("→ {} {}", p.method, p.url), BOLD),
+        Payload::Response(p) => {
+            let status = p.response.status;
             (
-                format!("← {} · {}", status_text(status), duration(p)),
+                format!("← {} · {}", status_text(status), duration(p.duration_ms)),
                 status_style(status),
             )
         }
-        "job.error" => {
-            let retry = match p["will_retry"].as_bool() {
-                Some(true) => format!(" · retry {}", short_when(&p["retry_at"], Utc::now())),
-                _ => " · no retry".into(),
+        Payload::Error(p) => {
+            let retry = match p.will_retry {
+                true => format!(" · retry {}", short_when(p.retry_at, Utc::now())),
+                false => " · no retry".into(),
             };
             (
-                format!("✗ {} · {}{retry}", text(p, "error"), duration(p)),
+                format!("✗ {} · {}{retry}", p.error, duration(p.duration_ms)),
                 RED,
             )
         }
-        "job.finished" => {
-            let state = text(p, "state");
+        Payload::Finished(p) => {
+            let state = p.state.as_str();
             (
-                format!("{state} ({})", text(p, "outcome")),
+                format!("{state} ({})", p.outcome.as_str()),
                 state_style(state),
             )
         }
-        _ => (compact(p), PLAIN),
+        other => (compact(&other.content().unwrap_or_default()), PLAIN),
     }
 }
 
-fn started_text(p: &Value) -> String {
-    let mut out = format!("attempt {}", scalar(&p["attempt"]));
-    if let Some(late) = p["late_ms"].as_i64().filter(|ms| *ms >= 1000) {
-        let _ = write!(out, " · {late} ms late");
+/// `request`, `schedule`, `extra run` or `replay`, as the API writes it.
+fn source_text(source: Source) -> String {
+    match serde_json::to_value(source) {
+        Ok(Value::String(text)) => text,
+        _ => String::new(),
     }
-    if let Some(message) = p["catch_up"]["message"].as_str() {
-        let _ = write!(out, " · {message}");
+}
+
+fn started_text(p: &Started) -> String {
+    let mut out = format!("attempt {}", p.attempt);
+    if p.late_ms >= 1000 {
+        let _ = write!(out, " · {} ms late", p.late_ms);
+    }
+    if let Some(note) = &p.catch_up {
+        let _ = write!(out, " · {}", note.message);
     }
     out
 }
 
-fn duration(p: &Value) -> String {
-    p["duration_ms"]
-        .as_u64()
-        .map_or_else(|| "-".into(), |ms| format!("{ms} ms"))
+fn duration(ms: i64) -> String {
+    millis(ms).map_or_else(|| "-".into(), |ms| format!("{ms} ms"))
 }
 
-fn list_text(value: &Value) -> String {
-    value
-        .as_array()
-        .map(|items| items.iter().map(scalar).collect::<Vec<_>>().join(", "))
-        .unwrap_or_default()
-}
-
-fn compact(value: &Value) -> String {
-    clip(&value.to_string(), 120)
+fn compact(text: &str) -> String {
+    clip(text, 120)
 }
 
 /// `chime logs --follow`: one line per event.
-pub fn event_line(event: &Value) -> String {
-    let kind = text(event, "event");
-    let job = event["job_id"].as_str().map(short_id).unwrap_or("-");
-    let attempt = event["attempt"]
-        .as_u64()
-        .map(|a| format!("#{a}"))
-        .unwrap_or_default();
+pub fn event_line(event: &Event) -> String {
+    let kind = event.kind().as_str();
+    let job = event.job_id.as_deref().map(short_id).unwrap_or("-");
+    let attempt = event.attempt.map(|a| format!("#{a}")).unwrap_or_default();
     let (what, style) = event_text(event);
     format!(
         "{} {} {} {:<3} {}",
-        paint(DIM, &clock(&event["inserted_at"])),
+        paint(DIM, &clock(event.inserted_at)),
         paint(CYAN, &format!("{kind:<13}")),
         paint(DIM, job),
         attempt,
@@ -731,7 +711,7 @@ pub fn event_line(event: &Value) -> String {
     )
 }
 
-pub fn events_table(events: &[Value]) -> String {
+pub fn events_table(events: &[Event]) -> String {
     if events.is_empty() {
         return "No log events.".into();
     }
@@ -740,10 +720,10 @@ pub fn events_table(events: &[Value]) -> String {
         .map(|e| {
             let (what, style) = event_text(e);
             vec![
-                Cell::new(e["id"].to_string()),
-                Cell::new(local_time(&e["inserted_at"])),
-                Cell::styled(text(e, "event"), CYAN),
-                Cell::new(text(e, "job_id")),
+                Cell::new(e.id.to_string()),
+                Cell::new(local_time(e.inserted_at)),
+                Cell::styled(e.kind().as_str(), CYAN),
+                Cell::new(optional(e.job_id.as_deref())),
                 Cell::styled(clip(&what, URL_WIDTH + 10), style),
             ]
         })
@@ -751,32 +731,41 @@ pub fn events_table(events: &[Value]) -> String {
     table(&["ID", "TIME", "EVENT", "JOB", "WHAT"], rows)
 }
 
-pub fn event_detail(event: &Value) -> String {
+pub fn event_detail(event: &Event) -> String {
     let (what, style) = event_text(event);
     let rows = [
-        ("time", when(&event["inserted_at"], Utc::now())),
-        ("job", optional(&event["job_id"])),
-        ("schedule", optional(&event["schedule_id"])),
-        ("attempt", optional(&event["attempt"])),
+        ("time", when(Some(event.inserted_at), Utc::now())),
+        ("job", optional(event.job_id.as_deref())),
+        ("schedule", optional(event.schedule_id.as_deref())),
+        (
+            "attempt",
+            event.attempt.map(|a| a.to_string()).unwrap_or_default(),
+        ),
     ];
     format!(
         "Event {}  {}\n  {}\n{}\n\n{}",
-        paint(BOLD, &event["id"].to_string()),
-        paint(CYAN, text(event, "event")),
+        paint(BOLD, &event.id.to_string()),
+        paint(CYAN, event.kind().as_str()),
         paint(style, &what),
         fields(&rows),
-        payload_text(&event["payload"])
+        payload_text(&event.body)
     )
 }
 
 /// The payload pretty-printed, with a body that is JSON text shown as JSON.
-fn payload_text(payload: &Value) -> String {
-    let mut payload = payload.clone();
-    if let Some(Value::String(body)) = payload.get("body") {
-        if let Ok(parsed) = serde_json::from_str::<Value>(body) {
-            if parsed.is_object() || parsed.is_array() {
-                payload["body"] = parsed;
-            }
+fn payload_text(payload: &Payload) -> String {
+    let mut payload = payload
+        .content()
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .unwrap_or_default();
+    if let Some(body) = payload.get_mut("body") {
+        if let Some(parsed) = body
+            .as_str()
+            .and_then(|text| serde_json::from_str::<Value>(text).ok())
+            .filter(|parsed| parsed.is_object() || parsed.is_array())
+        {
+            *body = parsed;
         }
     }
     json(&payload)
@@ -818,27 +807,35 @@ mod tests {
 
     #[test]
     fn request_lines_show_the_query_unencoded() {
-        let request = json!({"method": "post", "url": "https://x/y",
-                             "query": {"a": ["1", "2"], "b": "c d"}});
+        let request: RequestSpec =
+            serde_json::from_value(json!({"method": "post", "url": "https://x/y",
+                             "query": {"a": ["1", "2"], "b": "c d"}}))
+            .unwrap();
         assert_eq!(request_line(&request), "POST https://x/y?a=1&a=2&b=c d");
-        let with_query = json!({"method": "get", "url": "https://x/y?z=0", "query": {"a": "1"}});
+        let with_query: RequestSpec = serde_json::from_value(
+            json!({"method": "get", "url": "https://x/y?z=0", "query": {"a": "1"}}),
+        )
+        .unwrap();
         assert_eq!(request_line(&with_query), "GET https://x/y?z=0&a=1");
     }
 
     #[test]
     fn follow_lines_carry_method_url_status_and_duration() {
-        let request = json!({"id": 5, "event": "job.request", "inserted_at": "2026-11-29T08:01:16.401000Z",
+        let request: Event = serde_json::from_value(
+            json!({"id": 5, "event": "job.request", "inserted_at": "2026-11-29T08:01:16.401000Z",
             "job_id": "7de6aebb-b994-4399-bb8e-595522a9891c", "attempt": 1,
-            "payload": {"method": "GET", "url": "https://x/ping", "headers": {}}});
+            "payload": {"method": "GET", "url": "https://x/ping", "headers": {}}}),
+        )
+        .unwrap();
         let line = anstream::adapter::strip_str(&event_line(&request)).to_string();
         assert!(
             line.contains("job.request") && line.contains("7de6aebb #1"),
             "{line}"
         );
         assert!(line.ends_with("→ GET https://x/ping"), "{line}");
-        let response = json!({"id": 6, "event": "job.response", "inserted_at": "2026-11-29T08:01:16.427000Z",
+        let response: Event = serde_json::from_value(json!({"id": 6, "event": "job.response", "inserted_at": "2026-11-29T08:01:16.427000Z",
             "job_id": "7de6aebb-b994-4399-bb8e-595522a9891c", "attempt": 1,
-            "payload": {"status": 404, "duration_ms": 2, "body": "", "headers": {}}});
+            "payload": {"status": 404, "duration_ms": 2, "body": "", "headers": {}, "truncated": false}})).unwrap();
         let line = anstream::adapter::strip_str(&event_line(&response)).to_string();
         assert!(line.ends_with("← 404 Not Found · 2 ms"), "{line}");
     }
