@@ -8,7 +8,7 @@ use std::io::Write as _;
 
 use anstyle::{AnsiColor, Style};
 use chime_engine::attempt::Attempt;
-use chime_engine::event::{Source, Started};
+use chime_engine::event::Started;
 use chime_engine::job::OutcomeSummary;
 use chime_engine::protocol::{Page, PreviewAnswer};
 use chime_engine::request::RequestSpec;
@@ -292,12 +292,24 @@ fn outcome_text(outcome: Option<&OutcomeSummary>) -> (String, Style) {
         .map(|ms| format!(" · {ms} ms"))
         .unwrap_or_default();
     match (outcome.status, outcome.error.as_deref()) {
-        (Some(status), _) => (
-            format!("{}{duration}", status_text(status)),
-            status_style(status),
-        ),
+        (Some(status), check) => {
+            // A table cell: the checks' words are cut; `jobs get` has them whole.
+            let check = check.map(|c| clip(c, OUTCOME_WIDTH));
+            let (text, style) = answered(status, check.as_deref());
+            (format!("{text}{duration}"), style)
+        }
         (None, Some(error)) => (format!("error: {error}"), RED),
         (None, None) => ("-".into(), DIM),
+    }
+}
+
+/// A response's status, and the checks it failed if it failed any (an
+/// attempt's error beside a response is always that): a 200 that failed
+/// its checks is not a success.
+fn answered(status: u16, failed_checks: Option<&str>) -> (String, Style) {
+    match failed_checks {
+        Some(why) => (format!("{} · {why}", status_text(status)), RED),
+        None => (status_text(status), status_style(status)),
     }
 }
 
@@ -418,7 +430,10 @@ fn attempts_table(attempts: &[Attempt]) -> String {
             let outcome = a.outcome.as_str();
             let status = a.response.as_ref().map(|r| r.status);
             let result = match (status, a.error.as_deref()) {
-                (Some(status), _) => Cell::styled(status_text(status), status_style(status)),
+                (Some(status), check) => {
+                    let (text, style) = answered(status, check);
+                    Cell::styled(text, style)
+                }
                 (None, Some(error)) => Cell::styled(error, RED),
                 (None, None) => Cell::new("-"),
             };
@@ -577,6 +592,43 @@ pub fn schedule_detail(schedule: &ScheduleView, now: DateTime<Utc>) -> String {
         ("runs", schedule.run_count.to_string()),
         ("catch-up", schedule.catch_up.as_str().to_string()),
         ("disabled", stamp(schedule.disabled_at)),
+        (
+            "paused until",
+            schedule
+                .resume_at
+                .map_or(String::new(), |t| when(Some(t), now)),
+        ),
+        ("failing", failing_text(schedule, now)),
+        ("checks", checks_text(&schedule.assert)),
+        (
+            "alert",
+            schedule.alert.as_ref().map_or(String::new(), json_text),
+        ),
+        (
+            "overlap",
+            if schedule.overlap.is_allow() {
+                String::new()
+            } else {
+                word(&schedule.overlap)
+            },
+        ),
+        (
+            "max runs",
+            schedule.max_runs.map_or(String::new(), |m| {
+                format!("{} of {m} sent", schedule.runs_sent)
+            }),
+        ),
+        (
+            "until",
+            schedule.until.map_or(String::new(), |t| when(Some(t), now)),
+        ),
+        (
+            "quiet hours",
+            schedule
+                .quiet_hours
+                .as_ref()
+                .map_or(String::new(), json_text),
+        ),
         ("state", state),
     ];
     format!(
@@ -585,6 +637,23 @@ pub fn schedule_detail(schedule: &ScheduleView, now: DateTime<Utc>) -> String {
         paint(style, status),
         fields(&rows)
     )
+}
+
+/// "3 failed runs in a row, since …", or nothing for a schedule that works.
+fn failing_text(schedule: &ScheduleView, now: DateTime<Utc>) -> String {
+    match (schedule.failures_in_row, schedule.failing_since) {
+        (0, _) => String::new(),
+        (n, Some(since)) => format!(
+            "{n} failed runs in a row, failing since {}",
+            when(Some(since), now)
+        ),
+        (n, None) => format!("{n} failed runs in a row"),
+    }
+}
+
+/// Each check of a job, one a line, as the API takes it.
+fn checks_text(checks: &[Value]) -> String {
+    checks.iter().map(json_text).collect::<Vec<_>>().join("\n")
 }
 
 /// One line for enable, disable and delete; a pause that ends by itself
@@ -630,7 +699,7 @@ pub fn event_text(event: &Event) -> (String, Style) {
         Payload::Created(p) => (
             format!(
                 "created ({}) · {} {}",
-                source_text(p.source),
+                word(&p.source),
                 p.method.as_str(),
                 p.url
             ),
@@ -641,11 +710,9 @@ pub fn event_text(event: &Event) -> (String, Style) {
         Payload::Started(p) => (started_text(p), PLAIN),
         Payload::Request(p) => (format!("→ {} {}", p.method, p.url), BOLD),
         Payload::Response(p) => {
-            let status = p.response.status;
-            (
-                format!("← {} · {}", status_text(status), duration(p.duration_ms)),
-                status_style(status),
-            )
+            let failed = chime_engine::check::failures(&p.response.assertions);
+            let (text, style) = answered(p.response.status, failed.as_deref());
+            (format!("← {text} · {}", duration(p.duration_ms)), style)
         }
         Payload::Error(p) => {
             let retry = match p.will_retry {
@@ -664,16 +731,34 @@ pub fn event_text(event: &Event) -> (String, Style) {
                 state_style(state),
             )
         }
+        Payload::Missed(p) => (
+            format!(
+                "missed {} run{} ({}) · {}",
+                p.count,
+                if p.count == 1 { "" } else { "s" },
+                word(&p.reason),
+                word(&p.action)
+            ),
+            YELLOW,
+        ),
+        Payload::Failing(p) => (p.message.clone(), RED),
+        Payload::Recovered(p) => (p.message.clone(), GREEN),
+        Payload::Changed(p) => (p.message.clone(), YELLOW),
         other => (compact(&other.content().unwrap_or_default()), PLAIN),
     }
 }
 
-/// `request`, `schedule`, `extra run` or `replay`, as the API writes it.
-fn source_text(source: Source) -> String {
-    match serde_json::to_value(source) {
+/// A word of the API (`schedule`, `asleep`, `skip`, …) as it writes it.
+fn word<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
         Ok(Value::String(text)) => text,
         _ => String::new(),
     }
+}
+
+/// A small value of the API as compact JSON (`-` for none).
+fn json_text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 fn started_text(p: &Started) -> String {
@@ -838,6 +923,45 @@ mod tests {
             "payload": {"status": 404, "duration_ms": 2, "body": "", "headers": {}, "truncated": false}})).unwrap();
         let line = anstream::adapter::strip_str(&event_line(&response)).to_string();
         assert!(line.ends_with("← 404 Not Found · 2 ms"), "{line}");
+    }
+
+    #[test]
+    fn a_response_that_failed_its_checks_says_so() {
+        let outcome = |error: Option<&str>| OutcomeSummary {
+            attempt: 1,
+            status: Some(200),
+            error: error.map(String::from),
+            duration_ms: 3,
+            finished_at: Utc::now(),
+        };
+        assert_eq!(
+            outcome_text(Some(&outcome(None))),
+            ("200 OK · 3 ms".to_string(), GREEN)
+        );
+        let (text, style) = outcome_text(Some(&outcome(Some("check failed: ok is missing"))));
+        assert_eq!(
+            (text.as_str(), style),
+            ("200 OK · check failed: ok is missing · 3 ms", RED)
+        );
+    }
+
+    #[test]
+    fn an_alert_reads_as_its_words_in_the_log() {
+        let event: Event = serde_json::from_value(json!({
+            "id": 7, "event": "schedule.failing", "inserted_at": "2026-12-01T09:00:00Z",
+            "job_id": null, "schedule_id": "s1", "attempt": null,
+            "payload": {"failures": 3, "last_failure": "503 Service Unavailable",
+                        "message": "Sync orders failed 3 times in a row: 503 Service Unavailable",
+                        "channels": ["desktop"]}
+        }))
+        .unwrap();
+        assert_eq!(
+            event_text(&event),
+            (
+                "Sync orders failed 3 times in a row: 503 Service Unavailable".to_string(),
+                RED
+            )
+        );
     }
 
     #[test]
