@@ -5,7 +5,7 @@
 //! has no desktop, logs it (`log_alerts`).
 
 use chime_engine::alert::Channel;
-use chime_engine::request::RequestSpec;
+use chime_engine::request::display_name;
 use chime_engine::settings::Settings;
 use chime_engine::{Engine, Event, Payload, ScheduleView};
 use tokio::sync::broadcast::error::RecvError;
@@ -101,19 +101,6 @@ fn notice(event: &Event, schedule: Option<Subject>, settings: &Settings) -> Opti
     })
 }
 
-/// A job or schedule as a person knows it: its name, else its method and
-/// URL (credentials in the URL redacted).
-pub fn display_name(name: Option<&str>, request: &RequestSpec) -> String {
-    match name {
-        Some(name) => name.to_string(),
-        None => format!(
-            "{} {}",
-            request.method.as_str(),
-            chime_engine::redact::url(&request.url)
-        ),
-    }
-}
-
 /// `chime serve`: the desktop channel, with no desktop, is the log. One
 /// info line per alert, in its words (which hold no secret: names and
 /// redacted URLs, statuses and failed checks).
@@ -138,6 +125,7 @@ pub async fn log_alerts(engine: Engine) {
 mod tests {
     use super::*;
     use chime_engine::event::{Changed, Failing, Recovered};
+    use chime_engine::request::RequestSpec;
 
     fn failing(channels: Vec<Channel>) -> Payload {
         Payload::Failing(Failing {

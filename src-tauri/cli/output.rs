@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use anstyle::{AnsiColor, Style};
-use chime_engine::attempt::Attempt;
+use chime_engine::attempt::{status_text, Attempt};
 use chime_engine::event::Started;
 use chime_engine::job::OutcomeSummary;
 use chime_engine::protocol::{Page, PreviewAnswer};
@@ -222,17 +222,6 @@ pub fn status_style(status: u16) -> Style {
         300..=399 => CYAN,
         400..=499 => YELLOW,
         _ => RED,
-    }
-}
-
-/// "200 OK".
-fn status_text(status: u16) -> String {
-    let reason = reqwest::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason());
-    match reason {
-        Some(reason) => format!("{status} {reason}"),
-        None => status.to_string(),
     }
 }
 

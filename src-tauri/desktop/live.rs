@@ -66,7 +66,7 @@ async fn notify_finished(app: &AppHandle, engine: &Engine, event: &Event, state:
     let Ok(job) = engine.get_job(job_id).await else {
         return;
     };
-    let what = alerts::display_name(job.name.as_deref(), &job.request);
+    let what = chime_engine::request::display_name(job.name.as_deref(), &job.request);
     let detail = match &job.last_outcome {
         Some(o) if o.error.is_some() => o.error.clone().unwrap_or_default(),
         Some(o) => o.status.map(|s| format!("HTTP {s}")).unwrap_or_default(),

@@ -115,3 +115,15 @@ pub struct Attempt {
     )]
     pub retry_at: Option<DateTime<Utc>>,
 }
+
+/// A status in words, `503 Service Unavailable` (the code alone when it has
+/// no standard reason).
+pub fn status_text(status: u16) -> String {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason());
+    match reason {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
+    }
+}

@@ -254,6 +254,20 @@ impl RequestSpec {
     }
 }
 
+/// A job or schedule as a person knows it: its name, else its method and
+/// URL (with credentials in the URL redacted). Alerts and notifications
+/// use it.
+pub fn display_name(name: Option<&str>, request: &RequestSpec) -> String {
+    match name {
+        Some(name) => name.to_string(),
+        None => format!(
+            "{} {}",
+            request.method.as_str(),
+            crate::redact::url(&request.url)
+        ),
+    }
+}
+
 impl RequestSpec {
     /// The template that sends `sent` again exactly (for replays).
     pub fn from_sent(sent: &SentRequest) -> RequestSpec {

@@ -8,10 +8,12 @@
 use super::emit;
 use super::runs::Reply;
 use crate::alert::{Alert, Channel};
+use crate::attempt::status_text;
 use crate::change;
 use crate::error::Result;
 use crate::event::{Changed, Failing, Payload, Recovered};
 use crate::job::Job;
+use crate::request::display_name;
 use crate::run::RunOutcome;
 use crate::schedule::Schedule;
 use crate::store::{events, Tx};
@@ -144,24 +146,7 @@ fn changed(
     Ok(())
 }
 
-/// The schedule as a person knows it: its name, else its method and URL.
+/// The schedule as a person knows it (see [`display_name`]).
 fn name(s: &Schedule) -> String {
-    s.name.clone().unwrap_or_else(|| {
-        format!(
-            "{} {}",
-            s.request.method.as_str().to_uppercase(),
-            crate::redact::url(&s.request.url)
-        )
-    })
-}
-
-/// `503 Service Unavailable`.
-fn status_text(status: u16) -> String {
-    let reason = reqwest::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason());
-    match reason {
-        Some(reason) => format!("{status} {reason}"),
-        None => status.to_string(),
-    }
+    display_name(s.name.as_deref(), &s.request)
 }
