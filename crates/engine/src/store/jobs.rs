@@ -142,6 +142,14 @@ pub struct JobFilter {
     pub order: JobOrder,
 }
 
+impl JobFilter {
+    /// Whether only states narrow the list, so its total can come from the
+    /// kept counts.
+    fn by_state_only(&self) -> bool {
+        self.schedule_id.is_none() && !self.one_off && self.q.as_deref().is_none_or(str::is_empty)
+    }
+}
+
 /// How a list of jobs is ordered: `order_by=[field, "asc" | "desc"]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JobOrder {
@@ -263,11 +271,15 @@ pub fn list(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec
     } else {
         format!("WHERE {}", clauses.join(" AND "))
     };
-    let total: i64 = conn.query_row(
-        &format!("SELECT COUNT(*) FROM jobs {filter}"),
-        params_from_iter(args.iter()),
-        |r| r.get(0),
-    )?;
+    let total = if f.by_state_only() {
+        total_by_state(conn, &f.states, now)?
+    } else {
+        conn.query_row(
+            &format!("SELECT COUNT(*) FROM jobs {filter}"),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?
+    };
     let dir = if f.order.descending { "DESC" } else { "ASC" };
     let sql = format!(
         "SELECT {COLUMNS} FROM jobs {filter} ORDER BY {} {dir} NULLS LAST, seq {dir} LIMIT {} OFFSET {}",
@@ -278,6 +290,52 @@ pub fn list(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec
         .query_map(params_from_iter(args.iter()), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((jobs, total))
+}
+
+/// Finished states, whose counts `job_counts` keeps (migration 0010).
+const COUNTED: [JobState; 3] = [
+    JobState::Completed,
+    JobState::Discarded,
+    JobState::Cancelled,
+];
+
+/// How many jobs are in `states` (all of them if empty) at `now`: finished
+/// ones from their kept counts, the others, few and indexed, counted.
+fn total_by_state(conn: &Connection, states: &[JobState], now: DateTime<Utc>) -> Result<i64> {
+    let states = if states.is_empty() {
+        &crate::job::ALL_STATES[..]
+    } else {
+        states
+    };
+    let (counted, live): (Vec<JobState>, Vec<JobState>) =
+        states.iter().partition(|s| COUNTED.contains(s));
+    let mut total = 0;
+    for state in counted {
+        total += conn
+            .prepare_cached("SELECT n FROM job_counts WHERE state = ?1")?
+            .query_row([state.as_str()], |r| r.get::<_, i64>(0))?;
+    }
+    if live.contains(&JobState::Executing) {
+        total += conn.query_row(
+            "SELECT COUNT(*) FROM jobs WHERE state = 'executing'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )?;
+    }
+    let pending: Vec<String> = live
+        .iter()
+        .filter(|s| **s != JobState::Executing)
+        .map(|s| state_condition(*s, now))
+        .collect();
+    if !pending.is_empty() {
+        // PENDING first, spelled as the index is, so the count reads jobs_due.
+        let sql = format!(
+            "SELECT COUNT(*) FROM jobs WHERE {PENDING} AND ({})",
+            pending.join(" OR ")
+        );
+        total += conn.query_row(&sql, [], |r| r.get::<_, i64>(0))?;
+    }
+    Ok(total)
 }
 
 /// The time of every schedule's pending job, by the job's id.
@@ -505,6 +563,7 @@ pub fn last_outcomes(conn: &Connection, seqs: &[i64]) -> Result<HashMap<i64, Out
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::job::ALL_STATES;
 
     /// The scheduler's queries stay index searches: a condition spelled
     /// differently from `jobs_due`'s would make every claim scan the table.
@@ -532,5 +591,107 @@ mod tests {
             next.contains("USING INDEX jobs_due") || next.contains("COVERING INDEX jobs_due"),
             "{next}"
         );
+    }
+
+    fn insert_in(tx: &Connection, state: &str, scheduled_at: i64) {
+        tx.execute(
+            "INSERT INTO jobs (id, state, request, options, args, scheduled_at, inserted_at, updated_at)
+             VALUES (lower(hex(randomblob(16))), ?1, '{}', '{}', '{}', ?2, 0, 0)",
+            rusqlite::params![state, scheduled_at],
+        )
+        .unwrap();
+    }
+
+    /// Every combination of states a page may ask for, its total from the
+    /// kept counts against a count of the rows.
+    fn assert_totals_match_the_rows(store: &crate::store::Store, now: DateTime<Utc>) {
+        for mask in 0u32..(1 << ALL_STATES.len()) {
+            let states: Vec<JobState> = (0..ALL_STATES.len())
+                .filter(|i| mask & (1 << i) != 0)
+                .map(|i| ALL_STATES[i])
+                .collect();
+            let (kept, counted) = store
+                .read({
+                    let states = states.clone();
+                    move |c| {
+                        let all = if states.is_empty() {
+                            ALL_STATES.to_vec()
+                        } else {
+                            states.clone()
+                        };
+                        let any: Vec<String> =
+                            all.iter().map(|s| state_condition(*s, now)).collect();
+                        let counted: i64 = c.query_row(
+                            &format!("SELECT COUNT(*) FROM jobs WHERE {}", any.join(" OR ")),
+                            [],
+                            |r| r.get(0),
+                        )?;
+                        Ok((total_by_state(c, &states, now)?, counted))
+                    }
+                })
+                .unwrap();
+            assert_eq!(kept, counted, "{states:?}");
+        }
+    }
+
+    #[test]
+    fn a_total_by_state_is_the_number_of_rows_through_changes_and_deletes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chime.db");
+        let now = from_ms(1_000);
+        let store = crate::store::Store::open(&path).unwrap();
+        store
+            .write(now, |tx| {
+                for (i, state) in ALL_STATES.iter().enumerate() {
+                    for k in 0..=i as i64 {
+                        // Pending ones both before and after `now`.
+                        insert_in(&tx.sql, state.as_str(), 500 + 400 * k);
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert_totals_match_the_rows(&store, now);
+        store
+            .write(now, |tx| {
+                tx.sql.execute(
+                    "UPDATE jobs SET state = 'completed' WHERE state = 'executing'",
+                    [],
+                )?;
+                tx.sql.execute(
+                    "UPDATE jobs SET state = 'scheduled' WHERE state = 'discarded'",
+                    [],
+                )?;
+                tx.sql.execute(
+                    "UPDATE jobs SET state = 'cancelled' WHERE state = 'cancelled'",
+                    [],
+                )?;
+                tx.sql.execute("DELETE FROM jobs WHERE seq % 3 = 0", [])?;
+                Ok(())
+            })
+            .unwrap();
+        assert_totals_match_the_rows(&store, now);
+        let plan = store
+            .read(|c| {
+                let sql = format!("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM jobs WHERE {PENDING} AND state = 'scheduled'");
+                Ok(c.query_row(&sql, [], |r| r.get::<_, String>(3))?)
+            })
+            .unwrap();
+        assert!(plan.contains("jobs_due"), "{plan}");
+
+        // A database from before the counts gets them from its rows.
+        store
+            .write(now, |tx| {
+                tx.sql.execute_batch(
+                    "DROP TABLE job_counts; DROP TRIGGER job_counts_insert;
+                     DROP TRIGGER job_counts_update; DROP TRIGGER job_counts_delete;
+                     DELETE FROM schema_migrations WHERE version = 10;",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        drop(store);
+        let store = crate::store::Store::open(&path).unwrap();
+        assert_totals_match_the_rows(&store, now);
     }
 }

@@ -63,6 +63,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "one_off_jobs",
         include_str!("migrations/0009_one_off_jobs.sql"),
     ),
+    (
+        10,
+        "job_counts",
+        include_str!("migrations/0010_job_counts.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.
