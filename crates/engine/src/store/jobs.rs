@@ -253,18 +253,9 @@ pub fn list(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec
         clauses.push("schedule_id IS NULL".into());
     }
     if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
-        clauses.push(
-            "(name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\' \
-             OR json_extract(request, '$.url') LIKE ? ESCAPE '\\')"
-                .into(),
-        );
-        let pattern = format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        args.extend(std::iter::repeat_n(pattern.into(), 3));
+        let (condition, values) = super::search::condition("jobs", "seq", q);
+        clauses.push(condition);
+        args.extend(values);
     }
     let filter = if clauses.is_empty() {
         String::new()

@@ -10,6 +10,7 @@ pub mod events;
 pub mod jobs;
 pub mod runs;
 pub mod schedules;
+mod search;
 pub mod settings;
 mod writer;
 
@@ -68,6 +69,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "job_counts",
         include_str!("migrations/0010_job_counts.sql"),
     ),
+    (12, "search", include_str!("migrations/0012_search.sql")),
 ];
 
 /// How long a connection waits for a lock another holds.

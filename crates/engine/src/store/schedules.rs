@@ -200,25 +200,16 @@ pub fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Schedule>, i64)> {
-    let pattern = q.filter(|q| !q.is_empty()).map(|q| {
-        format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        )
-    });
     // Without a search there is no WHERE at all: SQLite then counts along
     // the narrowest index and pages along `schedules_inserted`, where a
     // filter on a null search made it read every row (166 ms a page for
     // 100,000 schedules).
-    let (filter, search) = match &pattern {
-        Some(p) => (
-            "WHERE (name LIKE ?1 ESCAPE '\\' OR description LIKE ?1 ESCAPE '\\'
-                    OR json_extract(request, '$.url') LIKE ?1 ESCAPE '\\')",
-            vec![p.as_str()],
-        ),
-        None => ("", vec![]),
+    let (filter, search) = match q.filter(|q| !q.is_empty()) {
+        Some(q) => {
+            let (condition, values) = super::search::condition("schedules", "rowid", q);
+            (format!("WHERE {condition}"), values)
+        }
+        None => (String::new(), vec![]),
     };
     let total: i64 = conn.query_row(
         &format!("SELECT COUNT(*) FROM schedules {filter}"),
