@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use super::Engine;
 use crate::calendar::{self, Calendar};
 use crate::error::Result;
+use crate::memory;
 
 impl Engine {
     /// `from`..`to` with day boundaries in `zone`: past runs with their
@@ -18,7 +19,12 @@ impl Engine {
         dense: usize,
     ) -> Result<Calendar> {
         let now = self.now();
-        self.read(move |c| calendar::build(c, from, to, zone, now, dense))
-            .await
+        self.read(move |c| {
+            let built = calendar::build(c, from, to, zone, now, dense);
+            // Its working set can be a hundred times the answer.
+            memory::give_back();
+            built
+        })
+        .await
     }
 }
