@@ -70,6 +70,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0010_job_counts.sql"),
     ),
     (12, "search", include_str!("migrations/0012_search.sql")),
+    (
+        13,
+        "schedules_by_age",
+        include_str!("migrations/0013_schedules_by_age.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.

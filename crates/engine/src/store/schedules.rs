@@ -201,7 +201,7 @@ pub fn list(
     offset: i64,
 ) -> Result<(Vec<Schedule>, i64)> {
     // Without a search there is no WHERE at all: SQLite then counts along
-    // the narrowest index and pages along `schedules_inserted`, where a
+    // the narrowest index and pages along `schedules_by_age`, where a
     // filter on a null search made it read every row (166 ms a page for
     // 100,000 schedules).
     let (filter, search) = match q.filter(|q| !q.is_empty()) {
@@ -217,7 +217,7 @@ pub fn list(
         |r| r.get(0),
     )?;
     let sql = format!(
-        "SELECT {COLUMNS} FROM schedules {filter} ORDER BY inserted_at DESC, id LIMIT {limit} OFFSET {offset}"
+        "SELECT {COLUMNS} FROM schedules {filter} ORDER BY inserted_at DESC, rowid DESC LIMIT {limit} OFFSET {offset}"
     );
     let rows = conn
         .prepare(&sql)?
