@@ -12,7 +12,7 @@ use crate::event::{EventKind, Payload};
 use crate::job::{Job, JobView};
 use crate::lifecycle::jobs::{self as transitions};
 use crate::protocol::Page;
-use crate::store::{attempts, events, jobs, JobFilter};
+use crate::store::{attempts, events, jobs, search, JobFilter};
 
 /// The answer to a create: the job, and whether it is new (201) or an
 /// idempotency hit returning the existing one (200).
@@ -54,6 +54,9 @@ impl Engine {
     pub async fn list_jobs(&self, filter: JobFilter) -> Result<JobPage> {
         let (limit, offset) = (filter.limit, filter.offset);
         let now = self.now();
+        if filter.q.as_deref().is_some_and(search::uses_index) {
+            self.index_jobs_for_search().await?;
+        }
         let (jobs, total) = self.read(move |c| jobs::list(c, &filter, now)).await?;
         let jobs = self.views(jobs, false).await?;
         Ok(Page {
@@ -62,6 +65,16 @@ impl Engine {
             limit,
             offset,
         })
+    }
+
+    /// Brings the jobs' text index up to date when a search would otherwise
+    /// scan more than a few rows (jobs are indexed in bulk, not as made), a
+    /// transaction at a time so that runs are recorded in between.
+    async fn index_jobs_for_search(&self) -> Result<()> {
+        while self.read(search::jobs_unindexed).await? > search::SCANNED_AT_MOST {
+            self.write(|tx| search::index_jobs(&tx.sql)).await?;
+        }
+        Ok(())
     }
 
     /// `POST /api/jobs/{id}/cancel`: a job that has not finished never runs.

@@ -10,7 +10,7 @@ pub mod events;
 pub mod jobs;
 pub mod runs;
 pub mod schedules;
-mod search;
+pub mod search;
 pub mod settings;
 mod writer;
 
