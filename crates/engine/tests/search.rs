@@ -1,0 +1,56 @@
+//! Searching jobs: past the few that a search scans, jobs are indexed in
+//! bulk when a search needs them; what it finds does not change.
+
+use std::sync::Arc;
+
+use chime_engine::{Config, Engine, JobFilter, ManualClock};
+use chrono::{TimeZone, Utc};
+use serde_json::json;
+
+async fn make(engine: &Engine, name: &str) {
+    engine
+        .create_job(json!({
+            "url": format!("https://example.org/{}", name.replace(' ', "-")),
+            "name": name,
+            "schedule_in": "30 days",
+        }))
+        .await
+        .unwrap();
+}
+
+async fn search(engine: &Engine, q: &str) -> Vec<String> {
+    let page = engine
+        .list_jobs(JobFilter {
+            q: Some(q.into()),
+            limit: 100,
+            ..JobFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total as usize, page.data.len());
+    page.data
+        .into_iter()
+        .map(|j| j.name.unwrap_or_default())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_search_among_thousands_of_jobs_finds_each_one_made_before_or_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap());
+    let engine = Engine::start(Config::new(dir.path().join("chime.db")), Arc::new(clock))
+        .await
+        .unwrap();
+    // More than a search scans, so the first search indexes them.
+    for i in 0..1_500 {
+        make(&engine, &format!("report {i:04}")).await;
+    }
+    assert_eq!(search(&engine, "report 0042").await, ["report 0042"]);
+    assert_eq!(search(&engine, "REPORT 1499").await, ["report 1499"]);
+    assert_eq!(search(&engine, "example.org/report-000").await.len(), 10);
+
+    make(&engine, "invoice 7").await;
+    assert_eq!(search(&engine, "invoice").await, ["invoice 7"]);
+    assert_eq!(search(&engine, "report 14").await.len(), 100);
+    engine.shutdown().await;
+}
