@@ -262,15 +262,6 @@ pub fn list(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec
     } else {
         format!("WHERE {}", clauses.join(" AND "))
     };
-    let total = if f.by_state_only() {
-        total_by_state(conn, &f.states, now)?
-    } else {
-        conn.query_row(
-            &format!("SELECT COUNT(*) FROM jobs {filter}"),
-            params_from_iter(args.iter()),
-            |r| r.get(0),
-        )?
-    };
     let dir = if f.order.descending { "DESC" } else { "ASC" };
     let sql = format!(
         "SELECT {COLUMNS} FROM jobs {filter} ORDER BY {} {dir} NULLS LAST, seq {dir} LIMIT {} OFFSET {}",
@@ -280,6 +271,15 @@ pub fn list(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec
         .prepare(&sql)?
         .query_map(params_from_iter(args.iter()), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = match super::total_from_page(f.offset, f.limit, jobs.len()) {
+        Some(total) => total,
+        None if f.by_state_only() => total_by_state(conn, &f.states, now)?,
+        None => conn.query_row(
+            &format!("SELECT COUNT(*) FROM jobs {filter}"),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?,
+    };
     Ok((jobs, total))
 }
 

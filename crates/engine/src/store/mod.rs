@@ -336,6 +336,13 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// A page's total when the page tells it: a first page that is not full
+/// holds every match, so a search that finds a few does not count them again.
+fn total_from_page(offset: i64, limit: i64, found: usize) -> Option<i64> {
+    let found = i64::try_from(found).ok()?;
+    (offset == 0 && found < limit).then_some(found)
+}
+
 /// The one full id in `table` that starts with `prefix`, so people may type
 /// the first few characters of a uuid, as with git. Full ids, numbers and
 /// other text are not prefixes. Two matches are an error naming the field.

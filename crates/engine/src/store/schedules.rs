@@ -211,11 +211,6 @@ pub fn list(
         }
         None => (String::new(), vec![]),
     };
-    let total: i64 = conn.query_row(
-        &format!("SELECT COUNT(*) FROM schedules {filter}"),
-        params_from_iter(&search),
-        |r| r.get(0),
-    )?;
     let sql = format!(
         "SELECT {COLUMNS} FROM schedules {filter} ORDER BY inserted_at DESC, rowid DESC LIMIT {limit} OFFSET {offset}"
     );
@@ -223,6 +218,14 @@ pub fn list(
         .prepare(&sql)?
         .query_map(params_from_iter(&search), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = match super::total_from_page(offset, limit, rows.len()) {
+        Some(total) => total,
+        None => conn.query_row(
+            &format!("SELECT COUNT(*) FROM schedules {filter}"),
+            params_from_iter(&search),
+            |r| r.get(0),
+        )?,
+    };
     Ok((rows, total))
 }
 
