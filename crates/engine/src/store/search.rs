@@ -16,7 +16,7 @@ pub struct TextIndex {
     /// The FTS5 table, keyed by the row's `key`.
     index: &'static str,
     key: &'static str,
-    /// The rows not indexed yet, which a search scans.
+    /// The keys of the rows not indexed yet, which a search scans.
     unindexed: Option<&'static str>,
 }
 
@@ -30,7 +30,7 @@ pub const SCHEDULES: TextIndex = TextIndex {
 pub const JOBS: TextIndex = TextIndex {
     index: "jobs_text",
     key: "seq",
-    unindexed: Some("seq > (SELECT seq FROM jobs_text_through)"),
+    unindexed: Some("SELECT seq FROM jobs WHERE seq > (SELECT seq FROM jobs_text_through)"),
 };
 
 /// Whether a search for `q` reads the index.
@@ -53,11 +53,13 @@ pub fn condition(text: &TextIndex, q: &str) -> (String, Vec<Value>) {
     let mut sql = String::new();
     if uses_index(q) {
         let (index, key) = (text.index, text.key);
-        let mut found = format!("{key} IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)");
-        if let Some(unindexed) = text.unindexed {
-            found = format!("({found} OR {unindexed})");
-        }
-        sql = format!("{found} AND ");
+        // One IN of a union, not an OR of two: with an OR, SQLite pages a
+        // list ordered by seq by scanning every job (19 ms for 100,000).
+        let unindexed = text
+            .unindexed
+            .map(|rows| format!(" UNION ALL {rows}"))
+            .unwrap_or_default();
+        sql = format!("{key} IN (SELECT rowid FROM {index} WHERE {index} MATCH ?{unindexed}) AND ");
         // One phrase: its trigrams in a row, anywhere in any of the three.
         args.push(format!("\"{}\"", q.replace('"', "\"\"")).into());
     }
@@ -207,7 +209,11 @@ mod tests {
         let plan = store
             .read(|c| {
                 let (condition, args) = super::condition(&super::JOBS, "backup");
-                let sql = format!("EXPLAIN QUERY PLAN SELECT name FROM jobs WHERE {condition}");
+                // As the jobs list pages it: newest first.
+                let sql = format!(
+                    "EXPLAIN QUERY PLAN SELECT name FROM jobs WHERE {condition} \
+                     ORDER BY seq DESC LIMIT 50"
+                );
                 let mut stmt = c.prepare(&sql)?;
                 let rows =
                     stmt.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))?;
