@@ -584,6 +584,24 @@ mod tests {
         );
     }
 
+    /// A deep page of completed jobs walks their narrow index, not the table.
+    #[test]
+    fn a_page_of_completed_jobs_walks_their_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
+        let completed = state_condition(JobState::Completed, from_ms(0));
+        let plan = store
+            .read(move |c| {
+                let sql = format!(
+                    "EXPLAIN QUERY PLAN SELECT {COLUMNS} FROM jobs WHERE ({completed}) \
+                     ORDER BY seq DESC NULLS LAST, seq DESC LIMIT 50 OFFSET 50000"
+                );
+                Ok(c.query_row(&sql, [], |r| r.get::<_, String>(3))?)
+            })
+            .unwrap();
+        assert!(plan.contains("jobs_completed"), "{plan}");
+    }
+
     fn insert_in(tx: &Connection, state: &str, scheduled_at: i64) {
         tx.execute(
             "INSERT INTO jobs (id, state, request, options, args, scheduled_at, inserted_at, updated_at)

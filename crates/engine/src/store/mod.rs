@@ -75,6 +75,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "schedules_by_age",
         include_str!("migrations/0013_schedules_by_age.sql"),
     ),
+    (
+        14,
+        "jobs_completed",
+        include_str!("migrations/0014_jobs_completed.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.
