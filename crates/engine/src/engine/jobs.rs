@@ -32,7 +32,12 @@ impl Engine {
         let (job, created) = self
             .write(move |tx| transitions::create(tx, &draft))
             .await?;
-        let view = self.views(vec![job], !created).await?.remove(0);
+        // A new job has no attempts to look up; an idempotency hit may.
+        let view = if created {
+            job.view(self.now(), None, false)
+        } else {
+            self.views(vec![job], true).await?.remove(0)
+        };
         Ok(Created { job: view, created })
     }
 
