@@ -71,33 +71,64 @@ pub fn insert(conn: &Connection, j: &JobInsert, now: DateTime<Utc>) -> Result<Jo
     } else {
         JobState::Scheduled
     };
-    let sql = format!(
-        "INSERT INTO jobs (id, schedule_id, run, idempotency_key, name, description, state,
-            request, options, args, scheduled_at, planned_at, inserted_at, updated_at, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)
-         RETURNING {COLUMNS}"
+    // The row is built from what was written rather than read back: parsing
+    // the request, options and args again cost a create more than writing them.
+    let id = uuid::Uuid::new_v4().to_string();
+    // Instants are kept in milliseconds; the job holds them as stored.
+    let (scheduled_at, planned_at, now) = (
+        from_ms(to_ms(j.scheduled_at)),
+        j.planned_at.map(|at| from_ms(to_ms(at))),
+        from_ms(to_ms(now)),
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let job = stmt.query_row(
-        params![
-            uuid::Uuid::new_v4().to_string(),
-            j.schedule_id,
-            j.run,
-            j.idempotency_key,
-            j.name,
-            j.description,
-            state.as_str(),
-            serde_json::to_string(j.request)?,
-            serde_json::to_string(j.options)?,
-            serde_json::to_string(j.args)?,
-            to_ms(j.scheduled_at),
-            j.planned_at.map(to_ms),
-            to_ms(now),
-            j.note,
-        ],
-        from_row,
-    )?;
-    Ok(job)
+    let seq = conn
+        .prepare_cached(
+            "INSERT INTO jobs (id, schedule_id, run, idempotency_key, name, description, state,
+                request, options, args, scheduled_at, planned_at, inserted_at, updated_at, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)
+             RETURNING seq",
+        )?
+        .query_row(
+            params![
+                id,
+                j.schedule_id,
+                j.run,
+                j.idempotency_key,
+                j.name,
+                j.description,
+                state.as_str(),
+                serde_json::to_string(j.request)?,
+                serde_json::to_string(j.options)?,
+                serde_json::to_string(j.args)?,
+                to_ms(scheduled_at),
+                planned_at.map(to_ms),
+                to_ms(now),
+                j.note,
+            ],
+            |r| r.get(0),
+        )?;
+    Ok(Job {
+        seq,
+        id,
+        schedule_id: j.schedule_id.map(str::to_string),
+        run: j.run,
+        idempotency_key: j.idempotency_key.map(str::to_string),
+        name: j.name.map(str::to_string),
+        description: j.description.map(str::to_string),
+        state,
+        request: j.request.clone(),
+        options: j.options.clone(),
+        args: j.args.clone(),
+        attempt: 0,
+        scheduled_at,
+        planned_at,
+        inserted_at: now,
+        updated_at: now,
+        attempted_at: None,
+        completed_at: None,
+        cancelled_at: None,
+        discarded_at: None,
+        note: j.note.map(str::to_string),
+    })
 }
 
 /// A job by its uuid, or by booper's integer `job_id`.
