@@ -73,6 +73,12 @@ pub fn query(query: &Map<String, Value>) -> Map<String, Value> {
 /// A URL with its user, password and credential query values replaced.
 /// Text that is not a URL (a template not yet rendered) is kept as it is.
 pub fn url(text: &str) -> String {
+    // A user or password needs an '@', a query value a '?': without either
+    // there is nothing to take out, and parsing (this runs for every job
+    // shown and every attempt recorded) is skipped.
+    if !text.contains(['@', '?']) {
+        return text.to_string();
+    }
     let Ok(mut url) = Url::parse(text) else {
         return text.to_string();
     };
@@ -157,6 +163,12 @@ mod tests {
             url("https://me:pw@x.test/a?page=2&api_key=k&token=t"),
             "https://REDACTED:REDACTED@x.test/a?page=2&api_key=REDACTED&token=REDACTED"
         );
+        assert_eq!(url("https://me@x.test/"), "https://REDACTED@x.test/");
+        assert_eq!(
+            url("https://x.test/a?token=t"),
+            "https://x.test/a?token=REDACTED"
+        );
+        assert_eq!(url("https://x.test/a/b"), "https://x.test/a/b");
         let plain = "https://x.test/a?q=hello%20world";
         assert_eq!(url(plain), plain, "untouched when there is nothing to hide");
         assert_eq!(
