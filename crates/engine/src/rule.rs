@@ -77,6 +77,18 @@ impl Rule {
         }
     }
 
+    /// How many runs of an interval rule fall before `t` (milliseconds since
+    /// the epoch); None for a cron rule. In integers, so a month of 100,000
+    /// interval schedules is counted day by day in a few milliseconds.
+    pub fn runs_before_ms(&self, t: i64) -> Option<i64> {
+        let Rule::Every { interval, anchor } = self else {
+            return None;
+        };
+        let step = interval.num_milliseconds().max(1);
+        let d = t - anchor.timestamp_millis();
+        Some(if d <= 0 { 0 } else { (d + step - 1) / step })
+    }
+
     /// How many runs fall in [a, b). Interval rules are counted, cron rules
     /// walked, so keep windows short (a day holds at most 1,440 cron runs).
     pub fn count_between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> usize {
@@ -84,17 +96,9 @@ impl Rule {
             return 0;
         }
         match self {
-            Rule::Every { interval, anchor } => {
-                let step = interval.num_milliseconds().max(1);
-                let index_at_or_after = |t: DateTime<Utc>| {
-                    let d = (t - *anchor).num_milliseconds();
-                    if d <= 0 {
-                        0
-                    } else {
-                        (d + step - 1) / step
-                    }
-                };
-                (index_at_or_after(b) - index_at_or_after(a)).max(0) as usize
+            Rule::Every { .. } => {
+                let runs_before = |t: DateTime<Utc>| self.runs_before_ms(t.timestamp_millis());
+                (runs_before(b).zip(runs_before(a))).map_or(0, |(b, a)| (b - a).max(0) as usize)
             }
             Rule::Cron(_) => {
                 let mut count = 0;
