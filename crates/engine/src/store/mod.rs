@@ -69,6 +69,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "job_counts",
         include_str!("migrations/0010_job_counts.sql"),
     ),
+    (
+        11,
+        "jobs_past",
+        include_str!("migrations/0011_jobs_past.sql"),
+    ),
     (12, "search", include_str!("migrations/0012_search.sql")),
     (
         13,
