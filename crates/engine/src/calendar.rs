@@ -12,10 +12,11 @@ use serde::Serialize;
 
 use crate::error::{FieldError, Result};
 use crate::job::JobState;
-use crate::rule::{resolve_local, Rule};
-use crate::store::schedules::Outline;
+use crate::rule::resolve_local;
 use crate::store::{jobs, schedules};
 use crate::time::{from_ms, to_ms};
+
+mod upcoming;
 
 pub const DEFAULT_DENSE: usize = 48;
 /// Past and upcoming items each stop at this many: past it, the busiest
@@ -161,115 +162,182 @@ pub fn build(
         upcoming: Vec::new(),
         bands: Vec::new(),
     };
-    past_runs(c, &day_list, dense, &mut cal)?;
-    upcoming_runs(c, &day_list, now, dense, &mut cal)?;
+    // One snapshot: the schedules counted are the ones then drawn, by rowid.
+    let tx = c.unchecked_transaction()?;
+    past_runs(&tx, &day_list, dense, &mut cal)?;
+    upcoming_runs(&tx, &day_list, now, dense, &mut cal)?;
     Ok(cal)
 }
 
-/// A day of the range (its index) and a schedule (None: the one-off jobs).
-type DayGroup = (usize, Option<String>);
+/// The finished and running jobs of one schedule (or the one-off jobs) on
+/// one day of the range.
+struct PastGroup {
+    day: usize,
+    schedule_id: Option<String>,
+    count: usize,
+    /// The first run's seq (its job's name names a band) and time.
+    first: (i64, DateTime<Utc>),
+    last: DateTime<Utc>,
+    /// Runs by [`OUTCOMES`].
+    outcomes: [usize; 4],
+    /// Its runs, (time, seq), while it is small enough to be listed.
+    runs: Vec<(DateTime<Utc>, i64)>,
+}
+
+/// A past band's outcomes; "running" only when there are some.
+const OUTCOMES: [&str; 4] = ["success", "failure", "cancelled", "running"];
 
 /// Finished and running jobs in the range; dense schedule-days become bands.
 fn past_runs(c: &Connection, days: &[Day], dense: usize, cal: &mut Calendar) -> Result<()> {
-    let mut stmt = c.prepare(
-        "SELECT seq, id, schedule_id, name, json_extract(request, '$.method'), json_extract(request, '$.url'),
-                scheduled_at, attempted_at, COALESCE(completed_at, discarded_at, cancelled_at), state, attempt
-         FROM jobs WHERE scheduled_at >= ?1 AND scheduled_at < ?2
-           AND state NOT IN ('scheduled', 'available') ORDER BY scheduled_at",
-    )?;
-    let rows = stmt.query_map(params![to_ms(cal.from), to_ms(cal.to)], |r| {
-        let state: String = r.get(9)?;
-        Ok((
-            r.get::<_, i64>(0)?,
-            PastRun {
-                job_id: r.get(1)?,
-                schedule_id: r.get(2)?,
-                name: r.get(3)?,
-                method: r
-                    .get::<_, Option<String>>(4)?
-                    .unwrap_or_default()
-                    .to_uppercase(),
-                url: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                scheduled_at: from_ms(r.get(6)?),
-                attempted_at: r.get::<_, Option<i64>>(7)?.map(from_ms),
-                finished_at: r.get::<_, Option<i64>>(8)?.map(from_ms),
-                state: JobState::parse(&state).unwrap_or(JobState::Discarded),
-                outcome: None,
-                status: None,
-                duration_ms: None,
-                attempt: r.get(10)?,
-            },
-        ))
-    })?;
-    let runs: Vec<(i64, PastRun)> = rows.collect::<rusqlite::Result<_>>()?;
-    // Group the runs by local day and schedule (one-off jobs together), to
-    // find the dense groups.
-    let mut by_day: BTreeMap<DayGroup, Vec<usize>> = BTreeMap::new();
-    for (i, (_, run)) in runs.iter().enumerate() {
-        let day = days
-            .iter()
-            .position(|d| run.scheduled_at >= d.start && run.scheduled_at < d.end)
-            .unwrap_or(0);
-        by_day
-            .entry((day, run.schedule_id.clone()))
-            .or_default()
-            .push(i);
+    let mut groups = past_groups(c, days, (cal.from, cal.to), dense)?;
+    groups.sort_by(|a, b| (a.day, &a.schedule_id).cmp(&(b.day, &b.schedule_id)));
+    let counts: Vec<u32> = groups.iter().map(|g| g.count as u32).collect();
+    let mut band: Vec<bool> = counts.iter().map(|c| *c as usize > dense).collect();
+    band_the_busiest(&counts, &mut band, MAX_ITEMS);
+    let mut listed = Vec::new();
+    for (group, banded) in groups.into_iter().zip(band) {
+        match banded {
+            true => cal.bands.push(past_band(c, days, group)?),
+            false => listed.extend(group.runs),
+        }
     }
-    let groups: Vec<(&DayGroup, &Vec<usize>)> = by_day.iter().collect();
-    let counts: Vec<u32> = groups.iter().map(|(_, m)| m.len() as u32).collect();
-    let mut group_band: Vec<bool> = counts.iter().map(|c| *c as usize > dense).collect();
-    band_the_busiest(&counts, &mut group_band, MAX_ITEMS);
-    let mut banded = vec![false; runs.len()];
-    for (((day, sid), members), band) in groups.into_iter().zip(group_band) {
-        if !band {
-            continue;
+    listed.sort_unstable();
+    list_past(c, &listed, cal)
+}
+
+/// Finished and running jobs from ?1 to ?2: only what the jobs_past index
+/// holds, its condition spelled as it is (migration 0011).
+const PAST: &str = "SELECT seq, schedule_id, scheduled_at, state FROM jobs
+    WHERE scheduled_at >= ?1 AND scheduled_at < ?2
+      AND state <> 'scheduled' AND state <> 'available' ORDER BY scheduled_at";
+
+/// The range's finished and running jobs by day and schedule, read without
+/// their requests: a day of 100,000 runs is a band, read by its narrow
+/// columns, and only the runs listed are read whole ([`list_past`]).
+fn past_groups(
+    c: &Connection,
+    days: &[Day],
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    dense: usize,
+) -> Result<Vec<PastGroup>> {
+    let mut stmt = c.prepare(PAST)?;
+    let mut rows = stmt.query(params![to_ms(from), to_ms(to)])?;
+    let mut groups: Vec<PastGroup> = Vec::new();
+    // Schedules by number, so a row's group is found without copying its id.
+    let mut schedules: HashMap<String, usize> = HashMap::new();
+    let mut index: HashMap<(usize, Option<usize>), usize> = HashMap::new();
+    let mut day = 0;
+    while let Some(r) = rows.next()? {
+        let (seq, at): (i64, DateTime<Utc>) = (r.get(0)?, from_ms(r.get(2)?));
+        // Rows come in time order: the day only moves on.
+        while day + 1 < days.len() && at >= days[day].end {
+            day += 1;
         }
-        let mut outcomes: BTreeMap<&'static str, usize> =
-            ["success", "failure", "cancelled"].map(|k| (k, 0)).into();
-        for &i in members {
-            banded[i] = true;
-            *outcomes
-                .entry(outcome_of_state(runs[i].1.state))
-                .or_default() += 1;
+        let sid = r
+            .get_ref(1)?
+            .as_str_or_null()
+            .map_err(rusqlite::Error::from)?;
+        let number = sid.map(|sid| match schedules.get(sid) {
+            Some(n) => *n,
+            None => {
+                let n = schedules.len();
+                schedules.insert(sid.to_string(), n);
+                n
+            }
+        });
+        let g = *index.entry((day, number)).or_insert_with(|| {
+            groups.push(PastGroup {
+                day,
+                schedule_id: sid.map(str::to_string),
+                count: 0,
+                first: (seq, at),
+                last: at,
+                outcomes: [0; 4],
+                runs: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        let group = &mut groups[g];
+        let state = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+        let state = JobState::parse(state).unwrap_or(JobState::Discarded);
+        group.outcomes[outcome_of_state(state)] += 1;
+        group.count += 1;
+        group.last = at;
+        // Past `dense` it is a band whatever else is in the range.
+        match group.count > dense {
+            true => group.runs = Vec::new(),
+            false => group.runs.push((at, seq)),
         }
-        let summary = match sid {
-            Some(sid) => schedules::get(c, sid)?
+    }
+    Ok(groups)
+}
+
+/// Index in [`OUTCOMES`].
+fn outcome_of_state(state: JobState) -> usize {
+    match state {
+        JobState::Completed => 0,
+        JobState::Discarded => 1,
+        JobState::Cancelled => 2,
+        _ => 3,
+    }
+}
+
+fn past_band(c: &Connection, days: &[Day], g: PastGroup) -> Result<Band> {
+    let (summary, name) = match &g.schedule_id {
+        Some(sid) => (
+            schedules::get(c, sid)?
                 .map(|s| s.rule.describe())
                 .unwrap_or_default(),
-            None => ONE_OFFS.to_string(),
-        };
-        let (first, last) = (
-            &runs[members[0]].1,
-            &runs[*members.last().unwrap_or(&members[0])].1,
-        );
-        cal.bands.push(Band {
-            schedule_id: sid.clone(),
-            name: if sid.is_some() {
-                first.name.clone()
-            } else {
-                Some(ONE_OFFS.to_string())
-            },
-            day: days[*day].date,
-            last_day: days[*day].date,
-            days: 1,
-            kind: "past",
-            count: members.len(),
-            per_day: Some(members.len()),
-            first: first.scheduled_at,
-            last: last.scheduled_at,
-            summary,
-            outcomes: Some(outcomes),
-        });
-    }
-    let listed: Vec<(i64, PastRun)> = runs
+            c.prepare_cached("SELECT name FROM jobs WHERE seq = ?1")?
+                .query_row([g.first.0], |r| r.get(0))?,
+        ),
+        None => (ONE_OFFS.to_string(), Some(ONE_OFFS.to_string())),
+    };
+    let outcomes = OUTCOMES
         .into_iter()
-        .zip(banded)
-        .filter(|(_, b)| !b)
-        .map(|(r, _)| r)
+        .zip(g.outcomes)
+        .filter(|(k, n)| *n > 0 || *k != "running")
         .collect();
-    let seqs: Vec<i64> = listed.iter().map(|(seq, _)| *seq).collect();
+    Ok(Band {
+        schedule_id: g.schedule_id,
+        name,
+        day: days[g.day].date,
+        last_day: days[g.day].date,
+        days: 1,
+        kind: "past",
+        count: g.count,
+        per_day: Some(g.count),
+        first: g.first.1,
+        last: g.last,
+        summary,
+        outcomes: Some(outcomes),
+    })
+}
+
+/// The runs listed, (time, seq) in order, read whole with their last outcome.
+fn list_past(c: &Connection, listed: &[(DateTime<Utc>, i64)], cal: &mut Calendar) -> Result<()> {
+    let seqs: Vec<i64> = listed.iter().map(|(_, seq)| *seq).collect();
+    let mut runs: HashMap<i64, PastRun> = HashMap::with_capacity(seqs.len());
+    // SQLite takes up to 32,766 parameters a statement.
+    for chunk in seqs.chunks(10_000) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = format!(
+            "SELECT seq, id, schedule_id, name, json_extract(request, '$.method'),
+                    json_extract(request, '$.url'), scheduled_at, attempted_at,
+                    COALESCE(completed_at, discarded_at, cancelled_at), state, attempt
+             FROM jobs WHERE seq IN ({marks})"
+        );
+        let mut stmt = c.prepare(&sql)?;
+        for row in stmt.query_map(rusqlite::params_from_iter(chunk), past_run)? {
+            let (seq, run) = row?;
+            runs.insert(seq, run);
+        }
+    }
     let outcomes = jobs::last_outcomes(c, &seqs)?;
-    for (seq, mut run) in listed {
+    for seq in seqs {
+        let Some(mut run) = runs.remove(&seq) else {
+            continue;
+        };
         if let Some(o) = outcomes.get(&seq) {
             run.outcome = Some(match (o.status, &o.error) {
                 (Some(s), _) if s < 400 => "success",
@@ -284,13 +352,30 @@ fn past_runs(c: &Connection, days: &[Day], dense: usize, cal: &mut Calendar) -> 
     Ok(())
 }
 
-fn outcome_of_state(state: JobState) -> &'static str {
-    match state {
-        JobState::Completed => "success",
-        JobState::Discarded => "failure",
-        JobState::Cancelled => "cancelled",
-        _ => "running",
-    }
+/// A run from the columns [`list_past`] selects, and its seq.
+fn past_run(r: &rusqlite::Row) -> rusqlite::Result<(i64, PastRun)> {
+    let state: String = r.get(9)?;
+    Ok((
+        r.get(0)?,
+        PastRun {
+            job_id: r.get(1)?,
+            schedule_id: r.get(2)?,
+            name: r.get(3)?,
+            method: r
+                .get::<_, Option<String>>(4)?
+                .unwrap_or_default()
+                .to_uppercase(),
+            url: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+            scheduled_at: from_ms(r.get(6)?),
+            attempted_at: r.get::<_, Option<i64>>(7)?.map(from_ms),
+            finished_at: r.get::<_, Option<i64>>(8)?.map(from_ms),
+            state: JobState::parse(&state).unwrap_or(JobState::Discarded),
+            outcome: None,
+            status: None,
+            duration_ms: None,
+            attempt: r.get(10)?,
+        },
+    ))
 }
 
 /// Pending one-off jobs, and each enabled schedule's runs from its pending job on.
@@ -302,144 +387,73 @@ fn upcoming_runs(
     cal: &mut Calendar,
 ) -> Result<()> {
     let start = cal.from.max(now);
-    let one_offs = jobs::list(
-        c,
-        &jobs::JobFilter {
-            states: vec![
-                JobState::Scheduled,
-                JobState::Available,
-                JobState::Retryable,
-            ],
-            one_off: true,
-            limit: 100_000,
-            order: jobs::JobOrder {
-                by: jobs::OrderField::ScheduledAt,
-                descending: false,
-            },
-            ..Default::default()
-        },
-        now,
-    )?
-    .0;
+    let one_offs = pending_one_offs(c, (cal.from, cal.to))?;
     one_off_jobs(&one_offs, days, dense, cal);
-    let pending = jobs::pending_of_schedules(c)?;
-    let outlines = schedules::outlines(c)?;
-    let mut whole_days = WholeDays::new();
-    let drawn: Vec<ScheduleRuns> = outlines
-        .iter()
-        .map(|s| ScheduleRuns::count(s, &pending, (start, cal.from), days, dense, &mut whole_days))
-        .collect();
-    // Counting is cheap; listing is not. The busiest schedule-days become
-    // bands until the rest fits the budget.
-    let mut drawn = drawn;
-    let counts: Vec<u32> = drawn
-        .iter()
-        .flat_map(|r| r.days.iter().map(|d| d.count))
-        .collect();
-    let mut band: Vec<bool> = drawn
-        .iter()
-        .flat_map(|r| r.days.iter().map(|d| d.band))
-        .collect();
-    band_the_busiest(
-        &counts,
-        &mut band,
-        MAX_ITEMS.saturating_sub(cal.upcoming.len()),
-    );
-    let days_of = drawn.iter_mut().flat_map(|r| r.days.iter_mut());
-    for (d, b) in days_of.zip(band) {
-        d.band = b;
-    }
-    // Only schedules drawn run by run need their method and URL.
-    let listed: Vec<&str> = drawn
-        .iter()
-        .filter(|r| r.days.iter().any(|d| !d.band))
-        .map(|r| r.schedule.id.as_str())
-        .collect();
-    let targets = schedules::targets(c, &listed)?;
-    for runs in &drawn {
-        runs.draw(cal, &targets);
-    }
-    fold_bands(&mut cal.bands, MAX_BANDS);
-    describe_bands(&mut cal.bands, &outlines);
+    upcoming::schedule_runs(c, days, start, dense, cal)?;
     cal.upcoming.sort_by_key(|u| u.at);
     Ok(())
-}
-
-/// Puts each schedule band's rule in words, once the bands drawn are known:
-/// wording every schedule's rule took longer than counting its runs.
-fn describe_bands(bands: &mut [Band], outlines: &[Outline]) {
-    let mut unworded: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, b) in bands.iter().enumerate() {
-        if let (Some(id), true) = (b.schedule_id.as_deref(), b.summary.is_empty()) {
-            unworded.entry(id).or_default().push(i);
-        }
-    }
-    let words: Vec<(usize, String)> = outlines
-        .iter()
-        .filter_map(|o| Some((unworded.get(o.id.as_str())?, o.rule.describe())))
-        .flat_map(|(at, text)| at.iter().map(move |i| (*i, text.clone())))
-        .collect();
-    for (i, text) in words {
-        bands[i].summary = text;
-    }
-}
-
-/// Past this many upcoming bands of schedules, the smaller ones are drawn
-/// together: one band for all that span the same days ("1,940 schedules"),
-/// so a month of 100,000 schedules is a calendar of a few hundred bands,
-/// not 40 MB of them.
-const MAX_BANDS: usize = 200;
-
-/// Keeps the `keep` largest upcoming schedule bands and folds the others
-/// into one band per span of days.
-fn fold_bands(bands: &mut Vec<Band>, keep: usize) {
-    let folds = |b: &Band| b.kind == "upcoming" && b.schedule_id.is_some();
-    if bands.iter().filter(|b| folds(b)).count() <= keep {
-        return;
-    }
-    let (mut mine, others): (Vec<Band>, Vec<Band>) = bands.drain(..).partition(|b| folds(b));
-    mine.sort_by_key(|b| std::cmp::Reverse(b.count));
-    let rest = mine.split_off(keep);
-    let mut spans: BTreeMap<(NaiveDate, NaiveDate), Vec<Band>> = BTreeMap::new();
-    for b in rest {
-        spans.entry((b.day, b.last_day)).or_default().push(b);
-    }
-    bands.extend(others);
-    bands.extend(mine);
-    bands.extend(spans.into_values().filter_map(together));
-}
-
-/// The bands of one span of days as one; a lone band stays as it is.
-fn together(mut span: Vec<Band>) -> Option<Band> {
-    if span.len() < 2 {
-        return span.pop();
-    }
-    let what = format!("{} schedules", span.len());
-    let mut all = span.pop()?;
-    for b in span {
-        all.count += b.count;
-        all.per_day = all.per_day.zip(b.per_day).map(|(x, y)| x + y);
-        all.first = all.first.min(b.first);
-        all.last = all.last.max(b.last);
-    }
-    all.schedule_id = None;
-    all.summary = format!("{what}, drawn together");
-    all.name = Some(what);
-    Some(all)
 }
 
 /// What a band of one-off jobs is called.
 const ONE_OFFS: &str = "One-off jobs";
 
+/// A pending one-off job, as the calendar shows it.
+struct OneOff {
+    id: String,
+    name: Option<String>,
+    /// Upper case.
+    method: String,
+    url: String,
+    at: DateTime<Utc>,
+}
+
+/// Pending one-off jobs in the range, in time order. Two indexes lead to
+/// them, and each can hold 100,000 rows the other skips: pending jobs
+/// (jobs_due: every schedule's next run too) and one-off jobs (jobs_one_off:
+/// finished ones too). The smaller is read, told by a bounded count of each.
+fn pending_one_offs(
+    c: &Connection,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<OneOff>> {
+    use schedules::PENDING;
+    let up_to = |condition: &str| -> rusqlite::Result<i64> {
+        let sql =
+            format!("SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE {condition} LIMIT 10000)");
+        c.query_row(&sql, [], |r| r.get(0))
+    };
+    let index = match up_to(PENDING)? <= up_to("schedule_id IS NULL")? {
+        true => "jobs_due",
+        false => "jobs_one_off",
+    };
+    let sql = format!(
+        "SELECT id, name, json_extract(request, '$.method'), json_extract(request, '$.url'), scheduled_at
+         FROM jobs INDEXED BY {index}
+         WHERE schedule_id IS NULL AND {PENDING} AND scheduled_at >= ?1 AND scheduled_at < ?2
+         ORDER BY scheduled_at, seq LIMIT 100000"
+    );
+    let mut stmt = c.prepare(&sql)?;
+    let rows = stmt.query_map(params![to_ms(from), to_ms(to)], |r| {
+        Ok(OneOff {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            method: r
+                .get::<_, Option<String>>(2)?
+                .unwrap_or_default()
+                .to_uppercase(),
+            url: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+            at: from_ms(r.get(4)?),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Pending one-off jobs in the range: listed, or a band for a day with more
 /// than `dense` of them.
-fn one_off_jobs(pending: &[crate::job::Job], days: &[Day], dense: usize, cal: &mut Calendar) {
+fn one_off_jobs(pending: &[OneOff], days: &[Day], dense: usize, cal: &mut Calendar) {
     for day in days {
-        let jobs: Vec<&crate::job::Job> = pending
+        let jobs: Vec<&OneOff> = pending
             .iter()
-            .filter(|j| {
-                j.schedule_id.is_none() && j.scheduled_at >= day.start && j.scheduled_at < day.end
-            })
+            .filter(|j| j.at >= day.start && j.at < day.end)
             .collect();
         let (Some(first), Some(last)) = (jobs.first(), jobs.last()) else {
             continue;
@@ -454,8 +468,8 @@ fn one_off_jobs(pending: &[crate::job::Job], days: &[Day], dense: usize, cal: &m
                 kind: "upcoming",
                 count: jobs.len(),
                 per_day: Some(jobs.len()),
-                first: first.scheduled_at,
-                last: last.scheduled_at,
+                first: first.at,
+                last: last.at,
                 summary: ONE_OFFS.to_string(),
                 outcomes: None,
             });
@@ -465,9 +479,9 @@ fn one_off_jobs(pending: &[crate::job::Job], days: &[Day], dense: usize, cal: &m
             job_id: Some(job.id.clone()),
             schedule_id: None,
             name: job.name.clone(),
-            method: job.request.method.as_str().to_string(),
-            url: job.request.url.clone(),
-            at: job.scheduled_at,
+            method: job.method.clone(),
+            url: job.url.clone(),
+            at: job.at,
             summary: None,
         }));
     }
@@ -477,187 +491,63 @@ fn one_off_jobs(pending: &[crate::job::Job], days: &[Day], dense: usize, cal: &m
 /// runs are left to list. `counts[i]` is group i's size; `band[i]` whether it
 /// is a band already.
 fn band_the_busiest(counts: &[u32], band: &mut [bool], budget: usize) {
-    // How many groups not banded yet have each size, and the runs they list.
-    let mut sizes: BTreeMap<u32, usize> = BTreeMap::new();
-    let mut listed = 0usize;
+    let mut sizes = Sizes::default();
     for (c, _) in counts.iter().zip(band.iter()).filter(|(_, b)| !**b) {
-        *sizes.entry(*c).or_default() += 1;
-        listed += *c as usize;
+        sizes.add(*c);
     }
-    // From the largest size down: every group larger than `edge` becomes a
-    // band, and the first `at_edge` of that size (in order).
-    let (mut edge, mut at_edge) = (u32::MAX, 0usize);
-    for (&size, &n) in sizes.iter().rev() {
-        if listed <= budget || size == 0 {
-            break;
-        }
-        let k = n.min((listed - budget).div_ceil(size as usize));
-        listed -= k * size as usize;
-        (edge, at_edge) = (size, k);
-        if k < n {
-            break;
-        }
-    }
+    let mut busiest = Busiest::of(&sizes, budget);
     for (c, b) in counts.iter().zip(band.iter_mut()).filter(|(_, b)| !**b) {
-        if *c > edge || (*c == edge && at_edge > 0) {
-            at_edge -= usize::from(*c == edge);
-            *b = true;
+        *b = busiest.takes(*c);
+    }
+}
+
+/// How many groups not banded yet have each size (`0[size]`).
+#[derive(Default)]
+struct Sizes(Vec<usize>);
+
+impl Sizes {
+    fn add(&mut self, size: u32) {
+        let size = size as usize;
+        if self.0.len() <= size {
+            self.0.resize(size + 1, 0);
         }
+        self.0[size] += 1;
     }
 }
 
-/// A cron rule's runs on each whole day of the range, by its text and zone:
-/// schedules that share a rule count its days once.
-type WholeDays<'a> = HashMap<(&'a str, Tz), Vec<Option<usize>>>;
-
-/// One schedule's future runs in the range, counted day by day.
-struct ScheduleRuns<'a> {
-    schedule: &'a Outline,
-    rule: &'a Rule,
-    /// Its runs in the range start here: at its pending job, or now.
-    first: DateTime<Utc>,
-    /// The schedule's pending job and its time.
-    pending: Option<(&'a str, DateTime<Utc>)>,
-    days: Vec<DayRuns<'a>>,
+/// Which of the groups not banded yet become bands, asked in order: every
+/// group larger than `edge`, and the first `at_edge` of that size.
+struct Busiest {
+    edge: u32,
+    at_edge: usize,
 }
 
-struct DayRuns<'a> {
-    day: &'a Day,
-    count: u32,
-    band: bool,
-}
-
-impl<'a> ScheduleRuns<'a> {
-    fn count(
-        s: &'a Outline,
-        pending: &'a HashMap<String, DateTime<Utc>>,
-        (now_or_from, from): (DateTime<Utc>, DateTime<Utc>),
-        days: &'a [Day],
-        dense: usize,
-        whole_days: &mut WholeDays<'a>,
-    ) -> ScheduleRuns<'a> {
-        let rule = &s.rule;
-        let next_job = s
-            .pending_job_id
-            .as_ref()
-            .and_then(|id| pending.get_key_value(id));
-        // The pending job may be overdue or moved: it counts where it is, and
-        // the rule's later runs follow it.
-        let first = next_job.map_or(now_or_from, |(_, at)| (*at).max(from));
-        let mut shared = match rule {
-            Rule::Cron(c) => Some(
-                whole_days
-                    .entry((c.text.as_str(), c.zone))
-                    .or_insert_with(|| vec![None; days.len()]),
-            ),
-            Rule::Every { .. } => None,
-        };
-        let days = days
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.end > first)
-            .filter_map(|(i, day)| {
-                let (a, b) = (day.start.max(first), day.end);
-                let count_here = || {
-                    rule.count_on_day(day.date, a, b)
-                        .unwrap_or_else(|| rule.count_between(a, b))
-                };
-                let count = match shared.as_mut() {
-                    Some(known) if a == day.start => *known[i].get_or_insert_with(count_here),
-                    _ => count_here(),
-                };
-                (count > 0).then_some(DayRuns {
-                    day,
-                    count: count as u32,
-                    band: count > dense,
-                })
-            })
-            .collect();
-        ScheduleRuns {
-            schedule: s,
-            rule,
-            first,
-            pending: next_job.map(|(id, at)| (id.as_str(), *at)),
-            days,
-        }
-    }
-
-    /// The part of `day` its runs fall in.
-    fn window(&self, day: &Day) -> (DateTime<Utc>, DateTime<Utc>) {
-        (day.start.max(self.first), day.end)
-    }
-
-    fn draw(&self, cal: &mut Calendar, targets: &HashMap<String, (String, String)>) {
-        let mut i = 0;
-        while i < self.days.len() {
-            if self.days[i].band {
-                // Consecutive banded days are one band.
-                let mut j = i;
-                while j + 1 < self.days.len()
-                    && self.days[j + 1].band
-                    && self.days[j + 1].day.date
-                        == self.days[j].day.date.succ_opt().unwrap_or_default()
-                {
-                    j += 1;
-                }
-                self.band(&self.days[i..=j], cal);
-                i = j + 1;
-            } else {
-                self.list(&self.days[i], cal, targets);
-                i += 1;
+impl Busiest {
+    /// From the largest size down, until at most `budget` runs are listed.
+    fn of(sizes: &Sizes, budget: usize) -> Busiest {
+        let mut listed: usize = sizes.0.iter().enumerate().map(|(s, n)| s * n).sum();
+        let (mut edge, mut at_edge) = (u32::MAX, 0usize);
+        for (size, &n) in sizes.0.iter().enumerate().rev().filter(|(_, n)| **n > 0) {
+            if listed <= budget || size == 0 {
+                break;
+            }
+            let k = n.min((listed - budget).div_ceil(size));
+            listed -= k * size;
+            (edge, at_edge) = (size as u32, k);
+            if k < n {
+                break;
             }
         }
+        Busiest { edge, at_edge }
     }
 
-    fn band(&self, run: &[DayRuns], cal: &mut Calendar) {
-        let (Some(head), Some(tail)) = (run.first(), run.last()) else {
-            return;
-        };
-        let Some(first) = self
-            .rule
-            .next_after(self.window(head.day).0 - Duration::milliseconds(1))
-        else {
-            return;
-        };
-        let same = run.iter().all(|d| d.count == head.count);
-        cal.bands.push(Band {
-            schedule_id: Some(self.schedule.id.clone()),
-            name: self.schedule.name.clone(),
-            day: head.day.date,
-            last_day: tail.day.date,
-            days: run.len(),
-            kind: "upcoming",
-            count: run.iter().map(|d| d.count as usize).sum(),
-            per_day: same.then_some(head.count as usize),
-            first,
-            last: self.rule.last_before(tail.day.end).unwrap_or(first),
-            // Put in words once the bands drawn are known (describe_bands).
-            summary: String::new(),
-            outcomes: None,
-        });
-    }
-
-    fn list(&self, day: &DayRuns, cal: &mut Calendar, targets: &HashMap<String, (String, String)>) {
-        let (a, b) = self.window(day.day);
-        let s = self.schedule;
-        let (method, url) = targets.get(&s.id).cloned().unwrap_or_default();
-        let summary = self.rule.describe();
-        let mut next = self.rule.next_after(a - Duration::milliseconds(1));
-        while let Some(at) = next.filter(|t| *t < b) {
-            cal.upcoming.push(Upcoming {
-                job_id: self
-                    .pending
-                    .filter(|(_, t)| *t == at)
-                    .map(|(id, _)| id.to_string()),
-                schedule_id: Some(s.id.clone()),
-                name: s.name.clone(),
-                method: method.clone(),
-                url: url.clone(),
-                at,
-                summary: Some(summary.clone()),
-            });
-            next = self.rule.next_after(at);
+    /// Whether the next group not banded yet, of `size` runs, becomes a band.
+    fn takes(&mut self, size: u32) -> bool {
+        if size == self.edge && self.at_edge > 0 {
+            self.at_edge -= 1;
+            return true;
         }
+        size > self.edge
     }
 }
 
@@ -665,25 +555,6 @@ impl<'a> ScheduleRuns<'a> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
-
-    fn band(id: &str, day: u32, last_day: u32, count: usize) -> Band {
-        let date = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
-        let at = |d| Utc.with_ymd_and_hms(2026, 12, d, 9, 0, 0).unwrap();
-        Band {
-            schedule_id: Some(id.to_string()),
-            name: Some(id.to_string()),
-            day: date(day),
-            last_day: date(last_day),
-            days: (last_day - day + 1) as usize,
-            kind: "upcoming",
-            count,
-            per_day: Some(count / (last_day - day + 1) as usize),
-            first: at(day),
-            last: at(last_day),
-            summary: "every day at 09:00".into(),
-            outcomes: None,
-        }
-    }
 
     #[test]
     fn the_busiest_groups_become_bands_until_the_rest_fits() {
@@ -696,39 +567,35 @@ mod tests {
         assert_eq!(none, [false; 3], "all fit: nothing is banded");
     }
 
+    /// The calendar's reads of 100,000 rows stay on narrow indexes: a plan
+    /// that went to the table instead would cost ten times as much.
     #[test]
-    fn bands_past_the_cap_are_drawn_together_by_their_span() {
-        let mut bands = vec![
-            band("busy", 1, 31, 3_100),
-            band("a", 1, 31, 31),
-            band("b", 1, 31, 62),
-            band("lone", 2, 3, 2),
-        ];
-        fold_bands(&mut bands, 1);
-        type Seen<'a> = (Option<&'a str>, Option<&'a str>, usize, Option<usize>);
-        let seen: Vec<Seen> = bands
-            .iter()
-            .map(|b| {
-                (
-                    b.schedule_id.as_deref(),
-                    b.name.as_deref(),
-                    b.count,
-                    b.per_day,
-                )
-            })
-            .collect();
-        assert_eq!(
-            seen,
-            [
-                (Some("busy"), Some("busy"), 3_100, Some(100)),
-                (None, Some("2 schedules"), 93, Some(3)),
-                (Some("lone"), Some("lone"), 2, Some(1)),
-            ]
-        );
-        // Under the cap nothing changes.
-        let mut few = vec![band("a", 1, 31, 31), band("b", 1, 31, 62)];
-        fold_bands(&mut few, 2);
-        assert_eq!(few.len(), 2);
+    fn the_calendar_reads_along_narrow_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
+        let plan = |sql: &str| {
+            let sql = format!("EXPLAIN QUERY PLAN {sql}");
+            store
+                .read(move |c| {
+                    let mut stmt = c.prepare(&sql)?;
+                    let unbound =
+                        std::iter::repeat_n(rusqlite::types::Null, stmt.parameter_count());
+                    let rows = stmt.query_map(rusqlite::params_from_iter(unbound), |r| {
+                        r.get::<_, String>(3)
+                    })?;
+                    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join("; "))
+                })
+                .unwrap()
+        };
+        let past = plan(PAST);
+        assert!(past.contains("COVERING INDEX jobs_past"), "{past}");
+        let ids = plan(schedules::JOB_IDS);
+        assert!(ids.contains("COVERING INDEX"), "{ids}");
+        let pending = plan(&format!(
+            "SELECT seq, scheduled_at FROM jobs WHERE {}",
+            schedules::PENDING
+        ));
+        assert!(pending.contains("jobs_due"), "{pending}");
     }
 
     #[test]

@@ -22,22 +22,31 @@ const COLUMNS: &str = "id, name, description, every_ms, anchor_at, cron, timezon
 /// timezone`, the first at `at`. Read once here, so nothing after parses a
 /// schedule's rule again.
 fn rule_at(r: &Row, at: usize) -> rusqlite::Result<(Rule, chrono_tz::Tz)> {
-    let every: Option<i64> = r.get(at)?;
-    let anchor: Option<i64> = r.get(at + 1)?;
-    let cron: Option<String> = r.get(at + 2)?;
     let zone: String = r.get(at + 3)?;
     let timezone = zone.parse().unwrap_or(chrono_tz::Tz::UTC);
-    let rule = match (every, anchor, cron) {
-        (Some(every), Some(anchor), _) => {
-            crate::rule::every(Duration::milliseconds(every), from_ms(anchor))
-        }
-        (_, _, Some(text)) => crate::rule::cron(&text, timezone),
-        _ => Err(crate::error::FieldError::new("cron", "is missing")),
+    if let Some(rule) = every_at(r, at)? {
+        return Ok((rule, timezone));
     }
-    .map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(at + 2, rusqlite::types::Type::Text, Box::new(e))
-    })?;
+    let rule = match r.get::<_, Option<String>>(at + 2)? {
+        Some(text) => crate::rule::cron(&text, timezone),
+        None => Err(crate::error::FieldError::new("cron", "is missing")),
+    }
+    .map_err(|e| unreadable(at, e))?;
     Ok((rule, timezone))
+}
+
+/// The interval rule in `every_ms, anchor_at` (from `at`), when they are set.
+fn every_at(r: &Row, at: usize) -> rusqlite::Result<Option<Rule>> {
+    let (Some(every), Some(anchor)) = (r.get(at)?, r.get(at + 1)?) else {
+        return Ok(None);
+    };
+    crate::rule::every(Duration::milliseconds(every), from_ms(anchor))
+        .map(Some)
+        .map_err(|e| unreadable(at, e))
+}
+
+fn unreadable(at: usize, e: crate::error::FieldError) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(at + 2, rusqlite::types::Type::Text, Box::new(e))
 }
 
 fn from_row(r: &Row) -> rusqlite::Result<Schedule> {
@@ -136,59 +145,212 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Schedule>> {
     }
 }
 
-/// What the calendar counts of an enabled schedule: none of its request,
-/// options or last response, which a month of 100,000 schedules would
-/// otherwise read and hold ([`targets`] reads the method and URL of the few
-/// drawn run by run).
-pub struct Outline {
+/// What the calendar counts of an enabled schedule: its rule and when its
+/// pending job is due, and no strings, so a month of 100,000 schedules is one
+/// small allocation ([`drawn`] reads the names and targets of the few drawn).
+pub struct Plan {
+    pub rowid: i64,
+    pub rule: Rule,
+    pub pending_at: Option<DateTime<Utc>>,
+}
+
+/// Every enabled schedule, in plan.
+pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
+    let mut stmt = conn.prepare(
+        "SELECT rowid, every_ms, anchor_at, cron, timezone, pending_job_id
+         FROM schedules WHERE disabled_at IS NULL",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut rules = CronRules::default();
+    let mut plans = Vec::new();
+    // Each plan's pending job, by its id as a number (or as it is).
+    let mut waiting = Waiting::default();
+    while let Some(r) = rows.next()? {
+        if let Some(id) = r
+            .get_ref(5)?
+            .as_str_or_null()
+            .map_err(rusqlite::Error::from)?
+        {
+            waiting.add(id, plans.len());
+        }
+        plans.push(Plan {
+            rowid: r.get(0)?,
+            rule: rules.rule_at(r, 1)?,
+            pending_at: None,
+        });
+    }
+    if waiting.is_empty() {
+        return Ok(plans);
+    }
+    // The pending job counts only while it waits: its time is read along
+    // jobs_due, which holds only those.
+    let sql = format!("SELECT seq, scheduled_at FROM jobs WHERE {PENDING}");
+    let pending: HashMap<i64, i64> = conn
+        .prepare(&sql)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let seqs = waiting.seqs(conn)?;
+    for (plan, seq) in seqs {
+        plans[plan].pending_at = pending.get(&seq).copied().map(from_ms);
+    }
+    Ok(plans)
+}
+
+/// Jobs waiting to run, spelled as `jobs::PENDING` and the jobs_due index.
+pub(crate) const PENDING: &str =
+    "(state = 'scheduled' OR state = 'available' OR state = 'retryable')";
+
+/// Schedules' pending jobs by id, to find their seqs. A lookup by id costs
+/// about a microsecond (100 ms for 100,000 schedules); one pass along the
+/// index of ids, matching numbers in a hash map, costs a tenth of that while
+/// the jobs are not many more than the schedules.
+#[derive(Default)]
+struct Waiting {
+    /// Ids that are uuids as Chime writes them, as numbers.
+    uuids: HashMap<u128, usize>,
+    /// Any other id, as it is.
+    others: Vec<(String, usize)>,
+}
+
+impl Waiting {
+    fn add(&mut self, id: &str, plan: usize) {
+        match uuid_key(id) {
+            Some(key) => self.uuids.insert(key, plan),
+            None => {
+                self.others.push((id.to_string(), plan));
+                None
+            }
+        };
+    }
+
+    fn is_empty(&self) -> bool {
+        self.uuids.is_empty() && self.others.is_empty()
+    }
+
+    /// (plan, seq) for each pending job that exists.
+    fn seqs(&self, conn: &Connection) -> Result<Vec<(usize, i64)>> {
+        let mut found = Vec::with_capacity(self.uuids.len() + self.others.len());
+        // Seqs only grow: their span bounds how many jobs there are.
+        let jobs: i64 = conn.query_row(
+            "SELECT COALESCE((SELECT MAX(seq) FROM jobs) - (SELECT MIN(seq) FROM jobs) + 1, 0)",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut by_id = conn.prepare_cached("SELECT seq FROM jobs WHERE id = ?1")?;
+        if jobs as usize <= 4 * self.uuids.len() {
+            let mut stmt = conn.prepare(JOB_IDS)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+                if let Some(plan) = uuid_key(id).and_then(|k| self.uuids.get(&k)) {
+                    found.push((*plan, r.get(1)?));
+                }
+            }
+        } else {
+            let mut text = [0u8; 36];
+            for (key, plan) in &self.uuids {
+                let id = uuid::Uuid::from_u128(*key)
+                    .hyphenated()
+                    .encode_lower(&mut text);
+                found.extend(
+                    by_id
+                        .query_row([&*id], |r| Ok((*plan, r.get(0)?)))
+                        .optional()?,
+                );
+            }
+        }
+        for (id, plan) in &self.others {
+            found.extend(
+                by_id
+                    .query_row([id], |r| Ok((*plan, r.get(0)?)))
+                    .optional()?,
+            );
+        }
+        Ok(found)
+    }
+}
+
+/// Every job's id and seq, along the index of ids (not the table).
+pub(crate) const JOB_IDS: &str = "SELECT id, seq FROM jobs ORDER BY id";
+
+/// A uuid in lower case (as Chime makes ids) as a number: no other text
+/// gives the same number.
+fn uuid_key(id: &str) -> Option<u128> {
+    if id.len() != 36 || id.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    uuid::Uuid::try_parse(id).ok().map(|u| u.as_u128())
+}
+
+/// Cron rules by zone and text, read from a row without copying its strings:
+/// most schedules share a handful of rules.
+#[derive(Default)]
+struct CronRules(HashMap<String, HashMap<String, Rule>>);
+
+impl CronRules {
+    /// The rule in the four columns from `at`, as [`rule_at`] reads it.
+    fn rule_at(&mut self, r: &Row, at: usize) -> rusqlite::Result<Rule> {
+        // An interval has no zone to read: parsing one per row took longer
+        // than counting the schedule's month.
+        if let Some(rule) = every_at(r, at)? {
+            return Ok(rule);
+        }
+        let (Some(text), zone) = (
+            r.get_ref(at + 2)?.as_str_or_null()?,
+            r.get_ref(at + 3)?.as_str()?,
+        ) else {
+            return Ok(rule_at(r, at)?.0);
+        };
+        if let Some(rule) = self.0.get(zone).and_then(|texts| texts.get(text)) {
+            return Ok(rule.clone());
+        }
+        let rule = rule_at(r, at)?.0;
+        self.0
+            .entry(zone.to_string())
+            .or_default()
+            .insert(text.to_string(), rule.clone());
+        Ok(rule)
+    }
+}
+
+/// What the calendar shows of a schedule it draws.
+pub struct Drawn {
     pub id: String,
     pub name: Option<String>,
-    pub rule: Rule,
+    /// Upper case.
+    pub method: String,
+    pub url: String,
     pub pending_job_id: Option<String>,
 }
 
-/// Every enabled schedule, in outline.
-pub fn outlines(conn: &Connection) -> Result<Vec<Outline>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, name, every_ms, anchor_at, cron, timezone, pending_job_id
-         FROM schedules WHERE disabled_at IS NULL",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Outline {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            rule: rule_at(r, 2)?.0,
-            pending_job_id: r.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The method (upper case) and URL of each schedule in `ids`, by id.
-pub fn targets(conn: &Connection, ids: &[&str]) -> Result<HashMap<String, (String, String)>> {
-    let mut found = HashMap::with_capacity(ids.len());
+/// The schedules of `rowids` as drawn, by rowid.
+pub fn drawn(conn: &Connection, rowids: &[i64]) -> Result<HashMap<i64, Drawn>> {
+    let mut found = HashMap::with_capacity(rowids.len());
     // SQLite takes up to 32,766 parameters a statement.
-    for chunk in ids.chunks(10_000) {
+    for chunk in rowids.chunks(10_000) {
         let marks = vec!["?"; chunk.len()].join(", ");
         let sql = format!(
-            "SELECT id, json_extract(request, '$.method'), json_extract(request, '$.url')
-             FROM schedules WHERE id IN ({marks})"
+            "SELECT rowid, id, name, json_extract(request, '$.method'),
+                    json_extract(request, '$.url'), pending_job_id
+             FROM schedules WHERE rowid IN ({marks})"
         );
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map(params_from_iter(chunk), |r| {
-            let method: Option<String> = r.get(1)?;
-            let url: Option<String> = r.get(2)?;
+            let method: Option<String> = r.get(3)?;
             Ok((
                 r.get(0)?,
-                (
-                    method.unwrap_or_default().to_uppercase(),
-                    url.unwrap_or_default(),
-                ),
+                Drawn {
+                    id: r.get(1)?,
+                    name: r.get(2)?,
+                    method: method.unwrap_or_default().to_uppercase(),
+                    url: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                    pending_job_id: r.get(5)?,
+                },
             ))
         })?;
         for row in rows {
-            let (id, target) = row?;
-            found.insert(id, target);
+            let (rowid, d) = row?;
+            found.insert(rowid, d);
         }
     }
     Ok(found)

@@ -1,0 +1,574 @@
+//! Each enabled schedule's runs in the range, for a month of 100,000 of them:
+//! every schedule's days are counted, which days become bands is chosen from
+//! the counts, and only the runs listed and the bands kept are drawn. Drawing
+//! a band per schedule first and keeping 200 of them took most of the time.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::Connection;
+
+use super::{Band, Busiest, Calendar, Day, Sizes, Upcoming, MAX_ITEMS};
+use crate::error::Result;
+use crate::rule::Rule;
+use crate::store::schedules::{self, Drawn, Plan};
+
+/// Past this many upcoming bands of schedules, the smaller ones are drawn
+/// together: one band for all that span the same days ("1,940 schedules"),
+/// so a month of 100,000 schedules is a calendar of a few hundred bands,
+/// not 40 MB of them.
+pub(super) const MAX_BANDS: usize = 200;
+
+/// Adds every enabled schedule's runs from `start` (now, or `from`) to the
+/// calendar: listed run by run, or as bands.
+pub(super) fn schedule_runs(
+    c: &Connection,
+    days: &[Day],
+    start: DateTime<Utc>,
+    dense: usize,
+    cal: &mut Calendar,
+) -> Result<()> {
+    if days.is_empty() {
+        return Ok(());
+    }
+    let plans = schedules::plans(c)?;
+    let mut counter = Counter {
+        days,
+        start,
+        from: cal.from,
+        whole_days: HashMap::new(),
+        bounds: (days.iter())
+            .map(|d| (d.start.timestamp_millis(), d.end.timestamp_millis()))
+            .collect(),
+    };
+    // Counting is cheap; listing is not. Every schedule-day is counted first
+    // (a month of 100,000 schedules in 12 MB), and the busiest become bands
+    // until the rest fits the budget.
+    let counts = counter.count_all(&plans);
+    let mut sizes = Sizes::default();
+    for &n in counts
+        .iter()
+        .filter(|n| (1..=dense).contains(&(**n as usize)))
+    {
+        sizes.add(n);
+    }
+    let mut busiest = Busiest::of(&sizes, MAX_ITEMS.saturating_sub(cal.upcoming.len()));
+    let mut ends = Ends::default();
+    let mut chosen = Chosen::new(MAX_BANDS);
+    let mut folded = Folded::default();
+    let mut listed = Vec::new();
+    let mut banded = Vec::with_capacity(days.len());
+    for ((at, plan), counts) in plans.iter().enumerate().zip(counts.chunks(days.len())) {
+        banded.clear();
+        banded.extend((counts.iter()).map(|&n| n as usize > dense || (n > 0 && busiest.takes(n))));
+        for piece in pieces(counts, &banded) {
+            match piece {
+                Piece::Band(draft) => {
+                    let Some(out) = chosen.offer(Draft { plan: at, ..draft }) else {
+                        continue;
+                    };
+                    let of = &plans[out.plan];
+                    if let Some(span) = ends.of(of, counter.first(of), &out, days) {
+                        folded.add(out, span);
+                    }
+                }
+                Piece::List(day) => list(plan, at, counter.first(plan), &days[day], &mut listed),
+            }
+        }
+    }
+    let kept = chosen.into_kept(folded.any());
+    let choice = Choice {
+        kept,
+        folded,
+        listed,
+    };
+    draw(c, &plans, &counter, choice, cal)
+}
+
+/// What the counts chose to draw: the bands kept, the rest folded by span,
+/// and the runs listed as (plan, time).
+struct Choice {
+    kept: Vec<Draft>,
+    folded: Folded,
+    listed: Vec<(usize, DateTime<Utc>)>,
+}
+
+/// The schedule-days of one schedule, counted.
+struct Counter<'a> {
+    days: &'a [Day],
+    start: DateTime<Utc>,
+    from: DateTime<Utc>,
+    /// A cron rule's runs on each whole day, by the rule (its one parse):
+    /// schedules that share a rule count its days once.
+    whole_days: HashMap<*const crate::rule::CronRule, Vec<Option<u32>>>,
+    /// Each day's start and end in milliseconds.
+    bounds: Vec<(i64, i64)>,
+}
+
+impl Counter<'_> {
+    /// Its runs in the range start here: at its pending job (which may be
+    /// overdue or moved: the rule's later runs follow it), or at `start`.
+    fn first(&self, plan: &Plan) -> DateTime<Utc> {
+        plan.pending_at.map_or(self.start, |at| at.max(self.from))
+    }
+
+    /// Each plan's runs on each day of the range, a row of days a plan.
+    fn count_all(&mut self, plans: &[Plan]) -> Vec<u32> {
+        let mut counts = vec![0; plans.len() * self.days.len()];
+        for (plan, row) in plans.iter().zip(counts.chunks_mut(self.days.len())) {
+            self.count(plan, row);
+        }
+        counts
+    }
+
+    /// Runs on each day of the range (0 before its first).
+    fn count(&mut self, plan: &Plan, counts: &mut [u32]) {
+        let first = self.first(plan);
+        let rule = &plan.rule;
+        let shared = match rule {
+            Rule::Cron(c) => self
+                .whole_days
+                .entry(Arc::as_ptr(c))
+                .or_insert_with(|| vec![None; self.days.len()]),
+            Rule::Every { .. } => return self.count_every(rule, first, counts),
+        };
+        for ((i, day), count) in self.days.iter().enumerate().zip(counts) {
+            if day.end <= first {
+                continue;
+            }
+            let (a, b) = (day.start.max(first), day.end);
+            let count_here = || {
+                rule.count_on_day(day.date, a, b)
+                    .unwrap_or_else(|| rule.count_between(a, b)) as u32
+            };
+            *count = match a == day.start {
+                true => *shared[i].get_or_insert_with(count_here),
+                false => count_here(),
+            };
+        }
+    }
+
+    /// An interval rule's runs on each day, counted in integers (chrono's
+    /// arithmetic on 3 million schedule-days took most of the counting).
+    fn count_every(&self, rule: &Rule, first: DateTime<Utc>, counts: &mut [u32]) {
+        let first = first.timestamp_millis();
+        for (&(start, end), count) in self.bounds.iter().zip(counts) {
+            let runs_before = |t| rule.runs_before_ms(t).unwrap_or(0);
+            if end > first {
+                *count = (runs_before(end) - runs_before(start.max(first))).max(0) as u32;
+            }
+        }
+    }
+}
+
+/// A band of one schedule: its days `head..=tail` (indexes of the range's days).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Draft {
+    plan: usize,
+    head: usize,
+    tail: usize,
+    count: usize,
+    /// Runs on each day, when every day has the same number.
+    per_day: Option<usize>,
+}
+
+enum Piece {
+    Band(Draft),
+    List(usize),
+}
+
+/// A schedule's days as bands (consecutive banded days are one) and days
+/// listed run by run; days without runs are neither.
+fn pieces<'a>(counts: &'a [u32], band: &'a [bool]) -> impl Iterator<Item = Piece> + 'a {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < counts.len() && counts[i] == 0 {
+            i += 1;
+        }
+        if i == counts.len() {
+            return None;
+        }
+        let head = i;
+        i += 1;
+        if !band[head] {
+            return Some(Piece::List(head));
+        }
+        while i < counts.len() && counts[i] > 0 && band[i] {
+            i += 1;
+        }
+        let run = &counts[head..i];
+        let same = run.iter().all(|n| *n == run[0]);
+        Some(Piece::Band(Draft {
+            plan: 0,
+            head,
+            tail: i - 1,
+            count: run.iter().map(|n| *n as usize).sum(),
+            per_day: same.then_some(run[0] as usize),
+        }))
+    })
+}
+
+/// The runs of a day listed, as (plan, time).
+fn list(
+    plan: &Plan,
+    at: usize,
+    first: DateTime<Utc>,
+    day: &Day,
+    listed: &mut Vec<(usize, DateTime<Utc>)>,
+) {
+    let (a, b) = (day.start.max(first), day.end);
+    let mut next = plan.rule.next_after(a - Duration::milliseconds(1));
+    while let Some(t) = next.filter(|t| *t < b) {
+        listed.push((at, t));
+        next = plan.rule.next_after(t);
+    }
+}
+
+/// A band's first and last run. Folding 100,000 bands asks for the same
+/// ones again and again: a cron rule's first run on a whole day, and its last
+/// on a day, are kept by rule and day.
+#[derive(Default)]
+struct Ends(HashMap<(*const crate::rule::CronRule, usize, bool), Option<DateTime<Utc>>>);
+
+impl Ends {
+    fn of(
+        &mut self,
+        plan: &Plan,
+        first: DateTime<Utc>,
+        d: &Draft,
+        days: &[Day],
+    ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let rule = &plan.rule;
+        let (head, tail) = (&days[d.head], &days[d.tail]);
+        let start = head.start.max(first);
+        let first_run = || rule.next_after(start - Duration::milliseconds(1));
+        let last_run = || rule.last_before(tail.end);
+        let (a, b) = match rule {
+            Rule::Cron(c) => {
+                let key = Arc::as_ptr(c);
+                let a = match start == head.start {
+                    true => *self.0.entry((key, d.head, true)).or_insert_with(first_run),
+                    false => first_run(),
+                };
+                (
+                    a,
+                    *self.0.entry((key, d.tail, false)).or_insert_with(last_run),
+                )
+            }
+            Rule::Every { .. } => (first_run(), last_run()),
+        };
+        let a = a?;
+        Some((a, b.unwrap_or(a)))
+    }
+}
+
+/// A band offered in its turn, ranked by its runs: among equals the earlier
+/// ranks higher. The heap's top is the least.
+struct Ranked {
+    turn: usize,
+    draft: Draft,
+}
+
+impl Ranked {
+    fn key(&self) -> (Reverse<usize>, usize) {
+        (Reverse(self.draft.count), self.turn)
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+/// The `keep` bands with the most runs among those offered.
+struct Chosen {
+    keep: usize,
+    turns: usize,
+    heap: BinaryHeap<Ranked>,
+}
+
+impl Chosen {
+    fn new(keep: usize) -> Chosen {
+        Chosen {
+            keep,
+            turns: 0,
+            heap: BinaryHeap::with_capacity(keep + 1),
+        }
+    }
+
+    /// Takes `draft` in; gives back the band it pushes out, if any.
+    fn offer(&mut self, draft: Draft) -> Option<Draft> {
+        self.heap.push(Ranked {
+            turn: self.turns,
+            draft,
+        });
+        self.turns += 1;
+        (self.heap.len() > self.keep)
+            .then(|| self.heap.pop().map(|r| r.draft))
+            .flatten()
+    }
+
+    /// The bands kept: the busiest first when some were folded, else in the
+    /// order they were offered.
+    fn into_kept(self, folded: bool) -> Vec<Draft> {
+        let mut kept = self.heap.into_vec();
+        match folded {
+            true => kept.sort_by_key(Ranked::key),
+            false => kept.sort_by_key(|r| r.turn),
+        }
+        kept.into_iter().map(|r| r.draft).collect()
+    }
+}
+
+/// The bands not kept, one per span of days.
+#[derive(Default)]
+struct Folded(BTreeMap<(usize, usize), Span>);
+
+struct Span {
+    schedules: usize,
+    count: usize,
+    per_day: Option<usize>,
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+    /// The first band folded: alone in its span, it is drawn as it is.
+    lone: Draft,
+}
+
+impl Folded {
+    fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    fn add(&mut self, d: Draft, (first, last): (DateTime<Utc>, DateTime<Utc>)) {
+        let span = self.0.entry((d.head, d.tail)).or_insert(Span {
+            schedules: 0,
+            count: 0,
+            per_day: Some(0),
+            first,
+            last,
+            lone: d,
+        });
+        span.schedules += 1;
+        span.count += d.count;
+        span.per_day = span.per_day.zip(d.per_day).map(|(x, y)| x + y);
+        span.first = span.first.min(first);
+        span.last = span.last.max(last);
+    }
+}
+
+/// Draws what was chosen: the bands kept, the spans folded, the runs listed,
+/// reading the names and targets of only those schedules.
+fn draw(
+    c: &Connection,
+    plans: &[Plan],
+    counter: &Counter,
+    Choice {
+        kept,
+        folded,
+        listed,
+    }: Choice,
+    cal: &mut Calendar,
+) -> Result<()> {
+    let lone = folded
+        .0
+        .values()
+        .filter(|s| s.schedules == 1)
+        .map(|s| s.lone.plan);
+    let mut rowids: Vec<i64> = (kept.iter().map(|d| d.plan))
+        .chain(lone)
+        .chain(listed.iter().map(|(p, _)| *p))
+        .map(|p| plans[p].rowid)
+        .collect();
+    rowids.sort_unstable();
+    rowids.dedup();
+    let shown = schedules::drawn(c, &rowids)?;
+    let mut words = Words::default();
+    let mut ends = Ends::default();
+    let days = counter.days;
+    let mut band_of = |d: &Draft, cal: &mut Calendar| {
+        let plan = &plans[d.plan];
+        let (Some(s), Some(span)) = (
+            shown.get(&plan.rowid),
+            ends.of(plan, counter.first(plan), d, days),
+        ) else {
+            return;
+        };
+        cal.bands.push(Band {
+            schedule_id: Some(s.id.clone()),
+            name: s.name.clone(),
+            summary: words.of(&plan.rule),
+            ..band(d, span, days)
+        });
+    };
+    for d in &kept {
+        band_of(d, cal);
+    }
+    for span in folded.0.values() {
+        match span.schedules {
+            1 => band_of(&span.lone, cal),
+            n => cal.bands.push(together(n, span, days)),
+        }
+    }
+    for (p, at) in listed {
+        let plan = &plans[p];
+        if let Some(s) = shown.get(&plan.rowid) {
+            cal.upcoming
+                .push(upcoming(s, plan, at, words.of(&plan.rule)));
+        }
+    }
+    Ok(())
+}
+
+/// A band of `d`'s days with its first and last run; whose it is and its
+/// words are the caller's.
+fn band(d: &Draft, (first, last): (DateTime<Utc>, DateTime<Utc>), days: &[Day]) -> Band {
+    Band {
+        schedule_id: None,
+        name: None,
+        day: days[d.head].date,
+        last_day: days[d.tail].date,
+        days: d.tail - d.head + 1,
+        kind: "upcoming",
+        count: d.count,
+        per_day: d.per_day,
+        first,
+        last,
+        summary: String::new(),
+        outcomes: None,
+    }
+}
+
+/// The `n` bands of one span of days as one.
+fn together(n: usize, span: &Span, days: &[Day]) -> Band {
+    let what = format!("{n} schedules");
+    let d = Draft {
+        count: span.count,
+        per_day: span.per_day,
+        ..span.lone
+    };
+    Band {
+        summary: format!("{what}, drawn together"),
+        name: Some(what),
+        ..band(&d, (span.first, span.last), days)
+    }
+}
+
+fn upcoming(s: &Drawn, plan: &Plan, at: DateTime<Utc>, summary: String) -> Upcoming {
+    Upcoming {
+        job_id: s
+            .pending_job_id
+            .clone()
+            .filter(|_| plan.pending_at == Some(at)),
+        schedule_id: Some(s.id.clone()),
+        name: s.name.clone(),
+        method: s.method.clone(),
+        url: s.url.clone(),
+        at,
+        summary: Some(summary),
+    }
+}
+
+/// Rules in words, each worded once: wording a cron rule costs more than
+/// counting a month of its runs, and 5,000 runs listed may be 5,000
+/// schedules of a few rules.
+#[derive(Default)]
+struct Words(HashMap<(*const crate::rule::CronRule, i64), String>);
+
+impl Words {
+    fn of(&mut self, rule: &Rule) -> String {
+        // A cron rule by its one parse; an interval's words are its length's.
+        let key = match rule {
+            Rule::Cron(c) => (Arc::as_ptr(c), 0),
+            Rule::Every { interval, .. } => (std::ptr::null(), interval.num_milliseconds()),
+        };
+        self.0.entry(key).or_insert_with(|| rule.describe()).clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(plan: usize, head: usize, tail: usize, count: usize) -> Draft {
+        Draft {
+            plan,
+            head,
+            tail,
+            count,
+            per_day: Some(count / (tail - head + 1)),
+        }
+    }
+
+    #[test]
+    fn days_become_bands_and_listed_days_by_their_marks() {
+        let counts = [0, 3, 3, 1, 0, 2, 60, 5];
+        let band = [false, true, true, false, false, true, true, true];
+        let seen: Vec<String> = pieces(&counts, &band)
+            .map(|p| match p {
+                Piece::Band(d) => {
+                    format!("band {}..={} {} {:?}", d.head, d.tail, d.count, d.per_day)
+                }
+                Piece::List(day) => format!("list {day}"),
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            ["band 1..=2 6 Some(3)", "list 3", "band 5..=7 67 None"]
+        );
+    }
+
+    #[test]
+    fn the_busiest_bands_are_kept_and_the_rest_folded_by_their_span() {
+        let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let offered = [
+            draft(0, 0, 30, 3_100),
+            draft(1, 0, 30, 31),
+            draft(2, 0, 30, 62),
+            draft(3, 1, 2, 2),
+            draft(4, 0, 30, 3_100),
+        ];
+        let mut chosen = Chosen::new(2);
+        let mut folded = Folded::default();
+        for d in offered {
+            if let Some(out) = chosen.offer(d) {
+                folded.add(out, (at, at));
+            }
+        }
+        let kept: Vec<usize> = chosen
+            .into_kept(folded.any())
+            .iter()
+            .map(|d| d.plan)
+            .collect();
+        assert_eq!(kept, [0, 4], "the two busiest, the earlier first");
+        let spans: Vec<_> = (folded.0.iter())
+            .map(|(k, s)| (*k, s.schedules, s.count, s.per_day, s.lone.plan))
+            .collect();
+        assert_eq!(
+            spans,
+            [((0, 30), 2, 93, Some(3), 1), ((1, 2), 1, 2, Some(1), 3)],
+            "every run is still counted"
+        );
+
+        // Under the cap nothing is folded, and the order is kept.
+        let mut few = Chosen::new(3);
+        for d in [draft(0, 0, 0, 1), draft(1, 0, 0, 9)] {
+            assert_eq!(few.offer(d), None);
+        }
+        let kept: Vec<usize> = few.into_kept(false).iter().map(|d| d.plan).collect();
+        assert_eq!(kept, [0, 1]);
+    }
+}

@@ -1,0 +1,85 @@
+//! The calendar past its cap of upcoming bands: the busiest schedules keep
+//! their own band, the rest are drawn together, and no run is lost.
+
+use std::sync::Arc;
+
+use chime_engine::calendar::DEFAULT_DENSE;
+use chime_engine::{Config, Engine, ManualClock};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::json;
+
+/// The calendar keeps this many schedule bands (calendar::upcoming::MAX_BANDS).
+const MAX_BANDS: usize = 200;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap()
+}
+
+#[tokio::test]
+async fn past_the_cap_the_busiest_schedules_keep_their_bands_and_every_run_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(
+        Config::new(dir.path().join("chime.db")),
+        Arc::new(ManualClock::new(t0())),
+    )
+    .await
+    .unwrap();
+    // Every one dense (more than 48 runs a day), each a little less busy,
+    // over one whole day in UTC.
+    let from = Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap();
+    let to = from + Duration::days(1);
+    let mut runs = std::collections::HashMap::new();
+    for i in 0..MAX_BANDS as i64 + 30 {
+        let every = Duration::seconds(60 + 7 * i);
+        let url = format!("https://example.test/{i}");
+        let created = engine
+            .create_job(json!({"url": url, "repeat_every": every.num_seconds()}))
+            .await
+            .unwrap();
+        // An interval schedule's first run is one interval after it is made.
+        let rule = chime_engine::rule::every(every, t0() + every).unwrap();
+        let first = rule.next_after(from - Duration::milliseconds(1)).unwrap();
+        runs.insert(
+            created.job.schedule_id.clone().unwrap(),
+            (rule.count_between(from, to), first),
+        );
+    }
+    let cal = engine
+        .calendar(from, to, chrono_tz::Tz::UTC, DEFAULT_DENSE)
+        .await
+        .unwrap();
+
+    assert!(cal.upcoming.is_empty(), "every schedule-day is dense");
+    let (kept, folded): (Vec<_>, Vec<_>) = cal.bands.iter().partition(|b| b.schedule_id.is_some());
+    assert_eq!(kept.len(), MAX_BANDS);
+    for b in &kept {
+        let id = b.schedule_id.as_deref().unwrap();
+        assert_eq!((b.count, b.first), runs[id], "{id}: its runs, all of them");
+        assert!(b.summary.starts_with("Every"), "{}", b.summary);
+    }
+    let least_kept = kept.iter().map(|b| b.count).min().unwrap();
+    let kept_ids: Vec<&str> = kept
+        .iter()
+        .filter_map(|b| b.schedule_id.as_deref())
+        .collect();
+    let others: Vec<(usize, DateTime<Utc>)> = (runs.iter())
+        .filter(|(id, _)| !kept_ids.contains(&id.as_str()))
+        .map(|(_, r)| *r)
+        .collect();
+    let most_folded = others.iter().map(|(n, _)| *n).max().unwrap();
+    assert!(least_kept >= most_folded, "{least_kept} < {most_folded}");
+    assert!(
+        kept.windows(2).all(|w| w[0].count >= w[1].count),
+        "busiest first"
+    );
+
+    // The other 30 share one day: one band drawn together.
+    assert_eq!(folded.len(), 1);
+    assert_eq!(folded[0].name.as_deref(), Some("30 schedules"));
+    let first = others.iter().map(|(_, at)| *at).min().unwrap();
+    assert_eq!(folded[0].first, first, "the first run of any of them");
+    let total: usize = cal.bands.iter().map(|b| b.count).sum();
+    let expected: usize = runs.values().map(|(n, _)| n).sum();
+    assert_eq!(total, expected, "no run lost");
+    engine.shutdown().await;
+}
