@@ -31,15 +31,19 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
+        // CHIME_BENCH_DB=path keeps the database: made once (100,000
+        // schedules take minutes to make), measured again after a change.
         let dir = tempfile::tempdir().unwrap();
-        let engine = Engine::start(Config::new(dir.path().join("chime.db")), Arc::new(SystemClock)).await.unwrap();
+        let db = std::env::var("CHIME_BENCH_DB").map_or_else(|_| dir.path().join("chime.db"), Into::into);
+        let made = db.exists();
+        let engine = Engine::start(Config::new(db), Arc::new(SystemClock)).await.unwrap();
         // CHIME_BENCH_SCHEDULES=100000 for issue 13's scale; made 64 at a
         // time, so their writes share commits.
         let count: usize = std::env::var("CHIME_BENCH_SCHEDULES")
             .ok()
             .and_then(|n| n.parse().ok())
             .unwrap_or(1000);
-        for chunk in (0..count).collect::<Vec<_>>().chunks(64) {
+        for chunk in (0..count).collect::<Vec<_>>().chunks(64).filter(|_| !made) {
             let mut made = tokio::task::JoinSet::new();
             for &i in chunk {
                 let engine = engine.clone();
