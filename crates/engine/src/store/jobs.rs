@@ -21,7 +21,8 @@ const COLUMNS: &str = "seq, id, schedule_id, run, idempotency_key, name, descrip
 
 /// Pending jobs, spelled exactly as the partial index `jobs_due` is (SQLite
 /// uses a partial index only for a query that repeats its condition).
-const PENDING: &str = "(state = 'scheduled' OR state = 'available' OR state = 'retryable')";
+pub(crate) const PENDING: &str =
+    "(state = 'scheduled' OR state = 'available' OR state = 'retryable')";
 
 fn from_row(r: &Row) -> rusqlite::Result<Job> {
     let state: String = r.get(7)?;
@@ -358,15 +359,6 @@ fn total_by_state(conn: &Connection, states: &[JobState], now: DateTime<Utc>) ->
         total += conn.query_row(&sql, [], |r| r.get::<_, i64>(0))?;
     }
     Ok(total)
-}
-
-/// The time of every schedule's pending job, by the job's id.
-pub fn pending_of_schedules(conn: &Connection) -> Result<HashMap<String, DateTime<Utc>>> {
-    let sql =
-        format!("SELECT id, scheduled_at FROM jobs WHERE schedule_id IS NOT NULL AND {PENDING}");
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, from_ms(r.get(1)?))))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Claims up to `limit` due jobs for dispatch: they become `executing` with

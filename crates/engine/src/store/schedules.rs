@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde_json::{Map, Value};
 
+use super::jobs::PENDING;
 use super::{json_col, ms_opt};
 use crate::draft::{CatchUp, JobOptions};
 use crate::error::Result;
@@ -195,10 +196,6 @@ pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
     }
     Ok(plans)
 }
-
-/// Jobs waiting to run, spelled as `jobs::PENDING` and the jobs_due index.
-pub(crate) const PENDING: &str =
-    "(state = 'scheduled' OR state = 'available' OR state = 'retryable')";
 
 /// Schedules' pending jobs by id, to find their seqs. A lookup by id costs
 /// about a microsecond (100 ms for 100,000 schedules); one pass along the
