@@ -19,10 +19,12 @@ use crate::time::{from_ms, to_ms};
 mod upcoming;
 
 pub const DEFAULT_DENSE: usize = 48;
-/// Past and upcoming items each stop at this many: past it, the busiest
-/// schedule-days become bands too, so a month of a thousand schedules is
-/// still a calendar and not a 50 MB list.
-pub const MAX_ITEMS: usize = 5_000;
+/// Runs listed one by one, past and upcoming together, stop at this many:
+/// past it, the busiest schedule-days become bands too, so a month of a
+/// thousand schedules is still a calendar and not a 50 MB list. At about
+/// 250 bytes an item that is a megabyte of JSON, more than a month view can
+/// show item by item.
+pub const MAX_ITEMS: usize = 4_000;
 /// The longest range one request covers.
 const MAX_RANGE: Duration = Duration::days(62);
 
@@ -415,7 +417,7 @@ fn pending_one_offs(
     c: &Connection,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<OneOff>> {
-    use schedules::PENDING;
+    use crate::store::jobs::PENDING;
     let up_to = |condition: &str| -> rusqlite::Result<i64> {
         let sql =
             format!("SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE {condition} LIMIT 10000)");
@@ -593,7 +595,7 @@ mod tests {
         assert!(ids.contains("COVERING INDEX"), "{ids}");
         let pending = plan(&format!(
             "SELECT seq, scheduled_at FROM jobs WHERE {}",
-            schedules::PENDING
+            crate::store::jobs::PENDING
         ));
         assert!(pending.contains("jobs_due"), "{pending}");
     }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chime_engine::calendar::DEFAULT_DENSE;
+use chime_engine::calendar::{DEFAULT_DENSE, MAX_ITEMS};
 use chime_engine::{Config, Engine, ManualClock};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
@@ -82,4 +82,41 @@ async fn past_the_cap_the_busiest_schedules_keep_their_bands_and_every_run_count
     let expected: usize = runs.values().map(|(n, _)| n).sum();
     assert_eq!(total, expected, "no run lost");
     engine.shutdown().await;
+}
+
+#[tokio::test]
+async fn past_the_cap_of_listed_runs_the_busiest_days_become_bands_and_every_run_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(
+        Config::new(dir.path().join("chime.db")),
+        Arc::new(ManualClock::new(t0())),
+    )
+    .await
+    .unwrap();
+    // Twelve schedules every 30 minutes: 48 runs a day each, not dense, so
+    // each would be listed; over ten days that is 5,760 runs.
+    let from = Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap();
+    let to = from + Duration::days(10);
+    let mut expected = 0;
+    for i in 0..12 {
+        engine
+            .create_job(json!({"url": format!("https://example.test/{i}"), "cron": "*/30 * * * *"}))
+            .await
+            .unwrap();
+        expected += 48 * 10;
+    }
+    assert!(expected > MAX_ITEMS);
+    let cal = engine
+        .calendar(from, to, chrono_tz::Tz::UTC, DEFAULT_DENSE)
+        .await
+        .unwrap();
+
+    let listed = cal.past.len() + cal.upcoming.len();
+    assert!(listed <= MAX_ITEMS, "{listed} listed");
+    assert!(
+        listed >= MAX_ITEMS - 48,
+        "the budget is used: {listed} listed"
+    );
+    let banded: usize = cal.bands.iter().map(|b| b.count).sum();
+    assert_eq!(listed + banded, expected, "no run lost");
 }

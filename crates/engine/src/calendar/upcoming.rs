@@ -55,7 +55,8 @@ pub(super) fn schedule_runs(
     {
         sizes.add(n);
     }
-    let mut busiest = Busiest::of(&sizes, MAX_ITEMS.saturating_sub(cal.upcoming.len()));
+    let listed = cal.past.len() + cal.upcoming.len();
+    let mut busiest = Busiest::of(&sizes, MAX_ITEMS.saturating_sub(listed));
     let mut ends = Ends::default();
     let mut chosen = Chosen::new(MAX_BANDS);
     let mut folded = Folded::default();
