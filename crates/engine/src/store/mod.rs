@@ -66,8 +66,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         10,
-        "job_counts",
-        include_str!("migrations/0010_job_counts.sql"),
+        "jobs_finished",
+        include_str!("migrations/0010_jobs_finished.sql"),
     ),
     (
         11,
@@ -79,11 +79,6 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         13,
         "schedules_by_age",
         include_str!("migrations/0013_schedules_by_age.sql"),
-    ),
-    (
-        14,
-        "jobs_completed",
-        include_str!("migrations/0014_jobs_completed.sql"),
     ),
 ];
 
