@@ -275,6 +275,14 @@ fn past_groups(
 }
 
 /// Index in [`OUTCOMES`].
+/// A request's method as the calendar shows it (upper case), from column `i`
+/// of a row that read it out of the request's JSON.
+fn method_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<String> {
+    Ok(r.get::<_, Option<String>>(i)?
+        .unwrap_or_default()
+        .to_uppercase())
+}
+
 fn outcome_of_state(state: JobState) -> usize {
     match state {
         JobState::Completed => 0,
@@ -363,10 +371,7 @@ fn past_run(r: &rusqlite::Row) -> rusqlite::Result<(i64, PastRun)> {
             job_id: r.get(1)?,
             schedule_id: r.get(2)?,
             name: r.get(3)?,
-            method: r
-                .get::<_, Option<String>>(4)?
-                .unwrap_or_default()
-                .to_uppercase(),
+            method: method_at(r, 4)?,
             url: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
             scheduled_at: from_ms(r.get(6)?),
             attempted_at: r.get::<_, Option<i64>>(7)?.map(from_ms),
@@ -438,10 +443,7 @@ fn pending_one_offs(
         Ok(OneOff {
             id: r.get(0)?,
             name: r.get(1)?,
-            method: r
-                .get::<_, Option<String>>(2)?
-                .unwrap_or_default()
-                .to_uppercase(),
+            method: method_at(r, 2)?,
             url: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
             at: from_ms(r.get(4)?),
         })
@@ -591,6 +593,8 @@ mod tests {
         };
         let past = plan(PAST);
         assert!(past.contains("COVERING INDEX jobs_past"), "{past}");
+        let plans = plan(schedules::PLANS);
+        assert!(plans.contains("COVERING INDEX schedules_plans"), "{plans}");
         let ids = plan(schedules::JOB_IDS);
         assert!(ids.contains("COVERING INDEX"), "{ids}");
         let pending = plan(&format!(

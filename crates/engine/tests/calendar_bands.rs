@@ -15,15 +15,19 @@ fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap()
 }
 
-#[tokio::test]
-async fn past_the_cap_the_busiest_schedules_keep_their_bands_and_every_run_counts() {
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::start(
+async fn start(dir: &tempfile::TempDir) -> Engine {
+    Engine::start(
         Config::new(dir.path().join("chime.db")),
         Arc::new(ManualClock::new(t0())),
     )
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test]
+async fn past_the_cap_the_busiest_schedules_keep_their_bands_and_every_run_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = start(&dir).await;
     // Every one dense (more than 48 runs a day), each a little less busy,
     // over one whole day in UTC.
     let from = Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap();
@@ -87,12 +91,7 @@ async fn past_the_cap_the_busiest_schedules_keep_their_bands_and_every_run_count
 #[tokio::test]
 async fn past_the_cap_of_listed_runs_the_busiest_days_become_bands_and_every_run_counts() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::start(
-        Config::new(dir.path().join("chime.db")),
-        Arc::new(ManualClock::new(t0())),
-    )
-    .await
-    .unwrap();
+    let engine = start(&dir).await;
     // Twelve schedules every 30 minutes: 48 runs a day each, not dense, so
     // each would be listed; over ten days that is 5,760 runs.
     let from = Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap();

@@ -80,6 +80,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "schedules_by_age",
         include_str!("migrations/0013_schedules_by_age.sql"),
     ),
+    (
+        14,
+        "schedules_plans",
+        include_str!("migrations/0014_schedules_plans.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.

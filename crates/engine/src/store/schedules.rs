@@ -155,12 +155,14 @@ pub struct Plan {
     pub pending_at: Option<DateTime<Utc>>,
 }
 
+/// What [`plans`] reads, along the covering index `schedules_plans` rather
+/// than the wide rows.
+pub(crate) const PLANS: &str = "SELECT rowid, every_ms, anchor_at, cron, timezone, pending_job_id
+     FROM schedules WHERE disabled_at IS NULL";
+
 /// Every enabled schedule, in plan.
 pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
-    let mut stmt = conn.prepare(
-        "SELECT rowid, every_ms, anchor_at, cron, timezone, pending_job_id
-         FROM schedules WHERE disabled_at IS NULL",
-    )?;
+    let mut stmt = conn.prepare(PLANS)?;
     let mut rows = stmt.query([])?;
     let mut rules = CronRules::default();
     let mut plans = Vec::new();
