@@ -126,6 +126,7 @@ const TABLES: &[&str] = &[
     "settings",
     "schedules",
     "jobs",
+    "runs",
     "attempts",
     "events",
     "deliveries",
@@ -260,6 +261,46 @@ mod tests {
             Health::Unchecked,
             "a check out of time is not a verdict"
         );
+    }
+
+    /// A repair keeps every table Chime reads, the schedules' run ledger too.
+    #[test]
+    fn a_repair_copies_every_table_of_the_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chime.db");
+        drop(super::super::Store::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "INSERT INTO runs (schedule_id, planned_at, count, reason, action)
+             VALUES ('s1', 1000, 3, 'asleep', 'skipped');",
+        )
+        .unwrap();
+        drop(conn);
+        let repair = repair(&path).unwrap();
+        let copied: Vec<&str> = repair.tables.iter().map(|(t, _, _)| t.as_str()).collect();
+        // Every table but the bookkeeping and the search index, which the
+        // new file's migrations and the first search rebuild.
+        let conn = Connection::open(&path).unwrap();
+        let tables: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'table'
+                 AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND name NOT LIKE '%_text_%'
+                 AND name NOT IN ('schema_migrations', 'sqlite_sequence')",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for table in &tables {
+            assert!(copied.contains(&table.as_str()), "{table} not copied");
+        }
+        let runs: (String, i64) = conn
+            .query_row("SELECT reason, count FROM runs", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(runs, ("asleep".to_string(), 3));
     }
 
     #[test]
