@@ -285,7 +285,7 @@ pub fn list(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec
         clauses.push("schedule_id IS NULL".into());
     }
     if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
-        let (condition, values) = super::search::condition(&super::search::JOBS, q);
+        let (condition, values) = super::search::condition(conn, &super::search::JOBS, q)?;
         clauses.push(condition);
         args.extend(values);
     }

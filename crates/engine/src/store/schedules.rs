@@ -367,7 +367,7 @@ pub fn list(
     // 100,000 schedules).
     let (filter, search) = match q.filter(|q| !q.is_empty()) {
         Some(q) => {
-            let (condition, values) = super::search::condition(&super::search::SCHEDULES, q);
+            let (condition, values) = super::search::condition(conn, &super::search::SCHEDULES, q)?;
             (format!("WHERE {condition}"), values)
         }
         None => (String::new(), vec![]),

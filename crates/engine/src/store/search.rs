@@ -11,9 +11,20 @@ use crate::error::Result;
 /// The shortest text the trigram index can look up; shorter ones scan.
 const SHORTEST_INDEXED: usize = 3;
 
+/// The most characters of a search looked up in the index. Any row holding
+/// the text holds its start, and LIKE checks the rest; a phrase of a thousand
+/// trigrams took seconds to match.
+const LONGEST_LOOKED_UP: usize = 16;
+
+/// Past this many rows holding even the rarest of a search's trigrams, the
+/// index would list more rows than a scan reads to fill a page: 100,000
+/// matches took 200 ms to list, a scan 100 ms in all.
+const UNSELECTIVE_AT: i64 = 10_000;
+
 /// A table's text index.
 pub struct TextIndex {
-    /// The FTS5 table, keyed by the row's `key`.
+    /// The FTS5 table, keyed by the row's `key`; `{index}_terms` counts the
+    /// rows that hold each trigram.
     index: &'static str,
     key: &'static str,
     /// The keys of the rows not indexed yet, which a search scans.
@@ -39,8 +50,9 @@ pub fn uses_index(q: &str) -> bool {
 }
 
 /// The SQL condition on a row of the indexed table for rows that contain
-/// `q`, and the values of its `?` parameters in order.
-pub fn condition(text: &TextIndex, q: &str) -> (String, Vec<Value>) {
+/// `q`, and the values of its `?` parameters in order: through the index
+/// when `q` is long enough and rare enough, by a scan otherwise.
+pub fn condition(conn: &Connection, text: &TextIndex, q: &str) -> Result<(String, Vec<Value>)> {
     let pattern = format!(
         "%{}%",
         q.replace('\\', "\\\\")
@@ -51,7 +63,8 @@ pub fn condition(text: &TextIndex, q: &str) -> (String, Vec<Value>) {
                 OR json_extract(request, '$.url') LIKE ? ESCAPE '\\')";
     let mut args: Vec<Value> = Vec::new();
     let mut sql = String::new();
-    if uses_index(q) {
+    let looked_up: String = q.chars().take(LONGEST_LOOKED_UP).collect();
+    if uses_index(q) && rows_with_rarest_trigram(conn, text, &looked_up)? <= UNSELECTIVE_AT {
         let (index, key) = (text.index, text.key);
         // One IN of a union, not an OR of two: with an OR, SQLite pages a
         // list ordered by seq by scanning every job (19 ms for 100,000).
@@ -61,11 +74,31 @@ pub fn condition(text: &TextIndex, q: &str) -> (String, Vec<Value>) {
             .unwrap_or_default();
         sql = format!("{key} IN (SELECT rowid FROM {index} WHERE {index} MATCH ?{unindexed}) AND ");
         // One phrase: its trigrams in a row, anywhere in any of the three.
-        args.push(format!("\"{}\"", q.replace('"', "\"\"")).into());
+        args.push(format!("\"{}\"", looked_up.replace('"', "\"\"")).into());
     }
     sql.push_str(like);
     args.extend(std::iter::repeat_n(Value::from(pattern), 3));
-    (format!("({sql})"), args)
+    Ok((format!("({sql})"), args))
+}
+
+/// How many indexed rows hold the rarest trigram of `text` (0 when one is
+/// in none): at most that many rows can match.
+fn rows_with_rarest_trigram(conn: &Connection, index: &TextIndex, text: &str) -> Result<i64> {
+    // The index folds case; so does this, for the letters both fold alike.
+    let chars: Vec<char> = text.to_lowercase().chars().collect();
+    let mut trigrams: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
+    trigrams.sort();
+    trigrams.dedup();
+    let marks = vec!["?"; trigrams.len()].join(", ");
+    let sql = format!(
+        "SELECT COUNT(*), COALESCE(MIN(doc), 0) FROM {}_terms WHERE term IN ({marks})",
+        index.index
+    );
+    let (found, rarest): (usize, i64) =
+        conn.query_row(&sql, rusqlite::params_from_iter(&trigrams), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok(if found < trigrams.len() { 0 } else { rarest })
 }
 
 /// Past this many jobs not yet indexed, a search indexes them first; fewer
@@ -127,7 +160,7 @@ mod tests {
         let q = q.to_string();
         store
             .read(move |c| {
-                let (condition, args) = super::condition(&super::JOBS, &q);
+                let (condition, args) = super::condition(c, &super::JOBS, &q)?;
                 let sql = format!("SELECT name FROM jobs WHERE {condition} ORDER BY seq");
                 let mut stmt = c.prepare(&sql)?;
                 let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
@@ -206,9 +239,31 @@ mod tests {
         index(&store);
         assert_eq!(found(&store, "report"), ["Later report"]);
 
+        // Long text: its start is looked up, LIKE checks the whole.
+        insert(
+            &store,
+            &format!("Quarterly {} report", "x".repeat(60)),
+            "https://q.example/",
+        );
+        let long = format!("quarterly {} report", "x".repeat(60));
+        assert_eq!(found(&store, &long).len(), 1);
+        assert!(found(&store, &format!("quarterly {} memo", "x".repeat(60))).is_empty());
+        assert!(found(&store, &"y".repeat(1_000)).is_empty());
+
+        // How selective a search is, from the index's counts of trigrams.
+        index(&store);
+        let rarest = |text: &'static str| {
+            store
+                .read(move |c| super::rows_with_rarest_trigram(c, &super::JOBS, text))
+                .unwrap()
+        };
+        assert_eq!(rarest("example"), 4, "in every URL left");
+        assert_eq!(rarest("Later"), 1);
+        assert_eq!(rarest("zzzz"), 0, "in none");
+
         let plan = store
             .read(|c| {
-                let (condition, args) = super::condition(&super::JOBS, "backup");
+                let (condition, args) = super::condition(c, &super::JOBS, "backup")?;
                 // As the jobs list pages it: newest first.
                 let sql = format!(
                     "EXPLAIN QUERY PLAN SELECT name FROM jobs WHERE {condition} \
