@@ -52,9 +52,3 @@ BEGIN
     INSERT INTO jobs_text (rowid, name, description, url)
         VALUES (NEW.seq, NEW.name, NEW.description, json_extract(NEW.request, '$.url'));
 END;
-
--- How many rows hold each trigram (no storage of their own): a search whose
--- rarest trigram is in most rows scans instead, which finds a page sooner
--- than listing every match from the index.
-CREATE VIRTUAL TABLE schedules_text_terms USING fts5vocab(schedules_text, row);
-CREATE VIRTUAL TABLE jobs_text_terms USING fts5vocab(jobs_text, row);
