@@ -29,21 +29,15 @@ pub enum Health {
 /// the tables that hold them.
 pub fn check(conn: &Connection, budget: Duration) -> Result<Health> {
     verdict(conn, budget, |conn| {
-        let tables: Vec<String> = conn
-            .prepare(
-                "SELECT name FROM sqlite_schema
-                 WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let tables = lines(
+            conn,
+            "SELECT name FROM sqlite_schema
+             WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'",
+        )?;
         let mut found = Vec::new();
         for table in tables {
             let pragma = format!("PRAGMA quick_check('{}')", table.replace('\'', "''"));
-            let lines: Vec<String> = conn
-                .prepare(&pragma)?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            found.extend(lines.into_iter().filter(|l| l != "ok"));
+            found.extend(problems_in(conn, &pragma)?);
         }
         Ok(found)
     })
@@ -52,11 +46,21 @@ pub fn check(conn: &Connection, budget: Duration) -> Result<Health> {
 /// The whole file, search indexes and unused pages included (`chime doctor`).
 fn check_all(conn: &Connection, budget: Duration) -> Result<Health> {
     verdict(conn, budget, |conn| {
-        conn.prepare("PRAGMA quick_check(5)")?
-            .query_map([], |r| r.get(0))?
-            .filter(|line| !matches!(line.as_deref(), Ok("ok")))
-            .collect()
+        problems_in(conn, "PRAGMA quick_check(5)")
     })
+}
+
+/// What a `quick_check` pragma reported other than "ok".
+fn problems_in(conn: &Connection, pragma: &str) -> rusqlite::Result<Vec<String>> {
+    Ok(lines(conn, pragma)?
+        .into_iter()
+        .filter(|l| l != "ok")
+        .collect())
+}
+
+/// The first column of every row `sql` answers, as text.
+fn lines(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
+    conn.prepare(sql)?.query_map([], |r| r.get(0))?.collect()
 }
 
 /// Runs `problems` (what a check found wrong, nothing when sound) with a
@@ -243,18 +247,25 @@ fn copy_table(from: &Connection, to: &Connection, table: &str) -> Result<(u64, u
 mod tests {
     use super::*;
 
+    /// A database made by this build's migrations, at `chime.db` in `dir`,
+    /// with `sql` run on it.
+    fn made_with(dir: &tempfile::TempDir, sql: &str) -> PathBuf {
+        let path = dir.path().join("chime.db");
+        drop(super::super::Store::open(&path).unwrap());
+        Connection::open(&path).unwrap().execute_batch(sql).unwrap();
+        path
+    }
+
     #[test]
     fn a_sound_database_checks_sound() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("chime.db");
-        drop(super::super::Store::open(&path).unwrap());
-        let conn = Connection::open(&path).unwrap();
         // Enough rows that a check takes more than one look at the clock.
-        conn.execute_batch(
+        let path = made_with(
+            &dir,
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
              INSERT INTO settings (key, value) SELECT 'k' || i, '\"v\"' FROM n",
-        )
-        .unwrap();
+        );
+        let conn = Connection::open(&path).unwrap();
         assert_eq!(check(&conn, CHECK_BUDGET).unwrap(), Health::Sound);
         assert_eq!(
             check(&conn, Duration::ZERO).unwrap(),
@@ -267,31 +278,23 @@ mod tests {
     #[test]
     fn a_repair_copies_every_table_of_the_schema() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("chime.db");
-        drop(super::super::Store::open(&path).unwrap());
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(
+        let path = made_with(
+            &dir,
             "INSERT INTO runs (schedule_id, planned_at, count, reason, action)
              VALUES ('s1', 1000, 3, 'asleep', 'skipped');",
-        )
-        .unwrap();
-        drop(conn);
+        );
         let repair = repair(&path).unwrap();
         let copied: Vec<&str> = repair.tables.iter().map(|(t, _, _)| t.as_str()).collect();
         // Every table but the bookkeeping and the search index, which the
         // new file's migrations and the first search rebuild.
         let conn = Connection::open(&path).unwrap();
-        let tables: Vec<String> = conn
-            .prepare(
-                "SELECT name FROM sqlite_schema WHERE type = 'table'
-                 AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND name NOT LIKE '%_text_%'
-                 AND name NOT IN ('schema_migrations', 'sqlite_sequence')",
-            )
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let tables = lines(
+            &conn,
+            "SELECT name FROM sqlite_schema WHERE type = 'table'
+             AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND name NOT LIKE '%_text_%'
+             AND name NOT IN ('schema_migrations', 'sqlite_sequence')",
+        )
+        .unwrap();
         for table in &tables {
             assert!(copied.contains(&table.as_str()), "{table} not copied");
         }
