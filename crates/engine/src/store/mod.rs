@@ -85,6 +85,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "schedules_plans",
         include_str!("migrations/0014_schedules_plans.sql"),
     ),
+    (
+        15,
+        "checks_without_lists",
+        include_str!("migrations/0015_checks_without_lists.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.
@@ -435,6 +440,91 @@ mod tests {
             assert_eq!(find(not_a_prefix).unwrap(), None, "{not_a_prefix}");
         }
         assert_eq!(find("ffff").unwrap(), None);
+    }
+
+    /// How many lookup tables (`OpenEphemeral`) the program SQLite compiles
+    /// for `sql` builds: each is a b-tree made and freed every time the
+    /// statement runs.
+    fn lookup_tables(conn: &Connection, sql: &str) -> usize {
+        let mut stmt = conn.prepare(&format!("EXPLAIN {sql}")).unwrap();
+        let ops = stmt.query_map([], |r| r.get::<_, String>(1)).unwrap();
+        ops.map(Result::unwrap)
+            .filter(|op| op == "OpenEphemeral")
+            .count()
+    }
+
+    #[test]
+    fn writing_a_row_builds_no_lookup_table_for_a_check_or_an_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("chime.db")).unwrap();
+        store
+            .read(|c| {
+                // Tables of Chime's own, not FTS5's shadow tables.
+                let tables: Vec<String> = c
+                    .prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                assert!(tables.contains(&"jobs".to_string()), "{tables:?}");
+                for table in tables {
+                    let columns: Vec<String> = c
+                        .prepare("SELECT name FROM pragma_table_info(?1)")?
+                        .query_map([&table], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    let insert = format!("INSERT INTO {table} DEFAULT VALUES");
+                    assert_eq!(lookup_tables(c, &insert), 0, "{insert}");
+                    for column in columns {
+                        let update = format!("UPDATE {table} SET {column} = {column} WHERE rowid = 1");
+                        assert_eq!(lookup_tables(c, &update), 0, "{update}");
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn jobs_copied_for_their_check_keep_their_rows_and_never_give_a_seq_twice() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let (before, after) = MIGRATIONS.split_at(14);
+        assert_eq!(after[0].1, "checks_without_lists");
+        for (_, _, sql) in before {
+            conn.execute_batch(sql).unwrap();
+        }
+        let job = "INSERT INTO jobs (id, state, request, options, args, scheduled_at, inserted_at, updated_at)
+                   VALUES (?1, 'completed', '{}', '{}', '{}', 0, 0, 0)";
+        for id in ["a", "b", "c"] {
+            conn.execute(job, [id]).unwrap();
+        }
+        conn.execute(
+            "INSERT INTO attempts (job_seq, attempt, started_at, finished_at, duration_ms, outcome)
+             VALUES (1, 1, 0, 5, 5, 'success')",
+            [],
+        )
+        .unwrap();
+        conn.execute("DELETE FROM jobs WHERE id = 'c'", []).unwrap();
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(after[0].2).unwrap();
+        tx.commit().unwrap();
+
+        conn.execute(job, ["d"]).unwrap();
+        let seqs: Vec<(i64, String)> = conn
+            .prepare("SELECT seq, id FROM jobs ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected = [(1, "a"), (2, "b"), (4, "d")].map(|(s, id)| (s, id.to_string()));
+        assert_eq!(seqs, expected, "the deleted job's seq 3 is not given again");
+        let outcome: String = conn
+            .query_row("SELECT outcome FROM attempts WHERE job_seq = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(outcome, "success");
+        let refused = |sql: &str| conn.execute(sql, []).unwrap_err().to_string();
+        assert!(refused("UPDATE jobs SET state = 'done'").contains("CHECK constraint failed"));
+        assert!(refused("UPDATE attempts SET outcome = 'ok'").contains("CHECK constraint failed"));
     }
 
     #[test]
