@@ -81,34 +81,31 @@ pub fn insert(conn: &Connection, j: &JobInsert, now: DateTime<Utc>) -> Result<Jo
         j.planned_at.map(|at| from_ms(to_ms(at))),
         from_ms(to_ms(now)),
     );
-    let seq = conn
-        .prepare_cached(
-            "INSERT INTO jobs (id, schedule_id, run, idempotency_key, name, description, state,
-                request, options, args, scheduled_at, planned_at, inserted_at, updated_at, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)
-             RETURNING seq",
-        )?
-        .query_row(
-            params![
-                id,
-                j.schedule_id,
-                j.run,
-                j.idempotency_key,
-                j.name,
-                j.description,
-                state.as_str(),
-                serde_json::to_string(j.request)?,
-                serde_json::to_string(j.options)?,
-                serde_json::to_string(j.args)?,
-                to_ms(scheduled_at),
-                planned_at.map(to_ms),
-                to_ms(now),
-                j.note,
-            ],
-            |r| r.get(0),
-        )?;
+    // The seq from the connection, not `RETURNING seq`: SQLite keeps
+    // RETURNING's rows in a table it builds and frees on every insert.
+    conn.prepare_cached(
+        "INSERT INTO jobs (id, schedule_id, run, idempotency_key, name, description, state,
+            request, options, args, scheduled_at, planned_at, inserted_at, updated_at, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+    )?
+    .execute(params![
+        id,
+        j.schedule_id,
+        j.run,
+        j.idempotency_key,
+        j.name,
+        j.description,
+        state.as_str(),
+        serde_json::to_string(j.request)?,
+        serde_json::to_string(j.options)?,
+        serde_json::to_string(j.args)?,
+        to_ms(scheduled_at),
+        planned_at.map(to_ms),
+        to_ms(now),
+        j.note,
+    ])?;
     Ok(Job {
-        seq,
+        seq: conn.last_insert_rowid(),
         id,
         schedule_id: j.schedule_id.map(str::to_string),
         run: j.run,
