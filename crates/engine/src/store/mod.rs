@@ -502,9 +502,21 @@ mod tests {
         )
         .unwrap();
         conn.execute("DELETE FROM jobs WHERE id = 'c'", []).unwrap();
+        let schema = |conn: &Connection| -> Vec<(String, String, String)> {
+            let sql = "SELECT type, name, tbl_name FROM sqlite_schema ORDER BY type, name";
+            let mut stmt = conn.prepare(sql).unwrap();
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)));
+            rows.unwrap().map(Result::unwrap).collect()
+        };
+        let copied_from = schema(&conn);
         let tx = conn.transaction().unwrap();
         tx.execute_batch(after[0].2).unwrap();
         tx.commit().unwrap();
+        assert_eq!(
+            schema(&conn),
+            copied_from,
+            "every index and trigger made again"
+        );
 
         conn.execute(job, ["d"]).unwrap();
         let seqs: Vec<(i64, String)> = conn
