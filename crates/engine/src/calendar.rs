@@ -208,7 +208,7 @@ fn past_runs(c: &Connection, days: &[Day], dense: usize, cal: &mut Calendar) -> 
 }
 
 /// Finished and running jobs from ?1 to ?2: only what the jobs_past index
-/// holds, its condition spelled as it is (migration 0011).
+/// holds, its condition spelled as it is (migration 0012).
 const PAST: &str = "SELECT seq, schedule_id, scheduled_at, state FROM jobs
     WHERE scheduled_at >= ?1 AND scheduled_at < ?2
       AND state <> 'scheduled' AND state <> 'available' ORDER BY scheduled_at";

@@ -66,29 +66,29 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         10,
-        "jobs_finished",
-        include_str!("migrations/0010_jobs_finished.sql"),
+        "checks_without_lists",
+        include_str!("migrations/0010_checks_without_lists.sql"),
     ),
     (
         11,
-        "jobs_past",
-        include_str!("migrations/0011_jobs_past.sql"),
+        "jobs_finished",
+        include_str!("migrations/0011_jobs_finished.sql"),
     ),
-    (12, "search", include_str!("migrations/0012_search.sql")),
     (
-        13,
-        "schedules_by_age",
-        include_str!("migrations/0013_schedules_by_age.sql"),
+        12,
+        "jobs_past",
+        include_str!("migrations/0012_jobs_past.sql"),
     ),
+    (13, "search", include_str!("migrations/0013_search.sql")),
     (
         14,
-        "schedules_plans",
-        include_str!("migrations/0014_schedules_plans.sql"),
+        "schedules_by_age",
+        include_str!("migrations/0014_schedules_by_age.sql"),
     ),
     (
         15,
-        "checks_without_lists",
-        include_str!("migrations/0015_checks_without_lists.sql"),
+        "schedules_plans",
+        include_str!("migrations/0015_schedules_plans.sql"),
     ),
 ];
 
@@ -485,7 +485,7 @@ mod tests {
     #[test]
     fn jobs_copied_for_their_check_keep_their_rows_and_never_give_a_seq_twice() {
         let mut conn = Connection::open_in_memory().unwrap();
-        let (before, after) = MIGRATIONS.split_at(14);
+        let (before, after) = MIGRATIONS.split_at(9);
         assert_eq!(after[0].1, "checks_without_lists");
         for (_, _, sql) in before {
             conn.execute_batch(sql).unwrap();
