@@ -1,5 +1,5 @@
 //! Free-text search (`q=`) of jobs and schedules, by name, description and
-//! URL: the trigram index of migration 0012 finds the rows that hold the text,
+//! URL: the trigram index of migration 0013 finds the rows that hold the text,
 //! and LIKE, run on those rows only, keeps what a match means exactly as it
 //! was (a case-insensitive substring, `%` and `_` taken literally).
 
@@ -40,8 +40,11 @@ pub const SCHEDULES: TextIndex = TextIndex {
 pub const JOBS: TextIndex = TextIndex {
     index: "jobs_text",
     key: "seq",
-    unindexed: Some("SELECT seq FROM jobs WHERE seq > (SELECT seq FROM jobs_text_through)"),
+    unindexed: Some(UNINDEXED_JOBS),
 };
+
+/// The jobs made since the index was last brought up to date.
+const UNINDEXED_JOBS: &str = "SELECT seq FROM jobs WHERE seq > (SELECT seq FROM jobs_text_through)";
 
 /// Whether a search for `q` reads the index.
 pub fn uses_index(q: &str) -> bool {
@@ -102,11 +105,8 @@ const INDEXED_AT_ONCE: i64 = 20_000;
 
 /// How many jobs are not in the index yet.
 pub fn jobs_unindexed(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FROM jobs WHERE seq > (SELECT seq FROM jobs_text_through)",
-        [],
-        |r| r.get(0),
-    )?)
+    let sql = format!("SELECT COUNT(*) FROM ({UNINDEXED_JOBS})");
+    Ok(conn.query_row(&sql, [], |r| r.get(0))?)
 }
 
 /// Adds to the index the oldest jobs not in it yet, up to [`INDEXED_AT_ONCE`].
