@@ -76,10 +76,14 @@ pub(crate) async fn run(core: Arc<Core>) {
         if next.is_some_and(|t| t <= now) {
             let limit = free.min(CLAIM_BATCH);
             let circumstances = core.circumstances();
-            match core
-                .write(move |tx| runs::claim(tx, limit, &circumstances))
-                .await
-            {
+            let paused = core.clone();
+            // "Pause all" asked for since the check above (while the next due
+            // time was read) is honoured: no job is claimed once it is set.
+            let claim = move |tx: &mut crate::store::Tx| match paused.is_paused() {
+                true => Ok(Vec::new()),
+                false => runs::claim(tx, limit, &circumstances),
+            };
+            match core.write(claim).await {
                 Ok(claimed) => dispatch(&core, claimed),
                 Err(e) => {
                     tracing::error!("claiming due jobs failed: {e}");
