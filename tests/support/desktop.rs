@@ -346,9 +346,15 @@ pub fn close_window_as_a_person_would(title: &str) {
 pub fn window_is_shown(title: &str) -> bool {
     let mut shown = false;
     for_windows_named(title, |conn, window| {
+        use x11rb::errors::ReplyError;
         use x11rb::protocol::xproto::{ConnectionExt, MapState};
-        let attributes = conn.get_window_attributes(window).unwrap().reply().unwrap();
-        shown |= attributes.map_state == MapState::VIEWABLE;
+        use x11rb::protocol::ErrorKind;
+        match conn.get_window_attributes(window).unwrap().reply() {
+            Ok(attributes) => shown |= attributes.map_state == MapState::VIEWABLE,
+            // Destroyed between the tree walk and this question: not shown.
+            Err(ReplyError::X11Error(e)) if e.error_kind == ErrorKind::Window => {}
+            Err(e) => panic!("the attributes of window {window}: {e:?}"),
+        }
     });
     shown
 }
