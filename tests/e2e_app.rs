@@ -303,6 +303,11 @@ async fn a_second_launch_hands_over_to_the_first() {
     let dir = tempfile::tempdir().unwrap();
     with_app("single_instance", dir.path(), async |app| {
         let first_pid = app.api.instance_pid();
+        support::desktop::close_window_as_a_person_would("Chime");
+        eventually("the window to close", WAIT, async || {
+            (!support::desktop::window_is_shown("Chime")).then_some(())
+        })
+        .await;
         // A second `chime` on the same session: it shows the first and leaves.
         let second = tokio::process::Command::new(env!("CARGO_BIN_EXE_chime"))
             .env("CHIME_DATA_DIR", dir.path())
@@ -328,7 +333,37 @@ async fn a_second_launch_hands_over_to_the_first() {
             Some(i64::from(first_pid)),
             "the first one is still the one running"
         );
-        assert!(support::desktop::window_is_shown("Chime"));
+        eventually("the first one's window to open again", WAIT, async || {
+            support::desktop::window_is_shown("Chime").then_some(())
+        })
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_on_a_folder_chime_serve_holds_says_so_and_leaves() {
+    support::desktop::without_app(async || {
+        let serve = support::Chime::start(&[]).await;
+        let launch = tokio::process::Command::new(support::desktop::APP)
+            .env("CHIME_DATA_DIR", &serve.dir)
+            .env("CHIME_PORT", "0")
+            .env("NO_AT_BRIDGE", "1")
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .output();
+        let out = tokio::time::timeout(WAIT, launch)
+            .await
+            .expect("the launch ends")
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("another Chime is already running with the data folder"),
+            "{stderr}"
+        );
+        let (status, ping) = serve.get("/api/status").await;
+        assert_eq!(status, 200, "chime serve still answers: {ping}");
     })
     .await;
 }

@@ -148,9 +148,38 @@ fn run(runtime: tokio::runtime::Runtime, args: ServeArgs) -> Result<()> {
     Ok(())
 }
 
-/// Another Chime has the data folder. If it is the app, the single-instance
-/// plugin shows its window and ends this process while the app is built; if
-/// it is `chime serve`, nothing answers and this launch fails with `locked`.
+/// Another Chime has the data folder. If it is the app, it is asked over the
+/// session bus, at the name and path the single-instance plugin serves, to
+/// show its window, and this launch ends cleanly. It asks before GTK or any
+/// window exists: the plugin's own hand-over exits the process from inside
+/// the app's setup, with GTK's threads running, and that exit could crash.
+/// If it is `chime serve`, nothing answers and this launch fails with `locked`.
+#[cfg(target_os = "linux")]
+fn hand_over(locked: anyhow::Error) -> Result<()> {
+    let name = format!("{}.SingleInstance", context().config().identifier);
+    let path = format!("/{}", name.replace('.', "/").replace('-', "_"));
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let argv: Vec<String> = std::env::args().collect();
+    let asked = zbus::blocking::Connection::session().and_then(|bus| {
+        bus.call_method(
+            Some(name.as_str()),
+            path.as_str(),
+            Some("org.SingleInstance.DBus"),
+            "ExecuteCallback",
+            &(argv, cwd.to_string_lossy().as_ref()),
+        )
+    });
+    match asked {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            tracing::debug!("no Chime app answered on the session bus: {e}");
+            Err(locked)
+        }
+    }
+}
+
+/// As on Linux, by the plugin: it ends this process while the app is built.
+#[cfg(not(target_os = "linux"))]
 fn hand_over(locked: anyhow::Error) -> Result<()> {
     let mut context = context();
     context.config_mut().app.windows.clear(); // no window of its own, even for a moment

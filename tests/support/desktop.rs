@@ -54,6 +54,14 @@ where
     }
 }
 
+/// Runs `test` while no app of these tests is running (so none holds the
+/// session bus's single-instance name).
+#[allow(dead_code)]
+pub async fn without_app<F: AsyncFnOnce()>(test: F) {
+    let _turn = one_at_a_time().lock().await;
+    test().await;
+}
+
 impl App {
     async fn launch(dir: &Path) -> App {
         let home = App::home_of(dir);
