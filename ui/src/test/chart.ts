@@ -2,7 +2,7 @@ import { vi } from 'vitest';
 
 /**
  * What a chart (uPlot, components/Chart.tsx) needs and jsdom lacks: a 2D canvas context,
- * Path2D, ResizeObserver, matchMedia and a width. The context draws nothing but records each
+ * Path2D (kept for the rest of the file), ResizeObserver, matchMedia and a width. The context draws nothing but records each
  * `fillText`, so a test can read the axis labels the chart drew.
  */
 export function stubChartEnvironment({ width = 0 } = {}): { labels: string[] } {
@@ -29,18 +29,23 @@ export function stubChartEnvironment({ width = 0 } = {}): { labels: string[] } {
     },
   );
   vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(() => context as unknown as CanvasRenderingContext2D);
-  vi.stubGlobal(
-    'Path2D',
-    class {
-      moveTo = noop;
-      lineTo = noop;
-      rect = noop;
-      arc = noop;
-      closePath = noop;
-      addPath = noop;
-      bezierCurveTo = noop;
-    },
-  );
+  // Not a stub that `vi.unstubAllGlobals()` takes away with the rest: uPlot draws in a
+  // microtask it queued, which can run after the test's teardown (a ReferenceError then
+  // failed the run on a loaded machine). jsdom has no Path2D to restore anyway.
+  if (!('Path2D' in globalThis)) {
+    Object.defineProperty(globalThis, 'Path2D', {
+      configurable: true,
+      value: class {
+        moveTo = noop;
+        lineTo = noop;
+        rect = noop;
+        arc = noop;
+        closePath = noop;
+        addPath = noop;
+        bezierCurveTo = noop;
+      },
+    });
+  }
   vi.stubGlobal(
     'ResizeObserver',
     class {
