@@ -12,9 +12,8 @@ use chime_engine::event::Started;
 use chime_engine::job::OutcomeSummary;
 use chime_engine::protocol::{Page, PreviewAnswer};
 use chime_engine::request::RequestSpec;
-use chime_engine::{Event, JobView, Payload, ScheduleView};
+use chime_engine::{Event, Frequency, JobView, Payload, ScheduleView};
 use chrono::{DateTime, Local, Utc};
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 pub const BOLD: Style = Style::new().bold();
@@ -512,22 +511,12 @@ fn schedule_status(schedule: &ScheduleView) -> (&'static str, Style) {
     }
 }
 
-/// A schedule's `frequency` as far as people read it: a cron rule and its
-/// zone (an interval is said by the summary).
-#[derive(Deserialize)]
-struct Frequency {
-    cron: Option<String>,
-    timezone: Option<String>,
-}
-
-/// `0 9 * * 1-5 (Europe/Berlin)`: the rule as written, beside its words.
-fn cron_text(frequency: &Value) -> String {
-    match Frequency::deserialize(frequency) {
-        Ok(Frequency {
-            cron: Some(cron),
-            timezone,
-        }) => format!("{cron} ({})", timezone.as_deref().unwrap_or("UTC")),
-        _ => String::new(),
+/// `0 9 * * 1-5 (Europe/Berlin)`: a cron rule as written, beside its words
+/// (an interval is said by the summary alone).
+fn cron_text(frequency: &Frequency) -> String {
+    match frequency {
+        Frequency::Cron { cron, timezone } => format!("{cron} ({timezone})"),
+        Frequency::Every { .. } => String::new(),
     }
 }
 

@@ -46,5 +46,5 @@ pub use engine::{Config, Created, Engine, JobPage, LogQuery, SchedulePage};
 pub use error::{Error, FieldError, Result};
 pub use event::{Event, EventKind, Payload};
 pub use job::{JobState, JobView};
-pub use schedule::ScheduleView;
+pub use schedule::{Frequency, ScheduleView};
 pub use store::{JobFilter, JobOrder};

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::alert::Alert;
 use crate::draft::{CatchUp, JobOptions};
@@ -47,11 +47,13 @@ pub struct Schedule {
 impl Schedule {
     pub fn view(&self, next_run_at: Option<DateTime<Utc>>) -> ScheduleView {
         let frequency = match &self.rule {
-            Rule::Every { interval, .. } => {
-                let (n, unit) = duration::whole_units(*interval);
-                json!({"repeat_every": [n, unit]})
-            }
-            Rule::Cron(cron) => json!({"cron": cron.text, "timezone": self.timezone.name()}),
+            Rule::Every { interval, .. } => Frequency::Every {
+                repeat_every: duration::whole_units(*interval),
+            },
+            Rule::Cron(cron) => Frequency::Cron {
+                cron: cron.text.clone(),
+                timezone: self.timezone.name().to_string(),
+            },
         };
         ScheduleView {
             id: self.id.clone(),
@@ -89,6 +91,16 @@ impl Schedule {
     }
 }
 
+/// How a schedule repeats, as its view gives it: an interval in its largest
+/// whole unit (`[15, "minutes"]`), or a cron rule and the zone it reads in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum Frequency {
+    Every { repeat_every: (i64, String) },
+    Cron { cron: String, timezone: String },
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ScheduleView {
@@ -110,7 +122,7 @@ pub struct ScheduleView {
         deserialize_with = "crate::time::rfc_opt::deserialize"
     )]
     pub disabled_at: Option<DateTime<Utc>>,
-    pub frequency: Value,
+    pub frequency: Frequency,
     pub timezone: String,
     /// The rule in words.
     pub summary: String,

@@ -7,12 +7,11 @@
  * `JobView`, `LogEvent` is `Event`, which would otherwise shadow the DOM's `Event`, ...).
  *
  * What is written by hand below exists only on this side: how the UI reads members ts-rs
- * can only type as `JsonValue` (`args`, `frequency`), a PATCH body (a merge patch of a
+ * can only type as `JsonValue` (`args`), a PATCH body (a merge patch of a
  * `JobInput`), query parameters, and the curl import's answer, which the engine sends as
  * untyped JSON. Each says why.
  */
 import type { JobInput } from './generated/JobInput';
-import type { DurationInput } from './generated/DurationInput';
 import type { Settings } from './generated/Settings';
 
 // ---------- generated (ts-rs) ----------
@@ -36,6 +35,7 @@ export type { Redirect } from './generated/Redirect';
 export type { Attempt } from './generated/Attempt';
 export type { JobView as Job } from './generated/JobView';
 export type { ScheduleView as Schedule } from './generated/ScheduleView';
+export type { Frequency } from './generated/Frequency';
 
 // checks and alerts (SPEC 7.2-7.4): a job's `assert` list and what each check saw, a
 // schedule's `alert`, overlap and quiet hours, and one path of a changed response
@@ -108,11 +108,6 @@ export type JobPatch = { [K in keyof JobInput]?: JobInput[K] | null };
  */
 export type JobArgs = Partial<JobInput>;
 
-/**
- * How the UI reads a schedule's `frequency`. ts-rs types it as `JsonValue`; narrow it with
- * `frequencyOf` (api/shapes.ts).
- */
-export type Frequency = { repeat_every: DurationInput } | { cron: string; timezone: string };
 
 /**
  * `POST /api/import/curl`'s answer: the request fields of a job; query, headers and body

@@ -2,12 +2,13 @@
 import type { Alert } from "./Alert";
 import type { AssertItem } from "./AssertItem";
 import type { CatchUp } from "./CatchUp";
+import type { Frequency } from "./Frequency";
 import type { Overlap } from "./Overlap";
 import type { QuietHours } from "./QuietHours";
 import type { RequestSpec } from "./RequestSpec";
 import type { JsonValue } from "./serde_json/JsonValue";
 
-export type ScheduleView = { id: string, name: string | null, description: string | null, inserted_at: string, updated_at: string, disabled_at: string | null, frequency: JsonValue, timezone: string, 
+export type ScheduleView = { id: string, name: string | null, description: string | null, inserted_at: string, updated_at: string, disabled_at: string | null, frequency: Frequency, timezone: string, 
 /**
  * The rule in words.
  */

@@ -72,7 +72,7 @@ describe('builder form', () => {
   });
 
   it('sends a schedule’s own network wait, reads it back, and clears it to follow the setting again', () => {
-    const schedule = makeSchedule({ frequency: { repeat_every: 300 }, args: { url: 'https://x.test/a', network_wait: '2 minutes' } });
+    const schedule = makeSchedule({ frequency: { repeat_every: [5, 'minutes'] }, args: { url: 'https://x.test/a', network_wait: '2 minutes' } });
     const form = formFromSchedule(schedule);
     expect(form.networkWait).toBe('120');
     expect(toJobInput(form).network_wait).toBe(120);

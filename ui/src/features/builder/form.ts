@@ -19,7 +19,7 @@ import type {
   RetryInput,
   Schedule,
 } from '../../api/types';
-import { argsOf, frequencyOf } from '../../api/shapes';
+import { argsOf } from '../../api/shapes';
 import { jsonText } from '../../lib/json';
 import { parseDuration, toSeconds, type DurationUnit } from '../../lib/duration';
 import { checkUrl } from '../../lib/url';
@@ -242,14 +242,14 @@ export function formFromSchedule(schedule: Schedule, fallbackZone: string = mach
     description: schedule.description ?? asked.description,
     catch_up: schedule.catch_up ?? asked.catch_up,
   });
-  const frequency = frequencyOf(schedule.frequency);
-  const zone = frequency && 'cron' in frequency ? frequency.timezone || fallbackZone : form.timezone;
+  const frequency = schedule.frequency;
+  const zone = 'cron' in frequency ? frequency.timezone : form.timezone;
   // the typed view: what the engine does, its defaults filled in
   Object.assign(form, checksAndAlertsOfSchedule(schedule, zone));
-  if (frequency && 'cron' in frequency) {
+  if ('cron' in frequency) {
     return { ...form, scheduleKind: 'cron', cron: frequency.cron, timezone: zone };
   }
-  const every = parseDuration(frequency?.repeat_every);
+  const every = parseDuration(frequency.repeat_every);
   return {
     ...form,
     scheduleKind: 'every',

@@ -1,5 +1,4 @@
 import { Link } from '@tanstack/react-router';
-import { frequencyOf } from '../../api/shapes';
 import type { Schedule } from '../../api/types';
 import { IconButton } from '../../components/IconButton';
 import { IconCopy, IconPause, IconPlay, IconSend, IconTrash } from '../../components/icons';
@@ -22,8 +21,7 @@ export function ScheduleRow({ schedule, now }: { schedule: Schedule; now: number
   const last = latestOutcome(jobs);
   const name = scheduleName(schedule);
   const actions = useScheduleActions(schedule, name);
-  const frequency = frequencyOf(schedule.frequency);
-  const zone = frequency && 'cron' in frequency ? frequency.timezone : undefined;
+  const zone = 'cron' in schedule.frequency ? schedule.frequency.timezone : undefined;
   const displayZone = useDisplayZone() ?? undefined;
 
   return (

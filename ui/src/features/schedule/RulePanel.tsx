@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useClient } from '../../api/ClientContext';
 import { errorMessage } from '../../api/errors';
 import { queryKeys } from '../../api/queryKeys';
-import { argsOf, frequencyOf } from '../../api/shapes';
+import { argsOf } from '../../api/shapes';
 import type { CatchUp, Overlap, PreviewInput, QuietHours, Schedule } from '../../api/types';
 import { Button } from '../../components/Button';
 import { Skeleton } from '../../components/Skeleton';
@@ -29,9 +29,9 @@ const CATCH_UP_WORDS: Record<CatchUp, string> = {
  * count the interval from now). None while paused: nothing is planned.
  */
 function previewInput(schedule: Schedule): PreviewInput | null {
-  const frequency = frequencyOf(schedule.frequency);
-  if (!frequency || !schedule.next_run_at || schedule.disabled_at !== null) return null;
-  const rule = 'cron' in frequency ? { cron: frequency.cron, timezone: frequency.timezone || undefined } : { repeat_every: frequency.repeat_every };
+  const frequency = schedule.frequency;
+  if (!schedule.next_run_at || schedule.disabled_at !== null) return null;
+  const rule = 'cron' in frequency ? { cron: frequency.cron, timezone: frequency.timezone } : { repeat_every: frequency.repeat_every };
   return { ...rule, count: FOLLOWING, from: schedule.next_run_at };
 }
 
@@ -122,14 +122,14 @@ function LimitFacts({ schedule, zone }: { schedule: Schedule; zone: string | und
 }
 
 function Facts({ schedule, zone }: { schedule: Schedule; zone: string | undefined }) {
-  const frequency = frequencyOf(schedule.frequency);
+  const frequency = schedule.frequency;
   const wait = networkWaitText(schedule, useSettings().data?.network_wait_seconds);
   return (
     <dl className="schedule-facts">
-      {frequency && 'cron' in frequency && (
+      {'cron' in frequency && (
         <div>
           <dt>Time zone</dt>
-          <dd>{frequency.timezone || 'UTC'}</dd>
+          <dd>{frequency.timezone}</dd>
         </div>
       )}
       <div>
