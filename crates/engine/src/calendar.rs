@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::error::{FieldError, Result};
 use crate::job::JobState;
 use crate::rule::resolve_local;
-use crate::store::{jobs, schedules};
+use crate::store::{self, jobs, schedules};
 use crate::time::{from_ms, to_ms};
 
 mod upcoming;
@@ -327,22 +327,11 @@ fn past_band(c: &Connection, days: &[Day], g: PastGroup) -> Result<Band> {
 /// The runs listed, (time, seq) in order, read whole with their last outcome.
 fn list_past(c: &Connection, listed: &[(DateTime<Utc>, i64)], cal: &mut Calendar) -> Result<()> {
     let seqs: Vec<i64> = listed.iter().map(|(_, seq)| *seq).collect();
-    let mut runs: HashMap<i64, PastRun> = HashMap::with_capacity(seqs.len());
-    // SQLite takes up to 32,766 parameters a statement.
-    for chunk in seqs.chunks(10_000) {
-        let marks = vec!["?"; chunk.len()].join(", ");
-        let sql = format!(
-            "SELECT seq, id, schedule_id, name, json_extract(request, '$.method'),
-                    json_extract(request, '$.url'), scheduled_at, attempted_at,
-                    COALESCE(completed_at, discarded_at, cancelled_at), state, attempt
-             FROM jobs WHERE seq IN ({marks})"
-        );
-        let mut stmt = c.prepare(&sql)?;
-        for row in stmt.query_map(rusqlite::params_from_iter(chunk), past_run)? {
-            let (seq, run) = row?;
-            runs.insert(seq, run);
-        }
-    }
+    let sql = "SELECT seq, id, schedule_id, name, json_extract(request, '$.method'),
+                      json_extract(request, '$.url'), scheduled_at, attempted_at,
+                      COALESCE(completed_at, discarded_at, cancelled_at), state, attempt
+               FROM jobs WHERE seq IN ({ids})";
+    let mut runs = store::by_ids(c, sql, &seqs, past_run)?;
     let outcomes = jobs::last_outcomes(c, &seqs)?;
     for seq in seqs {
         let Some(mut run) = runs.remove(&seq) else {

@@ -536,33 +536,21 @@ pub fn finish_attempt(
 
 /// The last finished attempt of each of these jobs, by seq.
 pub fn last_outcomes(conn: &Connection, seqs: &[i64]) -> Result<HashMap<i64, OutcomeSummary>> {
-    let mut out = HashMap::new();
-    for chunk in seqs.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(", ");
-        let sql = format!(
-            "SELECT job_seq, attempt, status, error, duration_ms, finished_at FROM attempts a
-             WHERE job_seq IN ({marks})
-               AND attempt = (SELECT MAX(attempt) FROM attempts b WHERE b.job_seq = a.job_seq)"
-        );
-        let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(chunk.iter()), |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                OutcomeSummary {
-                    attempt: r.get(1)?,
-                    status: r.get(2)?,
-                    error: r.get(3)?,
-                    duration_ms: r.get(4)?,
-                    finished_at: from_ms(r.get(5)?),
-                },
-            ))
-        })?;
-        for row in rows {
-            let (seq, outcome) = row?;
-            out.insert(seq, outcome);
-        }
-    }
-    Ok(out)
+    let sql = "SELECT job_seq, attempt, status, error, duration_ms, finished_at FROM attempts a
+               WHERE job_seq IN ({ids})
+                 AND attempt = (SELECT MAX(attempt) FROM attempts b WHERE b.job_seq = a.job_seq)";
+    super::by_ids(conn, sql, seqs, |r| {
+        Ok((
+            r.get(0)?,
+            OutcomeSummary {
+                attempt: r.get(1)?,
+                status: r.get(2)?,
+                error: r.get(3)?,
+                duration_ms: r.get(4)?,
+                finished_at: from_ms(r.get(5)?),
+            },
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod search;
 pub mod settings;
 mod writer;
 
+use std::collections::HashMap;
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -388,6 +389,27 @@ fn id_by_prefix(
         )
         .into()),
     }
+}
+
+/// What `sql` (a SELECT whose list of ids is written `IN ({ids})`) finds for
+/// each of `ids`, keyed by what `row` makes of each row. The list goes in
+/// chunks: SQLite takes up to 32,766 parameters a statement.
+pub(crate) fn by_ids<T>(
+    conn: &Connection,
+    sql: &str,
+    ids: &[i64],
+    row: impl Fn(&rusqlite::Row) -> rusqlite::Result<(i64, T)>,
+) -> Result<HashMap<i64, T>> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(10_000) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut stmt = conn.prepare(&sql.replace("{ids}", &marks))?;
+        for each in stmt.query_map(rusqlite::params_from_iter(chunk), &row)? {
+            let (id, value) = each?;
+            found.insert(id, value);
+        }
+    }
+    Ok(found)
 }
 
 /// Reads a JSON column.

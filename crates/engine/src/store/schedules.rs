@@ -324,35 +324,22 @@ pub struct Drawn {
 
 /// The schedules of `rowids` as drawn, by rowid.
 pub fn drawn(conn: &Connection, rowids: &[i64]) -> Result<HashMap<i64, Drawn>> {
-    let mut found = HashMap::with_capacity(rowids.len());
-    // SQLite takes up to 32,766 parameters a statement.
-    for chunk in rowids.chunks(10_000) {
-        let marks = vec!["?"; chunk.len()].join(", ");
-        let sql = format!(
-            "SELECT rowid, id, name, json_extract(request, '$.method'),
-                    json_extract(request, '$.url'), pending_job_id
-             FROM schedules WHERE rowid IN ({marks})"
-        );
-        let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(chunk), |r| {
-            let method: Option<String> = r.get(3)?;
-            Ok((
-                r.get(0)?,
-                Drawn {
-                    id: r.get(1)?,
-                    name: r.get(2)?,
-                    method: method.unwrap_or_default().to_uppercase(),
-                    url: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                    pending_job_id: r.get(5)?,
-                },
-            ))
-        })?;
-        for row in rows {
-            let (rowid, d) = row?;
-            found.insert(rowid, d);
-        }
-    }
-    Ok(found)
+    let sql = "SELECT rowid, id, name, json_extract(request, '$.method'),
+                      json_extract(request, '$.url'), pending_job_id
+               FROM schedules WHERE rowid IN ({ids})";
+    super::by_ids(conn, sql, rowids, |r| {
+        let method: Option<String> = r.get(3)?;
+        Ok((
+            r.get(0)?,
+            Drawn {
+                id: r.get(1)?,
+                name: r.get(2)?,
+                method: method.unwrap_or_default().to_uppercase(),
+                url: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                pending_job_id: r.get(5)?,
+            },
+        ))
+    })
 }
 
 pub fn list(
