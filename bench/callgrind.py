@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Where `chime serve` spends its instructions, under callgrind.
+
+Instruction counts hold steady on a shared, noisy machine where timings do not,
+so they compare two builds, or show what one costs. Two profiles:
+
+  burst   N one-off jobs due at one instant, created with instrumentation off;
+          it is switched on just before the due instant and off once every job
+          has arrived, so the profile is the drain alone (W1's).
+  create  N one-off jobs due in a day, created over 4 keep-alive connections
+          with instrumentation on (the `create` workload's path).
+
+Usage: bench/callgrind.py {burst|create} [--jobs 3000] [--chime target/release/chime]
+                          [--out callgrind.out]
+Then: callgrind_annotate --inclusive=yes callgrind.out | head -60
+Needs valgrind (apt) and a release build; see bench/README.md.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# Creates a second under callgrind, with room to spare: the burst's due instant
+# must come after its last create.
+CREATES_UNDER_CALLGRIND = 100
+
+
+class Sink(BaseHTTPRequestHandler):
+    """Answers 200 at once and counts what arrived."""
+
+    protocol_version = "HTTP/1.1"
+    arrived = 0
+    lock = threading.Lock()
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with Sink.lock:
+            Sink.arrived += 1
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+def start_sink():
+    ThreadingHTTPServer.request_queue_size = 4096
+    sink = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    sink.daemon_threads = True
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    return sink.server_port
+
+
+def start_chime(binary, out):
+    """`chime serve` under callgrind with instrumentation off; its port and key."""
+    data = tempfile.mkdtemp(prefix="chime-callgrind-")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHIME_")}
+    chime = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
+         binary, "serve", "--allow-http", "--port", "0", "--data-dir", data],
+        stderr=subprocess.PIPE, text=True, env=env)
+    for line in chime.stderr:
+        found = re.search(r"UI is at http://127\.0\.0\.1:(\d+)", line)
+        if found:
+            break
+    else:
+        sys.exit(f"chime serve ended before listening (exit {chime.wait()})")
+    # Keep reading its stderr, so a full pipe never stops it.
+    threading.Thread(target=lambda: [None for _ in chime.stderr], daemon=True).start()
+    key = open(os.path.join(data, "api-key")).read().strip()
+    return chime, int(found.group(1)), key
+
+
+def instrument(chime, on):
+    subprocess.run(["callgrind_control", "-i", "on" if on else "off", str(chime.pid)],
+                   check=True, capture_output=True)
+
+
+def create(port, key, sink_port, due, numbers):
+    """Creates one job a number, due at `due`, over one keep-alive connection."""
+    at = due.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    for n in numbers:
+        body = json.dumps({"method": "post", "url": f"http://127.0.0.1:{sink_port}/burst",
+                           "body": {"n": n}, "scheduled_at": at})
+        conn.request("POST", "/api/jobs", body, headers)
+        answer = conn.getresponse()
+        answer.read()
+        if answer.status not in (200, 201):
+            sys.exit(f"a create was refused: {answer.status}")
+
+
+def create_all(port, key, sink_port, due, jobs, connections=4):
+    threads = [threading.Thread(target=create, args=(port, key, sink_port, due,
+                                                     range(k, jobs, connections)))
+               for k in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def main():
+    args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    args.add_argument("profile", choices=["burst", "create"])
+    args.add_argument("--jobs", type=int, default=3000)
+    args.add_argument("--chime", default="target/release/chime")
+    args.add_argument("--out", default="callgrind.out")
+    a = args.parse_args()
+
+    sink_port = start_sink()
+    chime, port, key = start_chime(a.chime, a.out)
+    started = time.time()
+    if a.profile == "create":
+        instrument(chime, True)
+        create_all(port, key, sink_port, datetime.now(timezone.utc) + timedelta(days=1), a.jobs)
+        instrument(chime, False)
+        print(f"{a.jobs} creates in {time.time() - started:.1f} s under callgrind", file=sys.stderr)
+    else:
+        lead = timedelta(seconds=a.jobs / CREATES_UNDER_CALLGRIND + 10)
+        due = (datetime.now(timezone.utc) + lead).replace(microsecond=0)
+        create_all(port, key, sink_port, due, a.jobs)
+        if datetime.now(timezone.utc) > due - timedelta(seconds=1):
+            sys.exit("the creates took longer than planned: the drain began before profiling")
+        time.sleep((due - datetime.now(timezone.utc)).total_seconds() - 0.5)
+        instrument(chime, True)
+        while Sink.arrived < a.jobs:
+            time.sleep(0.05)
+        instrument(chime, False)
+        drained = (datetime.now(timezone.utc) - due).total_seconds()
+        print(f"{a.jobs} jobs drained in {drained:.1f} s under callgrind", file=sys.stderr)
+    chime.terminate()
+    chime.wait()
+    print(f"profile in {a.out}: callgrind_annotate --inclusive=yes {a.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
