@@ -345,27 +345,61 @@ async fn a_second_launch_hands_over_to_the_first() {
 async fn the_app_on_a_folder_chime_serve_holds_says_so_and_leaves() {
     support::desktop::without_app(async || {
         let serve = support::Chime::start(&[]).await;
-        let launch = tokio::process::Command::new(support::desktop::APP)
-            .env("CHIME_DATA_DIR", &serve.dir)
-            .env("CHIME_PORT", "0")
-            .env("NO_AT_BRIDGE", "1")
-            .stdin(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .output();
-        let out = tokio::time::timeout(WAIT, launch)
-            .await
-            .expect("the launch ends")
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{stderr}");
-        assert!(
-            stderr.contains("another Chime is already running with the data folder"),
-            "{stderr}"
-        );
+        refused_for_the_folder(&serve.dir).await;
         let (status, ping) = serve.get("/api/status").await;
         assert_eq!(status, 200, "chime serve still answers: {ping}");
     })
     .await;
+}
+
+/// On the session bus, a first app that takes a hand-over and never answers.
+struct Hung;
+
+#[zbus::interface(name = "org.SingleInstance.DBus")]
+impl Hung {
+    async fn execute_callback(&self, _argv: Vec<String>, _cwd: String) {
+        std::future::pending::<()>().await;
+    }
+}
+
+const SINGLE_INSTANCE: &str = "dev.chime.app.SingleInstance";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_launch_gives_up_on_a_first_app_that_does_not_answer() {
+    support::desktop::without_app(async || {
+        let serve = support::Chime::start(&[]).await;
+        let hung = zbus::blocking::connection::Builder::session()
+            .and_then(|b| b.name(SINGLE_INSTANCE))
+            .and_then(|b| b.serve_at("/dev/chime/app/SingleInstance", Hung))
+            .and_then(|b| b.build())
+            .expect("the session bus (run under dbus-run-session)");
+        refused_for_the_folder(&serve.dir).await;
+        // The next test's app must own the name.
+        hung.release_name(SINGLE_INSTANCE).unwrap();
+    })
+    .await;
+}
+
+/// Launches the app on `dir`, which another Chime holds: it must leave with
+/// exit code 1, saying so.
+async fn refused_for_the_folder(dir: &std::path::Path) {
+    let launch = tokio::process::Command::new(support::desktop::APP)
+        .env("CHIME_DATA_DIR", dir)
+        .env("CHIME_PORT", "0")
+        .env("NO_AT_BRIDGE", "1")
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(WAIT, launch)
+        .await
+        .expect("the launch ends")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("another Chime is already running with the data folder"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

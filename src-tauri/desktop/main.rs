@@ -160,15 +160,19 @@ fn hand_over(locked: anyhow::Error) -> Result<()> {
     let path = format!("/{}", name.replace('.', "/").replace('-', "_"));
     let cwd = std::env::current_dir().unwrap_or_default();
     let argv: Vec<String> = std::env::args().collect();
-    let asked = zbus::blocking::Connection::session().and_then(|bus| {
-        bus.call_method(
-            Some(name.as_str()),
-            path.as_str(),
-            Some("org.SingleInstance.DBus"),
-            "ExecuteCallback",
-            &(argv, cwd.to_string_lossy().as_ref()),
-        )
-    });
+    // A first app that does not answer within the timeout counts as none.
+    let asked = zbus::blocking::connection::Builder::session()
+        .map(|bus| bus.method_timeout(std::time::Duration::from_secs(5)))
+        .and_then(|bus| bus.build())
+        .and_then(|bus| {
+            bus.call_method(
+                Some(name.as_str()),
+                path.as_str(),
+                Some("org.SingleInstance.DBus"),
+                "ExecuteCallback",
+                &(argv, cwd.to_string_lossy().as_ref()),
+            )
+        });
     match asked {
         Ok(_) => Ok(()),
         Err(e) => {
