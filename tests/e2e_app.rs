@@ -309,19 +309,8 @@ async fn a_second_launch_hands_over_to_the_first() {
         })
         .await;
         // A second `chime` on the same session: it shows the first and leaves.
-        let second = tokio::process::Command::new(env!("CARGO_BIN_EXE_chime"))
-            .env("CHIME_DATA_DIR", dir.path())
-            .env("CHIME_PORT", "0")
-            .env("NO_AT_BRIDGE", "1")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .status();
-        let status = tokio::time::timeout(WAIT, second)
-            .await
-            .expect("the second launch ends")
-            .unwrap();
-        assert!(status.success(), "{status:?}");
+        let second = second_launch(env!("CARGO_BIN_EXE_chime"), dir.path()).await;
+        assert!(second.status.success(), "{second:?}");
         let (status, ping) = app.api.get("/api/status").await;
         assert_eq!(status, 200, "the first one still answers: {ping}");
         let instance: serde_json::Value = serde_json::from_str(
@@ -383,23 +372,29 @@ async fn a_second_launch_gives_up_on_a_first_app_that_does_not_answer() {
 /// Launches the app on `dir`, which another Chime holds: it must leave with
 /// exit code 1, saying so.
 async fn refused_for_the_folder(dir: &std::path::Path) {
-    let launch = tokio::process::Command::new(support::desktop::APP)
-        .env("CHIME_DATA_DIR", dir)
-        .env("CHIME_PORT", "0")
-        .env("NO_AT_BRIDGE", "1")
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(WAIT, launch)
-        .await
-        .expect("the launch ends")
-        .unwrap();
+    let out = second_launch(support::desktop::APP, dir).await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("another Chime is already running with the data folder"),
         "{stderr}"
     );
+}
+
+/// `program` (`chime` or `chime-app`) started on the data folder `dir` while
+/// another Chime may hold it: what it said, once it ended (within WAIT).
+async fn second_launch(program: &str, dir: &std::path::Path) -> std::process::Output {
+    let launch = tokio::process::Command::new(program)
+        .env("CHIME_DATA_DIR", dir)
+        .env("CHIME_PORT", "0")
+        .env("NO_AT_BRIDGE", "1")
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    tokio::time::timeout(WAIT, launch)
+        .await
+        .expect("the launch ends")
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -943,6 +943,17 @@ mod tests {
     }
 
     #[test]
+    fn a_schedule_shows_its_cron_rule_and_zone_and_an_interval_shows_none() {
+        let cron: Frequency =
+            serde_json::from_value(json!({"cron": "0 9 * * 1-5", "timezone": "Europe/Berlin"}))
+                .unwrap();
+        assert_eq!(cron_text(&cron), "0 9 * * 1-5 (Europe/Berlin)");
+        let every: Frequency =
+            serde_json::from_value(json!({"repeat_every": [1, "hour"]})).unwrap();
+        assert_eq!(cron_text(&every), "");
+    }
+
+    #[test]
     fn clipping_marks_the_cut() {
         assert_eq!(clip("abcdef", 4), "abc…");
         assert_eq!(clip("abc", 4), "abc");

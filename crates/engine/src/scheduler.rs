@@ -79,9 +79,11 @@ pub(crate) async fn run(core: Arc<Core>) {
             let paused = core.clone();
             // "Pause all" asked for since the check above (while the next due
             // time was read) is honoured: no job is claimed once it is set.
-            let claim = move |tx: &mut crate::store::Tx| match paused.is_paused() {
-                true => Ok(Vec::new()),
-                false => runs::claim(tx, limit, &circumstances),
+            let claim = move |tx: &mut crate::store::Tx| {
+                if paused.is_paused() {
+                    return Ok(Vec::new());
+                }
+                runs::claim(tx, limit, &circumstances)
             };
             match core.write(claim).await {
                 Ok(claimed) => dispatch(&core, claimed),
