@@ -76,6 +76,7 @@ async fn once(bench: &Bench) -> Result<Run> {
     session.stop().await?;
     let deliveries = Deliveries::of(&bench.sink.take(), JOBS);
     let lateness = deliveries.lateness_ms(|i| due(i).mono);
+    eprintln!("  the latest: {}", latest(&lateness, 5));
     Ok(Run {
         min: crate::stats::min(&lateness),
         p50: percentile(&lateness, 50.0),
@@ -86,4 +87,16 @@ async fn once(bench: &Bench) -> Result<Run> {
         twice: deliveries.twice,
         rss,
     })
+}
+
+/// The `n` latest jobs, by number: whether the first (a cold start) or one
+/// in the middle (the machine, or a commit in the way) set the maximum.
+fn latest(lateness: &[f64], n: usize) -> String {
+    let mut jobs: Vec<(usize, f64)> = lateness.iter().copied().enumerate().collect();
+    jobs.sort_by(|a, b| b.1.total_cmp(&a.1));
+    jobs.iter()
+        .take(n)
+        .map(|(i, ms)| format!("job {i} {ms:.2} ms"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -20,6 +20,11 @@ use crate::store::jobs;
 
 /// Jobs claimed per transaction, at most.
 const CLAIM_BATCH: usize = 256;
+/// A job is claimed this long before it is due, and its attempt waits for
+/// its instant: the claim's commit (a sync to disk) is then off the path
+/// between the instant and the request. Long enough for a claim on a busy
+/// disk; short enough that no one sees a job executing before its time.
+const CLAIM_AHEAD: Duration = Duration::milliseconds(20);
 /// When every dispatch slot is busy, the next claim waits for this many to free.
 const MIN_CLAIM: usize = 64;
 /// The longest sleep: a safety net under the wall-clock timer, not a poll.
@@ -83,7 +88,7 @@ pub(crate) async fn run(core: Arc<Core>) {
                 if paused.is_paused() {
                     return Ok(Vec::new());
                 }
-                runs::claim(tx, limit, &circumstances)
+                runs::claim(tx, CLAIM_AHEAD, limit, &circumstances)
             };
             match core.write(claim).await {
                 Ok(claimed) => dispatch(&core, claimed),
@@ -106,12 +111,12 @@ pub(crate) async fn run(core: Arc<Core>) {
     }
 }
 
-/// When there is next something to do: a job due, or a paused schedule to
-/// enable (the claim does both).
+/// When there is next something to do: claim a job (CLAIM_AHEAD before it
+/// is due), or enable a paused schedule (the claim does both).
 fn next_wake(
     conn: &rusqlite::Connection,
 ) -> crate::error::Result<Option<chrono::DateTime<chrono::Utc>>> {
-    let job = jobs::next_due_at(conn)?;
+    let job = jobs::next_due_at(conn)?.map(|due| due - CLAIM_AHEAD);
     let resume = crate::store::schedules::next_resume_at(conn)?;
     Ok(job.into_iter().chain(resume).min())
 }
@@ -206,6 +211,7 @@ async fn go(
 ) -> (Reply, Option<SentRequest>) {
     let core = core.clone();
     let job = job.clone();
+    until_due(&core, &job).await;
     let spec = match &context {
         Some(ctx) => dynamic::render(&job.request, ctx),
         None => job.request.clone(),
@@ -249,6 +255,14 @@ async fn go(
         }
     };
     (reply, sent_request)
+}
+
+/// A job claimed ahead (CLAIM_AHEAD) goes out at its instant on the wall
+/// clock, never before; at shutdown too, as an attempt in flight does.
+async fn until_due(core: &Core, job: &Job) {
+    while core.now() < job.scheduled_at {
+        core.clock.sleep_until(job.scheduled_at).await;
+    }
 }
 
 /// The response with the job's checks (`assert`) run on it, before the log

@@ -284,6 +284,70 @@ async fn next_rule_run(clock: &ManualClock, target: &Target, n: usize) -> Vec<ch
     target.wait_for(n, StdDuration::from_secs(5)).await
 }
 
+/// The scheduler claims a job a moment before it is due (so the claim's
+/// commit is not on the send's path); the job still goes out at its instant,
+/// and its log and attempt say it started then.
+#[tokio::test]
+async fn a_job_claimed_ahead_of_its_instant_goes_out_at_it() {
+    let clock = ManualClock::new(t0());
+    let arrivals = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let target = {
+        let (clock, arrivals) = (clock.clone(), arrivals.clone());
+        Target::start(move |_| {
+            arrivals.lock().unwrap().push(clock.now());
+            Reply::status(200)
+        })
+        .await
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_at(&clock, &dir).await;
+    let due = t0() + Duration::seconds(10);
+    let job = engine
+        .create_job(json!({"url": target.url("/ahead"), "scheduled_at": due.to_rfc3339()}))
+        .await
+        .unwrap()
+        .job
+        .id;
+    clock.set(due - Duration::milliseconds(5));
+    eventually(
+        "the job to be claimed",
+        StdDuration::from_secs(10),
+        async || {
+            let state = engine.get_job(&job).await.unwrap().state;
+            (state == JobState::Executing).then_some(())
+        },
+    )
+    .await;
+    clock.set(due);
+    target.wait_for(1, StdDuration::from_secs(10)).await;
+    assert_eq!(*arrivals.lock().unwrap(), [due], "sent at its instant");
+    let done = eventually(
+        "the job to complete",
+        StdDuration::from_secs(10),
+        async || {
+            let job = engine.get_job(&job).await.unwrap();
+            (job.state == JobState::Completed).then_some(job)
+        },
+    )
+    .await;
+    assert_eq!(done.attempts.unwrap()[0].started_at, due);
+    let log = engine
+        .list_events(LogQuery {
+            job_id: Some(job),
+            limit: 10,
+            ascending: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let started = log
+        .iter()
+        .find(|e| matches!(e.body, Payload::Started(_)))
+        .unwrap();
+    assert_eq!(started.inserted_at, due, "job.started says when it started");
+    engine.shutdown().await;
+}
+
 /// A first engine is dropped (its runtime torn down, as in a crash) while an
 /// attempt is in flight; a second engine on the same database runs it again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

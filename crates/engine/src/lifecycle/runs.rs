@@ -3,7 +3,7 @@
 //! given up, with the events, the schedule's `$state` and the callback), or
 //! a crash cut it off and it runs again at the next start.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -39,62 +39,83 @@ pub struct Claimed {
     pub replaces: Vec<i64>,
 }
 
-/// Claims up to `limit` due jobs, plans each schedule's next run (the
-/// ledger tells late and missed runs by `circumstances`), and records
-/// `job.started` for each.
+/// Claims up to `limit` jobs due within `ahead` of now, plans each schedule's next
+/// run (the ledger tells late and missed runs by `circumstances`), and
+/// records `job.started` for each.
+///
+/// A job claimed ahead of its instant (the scheduler claims a moment early,
+/// so that the commit's sync is not on the send's path) is recorded as the
+/// run it will be: started at its instant, and planned from it.
 pub(crate) fn claim(
     tx: &mut Tx,
+    ahead: chrono::Duration,
     limit: usize,
     circumstances: &Circumstances,
 ) -> Result<Vec<Claimed>> {
     schedules::resume_due(tx)?;
-    let due = jobs::claim_due(&tx.sql, tx.now, limit)?;
-    let mut seen: HashMap<String, Option<Schedule>> = HashMap::new();
-    let mut changed: HashSet<String> = HashSet::new();
+    let due = jobs::claim_due(&tx.sql, tx.now, tx.now + ahead, limit)?;
+    let mut seen = Seen::new();
     let mut out = Vec::with_capacity(due.len());
     for job in due {
-        let mut catch_up = None;
-        let mut context = None;
-        let mut replaces = Vec::new();
-        if let Some(sid) = job.schedule_id.clone() {
-            if !seen.contains_key(&sid) {
-                seen.insert(sid.clone(), rows::get(&tx.sql, &sid)?);
-            }
-            if let Some(s) = seen.get_mut(&sid).and_then(Option::as_mut) {
-                if s.pending_job_id.as_deref() == Some(job.id.as_str()) {
-                    changed.insert(sid);
-                    match schedules::claimed(tx, s, &job, circumstances)? {
-                        Claim::Skipped | Claim::Held => continue,
-                        Claim::Runs { note, replaces: r } => {
-                            catch_up = note;
-                            replaces = r;
-                        }
-                    }
-                }
-                context = Some(schedules::run_context(&job, s));
-            }
-        }
-        let payload = Payload::Started(Started {
-            attempt: job.attempt,
-            scheduled_at: job.scheduled_at,
-            late_ms: (tx.now - job.scheduled_at).num_milliseconds().max(0),
-            catch_up,
-        });
-        emit(tx, &job, Some(job.attempt), payload)?;
-        let late = tx.now - job.scheduled_at > LATE_AFTER;
-        out.push(Claimed {
-            job,
-            context,
-            late,
-            replaces,
-        });
+        let claimed_at = tx.now;
+        tx.now = claimed_at.max(job.scheduled_at);
+        let one = claim_one(tx, job, &mut seen, circumstances);
+        tx.now = claimed_at;
+        out.extend(one?);
     }
-    for sid in changed {
-        if let Some(Some(s)) = seen.get(&sid) {
-            rows::save(&tx.sql, s, tx.now)?;
-        }
+    for s in seen.into_values().flatten().filter(|s| s.1) {
+        rows::save(&tx.sql, &s.0, tx.now)?;
     }
     Ok(out)
+}
+
+/// The schedules a claim has read, by id, each with whether it changed.
+type Seen = HashMap<String, Option<(Schedule, bool)>>;
+
+/// One claimed job: its schedule's part (which may skip or hold the run
+/// instead), and its `job.started`.
+fn claim_one(
+    tx: &mut Tx,
+    job: Arc<Job>,
+    seen: &mut Seen,
+    circumstances: &Circumstances,
+) -> Result<Option<Claimed>> {
+    let mut catch_up = None;
+    let mut context = None;
+    let mut replaces = Vec::new();
+    if let Some(sid) = job.schedule_id.clone() {
+        if !seen.contains_key(&sid) {
+            let read = rows::get(&tx.sql, &sid)?.map(|s| (s, false));
+            seen.insert(sid.clone(), read);
+        }
+        if let Some((s, changed)) = seen.get_mut(&sid).and_then(Option::as_mut) {
+            if s.pending_job_id.as_deref() == Some(job.id.as_str()) {
+                *changed = true;
+                match schedules::claimed(tx, s, &job, circumstances)? {
+                    Claim::Skipped | Claim::Held => return Ok(None),
+                    Claim::Runs { note, replaces: r } => {
+                        catch_up = note;
+                        replaces = r;
+                    }
+                }
+            }
+            context = Some(schedules::run_context(&job, s));
+        }
+    }
+    let payload = Payload::Started(Started {
+        attempt: job.attempt,
+        scheduled_at: job.scheduled_at,
+        late_ms: (tx.now - job.scheduled_at).num_milliseconds().max(0),
+        catch_up,
+    });
+    emit(tx, &job, Some(job.attempt), payload)?;
+    let late = tx.now - job.scheduled_at > LATE_AFTER;
+    Ok(Some(Claimed {
+        job,
+        context,
+        late,
+        replaces,
+    }))
 }
 
 /// How an attempt ended on the wire.

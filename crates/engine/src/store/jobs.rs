@@ -352,24 +352,29 @@ fn counts_by_state(states: &[JobState], now: DateTime<Utc>) -> Vec<String> {
     counts
 }
 
-/// Claims up to `limit` due jobs for dispatch: they become `executing` with
-/// their attempt counted, in one statement.
+/// Claims up to `limit` jobs due by `horizon` (at most a moment after `now`)
+/// for dispatch: they become `executing` with their attempt counted, in one
+/// statement. A job claimed ahead of its instant is attempted at that instant.
 ///
 /// Each job is boxed behind an `Arc` (dispatch shares it anyway): a batch of
 /// large inline rows would be one big allocation per claim, which the
 /// allocator maps and unmaps at a cost that shows in a burst.
-pub fn claim_due(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Result<Vec<Arc<Job>>> {
+pub fn claim_due(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    horizon: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<Arc<Job>>> {
     let sql = format!(
-        "UPDATE jobs SET state = 'executing', attempt = attempt + 1, attempted_at = ?1, updated_at = ?1
-         WHERE seq IN (SELECT seq FROM jobs WHERE {PENDING} AND scheduled_at <= ?1
-                       ORDER BY scheduled_at, seq LIMIT ?2)
+        "UPDATE jobs SET state = 'executing', attempt = attempt + 1,
+                         attempted_at = MAX(?1, scheduled_at), updated_at = ?1
+         WHERE seq IN (SELECT seq FROM jobs WHERE {PENDING} AND scheduled_at <= ?2
+                       ORDER BY scheduled_at, seq LIMIT ?3)
          RETURNING {COLUMNS}"
     );
     let mut jobs = Vec::with_capacity(limit);
-    for job in conn
-        .prepare_cached(&sql)?
-        .query_map(params![to_ms(now), limit as i64], from_row)?
-    {
+    let args = params![to_ms(now), to_ms(horizon), limit as i64];
+    for job in conn.prepare_cached(&sql)?.query_map(args, from_row)? {
         jobs.push(Arc::new(job?));
     }
     jobs.sort_by_key(|j| (j.scheduled_at, j.seq));
