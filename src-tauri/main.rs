@@ -8,6 +8,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    chime_engine::memory::configure();
     if let Err(e) = chime::main_entry() {
         eprintln!("chime: {e:#}");
         std::process::exit(1);

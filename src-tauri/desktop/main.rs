@@ -44,6 +44,7 @@ pub struct Desktop {
 }
 
 fn main() {
+    chime_engine::memory::configure();
     if let Err(e) = chime::runtime().and_then(|runtime| run(runtime, ServeArgs::from_env())) {
         eprintln!("chime: {e:#}");
         std::process::exit(1);

@@ -24,7 +24,7 @@ pub mod forgiving;
 pub mod job;
 pub mod lifecycle;
 pub mod limits;
-mod memory;
+pub mod memory;
 pub mod path;
 pub mod protocol;
 mod recorder;
