@@ -74,8 +74,25 @@ pub fn parse_url(field: &str, text: &str, allow_http: bool) -> Result<Url, Field
     }
     // Dynamic parts (`{{$state.page}}`) are checked as if they were plain text.
     let probe = strip_templates(text);
-    let url = Url::parse(probe.trim())
-        .map_err(|e| FieldError::new(field, format!("\"{text}\" is not a valid URL ({e})")))?;
+    let url = Url::parse(probe.trim()).map_err(|e| not_a_url(field, text, e))?;
+    check_url(field, &url, allow_http)?;
+    Ok(url)
+}
+
+/// Reads a URL as it is (a rendered one: no templates left), unchecked.
+pub fn parse_as_is(field: &str, text: &str) -> Result<Url, FieldError> {
+    Url::parse(text.trim()).map_err(|e| not_a_url(field, text, e))
+}
+
+fn not_a_url(field: &str, text: &str, e: impl std::fmt::Display) -> FieldError {
+    FieldError::new(field, format!("\"{text}\" is not a valid URL ({e})"))
+}
+
+/// Checks a URL's length, scheme (https, and http where `allow_http`) and host.
+pub fn check_url(field: &str, url: &Url, allow_http: bool) -> Result<(), FieldError> {
+    if url.as_str().len() > MAX_URL {
+        return Err(FieldError::new(field, "is longer than 8192 characters"));
+    }
     match url.scheme() {
         "https" => {}
         "http" if allow_http => {}
@@ -95,7 +112,7 @@ pub fn parse_url(field: &str, text: &str, allow_http: bool) -> Result<Url, Field
     if url.host_str().is_none_or(str::is_empty) {
         return Err(FieldError::new(field, "has no host"));
     }
-    Ok(url)
+    Ok(())
 }
 
 fn strip_templates(text: &str) -> String {
@@ -175,7 +192,7 @@ pub struct SentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub body: Option<String>,
-    /// The body was cut for the log (see [`SentRequest::into_log`]); what
+    /// The body was cut for the log (see [`SentRequest::to_log`]); what
     /// went on the wire was whole.
     #[serde(default)]
     pub truncated: bool,
@@ -190,24 +207,33 @@ impl SentRequest {
     /// The request as the log keeps it: credentials redacted (see
     /// [`crate::redact`]) and the body capped as responses' are, with the
     /// same marker.
-    pub fn into_log(mut self) -> SentRequest {
-        self.headers = crate::redact::headers(&self.headers);
-        self.url = crate::redact::url(&self.url);
-        if let Some(body) = &self.body {
-            if body.len() > crate::body_cap::BODY_CAP {
+    pub fn to_log(&self) -> SentRequest {
+        let (body, truncated) = match &self.body {
+            Some(body) if body.len() > crate::body_cap::BODY_CAP => {
                 let (capped, cut) = crate::body_cap::cap_body(body.as_bytes(), false);
-                self.body = Some(capped);
-                self.truncated = cut;
+                (Some(capped), cut)
             }
+            body => (body.clone(), self.truncated),
+        };
+        SentRequest {
+            method: self.method.clone(),
+            url: crate::redact::url(&self.url),
+            headers: crate::redact::headers(&self.headers),
+            body,
+            truncated,
         }
-        self
     }
 }
 
 impl RequestSpec {
     /// The wire form of this (already rendered) request.
     pub fn to_sent(&self) -> Result<SentRequest, String> {
-        let mut url = Url::parse(self.url.trim()).map_err(|e| format!("url: {e}"))?;
+        let url = Url::parse(self.url.trim()).map_err(|e| format!("url: {e}"))?;
+        Ok(self.to_sent_at(url))
+    }
+
+    /// The wire form, to `url`: this request's URL, already parsed.
+    pub fn to_sent_at(&self, mut url: Url) -> SentRequest {
         if !self.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (key, value) in &self.query {
@@ -244,13 +270,13 @@ impl RequestSpec {
         if let Some(body) = &body {
             headers.insert("content-length".into(), body.len().to_string().into());
         }
-        Ok(SentRequest {
+        SentRequest {
             method: self.method.as_str().to_string(),
             url: url.to_string(),
             headers,
             body,
             truncated: false,
-        })
+        }
     }
 }
 
@@ -399,7 +425,7 @@ mod tests {
             sent.headers["Authorization"], "Bearer t0k",
             "the wire is unchanged"
         );
-        let logged = sent.clone().into_log();
+        let logged = sent.to_log();
         assert_eq!(logged.headers["Authorization"], "Bearer REDACTED");
         assert_eq!(logged.headers["X-Trace"], "1");
         assert_eq!(
@@ -430,7 +456,7 @@ mod tests {
             sent.body.as_ref().unwrap().len(),
             crate::body_cap::BODY_CAP + 10
         );
-        let logged = sent.clone().into_log();
+        let logged = sent.to_log();
         assert!(logged.truncated);
         let body = logged.body.unwrap();
         assert!(body.ends_with(crate::body_cap::CUT_MARKER));
@@ -441,11 +467,7 @@ mod tests {
         let small = spec(json!({"method": "post", "url": "https://x.test/", "body": {"a": 1}}))
             .to_sent()
             .unwrap();
-        assert_eq!(
-            small.clone().into_log(),
-            small,
-            "a small body is kept whole"
-        );
+        assert_eq!(small.to_log(), small, "a small body is kept whole");
     }
 
     #[test]

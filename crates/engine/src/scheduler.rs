@@ -230,7 +230,7 @@ async fn go(
             retryable: false,
         },
         Ok(sent) => {
-            let logged = sent.clone().into_log();
+            let logged = sent.to_log();
             core.record(Record::Sent {
                 job: job.clone(),
                 request: logged.clone(),
@@ -291,10 +291,12 @@ fn checked(
 /// The wire request, checked against what is allowed now (a rendered URL may
 /// differ from the one checked at creation, and `allow_http` may have changed).
 fn prepare(core: &Core, spec: &RequestSpec) -> Result<SentRequest, String> {
+    use crate::request::{check_url, parse_as_is};
     let redacted = |message: String| crate::redact::message(&message, &spec.url);
-    crate::request::parse_url("url", &spec.url, core.policy().allow_http)
-        .map_err(|e| redacted(e.message))?;
-    spec.to_sent().map_err(redacted)
+    // Parsed once, here: what is checked is what is sent.
+    let url = parse_as_is("url", &spec.url).map_err(|e| redacted(e.message))?;
+    check_url("url", &url, core.policy().allow_http).map_err(|e| redacted(e.message))?;
+    Ok(spec.to_sent_at(url))
 }
 
 /// Before a catch-up attempt spends itself: waits, up to the schedule's

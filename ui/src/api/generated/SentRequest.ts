@@ -8,7 +8,7 @@ import type { JsonValue } from "./serde_json/JsonValue";
  */
 export type SentRequest = { method: string, url: string, headers: { [key in string]: JsonValue }, body?: string, 
 /**
- * The body was cut for the log (see [`SentRequest::into_log`]); what
+ * The body was cut for the log (see [`SentRequest::to_log`]); what
  * went on the wire was whole.
  */
 truncated: boolean, };
