@@ -134,7 +134,6 @@ fn dispatch(core: &Arc<Core>, claimed: Vec<Claimed>) {
         } else {
             Duration::zero()
         };
-        core.cancel_attempts(&c.replaces);
         core.attempts.spawn(attempt(core.clone(), c, delay, budget));
     }
 }
@@ -172,13 +171,22 @@ async fn attempt(
     _budget: OwnedSemaphorePermit,
 ) {
     let Claimed {
-        job, context, late, ..
+        job,
+        context,
+        late,
+        replaces,
     } = claimed;
     let replaced = tokio_util::sync::CancellationToken::new();
     lock(&core.inflight).insert(job.seq, replaced.clone());
     // When the request began to go out: the attempt's start and duration.
     let began = std::sync::OnceLock::new();
-    let work = go(&core, &job, context, late, delay, &began);
+    let work = async {
+        // Claimed ahead (CLAIM_AHEAD): at its instant, not before, it goes
+        // out and takes over from the attempt it replaces (overlap `replace`).
+        until_due(&core, &job).await;
+        core.cancel_attempts(&replaces);
+        go(&core, &job, context, late, delay, &began).await
+    };
     let (reply, sent) = tokio::select! {
         done = work => done,
         _ = replaced.cancelled() => (Reply::Replaced, None),
@@ -211,7 +219,6 @@ async fn go(
 ) -> (Reply, Option<SentRequest>) {
     let core = core.clone();
     let job = job.clone();
-    until_due(&core, &job).await;
     let spec = match &context {
         Some(ctx) => dynamic::render(&job.request, ctx),
         None => job.request.clone(),

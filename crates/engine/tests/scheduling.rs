@@ -7,7 +7,7 @@ use std::time::Duration as StdDuration;
 use chime_engine::{
     Clock, Config, Engine, JobFilter, JobOrder, JobState, LogQuery, ManualClock, Payload,
 };
-use chime_testkit::{eventually, Reply, Target};
+use chime_testkit::{eventually, Gate, Reply, Target};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{json, Value};
 
@@ -345,6 +345,72 @@ async fn a_job_claimed_ahead_of_its_instant_goes_out_at_it() {
         .find(|e| matches!(e.body, Payload::Started(_)))
         .unwrap();
     assert_eq!(started.inserted_at, due, "job.started says when it started");
+    engine.shutdown().await;
+}
+
+/// Overlap `replace`: the next run, claimed a moment before its instant,
+/// takes over from the run still on the wire at that instant, not earlier.
+#[tokio::test]
+async fn a_replacing_run_takes_over_at_its_instant_not_at_its_claim() {
+    let gate = Gate::default(); // never opened: the first run hangs
+    let target = {
+        let gate = gate.clone();
+        Target::start(move |seen| match seen.n {
+            1 => Reply::status(200).until(&gate),
+            _ => Reply::status(200),
+        })
+        .await
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(t0());
+    let engine = engine_at(&clock, &dir).await;
+    let created = engine
+        .create_job(json!({"url": target.url("/r"), "repeat_every": 10, "overlap": "replace"}))
+        .await
+        .unwrap();
+    let (first, schedule) = (created.job.id, created.job.schedule_id.unwrap());
+    clock.set(t0() + Duration::seconds(10));
+    target.wait_for(1, StdDuration::from_secs(10)).await; // the first run is on the wire
+    let second_at = t0() + Duration::seconds(20);
+    clock.set(second_at - Duration::milliseconds(5));
+    eventually(
+        "the second run to be claimed",
+        StdDuration::from_secs(10),
+        async || {
+            let jobs = jobs_of(&engine, &schedule).await;
+            let executing = jobs.iter().filter(|j| j.state == JobState::Executing);
+            (executing.count() == 2).then_some(())
+        },
+    )
+    .await;
+    clock.set(second_at);
+    eventually(
+        "the first run to be replaced",
+        StdDuration::from_secs(10),
+        async || {
+            let state = engine.get_job(&first).await.unwrap().state;
+            (state == JobState::Cancelled).then_some(())
+        },
+    )
+    .await;
+    let log = engine
+        .list_events(LogQuery {
+            job_id: Some(first),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let finished = log
+        .iter()
+        .find(|e| matches!(e.body, Payload::Finished(_)))
+        .unwrap();
+    assert!(
+        finished.inserted_at >= second_at,
+        "replaced at {}, before the next run's instant",
+        finished.inserted_at
+    );
+    target.wait_for(2, StdDuration::from_secs(10)).await;
     engine.shutdown().await;
 }
 
