@@ -39,6 +39,27 @@ async fn jobs_of(engine: &Engine, schedule_id: &str) -> Vec<chime_engine::JobVie
         .data
 }
 
+/// The log, oldest first: one job's, or all of it.
+async fn log_of(engine: &Engine, job_id: Option<String>) -> Vec<chime_engine::Event> {
+    let query = LogQuery {
+        job_id,
+        limit: 100,
+        ascending: true,
+        ..Default::default()
+    };
+    engine.list_events(query).await.unwrap()
+}
+
+/// Waits for a job to reach `state`, and answers it.
+async fn job_in(engine: &Engine, id: &str, state: JobState) -> chime_engine::JobView {
+    let what = format!("job {id} to be {state:?}");
+    eventually(&what, StdDuration::from_secs(10), async || {
+        let job = engine.get_job(id).await.unwrap();
+        (job.state == state).then_some(job)
+    })
+    .await
+}
+
 fn scheduled_at_of(body: &Value) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(body["$job"]["scheduled_at"].as_str().unwrap())
         .unwrap()
@@ -126,14 +147,7 @@ async fn catch_up_once_runs_one_of_the_missed_runs_then_moves_on() {
         scheduled_at_of(&seen[1].json()),
         t0() + Duration::seconds(110)
     );
-    let events = engine
-        .list_events(LogQuery {
-            limit: 100,
-            ascending: true,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let events = log_of(&engine, None).await;
     let started = events
         .iter()
         .find_map(|e| match &e.body {
@@ -309,37 +323,13 @@ async fn a_job_claimed_ahead_of_its_instant_goes_out_at_it() {
         .job
         .id;
     clock.set(due - Duration::milliseconds(5));
-    eventually(
-        "the job to be claimed",
-        StdDuration::from_secs(10),
-        async || {
-            let state = engine.get_job(&job).await.unwrap().state;
-            (state == JobState::Executing).then_some(())
-        },
-    )
-    .await;
+    job_in(&engine, &job, JobState::Executing).await; // claimed ahead
     clock.set(due);
     target.wait_for(1, StdDuration::from_secs(10)).await;
     assert_eq!(*arrivals.lock().unwrap(), [due], "sent at its instant");
-    let done = eventually(
-        "the job to complete",
-        StdDuration::from_secs(10),
-        async || {
-            let job = engine.get_job(&job).await.unwrap();
-            (job.state == JobState::Completed).then_some(job)
-        },
-    )
-    .await;
+    let done = job_in(&engine, &job, JobState::Completed).await;
     assert_eq!(done.attempts.unwrap()[0].started_at, due);
-    let log = engine
-        .list_events(LogQuery {
-            job_id: Some(job),
-            limit: 10,
-            ascending: true,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let log = log_of(&engine, Some(job)).await;
     let started = log
         .iter()
         .find(|e| matches!(e.body, Payload::Started(_)))
@@ -384,23 +374,8 @@ async fn a_replacing_run_takes_over_at_its_instant_not_at_its_claim() {
     )
     .await;
     clock.set(second_at);
-    eventually(
-        "the first run to be replaced",
-        StdDuration::from_secs(10),
-        async || {
-            let state = engine.get_job(&first).await.unwrap().state;
-            (state == JobState::Cancelled).then_some(())
-        },
-    )
-    .await;
-    let log = engine
-        .list_events(LogQuery {
-            job_id: Some(first),
-            limit: 10,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    job_in(&engine, &first, JobState::Cancelled).await; // replaced
+    let log = log_of(&engine, Some(first)).await;
     let finished = log
         .iter()
         .find(|e| matches!(e.body, Payload::Finished(_)))
@@ -458,15 +433,7 @@ async fn an_engine_dropped_mid_attempt_loses_no_job() {
     let engine = Engine::start(config, Arc::new(chime_engine::SystemClock))
         .await
         .unwrap();
-    let job = eventually(
-        "the interrupted job to complete",
-        StdDuration::from_secs(10),
-        async || {
-            let job = engine.get_job(&job_id).await.unwrap();
-            (job.state == JobState::Completed).then_some(job)
-        },
-    )
-    .await;
+    let job = job_in(&engine, &job_id, JobState::Completed).await; // run again
     assert_eq!(target.count(), 2, "sent again after the restart");
     let attempts = job.attempts.unwrap();
     assert_eq!(attempts.len(), 2);
