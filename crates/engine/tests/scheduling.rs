@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
+use chime_engine::run::Action;
 use chime_engine::{
     Clock, Config, Engine, JobFilter, JobOrder, JobState, LogQuery, ManualClock, Payload,
 };
@@ -386,6 +387,64 @@ async fn a_replacing_run_takes_over_at_its_instant_not_at_its_claim() {
         finished.inserted_at
     );
     target.wait_for(2, StdDuration::from_secs(10)).await;
+    engine.shutdown().await;
+}
+
+/// Overlap `queue`: the next run, claimed a moment before its instant, is
+/// held behind the run on the wire; when that one ends before the instant,
+/// the held run goes at its instant, not earlier, and not at the end of its
+/// hold (the running attempt's timeout).
+#[tokio::test]
+async fn a_queued_run_whose_wait_ends_before_its_instant_goes_at_it() {
+    let clock = ManualClock::new(t0());
+    let gate = Gate::default();
+    let arrivals = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let target = {
+        let (clock, gate, arrivals) = (clock.clone(), gate.clone(), arrivals.clone());
+        Target::start(move |seen| {
+            arrivals.lock().unwrap().push(clock.now());
+            match seen.n {
+                1 => Reply::status(200).until(&gate),
+                _ => Reply::status(200),
+            }
+        })
+        .await
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_at(&clock, &dir).await;
+    let created = engine
+        .create_job(json!({"url": target.url("/q"), "repeat_every": 10, "overlap": "queue"}))
+        .await
+        .unwrap();
+    let (first, schedule) = (created.job.id, created.job.schedule_id.unwrap());
+    clock.set(t0() + Duration::seconds(10));
+    target.wait_for(1, StdDuration::from_secs(10)).await; // the first run is on the wire
+    let second_at = t0() + Duration::seconds(20);
+    clock.set(second_at - Duration::milliseconds(5));
+    eventually(
+        "the second run to be held",
+        StdDuration::from_secs(10),
+        async || {
+            let far = Duration::days(1);
+            let runs = engine.schedule_runs(&schedule, t0() - far, t0() + far, 10, false);
+            let deferred = runs
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|r| r.action == Some(Action::Deferred));
+            deferred.map(|_| ())
+        },
+    )
+    .await;
+    gate.open();
+    job_in(&engine, &first, JobState::Completed).await;
+    clock.set(second_at);
+    target.wait_for(2, StdDuration::from_secs(10)).await;
+    assert_eq!(
+        arrivals.lock().unwrap()[1],
+        second_at,
+        "sent at its instant"
+    );
     engine.shutdown().await;
 }
 

@@ -156,11 +156,23 @@ pub(crate) fn release_queued(tx: &mut Tx, s: &Schedule) -> Result<()> {
     let Some(job) = jobs::get(&tx.sql, pending)? else {
         return Ok(());
     };
-    let held = job.state == JobState::Scheduled
-        && job.scheduled_at > tx.now
-        && job.planned_at.is_some_and(|p| p <= tx.now);
-    if held {
-        jobs::due_now(&tx.sql, job.seq, None, tx.now)?;
+    let Some(planned) = job.planned_at else {
+        return Ok(());
+    };
+    // Held: put back past its rule time. The scheduler claims a moment
+    // ahead, so a run can be held, and the one before it end, before that
+    // time comes: it then goes at its time, not earlier.
+    let held = job.state == JobState::Scheduled && job.scheduled_at > tx.now.max(planned);
+    if !held {
+        return Ok(());
     }
-    Ok(())
+    if planned > tx.now {
+        let back = JobUpdate {
+            scheduled_at: Some(planned),
+            ..JobUpdate::default()
+        };
+        jobs::update(&tx.sql, job.seq, &back, tx.now)
+    } else {
+        jobs::due_now(&tx.sql, job.seq, None, tx.now)
+    }
 }
