@@ -339,65 +339,23 @@ async fn a_job_claimed_ahead_of_its_instant_goes_out_at_it() {
     engine.shutdown().await;
 }
 
-/// Overlap `replace`: the next run, claimed a moment before its instant,
-/// takes over from the run still on the wire at that instant, not earlier.
-#[tokio::test]
-async fn a_replacing_run_takes_over_at_its_instant_not_at_its_claim() {
-    let gate = Gate::default(); // never opened: the first run hangs
-    let target = {
-        let gate = gate.clone();
-        Target::start(move |seen| match seen.n {
-            1 => Reply::status(200).until(&gate),
-            _ => Reply::status(200),
-        })
-        .await
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::new(t0());
-    let engine = engine_at(&clock, &dir).await;
-    let created = engine
-        .create_job(json!({"url": target.url("/r"), "repeat_every": 10, "overlap": "replace"}))
-        .await
-        .unwrap();
-    let (first, schedule) = (created.job.id, created.job.schedule_id.unwrap());
-    clock.set(t0() + Duration::seconds(10));
-    target.wait_for(1, StdDuration::from_secs(10)).await; // the first run is on the wire
-    let second_at = t0() + Duration::seconds(20);
-    clock.set(second_at - Duration::milliseconds(5));
-    eventually(
-        "the second run to be claimed",
-        StdDuration::from_secs(10),
-        async || {
-            let jobs = jobs_of(&engine, &schedule).await;
-            let executing = jobs.iter().filter(|j| j.state == JobState::Executing);
-            (executing.count() == 2).then_some(())
-        },
-    )
-    .await;
-    clock.set(second_at);
-    job_in(&engine, &first, JobState::Cancelled).await; // replaced
-    let log = log_of(&engine, Some(first)).await;
-    let finished = log
-        .iter()
-        .find(|e| matches!(e.body, Payload::Finished(_)))
-        .unwrap();
-    assert!(
-        finished.inserted_at >= second_at,
-        "replaced at {}, before the next run's instant",
-        finished.inserted_at
-    );
-    target.wait_for(2, StdDuration::from_secs(10)).await;
-    engine.shutdown().await;
+/// A schedule every 10 s with an `overlap` rule, its first run held on the
+/// wire until `gate` opens, and the clock 5 ms before its second run's
+/// instant (`second_at`): the second run is being claimed ahead.
+struct BehindHeldFirst {
+    engine: Engine,
+    clock: ManualClock,
+    target: Target,
+    /// The clock at each arrival.
+    arrivals: Arc<std::sync::Mutex<Vec<DateTime<Utc>>>>,
+    first: String,
+    schedule: String,
+    second_at: DateTime<Utc>,
+    _dir: tempfile::TempDir,
 }
 
-/// Overlap `queue`: the next run, claimed a moment before its instant, is
-/// held behind the run on the wire; when that one ends before the instant,
-/// the held run goes at its instant, not earlier, and not at the end of its
-/// hold (the running attempt's timeout).
-#[tokio::test]
-async fn a_queued_run_whose_wait_ends_before_its_instant_goes_at_it() {
+async fn second_run_behind_a_held_first(overlap: &str, gate: &Gate) -> BehindHeldFirst {
     let clock = ManualClock::new(t0());
-    let gate = Gate::default();
     let arrivals = Arc::new(std::sync::Mutex::new(Vec::new()));
     let target = {
         let (clock, gate, arrivals) = (clock.clone(), gate.clone(), arrivals.clone());
@@ -413,20 +371,73 @@ async fn a_queued_run_whose_wait_ends_before_its_instant_goes_at_it() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine_at(&clock, &dir).await;
     let created = engine
-        .create_job(json!({"url": target.url("/q"), "repeat_every": 10, "overlap": "queue"}))
+        .create_job(json!({"url": target.url("/o"), "repeat_every": 10, "overlap": overlap}))
         .await
         .unwrap();
-    let (first, schedule) = (created.job.id, created.job.schedule_id.unwrap());
     clock.set(t0() + Duration::seconds(10));
     target.wait_for(1, StdDuration::from_secs(10)).await; // the first run is on the wire
     let second_at = t0() + Duration::seconds(20);
     clock.set(second_at - Duration::milliseconds(5));
+    BehindHeldFirst {
+        engine,
+        clock,
+        target,
+        arrivals,
+        first: created.job.id,
+        schedule: created.job.schedule_id.unwrap(),
+        second_at,
+        _dir: dir,
+    }
+}
+
+/// Overlap `replace`: the next run, claimed a moment before its instant,
+/// takes over from the run still on the wire at that instant, not earlier.
+#[tokio::test]
+async fn a_replacing_run_takes_over_at_its_instant_not_at_its_claim() {
+    let gate = Gate::default(); // never opened: the first run hangs
+    let o = second_run_behind_a_held_first("replace", &gate).await;
+    eventually(
+        "the second run to be claimed",
+        StdDuration::from_secs(10),
+        async || {
+            let jobs = jobs_of(&o.engine, &o.schedule).await;
+            let executing = jobs.iter().filter(|j| j.state == JobState::Executing);
+            (executing.count() == 2).then_some(())
+        },
+    )
+    .await;
+    o.clock.set(o.second_at);
+    job_in(&o.engine, &o.first, JobState::Cancelled).await; // replaced
+    let log = log_of(&o.engine, Some(o.first.clone())).await;
+    let finished = log
+        .iter()
+        .find(|e| matches!(e.body, Payload::Finished(_)))
+        .unwrap();
+    assert!(
+        finished.inserted_at >= o.second_at,
+        "replaced at {}, before the next run's instant",
+        finished.inserted_at
+    );
+    o.target.wait_for(2, StdDuration::from_secs(10)).await;
+    o.engine.shutdown().await;
+}
+
+/// Overlap `queue`: the next run, claimed a moment before its instant, is
+/// held behind the run on the wire; when that one ends before the instant,
+/// the held run goes at its instant, not earlier, and not at the end of its
+/// hold (the running attempt's timeout).
+#[tokio::test]
+async fn a_queued_run_whose_wait_ends_before_its_instant_goes_at_it() {
+    let gate = Gate::default();
+    let o = second_run_behind_a_held_first("queue", &gate).await;
     eventually(
         "the second run to be held",
         StdDuration::from_secs(10),
         async || {
             let far = Duration::days(1);
-            let runs = engine.schedule_runs(&schedule, t0() - far, t0() + far, 10, false);
+            let runs = o
+                .engine
+                .schedule_runs(&o.schedule, t0() - far, t0() + far, 10, false);
             let deferred = runs
                 .await
                 .unwrap()
@@ -437,15 +448,15 @@ async fn a_queued_run_whose_wait_ends_before_its_instant_goes_at_it() {
     )
     .await;
     gate.open();
-    job_in(&engine, &first, JobState::Completed).await;
-    clock.set(second_at);
-    target.wait_for(2, StdDuration::from_secs(10)).await;
+    job_in(&o.engine, &o.first, JobState::Completed).await;
+    o.clock.set(o.second_at);
+    o.target.wait_for(2, StdDuration::from_secs(10)).await;
     assert_eq!(
-        arrivals.lock().unwrap()[1],
-        second_at,
+        o.arrivals.lock().unwrap()[1],
+        o.second_at,
         "sent at its instant"
     );
-    engine.shutdown().await;
+    o.engine.shutdown().await;
 }
 
 /// A first engine is dropped (its runtime torn down, as in a crash) while an
