@@ -11,6 +11,7 @@ mod capacity;
 mod check;
 mod clock;
 mod procfs;
+mod raw;
 mod report;
 mod server;
 mod sink;
