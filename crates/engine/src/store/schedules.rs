@@ -114,7 +114,7 @@ pub fn insert(conn: &Connection, s: &ScheduleInsert, now: DateTime<Utc>) -> Resu
     );
     Ok(conn.prepare_cached(&sql)?.query_row(
         params![
-            uuid::Uuid::new_v4().to_string(),
+            super::new_id(now),
             s.name,
             s.description,
             every,
