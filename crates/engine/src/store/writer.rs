@@ -153,14 +153,14 @@ fn commit(
             ran.push(write);
             continue;
         }
-        if let Err(e) = tx.sql.execute_batch("SAVEPOINT write") {
+        if let Err(e) = cached(&tx.sql, "SAVEPOINT write") {
             pending.push_front(write);
             broken = Some(Error::from(e));
             break;
         }
         let mark = (tx.events.len(), tx.deliveries);
         let closed = if write.run(&mut tx) {
-            tx.sql.execute_batch("RELEASE write")
+            cached(&tx.sql, "RELEASE write")
         } else {
             tx.events.truncate(mark.0);
             tx.deliveries = mark.1;
@@ -199,6 +199,12 @@ fn commit(
         }
     }
     Vec::new()
+}
+
+/// Runs a statement the writer runs for most writes from the cache, not
+/// parsed again each time as `execute_batch` would.
+fn cached(sql: &Connection, statement: &str) -> rusqlite::Result<()> {
+    sql.prepare_cached(statement)?.execute([]).map(|_| ())
 }
 
 /// The batch's error, once for each of its writes. SQLite's errors keep
