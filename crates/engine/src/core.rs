@@ -4,6 +4,7 @@
 //! `Arc<Core>`; the `Engine` facade is one more holder.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -29,6 +30,10 @@ pub struct Core {
     pub bus: EventBus,
     /// Wakes the scheduler when jobs change.
     pub wake: Notify,
+    /// A job due before this instant (ms) needs the scheduler woken: it
+    /// sleeps until just before it (`CLAIM_AHEAD`). `i64::MAX` while it is
+    /// reading what is due next, so that every write then wakes it.
+    pub wake_before: AtomicI64,
     /// Wakes the delivery sender when webhooks or callbacks are written.
     pub deliveries_wake: Notify,
     pub dispatcher: RwLock<Dispatcher>,
@@ -149,11 +154,27 @@ impl Core {
         &self,
         f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
     ) -> Result<T> {
+        self.write_due(f, |_| None).await
+    }
+
+    /// [`Core::write`] for a write whose one new due instant `due` reads
+    /// from its value (a new one-off job's time): the scheduler is woken
+    /// only if that comes before the instant it sleeps until, so a stream of
+    /// creates for later costs it nothing. `None`: wake it as `write` does.
+    pub async fn write_due<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
+        due: impl FnOnce(&T) -> Option<DateTime<Utc>>,
+    ) -> Result<T> {
         let done = self.store.write_async(self.now(), f).await?;
         if done.deliveries > 0 {
             self.deliveries_wake.notify_one();
         }
-        if done.events > 0 {
+        // Read after the commit: a scheduler that set its instant before
+        // this read will see the job when it next reads what is due.
+        let later = due(&done.value)
+            .is_some_and(|t| crate::time::to_ms(t) >= self.wake_before.load(Ordering::SeqCst));
+        if done.events > 0 && !later {
             self.wake.notify_one();
         }
         Ok(done.value)

@@ -3,6 +3,7 @@
 //! due in one transaction, and hand it to dispatch with bounded concurrency.
 //! What a claim does to jobs and schedules is the lifecycle's (`runs::claim`).
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -17,6 +18,7 @@ use crate::job::Job;
 use crate::lifecycle::runs::{self, AttemptEnd, Claimed, Record, Reply};
 use crate::request::{RequestSpec, SentRequest};
 use crate::store::jobs;
+use crate::time::to_ms;
 
 /// Jobs claimed per transaction, at most.
 const CLAIM_BATCH: usize = 256;
@@ -39,6 +41,8 @@ const NETWORK_RETRY: Duration = Duration::seconds(1);
 
 pub(crate) async fn run(core: Arc<Core>) {
     loop {
+        // Awake: any write may have made something due (see `Core::write_due`).
+        core.wake_before.store(i64::MAX, Ordering::SeqCst);
         if core.stop.is_cancelled() {
             break;
         }
@@ -103,6 +107,9 @@ pub(crate) async fn run(core: Arc<Core>) {
             continue;
         }
         let deadline = next.map_or(now + SAFETY_TICK, |t| t.min(now + SAFETY_TICK));
+        // Waking at `deadline` claims what is due by then and CLAIM_AHEAD.
+        core.wake_before
+            .store(to_ms(deadline + CLAIM_AHEAD), Ordering::SeqCst);
         tokio::select! {
             _ = core.stop.cancelled() => break,
             _ = core.clock.sleep_until(deadline) => {}
@@ -359,4 +366,63 @@ async fn reachable(address: &str) -> bool {
         tokio::time::timeout(std::time::Duration::from_secs(1), probe).await,
         Ok(Ok(_))
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+    use std::sync::Arc;
+    use std::time::Duration as StdDuration;
+
+    use chime_testkit::{eventually, Reply, Target};
+    use chrono::{DateTime, Duration, TimeZone, Utc};
+    use serde_json::json;
+
+    use crate::time::to_ms;
+    use crate::{Config, Engine, ManualClock};
+
+    /// Waits until the scheduler sleeps until just before a job due at `due`.
+    async fn asleep_for(engine: &Engine, due: DateTime<Utc>) {
+        let what = format!("the scheduler to sleep until just before {due}");
+        eventually(&what, StdDuration::from_secs(10), async || {
+            (engine.core.wake_before.load(Ordering::SeqCst) == to_ms(due)).then_some(())
+        })
+        .await;
+    }
+
+    /// A one-off job due before the scheduler's wake wakes it; one due after
+    /// it does not need to, and still goes out at its own instant.
+    #[tokio::test]
+    async fn a_create_wakes_the_scheduler_only_for_a_job_due_before_its_wake() {
+        let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap();
+        let clock = ManualClock::new(t0);
+        let target = Target::start(|_| Reply::status(200)).await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::new(dir.path().join("chime.db"));
+        config.allow_http = true;
+        let engine = Engine::start(config, Arc::new(clock.clone()))
+            .await
+            .unwrap();
+        let create = async |path: &str, due: DateTime<Utc>| {
+            let job = json!({"url": target.url(path), "scheduled_at": due.to_rfc3339()});
+            engine.create_job(job).await.unwrap();
+        };
+        let (sooner, later, last) = (
+            t0 + Duration::seconds(1),
+            t0 + Duration::seconds(50),
+            t0 + Duration::hours(2),
+        );
+        create("/later", later).await;
+        asleep_for(&engine, later).await;
+        create("/sooner", sooner).await;
+        asleep_for(&engine, sooner).await; // woken, and asleep again for it
+        create("/last", last).await;
+        for (n, at) in [sooner, later, last].into_iter().enumerate() {
+            clock.set(at);
+            target.wait_for(n + 1, StdDuration::from_secs(10)).await;
+        }
+        let paths: Vec<_> = target.seen().into_iter().map(|s| s.path).collect();
+        assert_eq!(paths, ["/sooner", "/later", "/last"]);
+        engine.shutdown().await;
+    }
 }

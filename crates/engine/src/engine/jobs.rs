@@ -29,8 +29,15 @@ impl Engine {
     /// `POST /api/jobs`: a one-off job, or a schedule and its first job.
     pub async fn create_job(&self, input: Value) -> Result<Created> {
         let draft = draft::parse(&input, self.policy(), self.now())?;
+        // A one-off job makes only itself due; a schedule may make more (a
+        // paused one's resume), so its create wakes the scheduler.
+        let one_off = draft.rule.is_none();
         let (job, created) = self
-            .write(move |tx| transitions::create(tx, &draft))
+            .core
+            .write_due(
+                move |tx| transitions::create(tx, &draft),
+                move |(job, _)| one_off.then_some(job.scheduled_at),
+            )
             .await?;
         // A new job has no attempts to look up; an idempotency hit may.
         let view = if created {

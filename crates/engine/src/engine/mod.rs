@@ -9,6 +9,7 @@ mod schedules;
 mod settings;
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -86,6 +87,7 @@ impl Engine {
             clock,
             bus: EventBus::default(),
             wake: Notify::new(),
+            wake_before: AtomicI64::new(i64::MAX),
             deliveries_wake: Notify::new(),
             dispatcher: RwLock::new(dispatcher),
             settings: watch::Sender::new(settings),
