@@ -109,7 +109,10 @@ pub(super) fn run(
                 Err(_) => break,
             }
         }
-        carried = commit(&mut conn, carried, &shared);
+        // Writes that arrive while the batch runs join it (up to MAX_BATCH):
+        // they share its sync rather than wait a whole commit for the next.
+        let mut more = || waiting.try_recv().ok();
+        carried = commit(&mut conn, carried, &shared, &mut more);
         // After the replies, so a restart of the log never holds them up.
         checkpointer.after_commit(&conn);
     }
@@ -121,6 +124,7 @@ fn commit(
     conn: &mut Connection,
     batch: Vec<Box<dyn Write>>,
     shared: &Shared,
+    more: &mut dyn FnMut() -> Option<Box<dyn Write>>,
 ) -> Vec<Box<dyn Write>> {
     let sql = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(sql) => sql,
@@ -139,7 +143,12 @@ fn commit(
     let mut pending: VecDeque<Box<dyn Write>> = batch.into();
     let mut ran = Vec::with_capacity(pending.len());
     let mut broken = None;
-    while let Some(mut write) = pending.pop_front() {
+    let mut next = |pending: &mut VecDeque<_>, ran: usize| {
+        pending
+            .pop_front()
+            .or_else(|| if ran < MAX_BATCH { more() } else { None })
+    };
+    while let Some(mut write) = next(&mut pending, ran.len()) {
         if ran.is_empty() {
             // The first write needs no savepoint (under which SQLite copies
             // each page before its first change: a tenth of a create's
@@ -346,14 +355,43 @@ mod tests {
                 )
             })
             .collect();
-        let rest = super::commit(&mut conn, batch, &shared);
+        let rest = super::commit(&mut conn, batch, &shared, &mut || None);
         assert_eq!(rest.len(), 2, "the two after it are carried over");
         let (n, first) = replies.try_recv().unwrap();
         assert!(n == 0 && matches!(first, Err(Error::Conflict(_))));
         assert!(replies.try_recv().is_err(), "the rest are not answered yet");
-        assert!(super::commit(&mut conn, rest, &shared).is_empty());
+        assert!(super::commit(&mut conn, rest, &shared, &mut || None).is_empty());
         let rest: Vec<_> = replies.try_iter().map(|(n, r)| (n, r.unwrap())).collect();
         assert_eq!(rest, [(1, 1), (2, 2)]);
         assert_eq!(stored(&store), [1, 2], "the failed write's event is gone");
+    }
+
+    /// Writes that arrive while a batch runs join its transaction, and are
+    /// answered with it.
+    #[test]
+    fn writes_arriving_while_a_batch_runs_join_its_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chime.db");
+        let store = Store::open(&path).unwrap();
+        let mut conn = crate::store::connect(&path).unwrap();
+        let shared = super::Shared {
+            on_commit: std::sync::OnceLock::new(),
+        };
+        let (replied, replies) = std::sync::mpsc::channel();
+        let mut writes: std::collections::VecDeque<_> = (0..3)
+            .map(|n| {
+                let replied = replied.clone();
+                super::write(
+                    chrono::Utc::now(),
+                    move |tx| tx.emit(event(n)).map(|_| n),
+                    move |r| replied.send(r.map(|c| c.value).unwrap()).unwrap(),
+                )
+            })
+            .collect();
+        let first = writes.pop_front().into_iter().collect();
+        let rest = super::commit(&mut conn, first, &shared, &mut || writes.pop_front());
+        assert!(rest.is_empty());
+        assert_eq!(replies.try_iter().collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(stored(&store), [0, 1, 2]);
     }
 }
