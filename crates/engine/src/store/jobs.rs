@@ -74,7 +74,7 @@ pub fn insert(conn: &Connection, j: &JobInsert, now: DateTime<Utc>) -> Result<Jo
     };
     // The row is built from what was written rather than read back: parsing
     // the request, options and args again cost a create more than writing them.
-    let id = super::new_id(now);
+    let id = uuid::Uuid::new_v4().to_string();
     // Instants are kept in milliseconds; the job holds them as stored.
     let (scheduled_at, planned_at, now) = (
         from_ms(to_ms(j.scheduled_at)),

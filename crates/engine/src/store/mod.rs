@@ -240,20 +240,6 @@ impl Tx<'_> {
     }
 }
 
-/// A new job's or schedule's id: a version 7 uuid, whose first 48 bits are
-/// the millisecond it was made. Ids made one after another then land at one
-/// end of the `id` index rather than on a random page of it: with 50,000
-/// rows, a random (version 4) id made an insert take about twice as long,
-/// and dirtied a page of the index for each create in a group commit.
-pub(crate) fn new_id(now: DateTime<Utc>) -> String {
-    let at = uuid::Timestamp::from_unix(
-        uuid::NoContext,
-        u64::try_from(now.timestamp()).unwrap_or(0),
-        now.timestamp_subsec_nanos(),
-    );
-    uuid::Uuid::new_v7(at).to_string()
-}
-
 fn writer_gone() -> Error {
     Error::Internal("the database writer has stopped".into())
 }

@@ -114,7 +114,7 @@ pub fn insert(conn: &Connection, s: &ScheduleInsert, now: DateTime<Utc>) -> Resu
     );
     Ok(conn.prepare_cached(&sql)?.query_row(
         params![
-            super::new_id(now),
+            uuid::Uuid::new_v4().to_string(),
             s.name,
             s.description,
             every,
