@@ -326,18 +326,30 @@ mod tests {
         assert_eq!(kept, [0, 1, 3], "the failing write's event is gone");
     }
 
+    /// A store, and a connection and shared state to call `commit` with
+    /// directly, as the writer thread would.
+    fn writer_apart() -> (
+        tempfile::TempDir,
+        Store,
+        rusqlite::Connection,
+        super::Shared,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chime.db");
+        let store = Store::open(&path).unwrap();
+        let conn = crate::store::connect(&path).unwrap();
+        let shared = super::Shared {
+            on_commit: std::sync::OnceLock::new(),
+        };
+        (dir, store, conn, shared)
+    }
+
     /// The first write of a batch runs without a savepoint: when it fails,
     /// the transaction (its work alone) is rolled back, and the rest of the
     /// batch runs next, untouched.
     #[test]
     fn a_failing_first_write_is_rolled_back_and_the_rest_run_next() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("chime.db");
-        let store = Store::open(&path).unwrap();
-        let mut conn = crate::store::connect(&path).unwrap();
-        let shared = super::Shared {
-            on_commit: std::sync::OnceLock::new(),
-        };
+        let (_dir, store, mut conn, shared) = writer_apart();
         let (replied, replies) = std::sync::mpsc::channel();
         let batch = (0..3)
             .map(|n| {
@@ -370,13 +382,7 @@ mod tests {
     /// answered with it.
     #[test]
     fn writes_arriving_while_a_batch_runs_join_its_commit() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("chime.db");
-        let store = Store::open(&path).unwrap();
-        let mut conn = crate::store::connect(&path).unwrap();
-        let shared = super::Shared {
-            on_commit: std::sync::OnceLock::new(),
-        };
+        let (_dir, store, mut conn, shared) = writer_apart();
         let (replied, replies) = std::sync::mpsc::channel();
         let mut writes: std::collections::VecDeque<_> = (0..3)
             .map(|n| {
