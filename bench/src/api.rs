@@ -19,7 +19,6 @@ pub const CONNECTIONS: usize = 8;
 #[derive(Clone)]
 pub struct Api {
     addr: SocketAddr,
-    base: String,
     key: String,
     http: reqwest::Client,
 }
@@ -29,10 +28,8 @@ pub type JobMaker = Arc<dyn Fn(usize) -> Value + Send + Sync>;
 
 impl Api {
     pub fn new(port: u16, key: String) -> Result<Api> {
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
         Ok(Api {
-            addr,
-            base: format!("http://{addr}"),
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
             key,
             http: client()?,
         })
@@ -41,7 +38,7 @@ impl Api {
     pub async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Bytes> {
         let mut request = self
             .http
-            .request(method.clone(), format!("{}{path}", self.base))
+            .request(method.clone(), format!("http://{}{path}", self.addr))
             .bearer_auth(&self.key);
         if let Some(body) = body {
             request = request.json(body);

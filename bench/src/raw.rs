@@ -5,6 +5,7 @@
 //! (reqwest took about as much CPU as Chime in `create`) would be measured
 //! with it.
 
+use std::io::Write as _;
 use std::net::SocketAddr;
 
 use anyhow::{bail, Context, Result};
@@ -41,14 +42,12 @@ impl Connection {
     /// status is `expected`.
     pub async fn post(&mut self, path: &str, body: &[u8], expected: u16) -> Result<()> {
         self.buffer.clear();
-        self.buffer.extend_from_slice(
-            format!(
-                "POST {path} HTTP/1.1\r\n{}content-length: {}\r\n\r\n",
-                self.headers,
-                body.len()
-            )
-            .as_bytes(),
-        );
+        write!(
+            self.buffer,
+            "POST {path} HTTP/1.1\r\n{}content-length: {}\r\n\r\n",
+            self.headers,
+            body.len()
+        )?;
         self.buffer.extend_from_slice(body);
         self.stream.write_all(&self.buffer).await?;
         let (status, end) = self.read_response().await?;

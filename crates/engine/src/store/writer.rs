@@ -103,14 +103,9 @@ pub(super) fn run(
                 Err(_) => return, // the store is gone
             }
         }
-        while carried.len() < MAX_BATCH {
-            match waiting.try_recv() {
-                Ok(write) => carried.push(write),
-                Err(_) => break,
-            }
-        }
-        // Writes that arrive while the batch runs join it (up to MAX_BATCH):
-        // they share its sync rather than wait a whole commit for the next.
+        // Whatever is waiting, or arrives while the batch runs, joins it (up
+        // to MAX_BATCH): it shares the batch's sync rather than wait a whole
+        // commit for the next.
         let mut more = || waiting.try_recv().ok();
         carried = commit(&mut conn, carried, &shared, &mut more);
         // After the replies, so a restart of the log never holds them up.
