@@ -97,11 +97,24 @@ impl Dispatcher {
         timeout: Duration,
         allow_http: bool,
     ) -> Result<ResponseRecord, SendError> {
+        let url =
+            Url::parse(&request.url).map_err(|e| SendError::for_good(format!("bad url: {e}")))?;
+        self.send_to(request, url, timeout, allow_http).await
+    }
+
+    /// [`Dispatcher::send`] to `url`, the request's URL already parsed (an
+    /// attempt parses it once, to check it).
+    pub async fn send_to(
+        &self,
+        request: &SentRequest,
+        url: Url,
+        timeout: Duration,
+        allow_http: bool,
+    ) -> Result<ResponseRecord, SendError> {
         let first = Hop {
             method: Method::from_bytes(request.method.as_bytes())
                 .map_err(|_| SendError::for_good(format!("bad method {}", request.method)))?,
-            url: Url::parse(&request.url)
-                .map_err(|e| SendError::for_good(format!("bad url: {e}")))?,
+            url,
             headers: header_map(&request.headers)?,
             body: request.body.clone(),
         };

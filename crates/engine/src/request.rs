@@ -228,12 +228,13 @@ impl SentRequest {
 impl RequestSpec {
     /// The wire form of this (already rendered) request.
     pub fn to_sent(&self) -> Result<SentRequest, String> {
-        let url = Url::parse(self.url.trim()).map_err(|e| format!("url: {e}"))?;
-        Ok(self.to_sent_at(url))
+        let mut url = Url::parse(self.url.trim()).map_err(|e| format!("url: {e}"))?;
+        Ok(self.to_sent_at(&mut url))
     }
 
-    /// The wire form, to `url`: this request's URL, already parsed.
-    pub fn to_sent_at(&self, mut url: Url) -> SentRequest {
+    /// The wire form, to `url`: this request's URL, already parsed, to
+    /// which its query is added.
+    pub fn to_sent_at(&self, url: &mut Url) -> SentRequest {
         if !self.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (key, value) in &self.query {

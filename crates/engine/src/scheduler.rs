@@ -3,11 +3,13 @@
 //! due in one transaction, and hand it to dispatch with bounded concurrency.
 //! What a claim does to jobs and schedules is the lifecycle's (`runs::claim`).
 
+use std::borrow::Cow;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::Duration;
+use reqwest::Url;
 use tokio::sync::OwnedSemaphorePermit;
 
 use crate::attempt::ResponseRecord;
@@ -226,9 +228,10 @@ async fn go(
 ) -> (Reply, Option<SentRequest>) {
     let core = core.clone();
     let job = job.clone();
+    // A schedule's run renders its request; a one-off job's goes as it is.
     let spec = match &context {
-        Some(ctx) => dynamic::render(&job.request, ctx),
-        None => job.request.clone(),
+        Some(ctx) => Cow::Owned(dynamic::render(&job.request, ctx)),
+        None => Cow::Borrowed(&job.request),
     };
     if late {
         if delay > Duration::zero() {
@@ -243,18 +246,25 @@ async fn go(
             message,
             retryable: false,
         },
-        Ok(sent) => {
+        Ok((sent, url)) => {
             let logged = sent.to_log();
+            // The log gets the request from this record; the attempt's end
+            // keeps a copy only for the job's callback.
+            let kept = job.options.callback_url.is_some().then(|| logged.clone());
             core.record(Record::Sent {
                 job: job.clone(),
-                request: logged.clone(),
+                request: logged,
             });
             let timeout = std::time::Duration::from_millis(job.options.timeout_ms.max(1) as u64);
             // The semaphore is never closed, so acquiring only waits.
             let _sending = core.sending.acquire().await;
             let allow_http = core.policy().allow_http;
             let sending = std::time::Instant::now();
-            let reply = match core.dispatcher().send(&sent, timeout, allow_http).await {
+            let reply = match core
+                .dispatcher()
+                .send_to(&sent, url, timeout, allow_http)
+                .await
+            {
                 Ok(response) => {
                     let latency_ms = sending.elapsed().as_millis() as i64;
                     Reply::Response(checked(&core, &job, response, latency_ms).into_log())
@@ -264,7 +274,7 @@ async fn go(
                     retryable: e.retryable,
                 },
             };
-            sent_request = Some(logged);
+            sent_request = kept;
             reply
         }
     };
@@ -304,13 +314,14 @@ fn checked(
 
 /// The wire request, checked against what is allowed now (a rendered URL may
 /// differ from the one checked at creation, and `allow_http` may have changed).
-fn prepare(core: &Core, spec: &RequestSpec) -> Result<SentRequest, String> {
+fn prepare(core: &Core, spec: &RequestSpec) -> Result<(SentRequest, Url), String> {
     use crate::request::{check_url, parse_as_is};
     let redacted = |message: String| crate::redact::message(&message, &spec.url);
     // Parsed once, here: what is checked is what is sent.
-    let url = parse_as_is("url", &spec.url).map_err(|e| redacted(e.message))?;
+    let mut url = parse_as_is("url", &spec.url).map_err(|e| redacted(e.message))?;
     check_url("url", &url, core.policy().allow_http).map_err(|e| redacted(e.message))?;
-    Ok(spec.to_sent_at(url))
+    let sent = spec.to_sent_at(&mut url);
+    Ok((sent, url))
 }
 
 /// Before a catch-up attempt spends itself: waits, up to the schedule's
@@ -378,8 +389,9 @@ mod tests {
     use chrono::{DateTime, Duration, TimeZone, Utc};
     use serde_json::json;
 
+    use crate::event::{EventKind, Payload};
     use crate::time::to_ms;
-    use crate::{Config, Engine, ManualClock};
+    use crate::{Config, Engine, LogQuery, ManualClock};
 
     /// Waits until the scheduler sleeps until just before a job due at `due`.
     async fn asleep_for(engine: &Engine, due: DateTime<Utc>) {
@@ -423,6 +435,50 @@ mod tests {
         }
         let paths: Vec<_> = target.seen().into_iter().map(|s| s.path).collect();
         assert_eq!(paths, ["/sooner", "/later", "/last"]);
+        engine.shutdown().await;
+    }
+
+    /// An attempt parses its URL once, to check it, and sends to that: with
+    /// the job's `query` added to the URL's own, as the log shows it too.
+    #[tokio::test]
+    async fn a_job_goes_to_its_url_with_its_query_added() {
+        let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap();
+        let clock = ManualClock::new(t0);
+        let target = Target::start(|_| Reply::status(200)).await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::new(dir.path().join("chime.db"));
+        config.allow_http = true;
+        let engine = Engine::start(config, Arc::new(clock.clone()))
+            .await
+            .unwrap();
+        let due = t0 + Duration::seconds(1);
+        let job = json!({"url": target.url("/q?a=1"), "query": {"b": 2, "c": ["x", "y z"]},
+                         "scheduled_at": due.to_rfc3339()});
+        let created = engine.create_job(job).await.unwrap();
+        clock.set(due);
+        let seen = target.wait_for(1, StdDuration::from_secs(10)).await;
+        assert_eq!(
+            (seen[0].path.as_str(), seen[0].query.as_str()),
+            ("/q", "a=1&b=2&c=x&c=y+z")
+        );
+        let logged = eventually(
+            "the request in the log",
+            StdDuration::from_secs(10),
+            async || {
+                let query = LogQuery {
+                    job_id: Some(created.job.id.clone()),
+                    kinds: vec![EventKind::Request],
+                    limit: 1,
+                    ..Default::default()
+                };
+                match engine.list_events(query).await.unwrap().pop()?.body {
+                    Payload::Request(sent) => Some(sent.url),
+                    other => panic!("{other:?}"),
+                }
+            },
+        )
+        .await;
+        assert_eq!(logged, target.url("/q?a=1&b=2&c=x&c=y+z"));
         engine.shutdown().await;
     }
 }

@@ -109,16 +109,18 @@ pub(crate) fn emit_for_schedule(tx: &mut Tx, s: &Schedule, payload: Payload) -> 
 }
 
 /// Queues the one callback of a finished job: the job, the request sent, and
-/// the response or the error.
+/// the response or the error. `parts` copies them out of the attempt only
+/// when the job has a callback.
 pub(crate) fn enqueue_callback(
     tx: &mut Tx,
     job: &Job,
-    data: CallbackParts,
+    parts: impl FnOnce() -> CallbackParts,
     event_id: i64,
 ) -> Result<()> {
     let Some(url) = &job.options.callback_url else {
         return Ok(());
     };
+    let data = parts();
     let data = CallbackData {
         job: job_view(tx, job.seq)?,
         request: data.request,

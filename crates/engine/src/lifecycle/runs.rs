@@ -148,7 +148,8 @@ pub enum Record {
 /// An attempt that has ended, as dispatch hands it to be recorded.
 pub struct AttemptEnd {
     pub job: Arc<Job>,
-    /// The request as it went out (as the log keeps it), when it did.
+    /// The request as it went out (as the log keeps it), when it did and
+    /// the job has a callback to send it in.
     pub sent: Option<SentRequest>,
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
@@ -224,14 +225,16 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
         rows::save(&tx.sql, s, tx.now)?;
     }
     if verdict.state.is_finished() {
-        let (response, error) = match &end.reply {
-            Reply::Response(r) => (Some(r.clone()), None),
-            Reply::Failed { .. } | Reply::Replaced => (None, error.clone()),
-        };
-        let parts = CallbackParts {
-            request: end.sent.clone(),
-            response,
-            error,
+        let parts = || {
+            let (response, error) = match &end.reply {
+                Reply::Response(r) => (Some(r.clone()), None),
+                Reply::Failed { .. } | Reply::Replaced => (None, error.clone()),
+            };
+            CallbackParts {
+                request: end.sent.clone(),
+                response,
+                error,
+            }
         };
         enqueue_callback(tx, job, parts, finished_id)?;
     }
