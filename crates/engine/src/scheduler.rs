@@ -385,13 +385,29 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration as StdDuration;
 
-    use chime_testkit::{eventually, Reply, Target};
+    use chime_testkit::{eventually, Target};
     use chrono::{DateTime, Duration, TimeZone, Utc};
     use serde_json::json;
 
     use crate::event::{EventKind, Payload};
     use crate::time::to_ms;
     use crate::{Config, Engine, LogQuery, ManualClock};
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap()
+    }
+
+    /// An engine on `clock`, over a fresh data folder, that may send to
+    /// plain-HTTP targets.
+    async fn engine_on(clock: &ManualClock) -> (Engine, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::new(dir.path().join("chime.db"));
+        config.allow_http = true;
+        let engine = Engine::start(config, Arc::new(clock.clone()))
+            .await
+            .unwrap();
+        (engine, dir)
+    }
 
     /// Waits until the scheduler sleeps until just before a job due at `due`.
     async fn asleep_for(engine: &Engine, due: DateTime<Utc>) {
@@ -406,15 +422,8 @@ mod tests {
     /// it does not need to, and still goes out at its own instant.
     #[tokio::test]
     async fn a_create_wakes_the_scheduler_only_for_a_job_due_before_its_wake() {
-        let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap();
-        let clock = ManualClock::new(t0);
-        let target = Target::start(|_| Reply::status(200)).await;
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = Config::new(dir.path().join("chime.db"));
-        config.allow_http = true;
-        let engine = Engine::start(config, Arc::new(clock.clone()))
-            .await
-            .unwrap();
+        let (t0, clock, target) = (t0(), ManualClock::new(t0()), Target::ok().await);
+        let (engine, _dir) = engine_on(&clock).await;
         let create = async |path: &str, due: DateTime<Utc>| {
             let job = json!({"url": target.url(path), "scheduled_at": due.to_rfc3339()});
             engine.create_job(job).await.unwrap();
@@ -442,15 +451,8 @@ mod tests {
     /// the job's `query` added to the URL's own, as the log shows it too.
     #[tokio::test]
     async fn a_job_goes_to_its_url_with_its_query_added() {
-        let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap();
-        let clock = ManualClock::new(t0);
-        let target = Target::start(|_| Reply::status(200)).await;
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = Config::new(dir.path().join("chime.db"));
-        config.allow_http = true;
-        let engine = Engine::start(config, Arc::new(clock.clone()))
-            .await
-            .unwrap();
+        let (t0, clock, target) = (t0(), ManualClock::new(t0()), Target::ok().await);
+        let (engine, _dir) = engine_on(&clock).await;
         let due = t0 + Duration::seconds(1);
         let job = json!({"url": target.url("/q?a=1"), "query": {"b": 2, "c": ["x", "y z"]},
                          "scheduled_at": due.to_rfc3339()});
