@@ -314,6 +314,7 @@ fn checked(
 
 /// The wire request, checked against what is allowed now (a rendered URL may
 /// differ from the one checked at creation, and `allow_http` may have changed).
+/// Its URL comes with it, parsed once: the dispatcher sends to that.
 fn prepare(core: &Core, spec: &RequestSpec) -> Result<(SentRequest, Url), String> {
     use crate::request::{check_url, parse_as_is};
     let redacted = |message: String| crate::redact::message(&message, &spec.url);
@@ -385,29 +386,12 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration as StdDuration;
 
-    use chime_testkit::{eventually, Target};
+    use chime_testkit::{eventually, Reply, Target};
     use chrono::{DateTime, Duration, TimeZone, Utc};
     use serde_json::json;
 
-    use crate::event::{EventKind, Payload};
     use crate::time::to_ms;
-    use crate::{Config, Engine, LogQuery, ManualClock};
-
-    fn t0() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap()
-    }
-
-    /// An engine on `clock`, over a fresh data folder, that may send to
-    /// plain-HTTP targets.
-    async fn engine_on(clock: &ManualClock) -> (Engine, tempfile::TempDir) {
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = Config::new(dir.path().join("chime.db"));
-        config.allow_http = true;
-        let engine = Engine::start(config, Arc::new(clock.clone()))
-            .await
-            .unwrap();
-        (engine, dir)
-    }
+    use crate::{Config, Engine, ManualClock};
 
     /// Waits until the scheduler sleeps until just before a job due at `due`.
     async fn asleep_for(engine: &Engine, due: DateTime<Utc>) {
@@ -422,8 +406,15 @@ mod tests {
     /// it does not need to, and still goes out at its own instant.
     #[tokio::test]
     async fn a_create_wakes_the_scheduler_only_for_a_job_due_before_its_wake() {
-        let (t0, clock, target) = (t0(), ManualClock::new(t0()), Target::ok().await);
-        let (engine, _dir) = engine_on(&clock).await;
+        let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap();
+        let clock = ManualClock::new(t0);
+        let target = Target::start(|_| Reply::status(200)).await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::new(dir.path().join("chime.db"));
+        config.allow_http = true;
+        let engine = Engine::start(config, Arc::new(clock.clone()))
+            .await
+            .unwrap();
         let create = async |path: &str, due: DateTime<Utc>| {
             let job = json!({"url": target.url(path), "scheduled_at": due.to_rfc3339()});
             engine.create_job(job).await.unwrap();
@@ -444,43 +435,6 @@ mod tests {
         }
         let paths: Vec<_> = target.seen().into_iter().map(|s| s.path).collect();
         assert_eq!(paths, ["/sooner", "/later", "/last"]);
-        engine.shutdown().await;
-    }
-
-    /// An attempt parses its URL once, to check it, and sends to that: with
-    /// the job's `query` added to the URL's own, as the log shows it too.
-    #[tokio::test]
-    async fn a_job_goes_to_its_url_with_its_query_added() {
-        let (t0, clock, target) = (t0(), ManualClock::new(t0()), Target::ok().await);
-        let (engine, _dir) = engine_on(&clock).await;
-        let due = t0 + Duration::seconds(1);
-        let job = json!({"url": target.url("/q?a=1"), "query": {"b": 2, "c": ["x", "y z"]},
-                         "scheduled_at": due.to_rfc3339()});
-        let created = engine.create_job(job).await.unwrap();
-        clock.set(due);
-        let seen = target.wait_for(1, StdDuration::from_secs(10)).await;
-        assert_eq!(
-            (seen[0].path.as_str(), seen[0].query.as_str()),
-            ("/q", "a=1&b=2&c=x&c=y+z")
-        );
-        let logged = eventually(
-            "the request in the log",
-            StdDuration::from_secs(10),
-            async || {
-                let query = LogQuery {
-                    job_id: Some(created.job.id.clone()),
-                    kinds: vec![EventKind::Request],
-                    limit: 1,
-                    ..Default::default()
-                };
-                match engine.list_events(query).await.unwrap().pop()?.body {
-                    Payload::Request(sent) => Some(sent.url),
-                    other => panic!("{other:?}"),
-                }
-            },
-        )
-        .await;
-        assert_eq!(logged, target.url("/q?a=1&b=2&c=x&c=y+z"));
         engine.shutdown().await;
     }
 }

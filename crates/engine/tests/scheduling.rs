@@ -6,7 +6,7 @@ use std::time::Duration as StdDuration;
 
 use chime_engine::run::Action;
 use chime_engine::{
-    Clock, Config, Engine, JobFilter, JobOrder, JobState, LogQuery, ManualClock, Payload,
+    Clock, Config, Engine, EventKind, JobFilter, JobOrder, JobState, LogQuery, ManualClock, Payload,
 };
 use chime_testkit::{eventually, Gate, Reply, Target};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -513,5 +513,46 @@ async fn an_engine_dropped_mid_attempt_loses_no_job() {
         .unwrap()
         .contains("interrupted"));
     assert_eq!(attempts[1].response.as_ref().unwrap().status, 200);
+    engine.shutdown().await;
+}
+
+/// An attempt parses its URL once, to check it, and sends to that: with the
+/// job's `query` added to the URL's own, as the log shows it too.
+#[tokio::test]
+async fn a_job_goes_to_its_url_with_its_query_added() {
+    let (clock, target, dir) = (
+        ManualClock::new(t0()),
+        Target::ok().await,
+        tempfile::tempdir().unwrap(),
+    );
+    let engine = engine_at(&clock, &dir).await;
+    let due = t0() + Duration::seconds(1);
+    let job = json!({"url": target.url("/q?a=1"), "query": {"b": 2, "c": ["x", "y z"]},
+                     "scheduled_at": due.to_rfc3339()});
+    let created = engine.create_job(job).await.unwrap();
+    clock.set(due);
+    let seen = target.wait_for(1, StdDuration::from_secs(10)).await;
+    assert_eq!(
+        (seen[0].path.as_str(), seen[0].query.as_str()),
+        ("/q", "a=1&b=2&c=x&c=y+z")
+    );
+    let logged = eventually(
+        "the request in the log",
+        StdDuration::from_secs(10),
+        async || {
+            let query = LogQuery {
+                job_id: Some(created.job.id.clone()),
+                kinds: vec![EventKind::Request],
+                limit: 1,
+                ..Default::default()
+            };
+            match engine.list_events(query).await.unwrap().pop()?.body {
+                Payload::Request(sent) => Some(sent.url),
+                other => panic!("{other:?}"),
+            }
+        },
+    )
+    .await;
+    assert_eq!(logged, target.url("/q?a=1&b=2&c=x&c=y+z"));
     engine.shutdown().await;
 }
