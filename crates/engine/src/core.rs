@@ -166,25 +166,7 @@ impl Core {
         f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
         due: impl FnOnce(&T) -> Option<DateTime<Utc>>,
     ) -> Result<T> {
-        self.commit(false, f, due).await
-    }
-
-    /// [`Core::write`] for the scheduler's claim: it goes ahead of the
-    /// writes waiting, and commits without them, since its jobs wait for it.
-    pub async fn write_urgent<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
-        self.commit(true, f, |_| None).await
-    }
-
-    async fn commit<T: Send + 'static>(
-        &self,
-        urgent: bool,
-        f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
-        due: impl FnOnce(&T) -> Option<DateTime<Utc>>,
-    ) -> Result<T> {
-        let done = self.store.write_async(self.now(), urgent, f).await?;
+        let done = self.store.write_async(self.now(), f).await?;
         if done.deliveries > 0 {
             self.deliveries_wake.notify_one();
         }

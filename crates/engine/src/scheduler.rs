@@ -96,7 +96,7 @@ pub(crate) async fn run(core: Arc<Core>) {
                 }
                 runs::claim(tx, CLAIM_AHEAD, limit, &circumstances)
             };
-            match core.write_urgent(claim).await {
+            match core.write(claim).await {
                 Ok(claimed) => dispatch(&core, claimed),
                 Err(e) => {
                     tracing::error!("claiming due jobs failed: {e}");

@@ -74,7 +74,7 @@ impl Engine {
         let db_path = config.db_path.clone();
         let store = tokio::task::spawn_blocking(move || Store::open(&db_path)).await??;
         let settings = store
-            .write_async(clock.now(), false, settings::load_or_init)
+            .write_async(clock.now(), settings::load_or_init)
             .await?
             .value;
         let mut ca_files = config.ca_certs.clone();

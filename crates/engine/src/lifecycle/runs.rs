@@ -145,16 +145,6 @@ pub enum Record {
     Ended(Box<AttemptEnd>),
 }
 
-impl Record {
-    /// The job whose attempt it tells of.
-    pub fn job(&self) -> &Job {
-        match self {
-            Record::Sent { job, .. } | Record::Waiting { job, .. } => job,
-            Record::Ended(end) => &end.job,
-        }
-    }
-}
-
 /// An attempt that has ended, as dispatch hands it to be recorded.
 pub struct AttemptEnd {
     pub job: Arc<Job>,

@@ -192,22 +192,20 @@ impl Store {
         f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
     ) -> Result<Committed<T>> {
         let (reply, answer) = std::sync::mpsc::sync_channel(1);
-        self.submit(writer::write(now, false, f, move |r| {
+        self.submit(writer::write(now, f, move |r| {
             let _ = reply.send(r);
         }))?;
         answer.recv().map_err(|_| writer_gone())?
     }
 
     /// [`Store::write`] for async tasks: waits without holding a thread.
-    /// An `urgent` write goes ahead of the others waiting (see [`writer`]).
     pub async fn write_async<T: Send + 'static>(
         &self,
         now: DateTime<Utc>,
-        urgent: bool,
         f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
     ) -> Result<Committed<T>> {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.submit(writer::write(now, urgent, f, move |r| {
+        self.submit(writer::write(now, f, move |r| {
             let _ = reply.send(r);
         }))?;
         answer.await.map_err(|_| writer_gone())?

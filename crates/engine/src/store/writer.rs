@@ -5,13 +5,6 @@
 //! the batch is then committed with one sync of the log, however many
 //! writes it holds. Concurrent creates, claims and records share the cost
 //! of that sync, which `synchronous = FULL` makes the price of a commit.
-//!
-//! An urgent write (the scheduler's claim, whose jobs cannot go out before
-//! it commits) goes ahead of the others waiting, and a transaction holds
-//! writes of one kind: a batch of ordinary writes commits as soon as an
-//! urgent one arrives, and an urgent one's commit waits for no ordinary
-//! write. In a burst a claim then waits for the write running when it
-//! came, not for the attempts recorded behind it.
 
 use std::collections::VecDeque;
 use std::sync::mpsc::Receiver;
@@ -34,20 +27,16 @@ pub(super) trait Write: Send {
     fn run(&mut self, tx: &mut Tx) -> bool;
     /// After the batch: hands over its value, or the batch's error.
     fn reply(self: Box<Self>, batch: Result<(), Error>);
-    /// Whether it goes ahead of ordinary writes, in a transaction of its own kind.
-    fn urgent(&self) -> bool;
 }
 
 /// A write of `f`, whose value goes to `reply` once the batch commits.
 pub(super) fn write<T: Send + 'static>(
     now: DateTime<Utc>,
-    urgent: bool,
     f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
     reply: impl FnOnce(Result<Committed<T>>) + Send + 'static,
 ) -> Box<dyn Write> {
     Box::new(Pending {
         now,
-        urgent,
         f: Some(f),
         done: None,
         reply,
@@ -56,7 +45,6 @@ pub(super) fn write<T: Send + 'static>(
 
 struct Pending<T, F, R> {
     now: DateTime<Utc>,
-    urgent: bool,
     f: Option<F>,
     /// Its result, and the events and deliveries it wrote.
     done: Option<(Result<T>, usize, usize)>,
@@ -92,10 +80,6 @@ where
         };
         (self.reply)(answer);
     }
-
-    fn urgent(&self) -> bool {
-        self.urgent
-    }
 }
 
 /// What the writer thread shares with the store.
@@ -103,80 +87,46 @@ pub(super) struct Shared {
     pub on_commit: OnceLock<OnCommit>,
 }
 
-/// The writes that have reached the writer, in the order they will run:
-/// urgent ones first, each kind in the order it came.
-struct Queue {
-    waiting: Receiver<Box<dyn Write>>,
-    ready: VecDeque<Box<dyn Write>>,
-}
-
-impl Queue {
-    /// Takes in whatever has arrived. Answers false once the store is gone
-    /// and nothing is left to run.
-    fn gather(&mut self, block: bool) -> bool {
-        if block && self.ready.is_empty() {
-            match self.waiting.recv() {
-                Ok(first) => self.ready.push_back(first),
-                Err(_) => return false,
-            }
-        }
-        while let Ok(write) = self.waiting.try_recv() {
-            let at = if write.urgent() {
-                self.ready.iter().position(|w| !w.urgent())
-            } else {
-                None
-            };
-            self.ready.insert(at.unwrap_or(self.ready.len()), write);
-        }
-        true
-    }
-
-    /// The next write for a transaction that has run `ran`: one of the same
-    /// kind as its first, while it holds fewer than MAX_BATCH.
-    fn next_for(&mut self, ran: &[Box<dyn Write>]) -> Option<Box<dyn Write>> {
-        self.gather(false);
-        let kind = self.ready.front()?.urgent();
-        match ran.first() {
-            Some(first) if first.urgent() != kind || ran.len() >= MAX_BATCH => None,
-            _ => self.ready.pop_front(),
-        }
-    }
-}
-
-/// The writer thread: takes what is waiting, commits it, replies, and runs
-/// what a broken batch never reached in the next.
+/// The writer thread: takes what is waiting, commits it, replies, and
+/// carries over what a broken batch never reached.
 pub(super) fn run(
     mut conn: Connection,
     waiting: Receiver<Box<dyn Write>>,
     shared: Arc<Shared>,
     checkpointer: Checkpointer,
 ) {
-    let mut queue = Queue {
-        waiting,
-        ready: VecDeque::new(),
-    };
-    while queue.gather(true) {
+    let mut carried = Vec::new();
+    loop {
+        if carried.is_empty() {
+            match waiting.recv() {
+                Ok(first) => carried.push(first),
+                Err(_) => return, // the store is gone
+            }
+        }
         // Whatever is waiting, or arrives while the batch runs, joins it (up
-        // to MAX_BATCH, and of its kind): it shares the batch's sync rather
-        // than wait a whole commit for the next.
-        commit(&mut conn, &mut queue, &shared);
+        // to MAX_BATCH): it shares the batch's sync rather than wait a whole
+        // commit for the next.
+        let mut more = || waiting.try_recv().ok();
+        carried = commit(&mut conn, carried, &shared, &mut more);
         // After the replies, so a restart of the log never holds them up.
         checkpointer.after_commit(&conn);
     }
 }
 
-/// Runs and commits one batch from the front of `queue`. The writes it never
-/// reached because SQLite ended the transaction under them (a full disk
-/// can) stay there, to run next.
-fn commit(conn: &mut Connection, queue: &mut Queue, shared: &Shared) {
+/// Runs and commits one batch. Answers the writes it never reached because
+/// SQLite ended the transaction under them (a full disk can), to run next.
+fn commit(
+    conn: &mut Connection,
+    batch: Vec<Box<dyn Write>>,
+    shared: &Shared,
+    more: &mut dyn FnMut() -> Option<Box<dyn Write>>,
+) -> Vec<Box<dyn Write>> {
     let sql = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(sql) => sql,
         Err(e) => {
-            // The first write takes the error, so the writer moves on.
-            if let Some(first) = queue.ready.pop_front() {
-                first.reply(Err(Error::from(e)));
-            }
-            return;
+            let e = Error::from(e);
+            batch.into_iter().for_each(|w| w.reply(Err(same(&e))));
+            return Vec::new();
         }
     };
     let mut tx = Tx {
@@ -185,9 +135,15 @@ fn commit(conn: &mut Connection, queue: &mut Queue, shared: &Shared) {
         events: Vec::new(),
         deliveries: 0,
     };
-    let mut ran: Vec<Box<dyn Write>> = Vec::new();
+    let mut pending: VecDeque<Box<dyn Write>> = batch.into();
+    let mut ran = Vec::with_capacity(pending.len());
     let mut broken = None;
-    while let Some(mut write) = queue.next_for(&ran) {
+    let mut next = |pending: &mut VecDeque<_>, ran: usize| {
+        pending
+            .pop_front()
+            .or_else(|| if ran < MAX_BATCH { more() } else { None })
+    };
+    while let Some(mut write) = next(&mut pending, ran.len()) {
         if ran.is_empty() {
             // The first write needs no savepoint (under which SQLite copies
             // each page before its first change: a tenth of a create's
@@ -196,13 +152,13 @@ fn commit(conn: &mut Connection, queue: &mut Queue, shared: &Shared) {
             if !write.run(&mut tx) {
                 drop(tx);
                 write.reply(Ok(()));
-                return;
+                return pending.into();
             }
             ran.push(write);
             continue;
         }
         if let Err(e) = cached(&tx.sql, "SAVEPOINT write") {
-            queue.ready.push_front(write);
+            pending.push_front(write);
             broken = Some(Error::from(e));
             break;
         }
@@ -226,11 +182,11 @@ fn commit(conn: &mut Connection, queue: &mut Queue, shared: &Shared) {
         ran.into_iter().for_each(|w| w.reply(Err(same(&e))));
         if nothing_ran {
             // Nothing ran at all: the first write takes the error, so the writer moves on.
-            if let Some(first) = queue.ready.pop_front() {
+            if let Some(first) = pending.pop_front() {
                 first.reply(Err(e));
             }
         }
-        return;
+        return pending.into();
     }
     let Tx { sql, events, .. } = tx;
     match sql.commit() {
@@ -246,6 +202,7 @@ fn commit(conn: &mut Connection, queue: &mut Queue, shared: &Shared) {
             ran.into_iter().for_each(|w| w.reply(Err(same(&e))));
         }
     }
+    Vec::new()
 }
 
 /// Runs a statement the writer runs for most writes from the cache, not
@@ -267,7 +224,6 @@ pub(super) fn same(e: &Error) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::mpsc::Sender;
     use std::sync::Mutex;
     use std::time::Duration;
 
@@ -383,25 +339,6 @@ mod tests {
         (dir, store, conn, shared)
     }
 
-    /// A queue holding `ready`, and the sender that feeds it as writes
-    /// arriving at the writer do.
-    fn queue(ready: Vec<Box<dyn super::Write>>) -> (super::Queue, Sender<Box<dyn super::Write>>) {
-        let (send, waiting) = std::sync::mpsc::channel();
-        let ready = ready.into();
-        (super::Queue { waiting, ready }, send)
-    }
-
-    /// A write that stores event `n` and answers `n` on `replied`.
-    fn numbered(n: i64, urgent: bool, replied: &Sender<i64>) -> Box<dyn super::Write> {
-        let replied = replied.clone();
-        super::write(
-            chrono::Utc::now(),
-            urgent,
-            move |tx| tx.emit(event(n)).map(|_| n),
-            move |r| replied.send(r.map(|c| c.value).unwrap()).unwrap(),
-        )
-    }
-
     /// The first write of a batch runs without a savepoint: when it fails,
     /// the transaction (its work alone) is rolled back, and the rest of the
     /// batch runs next, untouched.
@@ -414,7 +351,6 @@ mod tests {
                 let replied = replied.clone();
                 super::write(
                     chrono::Utc::now(),
-                    false,
                     move |tx| {
                         tx.emit(event(n))?;
                         match n {
@@ -426,14 +362,12 @@ mod tests {
                 )
             })
             .collect();
-        let (mut queue, _arriving) = queue(batch);
-        super::commit(&mut conn, &mut queue, &shared);
-        assert_eq!(queue.ready.len(), 2, "the two after it wait for the next");
+        let rest = super::commit(&mut conn, batch, &shared, &mut || None);
+        assert_eq!(rest.len(), 2, "the two after it are carried over");
         let (n, first) = replies.try_recv().unwrap();
         assert!(n == 0 && matches!(first, Err(Error::Conflict(_))));
         assert!(replies.try_recv().is_err(), "the rest are not answered yet");
-        super::commit(&mut conn, &mut queue, &shared);
-        assert!(queue.ready.is_empty());
+        assert!(super::commit(&mut conn, rest, &shared, &mut || None).is_empty());
         let rest: Vec<_> = replies.try_iter().map(|(n, r)| (n, r.unwrap())).collect();
         assert_eq!(rest, [(1, 1), (2, 2)]);
         assert_eq!(stored(&store), [1, 2], "the failed write's event is gone");
@@ -445,47 +379,20 @@ mod tests {
     fn writes_arriving_while_a_batch_runs_join_its_commit() {
         let (_dir, store, mut conn, shared) = writer_apart();
         let (replied, replies) = std::sync::mpsc::channel();
-        let (mut queue, arriving) = queue(vec![numbered(0, false, &replied)]);
-        for n in 1..3 {
-            arriving.send(numbered(n, false, &replied)).unwrap();
-        }
-        super::commit(&mut conn, &mut queue, &shared);
-        assert!(queue.ready.is_empty());
+        let mut writes: std::collections::VecDeque<_> = (0..3)
+            .map(|n| {
+                let replied = replied.clone();
+                super::write(
+                    chrono::Utc::now(),
+                    move |tx| tx.emit(event(n)).map(|_| n),
+                    move |r| replied.send(r.map(|c| c.value).unwrap()).unwrap(),
+                )
+            })
+            .collect();
+        let first = writes.pop_front().into_iter().collect();
+        let rest = super::commit(&mut conn, first, &shared, &mut || writes.pop_front());
+        assert!(rest.is_empty());
         assert_eq!(replies.try_iter().collect::<Vec<_>>(), [0, 1, 2]);
         assert_eq!(stored(&store), [0, 1, 2]);
-    }
-
-    /// An urgent write (a claim) that arrives while a batch runs ends it:
-    /// the batch commits with what it has run, the urgent write commits
-    /// next on its own, and the writes waiting before it run after.
-    #[test]
-    fn an_urgent_write_goes_ahead_and_commits_alone() {
-        let (_dir, store, mut conn, shared) = writer_apart();
-        let (replied, replies) = std::sync::mpsc::channel();
-        let (mut queue, arriving) = queue(Vec::new());
-        // Write 0 sends the urgent write 9 to the writer as it runs.
-        let urgent = numbered(9, true, &replied);
-        let (reply_0, urgent_arrives) = (replied.clone(), arriving.clone());
-        let first = super::write(
-            chrono::Utc::now(),
-            false,
-            move |tx| {
-                urgent_arrives.send(urgent).unwrap();
-                tx.emit(event(0)).map(|_| 0)
-            },
-            move |r| reply_0.send(r.map(|c| c.value).unwrap()).unwrap(),
-        );
-        queue.ready.extend([
-            first,
-            numbered(1, false, &replied),
-            numbered(2, false, &replied),
-        ]);
-        let mut commits = Vec::new();
-        while !queue.ready.is_empty() {
-            super::commit(&mut conn, &mut queue, &shared);
-            commits.push(replies.try_iter().collect::<Vec<_>>());
-        }
-        assert_eq!(commits, [vec![0], vec![9], vec![1, 2]]);
-        assert_eq!(stored(&store), [0, 9, 1, 2]);
     }
 }
