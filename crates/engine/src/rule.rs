@@ -112,55 +112,24 @@ impl Rule {
         }
     }
 
-    /// Runs of a cron rule in [start, end), a window within the local day
-    /// `day`, counted from the pattern minute by minute instead of walked;
-    /// None when that cannot be exact (an interval rule, or a window in
-    /// which the clocks change).
-    pub fn count_on_day(
-        &self,
-        day: chrono::NaiveDate,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-    ) -> Option<usize> {
+    /// Runs of a cron rule in [start, end), counted from the pattern minute
+    /// by minute instead of walked; None when that cannot be exact (an
+    /// interval rule, or a window in which the clocks change). The window is
+    /// cut at the rule's own midnights: a calendar's day in another zone
+    /// spans two of the rule's days.
+    pub fn count_by_pattern(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<usize> {
         let Rule::Cron(rule) = self else { return None };
-        if end <= start {
-            return Some(0);
-        }
-        let offset = offset_seconds(rule.zone, start);
-        if offset != offset_seconds(rule.zone, end - Duration::seconds(1)) {
-            return None;
-        }
-        use chrono::{Datelike, Timelike};
-        let p = &rule.cron.pattern;
-        let weekday = croner::Weekday::from_days_from_sunday(day.weekday().num_days_from_sunday());
-        if !(p.month_match(day.month()).ok()?
-            && p.day_match(day.year(), day.month(), day.day(), weekday)
-                .ok()?)
-        {
-            return Some(0);
-        }
-        // Minutes of the local day: the first at or after start, up to end.
-        let local = |t: DateTime<Utc>| t.with_timezone(&rule.zone);
-        let (a, b) = (local(start), local(end));
-        let minute_of = |t: DateTime<Tz>| (t.hour() * 60 + t.minute()) as i64;
-        let first = minute_of(a) + i64::from(a.second() > 0 || a.nanosecond() > 0);
-        let last = if b.date_naive() > day {
-            1440
-        } else {
-            minute_of(b) + i64::from(b.second() > 0 || b.nanosecond() > 0)
-        };
-        let (first, last) = (first.clamp(0, 1440), last.clamp(0, 1440));
-        let mut count = 0usize;
-        for hour in (first / 60)..=((last - 1).max(0) / 60).min(23) {
-            if !rule.hours[hour as usize] {
-                continue;
+        let mut count = 0;
+        let mut a = start;
+        while a < end {
+            let day = a.with_timezone(&rule.zone).date_naive();
+            let midnight = day.succ_opt()?.and_hms_opt(0, 0, 0)?;
+            let b = end.min(resolve_local(rule.zone, midnight)?);
+            if b <= a {
+                return None;
             }
-            // This hour's minutes that fall in [first, last).
-            let lo = (first - hour * 60).clamp(0, 60) as usize;
-            let hi = (last - hour * 60).clamp(0, 60) as usize;
-            if hi > lo {
-                count += usize::from(rule.minutes_before[hi] - rule.minutes_before[lo]);
-            }
+            count += rule.count_on_day(day, a, b)?;
+            a = b;
         }
         Some(count)
     }
@@ -257,6 +226,53 @@ pub struct Preview {
 }
 
 impl CronRule {
+    /// Runs in [start, end), a window within the local day `day`, counted
+    /// from the pattern; None when the clocks change in it.
+    fn count_on_day(
+        &self,
+        day: chrono::NaiveDate,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Option<usize> {
+        let offset = offset_seconds(self.zone, start);
+        if offset != offset_seconds(self.zone, end - Duration::seconds(1)) {
+            return None;
+        }
+        use chrono::{Datelike, Timelike};
+        let p = &self.cron.pattern;
+        let weekday = croner::Weekday::from_days_from_sunday(day.weekday().num_days_from_sunday());
+        if !(p.month_match(day.month()).ok()?
+            && p.day_match(day.year(), day.month(), day.day(), weekday)
+                .ok()?)
+        {
+            return Some(0);
+        }
+        // Minutes of the local day: the first at or after start, up to end.
+        let local = |t: DateTime<Utc>| t.with_timezone(&self.zone);
+        let (a, b) = (local(start), local(end));
+        let minute_of = |t: DateTime<Tz>| (t.hour() * 60 + t.minute()) as i64;
+        let first = minute_of(a) + i64::from(a.second() > 0 || a.nanosecond() > 0);
+        let last = if b.date_naive() > day {
+            1440
+        } else {
+            minute_of(b) + i64::from(b.second() > 0 || b.nanosecond() > 0)
+        };
+        let (first, last) = (first.clamp(0, 1440), last.clamp(0, 1440));
+        let mut count = 0usize;
+        for hour in (first / 60)..=((last - 1).max(0) / 60).min(23) {
+            if !self.hours[hour as usize] {
+                continue;
+            }
+            // This hour's minutes that fall in [first, last).
+            let lo = (first - hour * 60).clamp(0, 60) as usize;
+            let hi = (last - hour * 60).clamp(0, 60) as usize;
+            if hi > lo {
+                count += usize::from(self.minutes_before[hi] - self.minutes_before[lo]);
+            }
+        }
+        Some(count)
+    }
+
     fn next_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let local = t.with_timezone(&self.zone);
         let next = |cron: &Cron| {
@@ -873,7 +889,7 @@ mod tests {
                     resolve_local(zone, date.succ_opt().unwrap().and_hms_opt(0, 0, 0).unwrap())
                         .unwrap();
                 let walked = rule.count_between(start, end);
-                match rule.count_on_day(date, start, end) {
+                match rule.count_by_pattern(start, end) {
                     Some(counted) => assert_eq!(counted, walked, "{text} on {date}"),
                     // 1 November: the clocks go back; that day is walked.
                     None => assert_eq!(day, 1, "{text} on {date}"),
@@ -881,12 +897,29 @@ mod tests {
             }
         }
         let rule = super::cron("*/5 * * * *", zone).unwrap();
-        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 10).unwrap();
         let (a, b) = (utc("2026-11-10T13:02:30Z"), utc("2026-11-10T19:41:00Z"));
-        assert_eq!(
-            rule.count_on_day(date, a, b),
-            Some(rule.count_between(a, b))
-        );
+        assert_eq!(rule.count_by_pattern(a, b), Some(rule.count_between(a, b)));
+        // A day of a calendar in another zone spans two of the rule's days.
+        for (calendar, text) in [
+            ("Pacific/Auckland", "0 * * * *"),
+            ("Etc/GMT-12", "*/5 9-17 * * 1-5"),
+            ("America/Los_Angeles", "30 23,0,1 * * *"),
+        ] {
+            let calendar: Tz = calendar.parse().unwrap();
+            let rule = super::cron(text, zone).unwrap();
+            for day in 2..=20 {
+                let date = chrono::NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+                let local = |d: chrono::NaiveDate| {
+                    resolve_local(calendar, d.and_hms_opt(0, 0, 0).unwrap()).unwrap()
+                };
+                let (start, end) = (local(date), local(date.succ_opt().unwrap()));
+                assert_eq!(
+                    rule.count_by_pattern(start, end),
+                    Some(rule.count_between(start, end)),
+                    "{text} on {date} in {calendar}"
+                );
+            }
+        }
         let every = every(Duration::minutes(7), utc("2026-11-01T00:03:00Z")).unwrap();
         assert_eq!(
             every.count_between(utc("2026-11-01T00:00:00Z"), utc("2026-11-01T01:00:00Z")),

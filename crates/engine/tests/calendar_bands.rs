@@ -119,3 +119,37 @@ async fn past_the_cap_of_listed_runs_the_busiest_days_become_bands_and_every_run
     let banded: usize = cal.bands.iter().map(|b| b.count).sum();
     assert_eq!(listed + banded, expected, "no run lost");
 }
+
+#[tokio::test]
+async fn a_calendar_in_another_zone_counts_every_run_of_its_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = start(&dir).await;
+    // Rules in UTC, days in Auckland (UTC+13 in March): each local day
+    // spans two of the rules' days, split at 11:00 UTC.
+    let hourly = engine
+        .create_job(json!({"url": "https://example.test/h", "cron": "0 * * * *"}))
+        .await
+        .unwrap();
+    let dense = engine
+        .create_job(json!({"url": "https://example.test/d", "cron": "*/10 * * * *"}))
+        .await
+        .unwrap();
+    let zone: chrono_tz::Tz = "Pacific/Auckland".parse().unwrap();
+    let from = zone.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap().to_utc();
+    let to = from + Duration::days(2);
+    let cal = engine
+        .calendar(from, to, zone, DEFAULT_DENSE)
+        .await
+        .unwrap();
+
+    let hours = (cal.upcoming.iter())
+        .filter(|u| u.schedule_id == hourly.job.schedule_id)
+        .count();
+    assert_eq!(hours, 48, "every hour of both local days");
+    let band: Vec<_> = (cal.bands.iter())
+        .filter(|b| b.schedule_id == dense.job.schedule_id)
+        .map(|b| (b.day.to_string(), b.days, b.count, b.per_day))
+        .collect();
+    assert_eq!(band, [("2026-03-03".to_string(), 2, 288, Some(144))]);
+    engine.shutdown().await;
+}

@@ -147,7 +147,7 @@ impl Counter<'_> {
             }
             let (a, b) = (day.start.max(first), day.end);
             let count_here = || {
-                rule.count_on_day(day.date, a, b)
+                rule.count_by_pattern(a, b)
                     .unwrap_or_else(|| rule.count_between(a, b)) as u32
             };
             *count = match a == day.start {
