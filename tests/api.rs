@@ -1039,3 +1039,29 @@ async fn a_preview_notes_the_next_run_in_the_viewers_zone() {
         "no note in its own zone"
     );
 }
+
+/// A first start shows times in the machine's zone and proposes it for new
+/// rules: a laptop in Tokyo does not start in UTC. From then on the zone is
+/// the user's setting, and a machine that moves on does not change it.
+#[tokio::test]
+async fn a_first_start_takes_the_machines_zone_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let zone = async |chime: &Chime| {
+        let (status, settings) = chime.get("/api/settings").await;
+        assert_eq!(status, StatusCode::OK, "{settings}");
+        settings["data"]["default_timezone"].clone()
+    };
+    // glibc's form for a zone by name, with a leading colon.
+    let chime = Chime::start_in_env(dir.path(), &[("TZ", ":Asia/Tokyo")], &[]).await;
+    assert_eq!(zone(&chime).await, "Asia/Tokyo");
+    chime.terminate().await;
+
+    let chime = Chime::start_in_env(dir.path(), &[("TZ", "Europe/Berlin")], &[]).await;
+    assert_eq!(zone(&chime).await, "Asia/Tokyo", "the first start's, kept");
+
+    // A machine on UTC by another name gets the name rules get by default,
+    // so the two compare equal and no preview notes a difference.
+    let other = tempfile::tempdir().unwrap();
+    let chime = Chime::start_in_env(other.path(), &[("TZ", "Etc/UTC")], &[]).await;
+    assert_eq!(zone(&chime).await, "UTC");
+}

@@ -49,11 +49,16 @@ impl Chime {
     /// logging at `level` (into the data folder's `logs/`).
     pub async fn start_logging(level: &str, args: &[&str]) -> Chime {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut command = serve_command(env!("CARGO_BIN_EXE_chime"), dir.path(), args);
-        command.env("CHIME_LOG", level);
-        let mut chime = Chime::spawn(command, dir.path(), dir.path().to_path_buf()).await;
+        let mut chime = Chime::start_in_env(dir.path(), &[("CHIME_LOG", level)], args).await;
         chime._owned_dir = Some(dir);
         chime
+    }
+
+    /// `chime serve --port 0` on `dir`, with `vars` set in its environment.
+    pub async fn start_in_env(dir: &Path, vars: &[(&str, &str)], args: &[&str]) -> Chime {
+        let mut command = serve_command(env!("CARGO_BIN_EXE_chime"), dir, args);
+        command.envs(vars.iter().copied());
+        Chime::spawn(command, dir, dir.to_path_buf()).await
     }
 
     /// What it logged so far, every file of `logs/` in one text.

@@ -42,7 +42,7 @@ impl Default for Settings {
             port: DEFAULT_PORT,
             signing_secret: new_signing_secret(),
             retention_days: DEFAULT_RETENTION_DAYS,
-            default_timezone: "UTC".into(),
+            default_timezone: machine_zone(),
             notify_on_failure: true,
             notify_on_success: false,
             launch_at_login: false,
@@ -52,6 +52,45 @@ impl Default for Settings {
         }
     }
 }
+
+/// The zone this machine's clock shows, for the first start's settings: a
+/// laptop in Berlin shows Berlin's times and proposes them for new rules
+/// (SPEC 1, `timezone`). `TZ` when it names a zone, else the system's; UTC
+/// when neither can be read.
+fn machine_zone() -> String {
+    let zone = |name: String| {
+        let name = name.trim_start_matches(':');
+        name.parse::<chrono_tz::Tz>()
+            .is_ok()
+            .then(|| name.to_string())
+    };
+    (std::env::var("TZ").ok().and_then(zone))
+        .or_else(|| iana_time_zone::get_timezone().ok().and_then(zone))
+        .filter(|name| !UTC_NAMES.contains(&name.as_str()))
+        .unwrap_or_else(|| "UTC".to_string())
+}
+
+/// Other names of UTC, as systems link /etc/localtime. Stored as "UTC", the
+/// zone rules are given by default, so a rule and the times shown agree.
+const UTC_NAMES: &[&str] = &[
+    "Etc/UTC",
+    "Etc/UCT",
+    "Etc/Universal",
+    "Etc/Zulu",
+    "UCT",
+    "Universal",
+    "Zulu",
+    "Etc/GMT",
+    "Etc/GMT0",
+    "Etc/GMT+0",
+    "Etc/GMT-0",
+    "Etc/Greenwich",
+    "GMT",
+    "GMT0",
+    "GMT+0",
+    "GMT-0",
+    "Greenwich",
+];
 
 /// `whsec_` and the base64 of 32 random bytes, as Standard Webhooks writes secrets.
 pub fn new_signing_secret() -> String {
