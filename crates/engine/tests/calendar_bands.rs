@@ -1,5 +1,6 @@
 //! The calendar past its cap of upcoming bands: the busiest schedules keep
-//! their own band, the rest are drawn together, and no run is lost.
+//! their own band, the rest are drawn together, and no run is lost; and in
+//! any zone, across clock changes, every run is counted once.
 
 use std::sync::Arc;
 
@@ -151,5 +152,79 @@ async fn a_calendar_in_another_zone_counts_every_run_of_its_day() {
         .map(|b| (b.day.to_string(), b.days, b.count, b.per_day))
         .collect();
     assert_eq!(band, [("2026-03-03".to_string(), 2, 288, Some(144))]);
+    engine.shutdown().await;
+}
+
+/// Rules in several zones (one with a half-hour offset, one whose run falls
+/// in a spring-forward gap), drawn in calendars of other zones over five
+/// weeks that hold the clock changes of three continents: each schedule's
+/// runs, listed and banded, add up to its runs walked one by one.
+#[tokio::test]
+async fn in_any_zone_across_clock_changes_every_run_is_counted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = start(&dir).await;
+    let zone = |name: &str| -> chrono_tz::Tz { name.parse().unwrap() };
+    let crons = [
+        ("0 9 * * 1-5", "America/New_York"),
+        ("*/15 * * * *", "Asia/Kolkata"),
+        ("30 2 * * *", "Europe/Berlin"),
+        ("0 */6 * * *", "Australia/Adelaide"),
+        ("45 23 * * 0", "UTC"),
+    ];
+    let mut rules = std::collections::HashMap::new();
+    for (i, (text, tz)) in crons.iter().enumerate() {
+        let created = engine
+            .create_job(
+                json!({"url": format!("https://example.test/c{i}"), "cron": text, "timezone": tz}),
+            )
+            .await
+            .unwrap();
+        let rule = chime_engine::rule::cron(text, zone(tz)).unwrap();
+        rules.insert(created.job.schedule_id.unwrap(), rule);
+    }
+    for (i, minutes) in [7, 90].into_iter().enumerate() {
+        let every = Duration::minutes(minutes);
+        let created = engine
+            .create_job(json!({"url": format!("https://example.test/e{i}"), "repeat_every": every.num_seconds()}))
+            .await
+            .unwrap();
+        let rule = chime_engine::rule::every(every, t0() + every).unwrap();
+        rules.insert(created.job.schedule_id.unwrap(), rule);
+    }
+    // 8 March (America), 29 March (Europe), 5 April (Australia).
+    let from = Utc.with_ymd_and_hms(2026, 3, 5, 13, 17, 0).unwrap();
+    let to = Utc.with_ymd_and_hms(2026, 4, 9, 6, 41, 0).unwrap();
+    for shown in [
+        "UTC",
+        "Australia/Adelaide",
+        "America/Los_Angeles",
+        "Europe/Berlin",
+    ] {
+        let cal = engine
+            .calendar(from, to, zone(shown), DEFAULT_DENSE)
+            .await
+            .unwrap();
+        for (id, rule) in &rules {
+            let listed = (cal.upcoming.iter()).filter(|u| u.schedule_id.as_ref() == Some(id));
+            for u in listed.clone() {
+                let at = u.at;
+                assert_eq!(
+                    rule.next_after(at - Duration::milliseconds(1)),
+                    Some(at),
+                    "{id} at {at}"
+                );
+            }
+            let banded: usize = (cal.bands.iter())
+                .filter(|b| b.schedule_id.as_ref() == Some(id))
+                .map(|b| b.count)
+                .sum();
+            assert_eq!(
+                listed.count() + banded,
+                rule.count_between(from, to),
+                "{} shown in {shown}",
+                rule.describe()
+            );
+        }
+    }
     engine.shutdown().await;
 }
