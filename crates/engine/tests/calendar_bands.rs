@@ -228,3 +228,64 @@ async fn in_any_zone_across_clock_changes_every_run_is_counted_once() {
     }
     engine.shutdown().await;
 }
+
+/// A schedule ends at its `until` or when it has made its `max_runs`
+/// (SPEC 7.4): the calendar draws none of its runs past that, listed or
+/// banded.
+#[tokio::test]
+async fn the_calendar_draws_no_run_past_until_or_max_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = start(&dir).await;
+    let until = t0() + Duration::minutes(5 * 60 + 30);
+    let schedule = async |body: serde_json::Value| {
+        let created = engine.create_job(body).await.unwrap();
+        created.job.schedule_id.unwrap()
+    };
+    let hourly_until = schedule(json!({"url": "https://example.test/u", "cron": "0 * * * *",
+        "until": until.to_rfc3339()}))
+    .await;
+    let dense_200 = schedule(
+        json!({"url": "https://example.test/d", "repeat_every": "10 minutes",
+        "max_runs": 200}),
+    )
+    .await;
+    let hourly_3 =
+        schedule(json!({"url": "https://example.test/m", "repeat_every": 3600, "max_runs": 3}))
+            .await;
+    let from = t0();
+    let to = from + Duration::days(3);
+    let cal = engine
+        .calendar(from, to, chrono_tz::Tz::UTC, DEFAULT_DENSE)
+        .await
+        .unwrap();
+    let listed = |id: &str| -> Vec<DateTime<Utc>> {
+        (cal.upcoming.iter())
+            .filter(|u| u.schedule_id.as_deref() == Some(id))
+            .map(|u| u.at)
+            .collect()
+    };
+
+    // 09:00 to 13:00: the last at or before 13:30.
+    let hours = listed(&hourly_until);
+    assert_eq!(
+        (hours.len(), hours.last()),
+        (5, Some(&(t0() + Duration::hours(5))))
+    );
+    assert_eq!(
+        listed(&hourly_3).len(),
+        3,
+        "three runs, then max_runs is made"
+    );
+    let bands: Vec<_> = (cal.bands.iter())
+        .filter(|b| b.schedule_id.as_deref() == Some(dense_200.as_str()))
+        .collect();
+    let drawn: usize = bands.iter().map(|b| b.count).sum::<usize>() + listed(&dense_200).len();
+    assert_eq!(drawn, 200, "{bands:?}");
+    let last = bands.iter().map(|b| b.last).max().unwrap();
+    assert_eq!(
+        last,
+        t0() + Duration::minutes(10 * 200),
+        "its 200th run is its last"
+    );
+    engine.shutdown().await;
+}

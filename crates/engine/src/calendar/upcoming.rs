@@ -40,6 +40,7 @@ pub(super) fn schedule_runs(
         from: cal.from,
         whole_days: HashMap::new(),
         part_days: HashMap::new(),
+        ends: Vec::new(),
         bounds: (days.iter())
             .map(|d| (d.start.timestamp_millis(), d.end.timestamp_millis()))
             .collect(),
@@ -72,11 +73,15 @@ pub(super) fn schedule_runs(
                         continue;
                     };
                     let of = &plans[out.plan];
-                    if let Some(span) = ends.of(of, counter.first(of), &out, days) {
+                    let (first, end) = (counter.first(of), counter.end(out.plan));
+                    if let Some(span) = ends.of(of, (first, end), &out, days) {
                         folded.add(out, span);
                     }
                 }
-                Piece::List(day) => list(plan, at, counter.first(plan), &days[day], &mut listed),
+                Piece::List(day) => {
+                    let span = (counter.first(plan), counter.end(at));
+                    list(plan, at, span, &days[day], &mut listed)
+                }
             }
         }
     }
@@ -110,6 +115,8 @@ struct Counter<'a> {
     part_days: HashMap<(*const crate::rule::CronRule, usize, DateTime<Utc>), u32>,
     /// Each day's start and end in milliseconds.
     bounds: Vec<(i64, i64)>,
+    /// Where each plan's limits end its runs in the range, by plan.
+    ends: Vec<Option<DateTime<Utc>>>,
 }
 
 impl Counter<'_> {
@@ -119,17 +126,31 @@ impl Counter<'_> {
         plan.pending_at.map_or(self.start, |at| at.max(self.from))
     }
 
+    /// No run of plan `at` at or after this: its limits', or the range's end.
+    fn end(&self, at: usize) -> DateTime<Utc> {
+        let to = self.days.last().map_or(self.from, |d| d.end);
+        self.ends.get(at).copied().flatten().unwrap_or(to)
+    }
+
     /// Each plan's runs on each day of the range, a row of days a plan.
     fn count_all(&mut self, plans: &[Plan]) -> Vec<u32> {
+        let to = self.end(usize::MAX);
+        self.ends = (plans.iter())
+            .map(|p| limit(p, p.pending_at.unwrap_or(self.start), to))
+            .collect();
         let mut counts = vec![0; plans.len() * self.days.len()];
-        for (plan, row) in plans.iter().zip(counts.chunks_mut(self.days.len())) {
-            self.count(plan, row);
+        for (at, (plan, row)) in plans
+            .iter()
+            .zip(counts.chunks_mut(self.days.len()))
+            .enumerate()
+        {
+            self.count(plan, self.end(at), row);
         }
         counts
     }
 
-    /// Runs on each day of the range (0 before its first).
-    fn count(&mut self, plan: &Plan, counts: &mut [u32]) {
+    /// Runs on each day of the range before `end` (0 before its first).
+    fn count(&mut self, plan: &Plan, end: DateTime<Utc>, counts: &mut [u32]) {
         let first = self.first(plan);
         let rule = &plan.rule;
         let (key, shared) = match rule {
@@ -139,35 +160,83 @@ impl Counter<'_> {
                     .entry(Arc::as_ptr(c))
                     .or_insert_with(|| vec![None; self.days.len()]),
             ),
-            Rule::Every { .. } => return self.count_every(rule, first, counts),
+            Rule::Every { .. } => return self.count_every(rule, (first, end), counts),
         };
         for ((i, day), count) in self.days.iter().enumerate().zip(counts) {
-            if day.end <= first {
+            let (a, b) = (day.start.max(first), day.end.min(end));
+            if b <= a {
                 continue;
             }
-            let (a, b) = (day.start.max(first), day.end);
             let count_here = || {
                 rule.count_by_pattern(a, b)
                     .unwrap_or_else(|| rule.count_between(a, b)) as u32
             };
-            *count = match a == day.start {
-                true => *shared[i].get_or_insert_with(count_here),
-                false => *self.part_days.entry((key, i, a)).or_insert_with(count_here),
+            // Whole days and days from a pending job are shared by the
+            // schedules of one rule; a day a limit cuts short is its own.
+            *count = match (a == day.start, b == day.end) {
+                (true, true) => *shared[i].get_or_insert_with(count_here),
+                (false, true) => *self.part_days.entry((key, i, a)).or_insert_with(count_here),
+                (_, false) => count_here(),
             };
         }
     }
 
     /// An interval rule's runs on each day, counted in integers (chrono's
     /// arithmetic on 3 million schedule-days took most of the counting).
-    fn count_every(&self, rule: &Rule, first: DateTime<Utc>, counts: &mut [u32]) {
-        let first = first.timestamp_millis();
+    fn count_every(
+        &self,
+        rule: &Rule,
+        (first, last): (DateTime<Utc>, DateTime<Utc>),
+        counts: &mut [u32],
+    ) {
+        let (first, last) = (first.timestamp_millis(), last.timestamp_millis());
         for (&(start, end), count) in self.bounds.iter().zip(counts) {
             let runs_before = |t| rule.runs_before_ms(t).unwrap_or(0);
-            if end > first {
-                *count = (runs_before(end) - runs_before(start.max(first))).max(0) as u32;
+            let (a, b) = (start.max(first), end.min(last));
+            if b > a {
+                *count = (runs_before(b) - runs_before(a)).max(0) as u32;
             }
         }
     }
+}
+
+/// Where `plan`'s limits end its runs before `to`: just after `until`, or
+/// just after the last of the runs it has left before `max_runs`, counted
+/// from `first` (its pending job's time). None when they end none in range.
+fn limit(plan: &Plan, first: DateTime<Utc>, to: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let after_until = plan.until.map(|u| u + Duration::milliseconds(1));
+    let after_last = (plan.runs_left).and_then(|n| after_nth_run(&plan.rule, first, n, to));
+    after_until
+        .into_iter()
+        .chain(after_last)
+        .min()
+        .filter(|end| *end < to)
+}
+
+/// Just after `rule`'s `n`th run from `first` on, if that comes before `to`.
+fn after_nth_run(
+    rule: &Rule,
+    first: DateTime<Utc>,
+    n: u32,
+    to: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let mut left = n as usize;
+    let mut a = first;
+    while a < to {
+        // A day at a time: counting a day is cheap, walking it is not.
+        let b = (a + Duration::days(1)).min(to);
+        let here = (rule.count_by_pattern(a, b)).unwrap_or_else(|| rule.count_between(a, b));
+        if here >= left {
+            let mut t = a - Duration::milliseconds(1);
+            for _ in 0..left {
+                t = rule.next_after(t)?;
+            }
+            return Some(t + Duration::milliseconds(1));
+        }
+        left -= here;
+        a = b;
+    }
+    None
 }
 
 /// A band of one schedule: its days `head..=tail` (indexes of the range's days).
@@ -221,11 +290,11 @@ fn pieces<'a>(counts: &'a [u32], band: &'a [bool]) -> impl Iterator<Item = Piece
 fn list(
     plan: &Plan,
     at: usize,
-    first: DateTime<Utc>,
+    (first, end): (DateTime<Utc>, DateTime<Utc>),
     day: &Day,
     listed: &mut Vec<(usize, DateTime<Utc>)>,
 ) {
-    let (a, b) = (day.start.max(first), day.end);
+    let (a, b) = (day.start.max(first), day.end.min(end));
     let mut next = plan.rule.next_after(a - Duration::milliseconds(1));
     while let Some(t) = next.filter(|t| *t < b) {
         listed.push((at, t));
@@ -243,7 +312,7 @@ impl Ends {
     fn of(
         &mut self,
         plan: &Plan,
-        first: DateTime<Utc>,
+        (first, end): (DateTime<Utc>, DateTime<Utc>),
         d: &Draft,
         days: &[Day],
     ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
@@ -251,7 +320,7 @@ impl Ends {
         let (head, tail) = (&days[d.head], &days[d.tail]);
         let start = head.start.max(first);
         let first_run = || rule.next_after(start - Duration::milliseconds(1));
-        let last_run = || rule.last_before(tail.end);
+        let last_run = || rule.last_before(tail.end.min(end));
         let (a, b) = match rule {
             Rule::Cron(c) => {
                 let key = Arc::as_ptr(c);
@@ -259,10 +328,11 @@ impl Ends {
                     true => *self.0.entry((key, d.head, true)).or_insert_with(first_run),
                     false => first_run(),
                 };
-                (
-                    a,
-                    *self.0.entry((key, d.tail, false)).or_insert_with(last_run),
-                )
+                let b = match end < tail.end {
+                    true => last_run(),
+                    false => *self.0.entry((key, d.tail, false)).or_insert_with(last_run),
+                };
+                (a, b)
             }
             Rule::Every { .. } => (first_run(), last_run()),
         };
@@ -415,7 +485,7 @@ fn draw(
         let plan = &plans[d.plan];
         let (Some(s), Some(span)) = (
             shown.get(&plan.rowid),
-            ends.of(plan, counter.first(plan), d, days),
+            ends.of(plan, (counter.first(plan), counter.end(d.plan)), d, days),
         ) else {
             return;
         };

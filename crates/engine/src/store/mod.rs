@@ -91,6 +91,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "schedules_plans",
         include_str!("migrations/0015_schedules_plans.sql"),
     ),
+    (
+        16,
+        "schedules_limits",
+        include_str!("migrations/0016_schedules_limits.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.

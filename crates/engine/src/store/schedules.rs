@@ -153,11 +153,16 @@ pub struct Plan {
     pub rowid: i64,
     pub rule: Rule,
     pub pending_at: Option<DateTime<Utc>>,
+    /// Its limits (SPEC 7.4): no run after `until`, and `runs_left` more
+    /// runs, its pending job's among them, before `max_runs` is made.
+    pub until: Option<DateTime<Utc>>,
+    pub runs_left: Option<u32>,
 }
 
 /// What [`plans`] reads, along the covering index `schedules_plans` rather
 /// than the wide rows.
-pub(crate) const PLANS: &str = "SELECT rowid, every_ms, anchor_at, cron, timezone, pending_job_id
+pub(crate) const PLANS: &str = "SELECT rowid, every_ms, anchor_at, cron, timezone, pending_job_id,
+        json_extract(options, '$.until'), json_extract(options, '$.max_runs'), runs_sent
      FROM schedules WHERE disabled_at IS NULL";
 
 /// Every enabled schedule, in plan.
@@ -176,10 +181,14 @@ pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
         {
             waiting.add(id, plans.len());
         }
+        let until: Option<String> = r.get(6)?;
+        let (max_runs, sent): (Option<u32>, u32) = (r.get(7)?, r.get(8)?);
         plans.push(Plan {
             rowid: r.get(0)?,
             rule: rules.rule_at(r, 1)?,
             pending_at: None,
+            until: until.and_then(|u| DateTime::parse_from_rfc3339(&u).ok().map(|u| u.to_utc())),
+            runs_left: max_runs.map(|max| max.saturating_sub(sent)),
         });
     }
     if waiting.is_empty() {
