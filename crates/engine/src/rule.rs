@@ -121,10 +121,17 @@ impl Rule {
         let Rule::Cron(rule) = self else { return None };
         let mut count = 0;
         let mut a = start;
+        let day_of = |t: DateTime<Utc>| t.with_timezone(&rule.zone).date_naive();
         while a < end {
-            let day = a.with_timezone(&rule.zone).date_naive();
-            let midnight = day.succ_opt()?.and_hms_opt(0, 0, 0)?;
-            let b = end.min(resolve_local(rule.zone, midnight)?);
+            let day = day_of(a);
+            // Mostly the window is one of the rule's days: no midnight to find.
+            let b = match day_of(end - Duration::milliseconds(1)) == day {
+                true => end,
+                false => end.min(resolve_local(
+                    rule.zone,
+                    day.succ_opt()?.and_hms_opt(0, 0, 0)?,
+                )?),
+            };
             if b <= a {
                 return None;
             }
