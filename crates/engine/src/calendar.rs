@@ -584,8 +584,6 @@ mod tests {
         assert!(past.contains("COVERING INDEX jobs_past"), "{past}");
         let plans = plan(schedules::PLANS);
         assert!(plans.contains("COVERING INDEX schedules_plans"), "{plans}");
-        let ids = plan(schedules::JOB_IDS);
-        assert!(ids.contains("COVERING INDEX"), "{ids}");
         let pending = plan(&format!(
             "SELECT seq, scheduled_at FROM jobs WHERE {}",
             crate::store::jobs::PENDING

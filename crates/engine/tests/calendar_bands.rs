@@ -289,3 +289,51 @@ async fn the_calendar_draws_no_run_past_until_or_max_runs() {
     );
     engine.shutdown().await;
 }
+
+/// A schedule's runs are drawn from its pending job on, the first of them
+/// carrying that job's id; and so in a database made before the calendar
+/// found the job by its seq (schema 16), which the upgrade fills in.
+#[tokio::test]
+async fn a_schedules_first_run_drawn_is_its_pending_job_after_an_upgrade_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = start(&dir).await;
+    let created = engine
+        .create_job(json!({"url": "https://example.test/p", "cron": "0 * * * *"}))
+        .await
+        .unwrap();
+    let (schedule, pending) = (created.job.schedule_id.unwrap(), created.job.id);
+    let runs = async |engine: &Engine| -> Vec<(DateTime<Utc>, Option<String>)> {
+        let to = t0() + Duration::hours(4);
+        let cal = (engine.calendar(t0(), to, chrono_tz::Tz::UTC, DEFAULT_DENSE))
+            .await
+            .unwrap();
+        (cal.upcoming.iter())
+            .filter(|u| u.schedule_id.as_deref() == Some(schedule.as_str()))
+            .map(|u| (u.at, u.job_id.clone()))
+            .collect()
+    };
+    let hour = |h| t0() + Duration::hours(h);
+    let expected = vec![
+        (hour(1), Some(pending.clone())),
+        (hour(2), None),
+        (hour(3), None),
+    ];
+    assert_eq!(runs(&engine).await, expected);
+    engine.shutdown().await;
+
+    // Back to schema 16: no seq beside the pending job's id.
+    let db = rusqlite::Connection::open(dir.path().join("chime.db")).unwrap();
+    db.execute_batch(
+        "DROP INDEX schedules_plans;
+         ALTER TABLE schedules DROP COLUMN pending_job_seq;
+         CREATE INDEX schedules_plans ON schedules (
+             disabled_at, every_ms, anchor_at, cron, timezone, pending_job_id,
+             json_extract(options, '$.until'), json_extract(options, '$.max_runs'), runs_sent);
+         DELETE FROM schema_migrations WHERE version >= 17;",
+    )
+    .unwrap();
+    drop(db);
+    let engine = start(&dir).await;
+    assert_eq!(runs(&engine).await, expected, "after the upgrade");
+    engine.shutdown().await;
+}

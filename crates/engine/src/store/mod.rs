@@ -96,6 +96,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "schedules_limits",
         include_str!("migrations/0016_schedules_limits.sql"),
     ),
+    (
+        17,
+        "schedules_pending_seq",
+        include_str!("migrations/0017_schedules_pending_seq.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
 use super::jobs::PENDING;
@@ -161,139 +162,49 @@ pub struct Plan {
 
 /// What [`plans`] reads, along the covering index `schedules_plans` rather
 /// than the wide rows.
-pub(crate) const PLANS: &str = "SELECT rowid, every_ms, anchor_at, cron, timezone, pending_job_id,
+pub(crate) const PLANS: &str = "SELECT rowid, every_ms, anchor_at, cron, timezone, pending_job_seq,
         json_extract(options, '$.until'), json_extract(options, '$.max_runs'), runs_sent
      FROM schedules WHERE disabled_at IS NULL";
 
 /// Every enabled schedule, in plan.
 pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
+    // The pending job counts only while it waits: the times by seq are read
+    // along jobs_due, which holds only those.
+    let sql = format!("SELECT seq, scheduled_at FROM jobs WHERE {PENDING}");
+    let pending: FxHashMap<i64, i64> = conn
+        .prepare(&sql)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare(PLANS)?;
     let mut rows = stmt.query([])?;
     let mut rules = CronRules::default();
     let mut plans = Vec::new();
-    // Each plan's pending job, by its id as a number (or as it is).
-    let mut waiting = Waiting::default();
     while let Some(r) = rows.next()? {
-        if let Some(id) = r
-            .get_ref(5)?
-            .as_str_or_null()
-            .map_err(rusqlite::Error::from)?
-        {
-            waiting.add(id, plans.len());
-        }
+        let pending_job: Option<i64> = r.get(5)?;
         let until: Option<String> = r.get(6)?;
         let (max_runs, sent): (Option<u32>, u32) = (r.get(7)?, r.get(8)?);
         plans.push(Plan {
             rowid: r.get(0)?,
             rule: rules.rule_at(r, 1)?,
-            pending_at: None,
+            pending_at: pending_job
+                .and_then(|seq| pending.get(&seq))
+                .map(|at| from_ms(*at)),
             until: until.and_then(|u| DateTime::parse_from_rfc3339(&u).ok().map(|u| u.to_utc())),
             runs_left: max_runs.map(|max| max.saturating_sub(sent)),
         });
     }
-    if waiting.is_empty() {
-        return Ok(plans);
-    }
-    // The pending job counts only while it waits: its time is read along
-    // jobs_due, which holds only those.
-    let sql = format!("SELECT seq, scheduled_at FROM jobs WHERE {PENDING}");
-    let pending: HashMap<i64, i64> = conn
-        .prepare(&sql)?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let seqs = waiting.seqs(conn)?;
-    for (plan, seq) in seqs {
-        plans[plan].pending_at = pending.get(&seq).copied().map(from_ms);
-    }
     Ok(plans)
-}
-
-/// Schedules' pending jobs by id, to find their seqs. A lookup by id costs
-/// about a microsecond (100 ms for 100,000 schedules); one pass along the
-/// index of ids, matching numbers in a hash map, costs a tenth of that while
-/// the jobs are not many more than the schedules.
-#[derive(Default)]
-struct Waiting {
-    /// Ids that are uuids as Chime writes them, as numbers.
-    uuids: HashMap<u128, usize>,
-    /// Any other id, as it is.
-    others: Vec<(String, usize)>,
-}
-
-impl Waiting {
-    fn add(&mut self, id: &str, plan: usize) {
-        match uuid_key(id) {
-            Some(key) => self.uuids.insert(key, plan),
-            None => {
-                self.others.push((id.to_string(), plan));
-                None
-            }
-        };
-    }
-
-    fn is_empty(&self) -> bool {
-        self.uuids.is_empty() && self.others.is_empty()
-    }
-
-    /// (plan, seq) for each pending job that exists.
-    fn seqs(&self, conn: &Connection) -> Result<Vec<(usize, i64)>> {
-        let mut found = Vec::with_capacity(self.uuids.len() + self.others.len());
-        // Seqs only grow: their span bounds how many jobs there are.
-        let jobs: i64 = conn.query_row(
-            "SELECT COALESCE((SELECT MAX(seq) FROM jobs) - (SELECT MIN(seq) FROM jobs) + 1, 0)",
-            [],
-            |r| r.get(0),
-        )?;
-        let mut by_id = conn.prepare_cached("SELECT seq FROM jobs WHERE id = ?1")?;
-        if jobs as usize <= 4 * self.uuids.len() {
-            let mut stmt = conn.prepare(JOB_IDS)?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-                if let Some(plan) = uuid_key(id).and_then(|k| self.uuids.get(&k)) {
-                    found.push((*plan, r.get(1)?));
-                }
-            }
-        } else {
-            let mut text = [0u8; 36];
-            for (key, plan) in &self.uuids {
-                let id = uuid::Uuid::from_u128(*key)
-                    .hyphenated()
-                    .encode_lower(&mut text);
-                found.extend(
-                    by_id
-                        .query_row([&*id], |r| Ok((*plan, r.get(0)?)))
-                        .optional()?,
-                );
-            }
-        }
-        for (id, plan) in &self.others {
-            found.extend(
-                by_id
-                    .query_row([id], |r| Ok((*plan, r.get(0)?)))
-                    .optional()?,
-            );
-        }
-        Ok(found)
-    }
-}
-
-/// Every job's id and seq, along the index of ids (not the table).
-pub(crate) const JOB_IDS: &str = "SELECT id, seq FROM jobs ORDER BY id";
-
-/// A uuid in lower case (as Chime makes ids) as a number: no other text
-/// gives the same number.
-fn uuid_key(id: &str) -> Option<u128> {
-    if id.len() != 36 || id.bytes().any(|b| b.is_ascii_uppercase()) {
-        return None;
-    }
-    uuid::Uuid::try_parse(id).ok().map(|u| u.as_u128())
 }
 
 /// Cron rules by zone and text, read from a row without copying its strings:
 /// most schedules share a handful of rules.
 #[derive(Default)]
-struct CronRules(HashMap<String, HashMap<String, Rule>>);
+struct CronRules {
+    /// The last read: the rows come along the index, by rule, so the next
+    /// row mostly has the same one.
+    last: Option<Rule>,
+    by_zone: HashMap<String, HashMap<String, Rule>>,
+}
 
 impl CronRules {
     /// The rule in the four columns from `at`, as [`rule_at`] reads it.
@@ -309,14 +220,22 @@ impl CronRules {
         ) else {
             return Ok(rule_at(r, at)?.0);
         };
-        if let Some(rule) = self.0.get(zone).and_then(|texts| texts.get(text)) {
-            return Ok(rule.clone());
+        if let Some(Rule::Cron(last)) = &self.last {
+            if last.text == text && last.zone.name() == zone {
+                return Ok(Rule::Cron(last.clone()));
+            }
         }
-        let rule = rule_at(r, at)?.0;
-        self.0
-            .entry(zone.to_string())
-            .or_default()
-            .insert(text.to_string(), rule.clone());
+        let known = self.by_zone.get(zone).and_then(|texts| texts.get(text));
+        let rule = match known {
+            Some(rule) => rule.clone(),
+            None => {
+                let rule = rule_at(r, at)?.0;
+                (self.by_zone.entry(zone.to_string()).or_default())
+                    .insert(text.to_string(), rule.clone());
+                rule
+            }
+        };
+        self.last = Some(rule.clone());
         Ok(rule)
     }
 }
@@ -393,7 +312,8 @@ pub fn save(conn: &Connection, s: &Schedule, now: DateTime<Utc>) -> Result<()> {
         "UPDATE schedules SET name = ?2, description = ?3, every_ms = ?4, anchor_at = ?5,
             cron = ?6, timezone = ?7, request = ?8, options = ?9, args = ?10, catch_up = ?11,
             inject_fields = ?12, state = ?13, previous = ?14, run_count = ?15,
-            pending_job_id = ?16, disabled_at = ?17, updated_at = ?18, failures_in_row = ?19,
+            pending_job_id = ?16, pending_job_seq = (SELECT seq FROM jobs WHERE id = ?16),
+            disabled_at = ?17, updated_at = ?18, failures_in_row = ?19,
             failing_since = ?20, resume_at = ?21, runs_sent = ?22
          WHERE id = ?1",
     )?
