@@ -114,31 +114,21 @@ impl Rule {
 
     /// Runs of a cron rule in [start, end), counted from the pattern minute
     /// by minute instead of walked; None when that cannot be exact (an
-    /// interval rule, or a window in which the clocks change). The window is
-    /// cut at the rule's own midnights: a calendar's day in another zone
-    /// spans two of the rule's days.
+    /// interval rule, or a window in which the clocks change).
     pub fn count_by_pattern(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<usize> {
         let Rule::Cron(rule) = self else { return None };
-        let mut count = 0;
-        let mut a = start;
-        let day_of = |t: DateTime<Utc>| t.with_timezone(&rule.zone).date_naive();
-        while a < end {
-            let day = day_of(a);
-            // Mostly the window is one of the rule's days: no midnight to find.
-            let b = match day_of(end - Duration::milliseconds(1)) == day {
-                true => end,
-                false => end.min(resolve_local(
-                    rule.zone,
-                    day.succ_opt()?.and_hms_opt(0, 0, 0)?,
-                )?),
-            };
-            if b <= a {
-                return None;
-            }
-            count += rule.count_on_day(day, a, b)?;
-            a = b;
+        rule.count_in(&LocalDays::of(rule.zone, start, end)?)
+    }
+
+    /// Runs of a cron rule in `days` (which must be of the rule's zone),
+    /// counted from the pattern; None for an interval rule. The calendar
+    /// cuts each of its days into the rule's zone's once, for all the rules
+    /// of that zone.
+    pub fn count_in(&self, days: &LocalDays) -> Option<usize> {
+        match self {
+            Rule::Cron(rule) => rule.count_in(days),
+            Rule::Every { .. } => None,
         }
-        Some(count)
     }
 
     /// The rule in words: "Every 5 minutes", "At 09:00 on Monday through Friday (Europe/Berlin)".
@@ -232,52 +222,89 @@ pub struct Preview {
     pub notes: Vec<String>,
 }
 
-impl CronRule {
-    /// Runs in [start, end), a window within the local day `day`, counted
-    /// from the pattern; None when the clocks change in it.
-    fn count_on_day(
-        &self,
-        day: chrono::NaiveDate,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-    ) -> Option<usize> {
-        let offset = offset_seconds(self.zone, start);
-        if offset != offset_seconds(self.zone, end - Duration::seconds(1)) {
-            return None;
-        }
-        use chrono::{Datelike, Timelike};
-        let p = &self.cron.pattern;
-        let weekday = croner::Weekday::from_days_from_sunday(day.weekday().num_days_from_sunday());
-        if !(p.month_match(day.month()).ok()?
-            && p.day_match(day.year(), day.month(), day.day(), weekday)
-                .ok()?)
-        {
-            return Some(0);
-        }
-        // Minutes of the local day: the first at or after start, up to end.
-        let local = |t: DateTime<Utc>| t.with_timezone(&self.zone);
-        let (a, b) = (local(start), local(end));
-        let minute_of = |t: DateTime<Tz>| (t.hour() * 60 + t.minute()) as i64;
-        let first = minute_of(a) + i64::from(a.second() > 0 || a.nanosecond() > 0);
-        let last = if b.date_naive() > day {
-            1440
-        } else {
-            minute_of(b) + i64::from(b.second() > 0 || b.nanosecond() > 0)
+/// A window of time as the local days of a zone that it touches: each
+/// day's date and the minutes of it inside the window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalDays(Vec<LocalDay>);
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct LocalDay {
+    date: chrono::NaiveDate,
+    /// Minutes of the day from `first` up to `last` (0..=1440).
+    first: u16,
+    last: u16,
+}
+
+impl LocalDays {
+    /// [start, end) cut at `zone`'s midnights; None when the clocks change
+    /// in it (a day's minutes are then not the hours on its clock).
+    pub fn of(zone: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<LocalDays> {
+        use chrono::Timelike;
+        let mut days = Vec::with_capacity(2);
+        let date_of = |t: DateTime<Utc>| t.with_timezone(&zone).date_naive();
+        // A minute begun is not in the window: its run came before it.
+        let minute_of = |t: DateTime<Tz>| {
+            let begun = t.second() > 0 || t.nanosecond() > 0;
+            (t.hour() * 60 + t.minute() + u32::from(begun)) as u16
         };
-        let (first, last) = (first.clamp(0, 1440), last.clamp(0, 1440));
-        let mut count = 0usize;
-        for hour in (first / 60)..=((last - 1).max(0) / 60).min(23) {
-            if !self.hours[hour as usize] {
-                continue;
+        let mut a = start;
+        while a < end {
+            let date = date_of(a);
+            // Mostly the window is within one day: no midnight to find.
+            let b = match date_of(end - Duration::milliseconds(1)) == date {
+                true => end,
+                false => end.min(resolve_local(zone, date.succ_opt()?.and_hms_opt(0, 0, 0)?)?),
+            };
+            if b <= a || offset_seconds(zone, a) != offset_seconds(zone, b - Duration::seconds(1)) {
+                return None;
             }
-            // This hour's minutes that fall in [first, last).
-            let lo = (first - hour * 60).clamp(0, 60) as usize;
-            let hi = (last - hour * 60).clamp(0, 60) as usize;
-            if hi > lo {
-                count += usize::from(self.minutes_before[hi] - self.minutes_before[lo]);
+            let (la, lb) = (a.with_timezone(&zone), b.with_timezone(&zone));
+            let last = match lb.date_naive() > date {
+                true => 1440,
+                false => minute_of(lb).min(1440),
+            };
+            days.push(LocalDay {
+                date,
+                first: minute_of(la).min(last),
+                last,
+            });
+            a = b;
+        }
+        Some(LocalDays(days))
+    }
+}
+
+impl CronRule {
+    /// Runs in `days`, local days of the rule's zone, from the pattern.
+    fn count_in(&self, days: &LocalDays) -> Option<usize> {
+        use chrono::Datelike;
+        let p = &self.cron.pattern;
+        let mut count = 0;
+        for &LocalDay { date, first, last } in &days.0 {
+            let weekday =
+                croner::Weekday::from_days_from_sunday(date.weekday().num_days_from_sunday());
+            let on = p.month_match(date.month()).ok()?
+                && (p.day_match(date.year(), date.month(), date.day(), weekday)).ok()?;
+            if on {
+                count += self.count_minutes(first, last);
             }
         }
         Some(count)
+    }
+
+    /// Of a day's minutes [first, last), how many the pattern matches.
+    fn count_minutes(&self, first: u16, last: u16) -> usize {
+        let (first, last) = (usize::from(first), usize::from(last));
+        let mut count = 0;
+        for hour in (first / 60)..last.div_ceil(60) {
+            if self.hours[hour] {
+                // This hour's minutes that fall in [first, last).
+                let lo = first.saturating_sub(hour * 60).min(60);
+                let hi = (last - hour * 60).min(60);
+                count += usize::from(self.minutes_before[hi] - self.minutes_before[lo]);
+            }
+        }
+        count
     }
 
     fn next_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {

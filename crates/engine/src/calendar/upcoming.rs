@@ -4,15 +4,16 @@
 //! a band per schedule first and keeping 200 of them took most of the time.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
+use rustc_hash::FxHashMap;
 
 use super::{Band, Busiest, Calendar, Day, Sizes, Upcoming, MAX_ITEMS};
 use crate::error::Result;
-use crate::rule::Rule;
+use crate::rule::{CronRule, LocalDays, Rule};
 use crate::store::schedules::{self, Drawn, Plan};
 
 /// Past this many upcoming bands of schedules, the smaller ones are drawn
@@ -38,8 +39,9 @@ pub(super) fn schedule_runs(
         days,
         start,
         from: cal.from,
-        whole_days: HashMap::new(),
-        part_days: HashMap::new(),
+        whole_days: FxHashMap::default(),
+        part_days: FxHashMap::default(),
+        zone_days: FxHashMap::default(),
         ends: Vec::new(),
         bounds: (days.iter())
             .map(|d| (d.start.timestamp_millis(), d.end.timestamp_millis()))
@@ -109,10 +111,13 @@ struct Counter<'a> {
     from: DateTime<Utc>,
     /// A cron rule's runs on each whole day, by the rule (its one parse):
     /// schedules that share a rule count its days once.
-    whole_days: HashMap<*const crate::rule::CronRule, Vec<Option<u32>>>,
+    whole_days: FxHashMap<*const CronRule, Vec<Option<u32>>>,
     /// A cron rule's runs on the rest of a day from an instant: schedules of
     /// one rule have their pending job at the same next run.
-    part_days: HashMap<(*const crate::rule::CronRule, usize, DateTime<Utc>), u32>,
+    part_days: FxHashMap<(*const CronRule, usize, DateTime<Utc>), u32>,
+    /// Each whole day of the range as the local days of a zone, by zone:
+    /// the cron rules of a zone count their whole days on these.
+    zone_days: FxHashMap<chrono_tz::Tz, Vec<Option<LocalDays>>>,
     /// Each day's start and end in milliseconds.
     bounds: Vec<(i64, i64)>,
     /// Where each plan's limits end its runs in the range, by plan.
@@ -153,28 +158,34 @@ impl Counter<'_> {
     fn count(&mut self, plan: &Plan, end: DateTime<Utc>, counts: &mut [u32]) {
         let first = self.first(plan);
         let rule = &plan.rule;
-        let (key, shared) = match rule {
-            Rule::Cron(c) => (
-                Arc::as_ptr(c),
-                self.whole_days
-                    .entry(Arc::as_ptr(c))
-                    .or_insert_with(|| vec![None; self.days.len()]),
-            ),
-            Rule::Every { .. } => return self.count_every(rule, (first, end), counts),
+        let Rule::Cron(c) = rule else {
+            return self.count_every(rule, (first, end), counts);
         };
-        for ((i, day), count) in self.days.iter().enumerate().zip(counts) {
+        let key = Arc::as_ptr(c);
+        let days = self.days;
+        let shared = (self.whole_days.entry(key)).or_insert_with(|| vec![None; days.len()]);
+        let local = self.zone_days.entry(c.zone).or_insert_with(|| {
+            (days.iter())
+                .map(|d| LocalDays::of(c.zone, d.start, d.end))
+                .collect()
+        });
+        let walk = |a, b| rule.count_between(a, b) as u32;
+        for ((i, day), count) in days.iter().enumerate().zip(counts) {
             let (a, b) = (day.start.max(first), day.end.min(end));
             if b <= a {
                 continue;
             }
             let count_here = || {
                 rule.count_by_pattern(a, b)
-                    .unwrap_or_else(|| rule.count_between(a, b)) as u32
+                    .map_or_else(|| walk(a, b), |n| n as u32)
             };
             // Whole days and days from a pending job are shared by the
             // schedules of one rule; a day a limit cuts short is its own.
             *count = match (a == day.start, b == day.end) {
-                (true, true) => *shared[i].get_or_insert_with(count_here),
+                (true, true) => *shared[i].get_or_insert_with(|| {
+                    (local[i].as_ref().and_then(|l| rule.count_in(l)))
+                        .map_or_else(|| walk(a, b), |n| n as u32)
+                }),
                 (false, true) => *self.part_days.entry((key, i, a)).or_insert_with(count_here),
                 (_, false) => count_here(),
             };
@@ -303,10 +314,22 @@ fn list(
 }
 
 /// A band's first and last run. Folding 100,000 bands asks for the same
-/// ones again and again: a cron rule's first run on a whole day, and its last
-/// on a day, are kept by rule and day.
+/// ones again and again: a cron rule's first run from an instant, and its
+/// last before one, are kept by rule and instant (schedules of one rule
+/// share their days, and their pending job's time).
 #[derive(Default)]
-struct Ends(HashMap<(*const crate::rule::CronRule, usize, bool), Option<DateTime<Utc>>>);
+struct Ends(FxHashMap<Asked, Option<DateTime<Utc>>>);
+
+/// A cron rule's run asked for: its first at or after an instant, or its
+/// last before it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Asked(*const CronRule, DateTime<Utc>, End);
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum End {
+    First,
+    Last,
+}
 
 impl Ends {
     fn of(
@@ -316,28 +339,26 @@ impl Ends {
         d: &Draft,
         days: &[Day],
     ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-        let rule = &plan.rule;
-        let (head, tail) = (&days[d.head], &days[d.tail]);
-        let start = head.start.max(first);
-        let first_run = || rule.next_after(start - Duration::milliseconds(1));
-        let last_run = || rule.last_before(tail.end.min(end));
-        let (a, b) = match rule {
-            Rule::Cron(c) => {
-                let key = Arc::as_ptr(c);
-                let a = match start == head.start {
-                    true => *self.0.entry((key, d.head, true)).or_insert_with(first_run),
-                    false => first_run(),
-                };
-                let b = match end < tail.end {
-                    true => last_run(),
-                    false => *self.0.entry((key, d.tail, false)).or_insert_with(last_run),
-                };
-                (a, b)
-            }
-            Rule::Every { .. } => (first_run(), last_run()),
-        };
-        let a = a?;
+        let start = days[d.head].start.max(first);
+        let stop = days[d.tail].end.min(end);
+        let a = self.run(&plan.rule, start, End::First)?;
+        let b = self.run(&plan.rule, stop, End::Last);
         Some((a, b.unwrap_or(a)))
+    }
+
+    /// The rule's first run at or after `at`, or its last before `at`.
+    fn run(&mut self, rule: &Rule, at: DateTime<Utc>, end: End) -> Option<DateTime<Utc>> {
+        let ask = || match end {
+            End::First => rule.next_after(at - Duration::milliseconds(1)),
+            End::Last => rule.last_before(at),
+        };
+        match rule {
+            Rule::Cron(c) => *self
+                .0
+                .entry(Asked(Arc::as_ptr(c), at, end))
+                .or_insert_with(ask),
+            Rule::Every { .. } => ask(),
+        }
     }
 }
 
@@ -568,7 +589,7 @@ fn upcoming(s: &Drawn, plan: &Plan, at: DateTime<Utc>, summary: String) -> Upcom
 /// counting a month of its runs, and 5,000 runs listed may be 5,000
 /// schedules of a few rules.
 #[derive(Default)]
-struct Words(HashMap<(*const crate::rule::CronRule, i64), String>);
+struct Words(FxHashMap<(*const CronRule, i64), String>);
 
 impl Words {
     fn of(&mut self, rule: &Rule) -> String {
