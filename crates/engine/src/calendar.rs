@@ -19,12 +19,22 @@ use crate::time::{from_ms, to_ms};
 mod upcoming;
 
 pub const DEFAULT_DENSE: usize = 48;
-/// Runs listed one by one, past and upcoming together, stop at this many:
-/// past it, the busiest schedule-days become bands too, so a month of a
-/// thousand schedules is still a calendar and not a 50 MB list. At about
-/// 250 bytes an item that is a megabyte of JSON, more than a month view can
-/// show item by item.
+/// Runs listed one by one, past and upcoming together, stop at the room of
+/// this many upcoming ones: past it, the busiest schedule-days become bands
+/// too, so a month of a thousand schedules is still a calendar and not a
+/// 50 MB list. At about 250 bytes an upcoming run that is a megabyte of
+/// JSON, more than a month view can show item by item.
 pub const MAX_ITEMS: usize = 4_000;
+
+/// The room of [`MAX_ITEMS`] that runs listed take: a past run, with its
+/// outcome, status and times, is about 400 bytes of JSON to an upcoming
+/// run's 250.
+fn room_taken(past: usize, upcoming: usize) -> usize {
+    past * 8 / 5 + upcoming
+}
+
+/// The most past runs listed: all the room.
+const MAX_PAST: usize = MAX_ITEMS * 5 / 8;
 /// The longest range one request covers.
 const MAX_RANGE: Duration = Duration::days(62);
 
@@ -195,7 +205,7 @@ fn past_runs(c: &Connection, days: &[Day], dense: usize, cal: &mut Calendar) -> 
     groups.sort_by(|a, b| (a.day, &a.schedule_id).cmp(&(b.day, &b.schedule_id)));
     let counts: Vec<u32> = groups.iter().map(|g| g.count as u32).collect();
     let mut band: Vec<bool> = counts.iter().map(|c| *c as usize > dense).collect();
-    band_the_busiest(&counts, &mut band, MAX_ITEMS);
+    band_the_busiest(&counts, &mut band, MAX_PAST);
     let mut listed = Vec::new();
     for (group, banded) in groups.into_iter().zip(band) {
         match banded {

@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
 use rustc_hash::FxHashMap;
 
-use super::{Band, Busiest, Calendar, Day, Sizes, Upcoming, MAX_ITEMS};
+use super::{room_taken, Band, Busiest, Calendar, Day, Sizes, Upcoming, MAX_ITEMS};
 use crate::error::Result;
 use crate::rule::{CronRule, LocalDays, Rule};
 use crate::store::schedules::{self, Drawn, Plan};
@@ -58,7 +58,7 @@ pub(super) fn schedule_runs(
     {
         sizes.add(n);
     }
-    let listed = cal.past.len() + cal.upcoming.len();
+    let listed = room_taken(cal.past.len(), cal.upcoming.len());
     let mut busiest = Busiest::of(&sizes, MAX_ITEMS.saturating_sub(listed));
     let mut ends = Ends::default();
     let mut chosen = Chosen::new(MAX_BANDS);
