@@ -594,6 +594,8 @@ mod tests {
         assert!(past.contains("COVERING INDEX jobs_past"), "{past}");
         let plans = plan(schedules::PLANS);
         assert!(plans.contains("COVERING INDEX schedules_plans"), "{plans}");
+        let paused = plan(schedules::PAUSED);
+        assert!(paused.contains("INDEX schedules_resume"), "{paused}");
         let pending = plan(&format!(
             "SELECT seq, scheduled_at FROM jobs WHERE {}",
             crate::store::jobs::PENDING

@@ -337,3 +337,37 @@ async fn a_schedules_first_run_drawn_is_its_pending_job_after_an_upgrade_too() {
     assert_eq!(runs(&engine).await, expected, "after the upgrade");
     engine.shutdown().await;
 }
+
+/// A schedule paused until a time is drawn from then on, with the runs it
+/// will make when it enables itself: the rule's after that time. Disabled
+/// with no time to resume, it is drawn as nothing.
+#[tokio::test]
+async fn a_schedule_paused_until_a_time_is_drawn_from_then() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = start(&dir).await;
+    let created = engine
+        .create_job(json!({"url": "https://example.test/p", "cron": "0 * * * *"}))
+        .await
+        .unwrap();
+    let schedule = created.job.schedule_id.unwrap();
+    let runs = async || -> Vec<DateTime<Utc>> {
+        let to = t0() + Duration::hours(6);
+        let cal = (engine.calendar(t0(), to, chrono_tz::Tz::UTC, DEFAULT_DENSE))
+            .await
+            .unwrap();
+        (cal.upcoming.iter())
+            .filter(|u| u.schedule_id.as_deref() == Some(schedule.as_str()))
+            .map(|u| u.at)
+            .collect()
+    };
+    let hour = |h| t0() + Duration::hours(h);
+    let resumes = t0() + Duration::minutes(3 * 60 + 30);
+    (engine.disable_schedule(&schedule, json!({"until": resumes.to_rfc3339()})))
+        .await
+        .unwrap();
+    assert_eq!(runs().await, [hour(4), hour(5)], "from 12:00, after 11:30");
+
+    engine.disable_schedule(&schedule, json!({})).await.unwrap();
+    assert!(runs().await.is_empty(), "disabled until enabled");
+    engine.shutdown().await;
+}

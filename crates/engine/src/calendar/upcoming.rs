@@ -125,10 +125,17 @@ struct Counter<'a> {
 }
 
 impl Counter<'_> {
-    /// Its runs in the range start here: at its pending job (which may be
-    /// overdue or moved: the rule's later runs follow it), or at `start`.
+    /// Its runs start here: at its pending job (which may be overdue or
+    /// moved: the rule's later runs follow it), just after it resumes when
+    /// paused until a time (the rule's next time then), or at `start`.
+    fn starts(&self, plan: &Plan) -> DateTime<Utc> {
+        let resumes = (plan.resumes_at).map(|at| (at + Duration::milliseconds(1)).max(self.start));
+        plan.pending_at.or(resumes).unwrap_or(self.start)
+    }
+
+    /// Its runs in the range start here.
     fn first(&self, plan: &Plan) -> DateTime<Utc> {
-        plan.pending_at.map_or(self.start, |at| at.max(self.from))
+        self.starts(plan).max(self.from)
     }
 
     /// No run of plan `at` at or after this: its limits', or the range's end.
@@ -141,7 +148,7 @@ impl Counter<'_> {
     fn count_all(&mut self, plans: &[Plan]) -> Vec<u32> {
         let to = self.end(usize::MAX);
         self.ends = (plans.iter())
-            .map(|p| limit(p, p.pending_at.unwrap_or(self.start), to))
+            .map(|p| limit(p, self.starts(p), to))
             .collect();
         let mut counts = vec![0; plans.len() * self.days.len()];
         for (at, (plan, row)) in plans

@@ -147,26 +147,35 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Schedule>> {
     }
 }
 
-/// What the calendar counts of an enabled schedule: its rule and when its
-/// pending job is due, and no strings, so a month of 100,000 schedules is one
-/// small allocation ([`drawn`] reads the names and targets of the few drawn).
+/// What the calendar counts of an enabled schedule, or of one paused until a
+/// time: its rule and when its pending job is due, and no strings, so a month
+/// of 100,000 schedules is one small allocation ([`drawn`] reads the names
+/// and targets of the few drawn).
 pub struct Plan {
     pub rowid: i64,
     pub rule: Rule,
     pub pending_at: Option<DateTime<Utc>>,
+    /// Paused until then: it enables itself, from the rule's next time.
+    pub resumes_at: Option<DateTime<Utc>>,
     /// Its limits (SPEC 7.4): no run after `until`, and `runs_left` more
     /// runs, its pending job's among them, before `max_runs` is made.
     pub until: Option<DateTime<Utc>>,
     pub runs_left: Option<u32>,
 }
 
-/// What [`plans`] reads, along the covering index `schedules_plans` rather
-/// than the wide rows.
+/// What [`plans`] reads of enabled schedules, along the covering index
+/// `schedules_plans` rather than the wide rows.
 pub(crate) const PLANS: &str = "SELECT rowid, every_ms, anchor_at, cron, timezone, pending_job_seq,
         json_extract(options, '$.until'), json_extract(options, '$.max_runs'), runs_sent
      FROM schedules WHERE disabled_at IS NULL";
 
-/// Every enabled schedule, in plan.
+/// What [`plans`] reads of schedules paused until a time, along
+/// `schedules_resume`: they are few, so their rows are read.
+pub(crate) const PAUSED: &str = "SELECT rowid, every_ms, anchor_at, cron, timezone, resume_at,
+        json_extract(options, '$.until'), json_extract(options, '$.max_runs'), runs_sent
+     FROM schedules WHERE resume_at IS NOT NULL AND disabled_at IS NOT NULL";
+
+/// Every enabled schedule, and every one paused until a time, in plan.
 pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
     // The pending job counts only while it waits: the times by seq are read
     // along jobs_due, which holds only those.
@@ -175,25 +184,41 @@ pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
         .prepare(&sql)?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare(PLANS)?;
-    let mut rows = stmt.query([])?;
     let mut rules = CronRules::default();
     let mut plans = Vec::new();
+    let mut stmt = conn.prepare(PLANS)?;
+    let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let pending_job: Option<i64> = r.get(5)?;
-        let until: Option<String> = r.get(6)?;
-        let (max_runs, sent): (Option<u32>, u32) = (r.get(7)?, r.get(8)?);
-        plans.push(Plan {
-            rowid: r.get(0)?,
-            rule: rules.rule_at(r, 1)?,
-            pending_at: pending_job
-                .and_then(|seq| pending.get(&seq))
-                .map(|at| from_ms(*at)),
-            until: until.and_then(|u| DateTime::parse_from_rfc3339(&u).ok().map(|u| u.to_utc())),
-            runs_left: max_runs.map(|max| max.saturating_sub(sent)),
-        });
+        let pending_at = (pending_job.and_then(|seq| pending.get(&seq))).map(|at| from_ms(*at));
+        plans.push(plan_at(r, &mut rules, pending_at, None)?);
+    }
+    let mut stmt = conn.prepare(PAUSED)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let resumes_at = r.get::<_, Option<i64>>(5)?.map(from_ms);
+        plans.push(plan_at(r, &mut rules, None, resumes_at)?);
     }
     Ok(plans)
+}
+
+/// A plan from a row of [`PLANS`] or [`PAUSED`], its start read by the caller.
+fn plan_at(
+    r: &Row,
+    rules: &mut CronRules,
+    pending_at: Option<DateTime<Utc>>,
+    resumes_at: Option<DateTime<Utc>>,
+) -> rusqlite::Result<Plan> {
+    let until: Option<String> = r.get(6)?;
+    let (max_runs, sent): (Option<u32>, u32) = (r.get(7)?, r.get(8)?);
+    Ok(Plan {
+        rowid: r.get(0)?,
+        rule: rules.rule_at(r, 1)?,
+        pending_at,
+        resumes_at,
+        until: until.and_then(|u| DateTime::parse_from_rfc3339(&u).ok().map(|u| u.to_utc())),
+        runs_left: max_runs.map(|max| max.saturating_sub(sent)),
+    })
 }
 
 /// Cron rules by zone and text, read from a row without copying its strings:
