@@ -97,6 +97,39 @@ impl QuietHours {
     }
 }
 
+impl QuietHours {
+    /// The quiet hours `t` falls in, as [start, end); none when it is not
+    /// in them.
+    pub fn window_at(&self, t: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let end = self.end_after(t)?;
+        let (from, to, zone) = self.times()?;
+        // They began at `from` on the day they end, or on the day before
+        // when they span midnight.
+        let last_day = end.with_timezone(&zone).date_naive();
+        let day = match from < to {
+            true => last_day,
+            false => last_day.pred_opt()?,
+        };
+        let start = crate::rule::resolve_local(zone, day.and_time(from))?;
+        Some((start.min(t), end))
+    }
+
+    /// The quiet hours `t` falls in, or else the next to begin after it.
+    pub fn window_from(&self, t: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        if let Some(window) = self.window_at(t) {
+            return Some(window);
+        }
+        let (from, _, zone) = self.times()?;
+        let today = t.with_timezone(&zone).date_naive();
+        [Some(today), today.succ_opt()]
+            .into_iter()
+            .flatten()
+            .filter_map(|day| crate::rule::resolve_local(zone, day.and_time(from)))
+            .find(|start| *start > t)
+            .and_then(|start| self.window_at(start))
+    }
+}
+
 /// Reads `overlap`.
 pub fn parse_overlap(value: &Value) -> Result<Overlap, FieldError> {
     match value.as_str() {

@@ -371,3 +371,59 @@ async fn a_schedule_paused_until_a_time_is_drawn_from_then() {
     assert!(runs().await.is_empty(), "disabled until enabled");
     engine.shutdown().await;
 }
+
+/// Quiet hours (SPEC 7.4) are drawn as they are kept: no run inside them;
+/// deferred, one run when they end for all that were due inside.
+#[tokio::test]
+async fn quiet_hours_are_drawn_as_they_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = start(&dir).await;
+    let schedule = async |rule: serde_json::Value, quiet: serde_json::Value| {
+        let mut body = json!({"url": "https://example.test/q", "quiet_hours": quiet});
+        body.as_object_mut()
+            .unwrap()
+            .extend(rule.as_object().unwrap().clone());
+        let created = engine.create_job(body).await.unwrap();
+        created.job.schedule_id.unwrap()
+    };
+    // Every 10 minutes on the hour's tens (its first run is 08:10), quiet
+    // from 22:00 to 06:35.
+    let night =
+        |action: &str| json!({"from": "22:00", "to": "06:35", "timezone": "UTC", "action": action});
+    let every = json!({"repeat_every": "10 minutes"});
+    let skipped = schedule(every.clone(), night("skip")).await;
+    let deferred = schedule(every, night("defer")).await;
+    let lunch = json!({"from": "12:00", "to": "14:30", "timezone": "UTC", "action": "defer"});
+    let hourly = schedule(json!({"cron": "0 * * * *"}), lunch).await;
+
+    let day = Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap();
+    let cal = (engine.calendar(
+        day,
+        day + Duration::days(1),
+        chrono_tz::Tz::UTC,
+        DEFAULT_DENSE,
+    ))
+    .await
+    .unwrap();
+    let at = |h: i64, m: i64| day + Duration::minutes(h * 60 + m);
+    let band = |id: &str| {
+        let band = (cal.bands.iter())
+            .find(|b| b.schedule_id.as_deref() == Some(id))
+            .unwrap_or_else(|| panic!("no band of {id}: {:?}", cal.bands));
+        (band.count, band.first, band.last)
+    };
+    // 144 runs a day; 40 from 00:00 to 06:30 and 12 from 22:00 are quiet.
+    assert_eq!(band(&skipped), (92, at(6, 40), at(21, 50)));
+    assert_eq!(band(&deferred), (93, at(6, 35), at(21, 50)), "one at 06:35");
+    let listed: Vec<DateTime<Utc>> = (cal.upcoming.iter())
+        .filter(|u| u.schedule_id.as_deref() == Some(hourly.as_str()))
+        .map(|u| u.at)
+        .collect();
+    let expected: Vec<DateTime<Utc>> = (0..12)
+        .map(|h| at(h, 0))
+        .chain([at(14, 30)])
+        .chain((15..24).map(|h| at(h, 0)))
+        .collect();
+    assert_eq!(listed, expected, "12:00 to 14:00 go at 14:30");
+    engine.shutdown().await;
+}

@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
 use rustc_hash::FxHashMap;
 
+use super::quiet::Runs;
 use super::{room_taken, Band, Busiest, Calendar, Day, Sizes, Upcoming, MAX_ITEMS};
 use crate::error::Result;
 use crate::rule::{CronRule, LocalDays, Rule};
@@ -164,6 +165,9 @@ impl Counter<'_> {
     /// Runs on each day of the range before `end` (0 before its first).
     fn count(&mut self, plan: &Plan, end: DateTime<Utc>, counts: &mut [u32]) {
         let first = self.first(plan);
+        if plan.quiet.is_some() {
+            return self.count_quiet(plan, (first, end), counts);
+        }
         let rule = &plan.rule;
         let Rule::Cron(c) = rule else {
             return self.count_every(rule, (first, end), counts);
@@ -199,6 +203,22 @@ impl Counter<'_> {
         }
     }
 
+    /// A schedule's runs on each day with its quiet hours applied: few
+    /// schedules have them, so nothing is shared.
+    fn count_quiet(
+        &self,
+        plan: &Plan,
+        (first, end): (DateTime<Utc>, DateTime<Utc>),
+        counts: &mut [u32],
+    ) {
+        for (day, count) in self.days.iter().zip(counts) {
+            let (a, b) = (day.start.max(first), day.end.min(end));
+            if b > a {
+                *count = runs(plan).count(a, b) as u32;
+            }
+        }
+    }
+
     /// An interval rule's runs on each day, counted in integers (chrono's
     /// arithmetic on 3 million schedule-days took most of the counting).
     fn count_every(
@@ -223,7 +243,7 @@ impl Counter<'_> {
 /// from `first` (its pending job's time). None when they end none in range.
 fn limit(plan: &Plan, first: DateTime<Utc>, to: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let after_until = plan.until.map(|u| u + Duration::milliseconds(1));
-    let after_last = (plan.runs_left).and_then(|n| after_nth_run(&plan.rule, first, n, to));
+    let after_last = (plan.runs_left).and_then(|n| after_nth_run(runs(plan), first, n, to));
     after_until
         .into_iter()
         .chain(after_last)
@@ -233,7 +253,7 @@ fn limit(plan: &Plan, first: DateTime<Utc>, to: DateTime<Utc>) -> Option<DateTim
 
 /// Just after `rule`'s `n`th run from `first` on, if that comes before `to`.
 fn after_nth_run(
-    rule: &Rule,
+    rule: Runs,
     first: DateTime<Utc>,
     n: u32,
     to: DateTime<Utc>,
@@ -243,7 +263,7 @@ fn after_nth_run(
     while a < to {
         // A day at a time: counting a day is cheap, walking it is not.
         let b = (a + Duration::days(1)).min(to);
-        let here = (rule.count_by_pattern(a, b)).unwrap_or_else(|| rule.count_between(a, b));
+        let here = rule.count(a, b);
         if here >= left {
             let mut t = a - Duration::milliseconds(1);
             for _ in 0..left {
@@ -255,6 +275,14 @@ fn after_nth_run(
         a = b;
     }
     None
+}
+
+/// A schedule's runs: its rule's, with its quiet hours applied.
+fn runs(plan: &Plan) -> Runs<'_> {
+    Runs {
+        rule: &plan.rule,
+        quiet: plan.quiet.as_deref(),
+    }
 }
 
 /// A band of one schedule: its days `head..=tail` (indexes of the range's days).
@@ -313,10 +341,11 @@ fn list(
     listed: &mut Vec<(usize, DateTime<Utc>)>,
 ) {
     let (a, b) = (day.start.max(first), day.end.min(end));
-    let mut next = plan.rule.next_after(a - Duration::milliseconds(1));
+    let runs = runs(plan);
+    let mut next = runs.next_after(a - Duration::milliseconds(1));
     while let Some(t) = next.filter(|t| *t < b) {
         listed.push((at, t));
-        next = plan.rule.next_after(t);
+        next = runs.next_after(t);
     }
 }
 
@@ -348,18 +377,19 @@ impl Ends {
     ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
         let start = days[d.head].start.max(first);
         let stop = days[d.tail].end.min(end);
-        let a = self.run(&plan.rule, start, End::First)?;
-        let b = self.run(&plan.rule, stop, End::Last);
+        let a = self.run(runs(plan), start, End::First)?;
+        let b = self.run(runs(plan), stop, End::Last);
         Some((a, b.unwrap_or(a)))
     }
 
     /// The rule's first run at or after `at`, or its last before `at`.
-    fn run(&mut self, rule: &Rule, at: DateTime<Utc>, end: End) -> Option<DateTime<Utc>> {
+    fn run(&mut self, runs: Runs, at: DateTime<Utc>, end: End) -> Option<DateTime<Utc>> {
         let ask = || match end {
-            End::First => rule.next_after(at - Duration::milliseconds(1)),
-            End::Last => rule.last_before(at),
+            End::First => runs.next_after(at - Duration::milliseconds(1)),
+            End::Last => runs.last_before(at),
         };
-        match rule {
+        match runs.rule {
+            Rule::Cron(_) if runs.quiet.is_some() => ask(),
             Rule::Cron(c) => *self
                 .0
                 .entry(Asked(Arc::as_ptr(c), at, end))

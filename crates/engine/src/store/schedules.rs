@@ -11,6 +11,7 @@ use super::jobs::PENDING;
 use super::{json_col, ms_opt};
 use crate::draft::{CatchUp, JobOptions};
 use crate::error::Result;
+use crate::limits::QuietHours;
 use crate::request::RequestSpec;
 use crate::rule::Rule;
 use crate::schedule::Schedule;
@@ -161,18 +162,22 @@ pub struct Plan {
     /// runs, its pending job's among them, before `max_runs` is made.
     pub until: Option<DateTime<Utc>>,
     pub runs_left: Option<u32>,
+    /// Hours when it sends nothing (SPEC 7.4).
+    pub quiet: Option<Box<QuietHours>>,
 }
 
 /// What [`plans`] reads of enabled schedules, along the covering index
 /// `schedules_plans` rather than the wide rows.
 pub(crate) const PLANS: &str = "SELECT rowid, every_ms, anchor_at, cron, timezone, pending_job_seq,
-        json_extract(options, '$.until'), json_extract(options, '$.max_runs'), runs_sent
+        json_extract(options, '$.until'), json_extract(options, '$.max_runs'), runs_sent,
+        json_extract(options, '$.quiet_hours')
      FROM schedules WHERE disabled_at IS NULL";
 
 /// What [`plans`] reads of schedules paused until a time, along
 /// `schedules_resume`: they are few, so their rows are read.
 pub(crate) const PAUSED: &str = "SELECT rowid, every_ms, anchor_at, cron, timezone, resume_at,
-        json_extract(options, '$.until'), json_extract(options, '$.max_runs'), runs_sent
+        json_extract(options, '$.until'), json_extract(options, '$.max_runs'), runs_sent,
+        json_extract(options, '$.quiet_hours')
      FROM schedules WHERE resume_at IS NOT NULL AND disabled_at IS NOT NULL";
 
 /// Every enabled schedule, and every one paused until a time, in plan.
@@ -218,6 +223,7 @@ fn plan_at(
         resumes_at,
         until: until.and_then(|u| DateTime::parse_from_rfc3339(&u).ok().map(|u| u.to_utc())),
         runs_left: max_runs.map(|max| max.saturating_sub(sent)),
+        quiet: (r.get_ref(9)?.as_str_or_null()?).and_then(|json| serde_json::from_str(json).ok()),
     })
 }
 
