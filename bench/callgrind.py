@@ -9,9 +9,12 @@ so they compare two builds, or show what one costs. Two profiles:
           has arrived, so the profile is the drain alone (W1's).
   create  N one-off jobs due in a day, created over 4 keep-alive connections
           with instrumentation on (the `create` workload's path).
+  calendar  this month's calendar, asked twice with instrumentation on (after
+          once with it off), of a copy of the data folder `--data` (the scale
+          workload's, kept with `chime-bench --workload scale --keep`).
 
-Usage: bench/callgrind.py {burst|create} [--jobs 3000] [--chime target/release/chime]
-                          [--out callgrind.out]
+Usage: bench/callgrind.py {burst|create|calendar} [--jobs 3000] [--data DIR]
+                          [--chime target/release/chime] [--out callgrind.out]
 Then: callgrind_annotate --inclusive=yes callgrind.out | head -60
 Needs valgrind (apt) and a release build; see bench/README.md.
 """
@@ -21,6 +24,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -62,9 +66,12 @@ def start_sink():
     return sink.server_port
 
 
-def start_chime(binary, out):
-    """`chime serve` under callgrind with instrumentation off; its port and key."""
+def start_chime(binary, out, copy_of=None):
+    """`chime serve` under callgrind with instrumentation off, on a new data
+    folder or a copy of `copy_of`; its port and key."""
     data = tempfile.mkdtemp(prefix="chime-callgrind-")
+    if copy_of:
+        shutil.copytree(copy_of, data, dirs_exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHIME_")}
     chime = subprocess.Popen(
         ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
@@ -112,18 +119,48 @@ def create_all(port, key, sink_port, due, jobs, connections=4):
         t.join()
 
 
+def read_calendar(port, key, path):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    conn.request("GET", path, headers={"Authorization": f"Bearer {key}"})
+    answer = conn.getresponse()
+    body = answer.read()
+    if answer.status != 200:
+        sys.exit(f"the calendar was refused: {answer.status} {body[:200]!r}")
+    return len(body)
+
+
+def calendar(chime, port, key, reads=2):
+    """This month's calendar in UTC, as the scale workload asks it."""
+    today = datetime.now(timezone.utc).date()
+    month = today.replace(day=1)
+    following = (month + timedelta(days=32)).replace(day=1)
+    path = f"/api/calendar?from={month}T00:00:00Z&to={following}T00:00:00Z&tz=UTC"
+    size = read_calendar(port, key, path)
+    instrument(chime, True)
+    for _ in range(reads):
+        read_calendar(port, key, path)
+    instrument(chime, False)
+    print(f"{reads} calendar months of {size} bytes under callgrind; divide by {reads}",
+          file=sys.stderr)
+
+
 def main():
     args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    args.add_argument("profile", choices=["burst", "create"])
+    args.add_argument("profile", choices=["burst", "create", "calendar"])
+    args.add_argument("--data", help="calendar: the data folder to copy")
     args.add_argument("--jobs", type=int, default=3000)
     args.add_argument("--chime", default="target/release/chime")
     args.add_argument("--out", default="callgrind.out")
     a = args.parse_args()
 
+    if a.profile == "calendar" and not a.data:
+        sys.exit("calendar needs --data, a data folder of many schedules")
     sink_port = start_sink()
-    chime, port, key = start_chime(a.chime, a.out)
+    chime, port, key = start_chime(a.chime, a.out, a.data if a.profile == "calendar" else None)
     started = time.time()
-    if a.profile == "create":
+    if a.profile == "calendar":
+        calendar(chime, port, key)
+    elif a.profile == "create":
         instrument(chime, True)
         create_all(port, key, sink_port, datetime.now(timezone.utc) + timedelta(days=1), a.jobs)
         instrument(chime, False)
