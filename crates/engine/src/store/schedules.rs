@@ -40,12 +40,18 @@ fn rule_at(r: &Row, at: usize) -> rusqlite::Result<(Rule, chrono_tz::Tz)> {
 
 /// The interval rule in `every_ms, anchor_at` (from `at`), when they are set.
 fn every_at(r: &Row, at: usize) -> rusqlite::Result<Option<Rule>> {
-    let (Some(every), Some(anchor)) = (r.get(at)?, r.get(at + 1)?) else {
+    let (Some(every), Some(anchor)) = (int_at(r, at)?, int_at(r, at + 1)?) else {
         return Ok(None);
     };
     crate::rule::every(Duration::milliseconds(every), from_ms(anchor))
         .map(Some)
         .map_err(|e| unreadable(at, e))
+}
+
+/// A whole number or NULL, read as it is stored: the calendar reads ten
+/// columns of 100,000 plans, and skips rusqlite's typed conversions.
+fn int_at(r: &Row, at: usize) -> rusqlite::Result<Option<i64>> {
+    Ok(r.get_ref(at)?.as_i64_or_null()?)
 }
 
 fn unreadable(at: usize, e: crate::error::FieldError) -> rusqlite::Error {
@@ -187,21 +193,23 @@ pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
     let sql = format!("SELECT seq, scheduled_at FROM jobs WHERE {PENDING}");
     let pending: FxHashMap<i64, i64> = conn
         .prepare(&sql)?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| {
+            Ok((r.get_ref(0)?.as_i64()?, r.get_ref(1)?.as_i64()?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let mut rules = CronRules::default();
     let mut plans = Vec::new();
     let mut stmt = conn.prepare(PLANS)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let pending_job: Option<i64> = r.get(5)?;
+        let pending_job = int_at(r, 5)?;
         let pending_at = (pending_job.and_then(|seq| pending.get(&seq))).map(|at| from_ms(*at));
         plans.push(plan_at(r, &mut rules, pending_at, None)?);
     }
     let mut stmt = conn.prepare(PAUSED)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let resumes_at = r.get::<_, Option<i64>>(5)?.map(from_ms);
+        let resumes_at = int_at(r, 5)?.map(from_ms);
         plans.push(plan_at(r, &mut rules, None, resumes_at)?);
     }
     Ok(plans)
@@ -214,15 +222,19 @@ fn plan_at(
     pending_at: Option<DateTime<Utc>>,
     resumes_at: Option<DateTime<Utc>>,
 ) -> rusqlite::Result<Plan> {
-    let until: Option<String> = r.get(6)?;
-    let (max_runs, sent): (Option<u32>, u32) = (r.get(7)?, r.get(8)?);
+    let until = r.get_ref(6)?.as_str_or_null()?;
+    // Most schedules have no max_runs: their runs sent are not read.
+    let runs_left = match int_at(r, 7)? {
+        Some(max) => Some((max - int_at(r, 8)?.unwrap_or(0)).clamp(0, u32::MAX.into()) as u32),
+        None => None,
+    };
     Ok(Plan {
-        rowid: r.get(0)?,
+        rowid: r.get_ref(0)?.as_i64()?,
         rule: rules.rule_at(r, 1)?,
         pending_at,
         resumes_at,
-        until: until.and_then(|u| DateTime::parse_from_rfc3339(&u).ok().map(|u| u.to_utc())),
-        runs_left: max_runs.map(|max| max.saturating_sub(sent)),
+        until: until.and_then(|u| DateTime::parse_from_rfc3339(u).ok().map(|u| u.to_utc())),
+        runs_left,
         quiet: (r.get_ref(9)?.as_str_or_null()?).and_then(|json| serde_json::from_str(json).ok()),
     })
 }
