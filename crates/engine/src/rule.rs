@@ -242,7 +242,8 @@ impl LocalDays {
         use chrono::Timelike;
         let mut days = Vec::with_capacity(2);
         let date_of = |t: DateTime<Utc>| t.with_timezone(&zone).date_naive();
-        // A minute begun is not in the window: its run came before it.
+        // A minute's run is at its first second: a window from within a
+        // minute misses its run, and one to within a minute holds it.
         let minute_of = |t: DateTime<Tz>| {
             let begun = t.second() > 0 || t.nanosecond() > 0;
             (t.hour() * 60 + t.minute() + u32::from(begun)) as u16
