@@ -16,7 +16,7 @@ use crate::rule::resolve_local;
 use crate::store::{self, jobs, schedules};
 use crate::time::{from_ms, to_ms};
 
-mod quiet;
+mod runs;
 mod upcoming;
 
 pub const DEFAULT_DENSE: usize = 48;

@@ -350,6 +350,57 @@ async fn a_schedules_first_run_drawn_is_its_pending_job_after_an_upgrade_too() {
     engine.shutdown().await;
 }
 
+/// A pending job moved off its rule's times (`PATCH` of its `scheduled_at`)
+/// is drawn where it was moved, with its id, and the rule's runs after it:
+/// the engine plans the next run from the time it ran. Drawn in a band, it is
+/// counted there, and the band starts with it.
+#[tokio::test]
+async fn a_pending_job_moved_by_hand_is_drawn_where_it_was_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = start(&dir).await;
+    let (schedule, pending) = hourly(&engine).await;
+    let move_to = |at: DateTime<Utc>| json!({"scheduled_at": at.to_rfc3339()});
+    let later = hour(1) + Duration::minutes(30);
+    engine.patch_job(&pending, move_to(later)).await.unwrap();
+    let expected = vec![
+        (later, Some(pending.clone())),
+        (hour(2), None),
+        (hour(3), None),
+    ];
+    assert_eq!(listed(&engine, &schedule, 4).await, expected, "moved later");
+    let earlier = t0() + Duration::minutes(20);
+    engine.patch_job(&pending, move_to(earlier)).await.unwrap();
+    let expected = vec![(earlier, Some(pending)), (hour(1), None), (hour(2), None)];
+    assert_eq!(
+        listed(&engine, &schedule, 3).await,
+        expected,
+        "moved earlier"
+    );
+
+    // Every 10 minutes, its 08:10 run moved to 08:15: the rule's 142 runs
+    // after it in the day from 08:00, and itself.
+    let created = engine
+        .create_job(json!({"url": "https://example.test/p", "cron": "*/10 * * * *"}))
+        .await
+        .unwrap();
+    let (busy, job) = (created.job.schedule_id.unwrap(), created.job.id);
+    let moved = t0() + Duration::minutes(15);
+    engine.patch_job(&job, move_to(moved)).await.unwrap();
+    let to = t0() + Duration::days(1);
+    let cal = (engine.calendar(t0(), to, chrono_tz::Tz::UTC, DEFAULT_DENSE))
+        .await
+        .unwrap();
+    let bands: Vec<_> = (cal.bands.iter())
+        .filter(|b| b.schedule_id.as_deref() == Some(busy.as_str()))
+        .collect();
+    let listed = (cal.upcoming.iter())
+        .filter(|u| u.schedule_id.as_deref() == Some(busy.as_str()))
+        .count();
+    assert_eq!(bands[0].first, moved, "the band starts with the moved run");
+    assert_eq!(bands.iter().map(|b| b.count).sum::<usize>() + listed, 143);
+    engine.shutdown().await;
+}
+
 /// A schedule paused until a time is drawn from then on, with the runs it
 /// will make when it enables itself: the rule's after that time. Disabled
 /// with no time to resume, it is drawn as nothing.

@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
 use rustc_hash::FxHashMap;
 
-use super::quiet::Runs;
+use super::runs::Runs;
 use super::{room_taken, Band, Busiest, Calendar, Day, Sizes, Upcoming, MAX_ITEMS};
 use crate::error::Result;
 use crate::rule::{CronRule, LocalDays, Rule};
@@ -35,7 +35,8 @@ pub(super) fn schedule_runs(
     if days.is_empty() {
         return Ok(());
     }
-    let plans = schedules::plans(c)?;
+    let mut plans = schedules::plans(c)?;
+    mark_moved(&mut plans);
     let mut counter = Counter {
         days,
         start,
@@ -165,8 +166,8 @@ impl Counter<'_> {
     /// Runs on each day of the range before `end` (0 before its first).
     fn count(&mut self, plan: &Plan, end: DateTime<Utc>, counts: &mut [u32]) {
         let first = self.first(plan);
-        if plan.quiet.is_some() {
-            return self.count_quiet(plan, (first, end), counts);
+        if plan.quiet.is_some() || plan.moved {
+            return self.count_alone(plan, (first, end), counts);
         }
         let rule = &plan.rule;
         let Rule::Cron(c) = rule else {
@@ -203,9 +204,9 @@ impl Counter<'_> {
         }
     }
 
-    /// A schedule's runs on each day with its quiet hours applied: few
-    /// schedules have them, so nothing is shared.
-    fn count_quiet(
+    /// A schedule's runs on each day, with its quiet hours applied or from
+    /// its moved pending job: few schedules have either, so nothing is shared.
+    fn count_alone(
         &self,
         plan: &Plan,
         (first, end): (DateTime<Utc>, DateTime<Utc>),
@@ -277,11 +278,36 @@ fn after_nth_run(
     None
 }
 
-/// A schedule's runs: its rule's, with its quiet hours applied.
+/// A schedule's runs: its rule's, after its pending job if that was moved,
+/// with its quiet hours applied.
 fn runs(plan: &Plan) -> Runs<'_> {
     Runs {
         rule: &plan.rule,
         quiet: plan.quiet.as_deref(),
+        moved: plan.pending_at.filter(|_| plan.moved),
+    }
+}
+
+/// Marks the plans whose pending job is not at one of its rule's times:
+/// moved by hand. Moved into quiet hours, it is left to them, as the engine
+/// leaves it. Schedules of one rule mostly wait for the same time, so each
+/// rule and time is asked once.
+fn mark_moved(plans: &mut [Plan]) {
+    let mut on_rule: FxHashMap<(*const CronRule, DateTime<Utc>), bool> = FxHashMap::default();
+    for plan in plans {
+        let Some(at) = plan.pending_at else {
+            continue;
+        };
+        if (plan.quiet.as_ref()).is_some_and(|q| q.window_at(at).is_some()) {
+            continue;
+        }
+        let rule = &plan.rule;
+        let holds = || rule.count_between(at, at + Duration::milliseconds(1)) == 1;
+        let on = match rule {
+            Rule::Cron(c) => *on_rule.entry((Arc::as_ptr(c), at)).or_insert_with(holds),
+            Rule::Every { .. } => holds(),
+        };
+        plan.moved = !on;
     }
 }
 
@@ -389,7 +415,7 @@ impl Ends {
             End::Last => runs.last_before(at),
         };
         match runs.rule {
-            Rule::Cron(_) if runs.quiet.is_some() => ask(),
+            Rule::Cron(_) if runs.quiet.is_some() || runs.moved.is_some() => ask(),
             Rule::Cron(c) => *self
                 .0
                 .entry(Asked(Arc::as_ptr(c), at, end))

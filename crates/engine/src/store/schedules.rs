@@ -162,6 +162,10 @@ pub struct Plan {
     pub rowid: i64,
     pub rule: Rule,
     pub pending_at: Option<DateTime<Utc>>,
+    /// Its pending job was moved off the rule's times (`PATCH` of its
+    /// `scheduled_at`): that run is its own, and the rule's runs follow it.
+    /// False as read; the calendar asks the rule.
+    pub moved: bool,
     /// Paused until then: it enables itself, from the rule's next time.
     pub resumes_at: Option<DateTime<Utc>>,
     /// Its limits (SPEC 7.4): no run after `until`, and `runs_left` more
@@ -234,6 +238,7 @@ fn plan_at(
         rowid: r.get_ref(0)?.as_i64()?,
         rule: rules.rule_at(r, 1)?,
         pending_at,
+        moved: false,
         resumes_at,
         until: until.and_then(|u| DateTime::parse_from_rfc3339(u).ok().map(|u| u.to_utc())),
         runs_left,
