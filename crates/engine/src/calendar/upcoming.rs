@@ -36,7 +36,8 @@ pub(super) fn schedule_runs(
         return Ok(());
     }
     let mut plans = schedules::plans(c)?;
-    mark_moved(&mut plans);
+    let mut ends = Ends::default();
+    mark_moved(&mut plans, &mut ends);
     let mut counter = Counter {
         days,
         start,
@@ -62,7 +63,6 @@ pub(super) fn schedule_runs(
     }
     let listed = room_taken(cal.past.len(), cal.upcoming.len());
     let mut busiest = Busiest::of(&sizes, MAX_ITEMS.saturating_sub(listed));
-    let mut ends = Ends::default();
     let mut chosen = Chosen::new(MAX_BANDS);
     let mut folded = Folded::default();
     let mut listed = Vec::new();
@@ -290,10 +290,9 @@ fn runs(plan: &Plan) -> Runs<'_> {
 
 /// Marks the plans whose pending job is not at one of its rule's times:
 /// moved by hand. Moved into quiet hours, it is left to them, as the engine
-/// leaves it. Schedules of one rule mostly wait for the same time, so each
-/// rule and time is asked once.
-fn mark_moved(plans: &mut [Plan]) {
-    let mut on_rule: FxHashMap<(*const CronRule, DateTime<Utc>), bool> = FxHashMap::default();
+/// leaves it. A cron rule's first run from the pending job's time is kept
+/// in `ends`: the band drawn from it asks for it again.
+fn mark_moved(plans: &mut [Plan], ends: &mut Ends) {
     for plan in plans {
         let Some(at) = plan.pending_at else {
             continue;
@@ -302,12 +301,19 @@ fn mark_moved(plans: &mut [Plan]) {
             continue;
         }
         let rule = &plan.rule;
-        let holds = || rule.count_between(at, at + Duration::milliseconds(1)) == 1;
-        let on = match rule {
-            Rule::Cron(c) => *on_rule.entry((Arc::as_ptr(c), at)).or_insert_with(holds),
-            Rule::Every { .. } => holds(),
+        let ms = at.timestamp_millis();
+        plan.moved = match rule.runs_before_ms(ms).zip(rule.runs_before_ms(ms + 1)) {
+            // An interval's runs, counted in integers: none at `at`.
+            Some((before, through)) => through == before,
+            None => {
+                let runs = Runs {
+                    rule,
+                    quiet: None,
+                    moved: None,
+                };
+                ends.run(runs, at, End::First) != Some(at)
+            }
         };
-        plan.moved = !on;
     }
 }
 
