@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 
 use super::runs::Runs;
 use super::{room_taken, Band, Busiest, Calendar, Day, Sizes, Upcoming, MAX_ITEMS};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::rule::{CronRule, LocalDays, Rule};
 use crate::store::schedules::{self, Drawn, Plan};
 
@@ -35,25 +35,15 @@ pub(super) fn schedule_runs(
     if days.is_empty() {
         return Ok(());
     }
-    let mut plans = schedules::plans(c)?;
-    let mut ends = Ends::default();
-    mark_moved(&mut plans, &mut ends);
-    let mut counter = Counter {
-        days,
-        start,
-        from: cal.from,
-        whole_days: FxHashMap::default(),
-        part_days: FxHashMap::default(),
-        zone_days: FxHashMap::default(),
-        ends: Vec::new(),
-        bounds: (days.iter())
-            .map(|d| (d.start.timestamp_millis(), d.end.timestamp_millis()))
-            .collect(),
-    };
     // Counting is cheap; listing is not. Every schedule-day is counted first
     // (a month of 100,000 schedules in 12 MB), and the busiest become bands
     // until the rest fits the budget.
-    let counts = counter.count_all(&plans);
+    let Counted {
+        plans,
+        counts,
+        counter,
+        mut ends,
+    } = read_and_count(c, Counter::new(days, start, cal.from))?;
     let mut sizes = Sizes::default();
     for &n in counts
         .iter()
@@ -106,6 +96,77 @@ struct Choice {
     listed: Vec<(usize, DateTime<Utc>)>,
 }
 
+/// A cron rule by its one parse, which the schedules of one rule share: its
+/// address, as a number, so that what is kept by rule can cross threads.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct RuleKey(usize);
+
+impl RuleKey {
+    fn of(rule: &Arc<CronRule>) -> RuleKey {
+        RuleKey(Arc::as_ptr(rule) as usize)
+    }
+}
+
+/// Plans are read and counted this many at a time.
+const CHUNK: usize = 8_192;
+
+/// Every plan, with its runs on each day of the range.
+struct Counted<'a> {
+    plans: Vec<Plan>,
+    /// A row of days a plan.
+    counts: Vec<u32>,
+    counter: Counter<'a>,
+    /// The cron rules' first runs from the pending jobs, asked while counting.
+    ends: Ends,
+}
+
+/// Reads the plans on this thread and counts them on another as they come:
+/// a month of 100,000 schedules took 90 ms to read and 60 to count, so on
+/// two cores it takes the longer of the two, not their sum.
+fn read_and_count<'a>(c: &Connection, counter: Counter<'a>) -> Result<Counted<'a>> {
+    std::thread::scope(|s| {
+        let (send, chunks) = std::sync::mpsc::sync_channel::<Vec<Plan>>(2);
+        let counting = std::thread::Builder::new()
+            .name("chime-calendar".into())
+            .spawn_scoped(s, move || {
+                let mut counted = Counted {
+                    plans: Vec::new(),
+                    counts: Vec::new(),
+                    counter,
+                    ends: Ends::default(),
+                };
+                for chunk in chunks {
+                    counted.add(chunk);
+                }
+                counted
+            })
+            .map_err(|e| Error::io("starting the calendar's counting", e))?;
+        // A send fails only once the counting has panicked: the join says so.
+        let read = schedules::plans(c, CHUNK, |chunk| drop(send.send(chunk)));
+        drop(send);
+        let counted = (counting.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        read.map(|()| counted)
+    })
+}
+
+impl Counted<'_> {
+    /// Counts the next chunk of plans, and keeps it.
+    fn add(&mut self, mut chunk: Vec<Plan>) {
+        mark_moved(&mut chunk, &mut self.ends);
+        if self.plans.is_empty() {
+            // The first chunk has room for every plan (schedules::plans).
+            let all = chunk.capacity() * self.counter.days.len();
+            self.counts.reserve_exact(all);
+        }
+        self.counter.count_all(&chunk, &mut self.counts);
+        if self.plans.is_empty() {
+            self.plans = chunk;
+        } else {
+            self.plans.append(&mut chunk);
+        }
+    }
+}
+
 /// The schedule-days of one schedule, counted.
 struct Counter<'a> {
     days: &'a [Day],
@@ -113,10 +174,10 @@ struct Counter<'a> {
     from: DateTime<Utc>,
     /// A cron rule's runs on each whole day, by the rule (its one parse):
     /// schedules that share a rule count its days once.
-    whole_days: FxHashMap<*const CronRule, Vec<Option<u32>>>,
+    whole_days: FxHashMap<RuleKey, Vec<Option<u32>>>,
     /// A cron rule's runs on the rest of a day from an instant: schedules of
     /// one rule have their pending job at the same next run.
-    part_days: FxHashMap<(*const CronRule, usize, DateTime<Utc>), u32>,
+    part_days: FxHashMap<(RuleKey, usize, DateTime<Utc>), u32>,
     /// Each whole day of the range as the local days of a zone, by zone:
     /// the cron rules of a zone count their whole days on these.
     zone_days: FxHashMap<chrono_tz::Tz, Vec<Option<LocalDays>>>,
@@ -126,7 +187,22 @@ struct Counter<'a> {
     ends: Vec<Option<DateTime<Utc>>>,
 }
 
-impl Counter<'_> {
+impl<'a> Counter<'a> {
+    fn new(days: &'a [Day], start: DateTime<Utc>, from: DateTime<Utc>) -> Counter<'a> {
+        Counter {
+            days,
+            start,
+            from,
+            whole_days: FxHashMap::default(),
+            part_days: FxHashMap::default(),
+            zone_days: FxHashMap::default(),
+            ends: Vec::new(),
+            bounds: (days.iter())
+                .map(|d| (d.start.timestamp_millis(), d.end.timestamp_millis()))
+                .collect(),
+        }
+    }
+
     /// Its runs start here: at its pending job (which may be overdue or
     /// moved: the rule's later runs follow it), just after it resumes when
     /// paused until a time (the rule's next time then), or at `start`.
@@ -146,21 +222,20 @@ impl Counter<'_> {
         self.ends.get(at).copied().flatten().unwrap_or(to)
     }
 
-    /// Each plan's runs on each day of the range, a row of days a plan.
-    fn count_all(&mut self, plans: &[Plan]) -> Vec<u32> {
+    /// Each plan's runs on each day of the range, a row of days a plan,
+    /// added to `counts`; `plans` follow those counted before.
+    fn count_all(&mut self, plans: &[Plan], counts: &mut Vec<u32>) {
         let to = self.end(usize::MAX);
-        self.ends = (plans.iter())
+        let ends: Vec<_> = (plans.iter())
             .map(|p| limit(p, self.starts(p), to))
             .collect();
-        let mut counts = vec![0; plans.len() * self.days.len()];
-        for (at, (plan, row)) in plans
-            .iter()
-            .zip(counts.chunks_mut(self.days.len()))
-            .enumerate()
-        {
-            self.count(plan, self.end(at), row);
+        let (first, start) = (self.ends.len(), counts.len());
+        self.ends.extend(ends);
+        counts.resize(start + plans.len() * self.days.len(), 0);
+        let rows = counts[start..].chunks_mut(self.days.len());
+        for (at, (plan, row)) in plans.iter().zip(rows).enumerate() {
+            self.count(plan, self.end(first + at), row);
         }
-        counts
     }
 
     /// Runs on each day of the range before `end` (0 before its first).
@@ -173,7 +248,7 @@ impl Counter<'_> {
         let Rule::Cron(c) = rule else {
             return self.count_every(rule, (first, end), counts);
         };
-        let key = Arc::as_ptr(c);
+        let key = RuleKey::of(c);
         let days = self.days;
         let shared = (self.whole_days.entry(key)).or_insert_with(|| vec![None; days.len()]);
         let local = self.zone_days.entry(c.zone).or_insert_with(|| {
@@ -391,7 +466,7 @@ struct Ends(FxHashMap<Asked, Option<DateTime<Utc>>>);
 /// A cron rule's run asked for: its first at or after an instant, or its
 /// last before it.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct Asked(*const CronRule, DateTime<Utc>, End);
+struct Asked(RuleKey, DateTime<Utc>, End);
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum End {
@@ -424,7 +499,7 @@ impl Ends {
             Rule::Cron(_) if runs.quiet.is_some() || runs.moved.is_some() => ask(),
             Rule::Cron(c) => *self
                 .0
-                .entry(Asked(Arc::as_ptr(c), at, end))
+                .entry(Asked(RuleKey::of(c), at, end))
                 .or_insert_with(ask),
             Rule::Every { .. } => ask(),
         }
@@ -658,14 +733,14 @@ fn upcoming(s: &Drawn, plan: &Plan, at: DateTime<Utc>, summary: String) -> Upcom
 /// counting a month of its runs, and 5,000 runs listed may be 5,000
 /// schedules of a few rules.
 #[derive(Default)]
-struct Words(FxHashMap<(*const CronRule, i64), String>);
+struct Words(FxHashMap<(RuleKey, i64), String>);
 
 impl Words {
     fn of(&mut self, rule: &Rule) -> String {
         // A cron rule by its one parse; an interval's words are its length's.
         let key = match rule {
-            Rule::Cron(c) => (Arc::as_ptr(c), 0),
-            Rule::Every { interval, .. } => (std::ptr::null(), interval.num_milliseconds()),
+            Rule::Cron(c) => (RuleKey::of(c), 0),
+            Rule::Every { interval, .. } => (RuleKey(0), interval.num_milliseconds()),
         };
         self.0.entry(key).or_insert_with(|| rule.describe()).clone()
     }
@@ -674,6 +749,63 @@ impl Words {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
+
+    /// Plans of both kinds of rule, some sharing one, some with runs left
+    /// or a pending job moved off the rule.
+    fn plans(start: DateTime<Utc>) -> Vec<Plan> {
+        let hourly = crate::rule::cron("0 * * * *", chrono_tz::Europe::Berlin).unwrap();
+        (0..40)
+            .map(|i| {
+                let rule = match i % 3 {
+                    0 => hourly.clone(),
+                    1 => crate::rule::cron(&format!("{i} 9 * * *"), chrono_tz::UTC).unwrap(),
+                    _ => crate::rule::every(Duration::minutes(7 + i), start).unwrap(),
+                };
+                let pending = rule.next_after(start + Duration::hours(i)).unwrap();
+                Plan {
+                    rowid: i,
+                    pending_at: Some(pending + Duration::minutes(i % 5 / 4 * 3)),
+                    rule,
+                    moved: false,
+                    resumes_at: None,
+                    until: None,
+                    runs_left: (i % 4 == 1).then_some(i as u32),
+                    quiet: None,
+                }
+            })
+            .collect()
+    }
+
+    /// Counted a chunk at a time, as they are read, the plans are counted as
+    /// they are all at once: each by its own limits, and its moved job.
+    #[test]
+    fn plans_counted_in_chunks_are_counted_as_all_at_once() {
+        let start = Utc.with_ymd_and_hms(2026, 3, 20, 0, 0, 0).unwrap();
+        let days = super::super::days(start, start + Duration::days(14), chrono_tz::UTC);
+        let count = |chunk: usize| {
+            let mut counted = Counted {
+                plans: Vec::new(),
+                counts: Vec::new(),
+                counter: Counter::new(&days, start, start),
+                ends: Ends::default(),
+            };
+            let mut all = plans(start);
+            while !all.is_empty() {
+                let rest = all.split_off(chunk.min(all.len()));
+                counted.add(std::mem::replace(&mut all, rest));
+            }
+            let moved: Vec<bool> = counted.plans.iter().map(|p| p.moved).collect();
+            (counted.counts, counted.counter.ends, moved)
+        };
+        let at_once = count(100);
+        assert!(at_once.1.iter().any(Option::is_some), "some end early");
+        assert!(at_once.2.iter().any(|m| *m), "some moved");
+        assert!(at_once.0.iter().sum::<u32>() > 0);
+        for chunk in [1, 3, 16] {
+            assert_eq!(count(chunk), at_once, "chunks of {chunk}");
+        }
+    }
 
     fn draft(plan: usize, head: usize, tail: usize, count: usize) -> Draft {
         Draft {

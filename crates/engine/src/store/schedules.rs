@@ -190,8 +190,12 @@ pub(crate) const PAUSED: &str = "SELECT rowid, every_ms, anchor_at, cron, timezo
         json_extract(options, '$.quiet_hours')
      FROM schedules WHERE resume_at IS NOT NULL AND disabled_at IS NOT NULL";
 
-/// Every enabled schedule, and every one paused until a time, in plan.
-pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
+/// Every enabled schedule, and every one paused until a time, in plan,
+/// handed to `take` `chunk` at a time as they are read, so the caller can
+/// count them meanwhile. The first chunk has room for all of them (about one
+/// pending job a schedule): the caller keeps it and appends the rest, and
+/// 100,000 plans are not copied as they grow.
+pub fn plans(conn: &Connection, chunk: usize, mut take: impl FnMut(Vec<Plan>)) -> Result<()> {
     // The pending job counts only while it waits: the times by seq are read
     // along jobs_due, which holds only those.
     let sql = format!("SELECT seq, scheduled_at FROM jobs WHERE {PENDING}");
@@ -202,23 +206,31 @@ pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut rules = CronRules::default();
-    // About one pending job a schedule: grown from empty, 100,000 plans were
-    // copied as they grew.
-    let mut plans = Vec::with_capacity(pending.len());
+    let mut plans = Vec::with_capacity(pending.len().max(chunk));
+    let mut hand_over = |plans: &mut Vec<Plan>| {
+        if plans.len() == chunk {
+            take(std::mem::replace(plans, Vec::with_capacity(chunk)));
+        }
+    };
     let mut stmt = conn.prepare(PLANS)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let pending_job = int_at(r, 5)?;
         let pending_at = (pending_job.and_then(|seq| pending.get(&seq))).map(|at| from_ms(*at));
         plans.push(plan_at(r, &mut rules, pending_at, None)?);
+        hand_over(&mut plans);
     }
     let mut stmt = conn.prepare(PAUSED)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let resumes_at = int_at(r, 5)?.map(from_ms);
         plans.push(plan_at(r, &mut rules, None, resumes_at)?);
+        hand_over(&mut plans);
     }
-    Ok(plans)
+    if !plans.is_empty() {
+        take(plans);
+    }
+    Ok(())
 }
 
 /// A plan from a row of [`PLANS`] or [`PAUSED`], its start read by the caller.
