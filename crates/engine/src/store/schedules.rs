@@ -205,8 +205,14 @@ pub fn plans(conn: &Connection, chunk: usize, mut take: impl FnMut(Vec<Plan>)) -
             Ok((r.get_ref(0)?.as_i64()?, r.get_ref(1)?.as_i64()?))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    // About one pending job a schedule, but one-off jobs wait too: no more
+    // than the schedules (their largest rowid, read off the table's end).
+    let schedules: i64 =
+        conn.query_row("SELECT IFNULL(MAX(rowid), 0) FROM schedules", [], |r| {
+            r.get(0)
+        })?;
     let mut rules = CronRules::default();
-    let mut plans = Vec::with_capacity(pending.len().max(chunk));
+    let mut plans = Vec::with_capacity(pending.len().min(schedules.max(0) as usize));
     let mut hand_over = |plans: &mut Vec<Plan>| {
         if plans.len() == chunk {
             take(std::mem::replace(plans, Vec::with_capacity(chunk)));
