@@ -153,16 +153,16 @@ impl Counted<'_> {
     /// Counts the next chunk of plans, and keeps it.
     fn add(&mut self, mut chunk: Vec<Plan>) {
         mark_moved(&mut chunk, &mut self.ends);
-        if self.plans.is_empty() {
+        let first = self.plans.is_empty();
+        if first {
             // The first chunk has room for every plan (schedules::plans).
             let all = chunk.capacity() * self.counter.days.len();
             self.counts.reserve_exact(all);
         }
         self.counter.count_all(&chunk, &mut self.counts);
-        if self.plans.is_empty() {
-            self.plans = chunk;
-        } else {
-            self.plans.append(&mut chunk);
+        match first {
+            true => self.plans = chunk,
+            false => self.plans.append(&mut chunk),
         }
     }
 }
@@ -376,11 +376,10 @@ fn mark_moved(plans: &mut [Plan], ends: &mut Ends) {
             continue;
         }
         let rule = &plan.rule;
-        let ms = at.timestamp_millis();
-        plan.moved = match rule.runs_before_ms(ms).zip(rule.runs_before_ms(ms + 1)) {
-            // An interval's runs, counted in integers: none at `at`.
-            Some((before, through)) => through == before,
-            None => {
+        plan.moved = match rule {
+            // An interval counts its runs in integers.
+            Rule::Every { .. } => rule.count_between(at, at + Duration::milliseconds(1)) == 0,
+            Rule::Cron(_) => {
                 let runs = Runs {
                     rule,
                     quiet: None,
