@@ -776,6 +776,45 @@ mod tests {
             .collect()
     }
 
+    /// A pending job at one of its rule's times is not moved; a minute off
+    /// it is, for an interval and a cron rule alike.
+    #[test]
+    fn a_pending_job_off_its_rules_times_is_marked_moved() {
+        let start = Utc.with_ymd_and_hms(2026, 3, 20, 0, 0, 0).unwrap();
+        let mut plans = plans(start);
+        let mut expected = Vec::new();
+        for (i, plan) in plans.iter_mut().enumerate() {
+            let on_rule = plan.rule.next_after(start + Duration::hours(5)).unwrap();
+            let off = i % 2 == 1;
+            plan.pending_at = Some(on_rule + Duration::minutes(i64::from(off)));
+            expected.push(off);
+        }
+        mark_moved(&mut plans, &mut Ends::default());
+        let moved: Vec<bool> = plans.iter().map(|p| p.moved).collect();
+        assert_eq!(moved, expected);
+        assert!(plans
+            .iter()
+            .any(|p| matches!(p.rule, Rule::Every { .. }) && p.moved));
+        assert!(plans
+            .iter()
+            .any(|p| matches!(p.rule, Rule::Cron(_)) && p.moved));
+
+        // Moved into its quiet hours, it is left to them, as the engine leaves it.
+        let quiet = |p: &mut Plan| {
+            let at = p.pending_at.unwrap().format("%H:%M").to_string();
+            p.quiet = Some(Box::new(crate::limits::QuietHours {
+                from: at.clone(),
+                to: "23:59".into(),
+                timezone: "UTC".into(),
+                action: crate::limits::QuietAction::Skip,
+            }));
+            p.moved = false;
+        };
+        plans.iter_mut().for_each(quiet);
+        mark_moved(&mut plans, &mut Ends::default());
+        assert!(plans.iter().all(|p| !p.moved));
+    }
+
     /// Counted a chunk at a time, as they are read, the plans are counted as
     /// they are all at once: each by its own limits, and its moved job.
     #[test]
