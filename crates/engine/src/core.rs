@@ -21,6 +21,7 @@ use crate::error::Result;
 use crate::event::EventBus;
 use crate::lifecycle::runs::{AttemptEnd, Record};
 use crate::lifecycle::schedules::Circumstances;
+use crate::sending::Sending;
 use crate::settings::Settings;
 use crate::store::{Store, Tx};
 
@@ -54,8 +55,8 @@ pub struct Core {
     /// Jobs claimed and not yet finished: up to twice `max_in_flight`, so
     /// dispatch has work queued while a claim waits for the writer.
     pub claimed: Arc<Semaphore>,
-    /// Requests on the wire at once.
-    pub sending: Arc<Semaphore>,
+    /// Requests on the wire at once, in all and to each host.
+    pub sending: Sending,
     pub claim_budget: usize,
     /// The current burst of catch-up runs (see the scheduler's stagger).
     pub stagger: Mutex<Option<Burst>>,

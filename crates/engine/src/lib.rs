@@ -36,6 +36,7 @@ pub mod rule;
 pub mod run;
 pub mod schedule;
 mod scheduler;
+mod sending;
 pub mod settings;
 pub mod status;
 pub mod store;

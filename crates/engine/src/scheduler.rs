@@ -239,7 +239,6 @@ async fn go(
         }
         wait_for_network(&core, &job, &spec.url).await;
     }
-    let _ = began.set((core.now(), Instant::now()));
     let mut sent_request = None;
     let reply = match prepare(&core, &spec) {
         Err(message) => Reply::Failed {
@@ -247,6 +246,10 @@ async fn go(
             retryable: false,
         },
         Ok((sent, url)) => {
+            // Its turn on the wire first: the attempt starts, and its
+            // request is logged, when it goes out, not while it waits.
+            let _sending = core.sending.acquire(&url).await;
+            let _ = began.set((core.now(), Instant::now()));
             let logged = sent.to_log();
             // The log gets the request from this record; the attempt's end
             // keeps a copy only for the job's callback.
@@ -256,8 +259,6 @@ async fn go(
                 request: logged,
             });
             let timeout = std::time::Duration::from_millis(job.options.timeout_ms.max(1) as u64);
-            // The semaphore is never closed, so acquiring only waits.
-            let _sending = core.sending.acquire().await;
             let allow_http = core.policy().allow_http;
             let sending = std::time::Instant::now();
             let reply = match core

@@ -25,6 +25,7 @@ use crate::dispatch::Dispatcher;
 use crate::draft::Policy;
 use crate::error::Result;
 use crate::event::{Event, EventBus};
+use crate::sending::Sending;
 use crate::store::{Store, Tx};
 
 pub use jobs::{Created, JobPage};
@@ -42,6 +43,8 @@ pub struct Config {
     pub ca_certs: Vec<PathBuf>,
     /// Attempts in flight at once.
     pub max_in_flight: usize,
+    /// Of those, to one host (scheme, name and port) at once.
+    pub max_per_host: usize,
     /// How long a shutdown waits for in-flight attempts before leaving them
     /// to be retried at the next start.
     pub shutdown_grace: Duration,
@@ -54,6 +57,7 @@ impl Config {
             allow_http: false,
             ca_certs: Vec::new(),
             max_in_flight: 512,
+            max_per_host: crate::sending::PER_HOST,
             shutdown_grace: Duration::from_secs(10),
         }
     }
@@ -100,7 +104,7 @@ impl Engine {
             allow_http_flag: config.allow_http,
             ca_certs: config.ca_certs,
             claimed: Arc::new(Semaphore::new(2 * config.max_in_flight)),
-            sending: Arc::new(Semaphore::new(config.max_in_flight)),
+            sending: Sending::new(config.max_in_flight, config.max_per_host),
             claim_budget: 2 * config.max_in_flight,
             stagger: Mutex::new(None),
             records: Mutex::new(Some(records_tx)),

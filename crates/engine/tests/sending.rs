@@ -1,0 +1,88 @@
+//! Requests on the wire at once: a burst to one host goes out a few at a
+//! time, and does not hold back jobs to other hosts.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chime_engine::{Config, Engine, EventKind, JobState, LogQuery, ManualClock};
+use chime_testkit::{eventually, Gate, Reply, Target};
+use chrono::{TimeZone, Utc};
+use serde_json::json;
+
+const PER_HOST: usize = 2;
+const TO_ONE_HOST: usize = 5;
+const WAIT: StdDuration = StdDuration::from_secs(10);
+
+async fn job_in(engine: &Engine, id: &str, state: JobState) {
+    eventually(&format!("job {id} to be {state:?}"), WAIT, async || {
+        (engine.get_job(id).await.unwrap().state == state).then_some(())
+    })
+    .await
+}
+
+/// Requests logged as sent so far, of any job.
+async fn requests_logged(engine: &Engine) -> usize {
+    let query = LogQuery {
+        kinds: vec![EventKind::Request],
+        limit: 100,
+        ..Default::default()
+    };
+    engine.list_events(query).await.unwrap().len()
+}
+
+#[tokio::test]
+async fn a_burst_to_one_host_goes_out_a_few_at_a_time() {
+    // Host A holds each request until the test opens its gate, in the order
+    // they arrived; host B answers at once.
+    let gates: Arc<Vec<Gate>> = Arc::new((0..TO_ONE_HOST).map(|_| Gate::default()).collect());
+    let held = {
+        let gates = gates.clone();
+        Target::start(move |seen| Reply::status(200).until(&gates[seen.n - 1])).await
+    };
+    let other = Target::ok().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap());
+    let mut config = Config::new(dir.path().join("chime.db"));
+    config.allow_http = true;
+    config.max_per_host = PER_HOST;
+    let engine = Engine::start(config, Arc::new(clock)).await.unwrap();
+    let mut to_held = Vec::new();
+    for n in 0..TO_ONE_HOST {
+        let job = json!({"method": "post", "url": held.url("/held"), "body": {"n": n}});
+        to_held.push(engine.create_job(job).await.unwrap().job.id);
+    }
+    let to_other = engine
+        .create_job(json!({"method": "post", "url": other.url("/other")}))
+        .await
+        .unwrap()
+        .job
+        .id;
+
+    // The other host's job is done while host A holds its first two.
+    job_in(&engine, &to_other, JobState::Completed).await;
+    held.wait_for(PER_HOST, WAIT).await;
+    assert_eq!(
+        held.count(),
+        PER_HOST,
+        "A gets no more than its bound at once"
+    );
+    // The ones waiting for their turn are not logged as sent: two to A, one to B.
+    assert_eq!(requests_logged(&engine).await, PER_HOST + 1);
+
+    // Each reply A gives back lets one more through.
+    for k in 0..TO_ONE_HOST {
+        gates[k].open();
+        let next = (k + 1 + PER_HOST).min(TO_ONE_HOST);
+        held.wait_for(next, WAIT).await;
+        assert!(
+            held.count() <= next,
+            "{} at A after {} replies",
+            held.count(),
+            k + 1
+        );
+    }
+    for id in &to_held {
+        job_in(&engine, id, JobState::Completed).await;
+    }
+    assert_eq!(held.count(), TO_ONE_HOST);
+}
