@@ -2,7 +2,7 @@
 //! local target. Reports how long after that instant the last request
 //! arrived and the last attempt was recorded, the CPU time it took, and, for
 //! scale, the same N requests sent by a bare reqwest client at the same
-//! concurrency in the same run (the floor this machine's HTTP stack sets).
+//! concurrency (Chime's bound for one host) in the same run (the floor this machine's HTTP stack sets).
 //! It fails if any job went early, twice, or not at all.
 //!
 //! `cargo bench -p chime-engine --bench burst [-- N] [--timeline]`
@@ -41,14 +41,16 @@ fn main() {
     );
 }
 
-/// N plain POSTs to the same kind of target, IN_FLIGHT at a time.
+/// N plain POSTs to the same kind of target, as many at a time as Chime
+/// sends to one host.
 async fn http_floor(n: usize) -> Duration {
     let target = Target::ok().await;
     let client = reqwest::Client::builder()
         .tcp_nodelay(true)
         .build()
         .unwrap();
-    let slots = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
+    let per_host = Config::new("unused").max_per_host.min(IN_FLIGHT);
+    let slots = Arc::new(tokio::sync::Semaphore::new(per_host));
     let url = target.url("/floor");
     let (start, cpu_start) = (Instant::now(), cpu_time());
     let mut tasks = tokio::task::JoinSet::new();
