@@ -2,7 +2,8 @@
 //! local target. Reports how long after that instant the last request
 //! arrived and the last attempt was recorded, the CPU time it took, and, for
 //! scale, the same N requests sent by a bare reqwest client at the same
-//! concurrency (Chime's bound for one host) in the same run (the floor this machine's HTTP stack sets).
+//! concurrency (Chime's bound for one host) in the same run (the floor this
+//! machine's HTTP stack sets).
 //! It fails if any job went early, twice, or not at all.
 //!
 //! `cargo bench -p chime-engine --bench burst [-- N] [--timeline]`

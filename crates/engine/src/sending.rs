@@ -35,10 +35,11 @@ pub struct SendPermit<'a> {
 }
 
 impl Sending {
+    /// Bounds of 0 are taken as 1: a bound of none would never send.
     pub fn new(all: usize, per_host: usize) -> Sending {
         Sending {
-            all: Semaphore::new(all),
-            per_host,
+            all: Semaphore::new(all.max(1)),
+            per_host: per_host.max(1),
             hosts: Mutex::new(HashMap::new()),
         }
     }
@@ -47,18 +48,28 @@ impl Sending {
     /// of all, so a host at its bound takes none of the places others need.
     pub async fn acquire(&self, url: &Url) -> SendPermit<'_> {
         let host = url.origin().ascii_serialization();
-        let semaphore = (self.lock().entry(host.clone()))
-            .or_insert_with(|| Arc::new(Semaphore::new(self.per_host)))
-            .clone();
+        let semaphore = self.host(&host);
         // The semaphores are never closed, so acquiring only waits.
-        let permit = semaphore.acquire_owned().await.ok();
+        let permit = semaphore.acquire_owned().await.expect("never closed");
         let all = self.all.acquire().await.expect("never closed");
         SendPermit {
             sending: self,
             host,
-            permit,
+            permit: Some(permit),
             _all: all,
         }
+    }
+
+    /// The host's semaphore, made when it has none; its name is copied
+    /// only then.
+    fn host(&self, host: &str) -> Arc<Semaphore> {
+        let mut hosts = self.lock();
+        if let Some(semaphore) = hosts.get(host) {
+            return semaphore.clone();
+        }
+        let semaphore = Arc::new(Semaphore::new(self.per_host));
+        hosts.insert(host.to_string(), semaphore.clone());
+        semaphore
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Arc<Semaphore>>> {

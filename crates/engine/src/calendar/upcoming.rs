@@ -160,9 +160,10 @@ impl Counted<'_> {
             self.counts.reserve_exact(all);
         }
         self.counter.count_all(&chunk, &mut self.counts);
-        match first {
-            true => self.plans = chunk,
-            false => self.plans.append(&mut chunk),
+        if first {
+            self.plans = chunk;
+        } else {
+            self.plans.append(&mut chunk);
         }
     }
 }
