@@ -334,6 +334,28 @@ async fn the_live_stream_resumes_from_last_event_id_with_no_gap_and_no_duplicate
     );
 }
 
+/// A client that read another log (the data folder was replaced since)
+/// resumes from an id past this log's end: it is sent this log from its
+/// first event, not nothing until the ids catch up.
+#[tokio::test]
+async fn a_resume_past_the_logs_end_streams_the_log_from_its_start() {
+    let target = Target::ok().await;
+    let chime = Chime::start(&["--allow-http"]).await;
+    chime
+        .post(
+            "/api/jobs",
+            json!({"method": "post", "url": target.url("/once"), "body": {}}),
+        )
+        .await;
+    target.wait_for(1, WAIT).await;
+    let (_, logs) = chime.get("/api/logs?order=asc&limit=1").await;
+    let first = logs["data"][0]["id"].as_i64().expect("a stored event");
+    let mut resumed = SseClient::connect(&chime, "", Some(first + 1_000_000)).await;
+    let (id, event) = resumed.next(WAIT).await.expect("the log streams");
+    assert_eq!(id, first);
+    assert_eq!(event["event"], "job.created");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_live_stream_misses_nothing_in_a_burst() {
     const JOBS: usize = 300;

@@ -78,9 +78,13 @@ pub async fn stream(
     };
     // Subscribe before reading where the log ends, so nothing falls between.
     let live = app.engine.subscribe();
+    let tail = tail_id(&app.engine).await?;
     let (last_sent, catching_up) = match resume {
+        // Past the log's end: the id is from another log (the data folder
+        // was replaced), so all of this one is new to the client.
+        Some(id) if id > tail => (0, true),
         Some(id) => (id, true),
-        None => (tail_id(&app.engine).await?, false),
+        None => (tail, false),
     };
     let follower = Follower {
         engine: app.engine.clone(),
