@@ -166,7 +166,8 @@ mod tests {
                         changed: vec![filler],
                         scheduled_at: chrono::Utc::now(),
                         reason: None,
-                    }),
+                    })
+                    .render()?,
                 })
             })
             .unwrap();
