@@ -100,15 +100,6 @@ impl EventKind {
     }
 }
 
-/// A payload and its JSON as the `payload` column stores it. An attempt's
-/// request and response, the largest, are rendered by the recorder on a
-/// runtime thread, not on the writer thread that every attempt waits for.
-#[derive(Debug, Clone)]
-pub struct Rendered {
-    pub payload: Payload,
-    pub content: String,
-}
-
 /// An event's content, by kind: `{"event": "job.created", "payload": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "event", content = "payload")]
@@ -171,15 +162,6 @@ impl Payload {
             _ => return true,
         };
         channels.contains(&Channel::Webhook)
-    }
-
-    /// The payload with its stored JSON.
-    pub fn render(self) -> serde_json::Result<Rendered> {
-        let content = self.content()?;
-        Ok(Rendered {
-            payload: self,
-            content,
-        })
     }
 
     /// The payload alone, as stored in the `payload` column.

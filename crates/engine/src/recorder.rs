@@ -9,10 +9,8 @@ use tokio::sync::mpsc;
 
 use crate::core::Core;
 use crate::error::Result;
-use crate::event::{Payload, Rendered, Waiting};
-use crate::job::Job;
-use crate::lifecycle;
-use crate::lifecycle::runs::{AttemptEnd, Record};
+use crate::event::Payload;
+use crate::lifecycle::{self, runs::Record};
 use crate::store::Tx;
 
 /// Records taken per transaction: large enough to amortise the commit, small
@@ -35,45 +33,8 @@ pub(crate) async fn run(core: Arc<Core>, mut rx: mpsc::UnboundedReceiver<Record>
                 Ok(_) => {}
             }
         }
-        let records = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-        match records.into_iter().map(Ready::new).collect() {
-            Ok(ready) => record_until_written(&core, Arc::new(ready)).await,
-            // As a refused write: the jobs stay `executing`, and run again at the next start.
-            Err(e) => tracing::error!("recording attempts failed: {e}"),
-        }
-    }
-}
-
-/// A record as the writer takes it: the attempt's request and response
-/// rendered to the log's JSON already, here, off the writer thread.
-enum Ready {
-    Sent {
-        job: Arc<Job>,
-        request: Rendered,
-    },
-    Waiting {
-        job: Arc<Job>,
-        waiting: Waiting,
-    },
-    Ended {
-        end: Box<AttemptEnd>,
-        response: Option<Rendered>,
-    },
-}
-
-impl Ready {
-    fn new(record: Record) -> serde_json::Result<Ready> {
-        Ok(match record {
-            Record::Sent { job, request } => Ready::Sent {
-                job,
-                request: Payload::Request(request).render()?,
-            },
-            Record::Waiting { job, waiting } => Ready::Waiting { job, waiting },
-            Record::Ended(end) => {
-                let response = end.response_payload().map(Payload::render).transpose()?;
-                Ready::Ended { end, response }
-            }
-        })
+        let records = Arc::new(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+        record_until_written(&core, records).await;
     }
 }
 
@@ -83,7 +44,7 @@ const LONGEST_RETRY: std::time::Duration = std::time::Duration::from_secs(10);
 /// Writes a batch, trying again while the store cannot take it for a reason
 /// that passes (a full disk, a locked or read-only file): what attempts did
 /// is kept until it is written, so nothing is sent twice once there is room.
-async fn record_until_written(core: &Core, records: Arc<Vec<Ready>>) {
+async fn record_until_written(core: &Core, records: Arc<Vec<Record>>) {
     let mut wait = std::time::Duration::from_millis(100);
     loop {
         let batch = records.clone();
@@ -109,19 +70,18 @@ async fn record_until_written(core: &Core, records: Arc<Vec<Ready>>) {
     }
 }
 
-fn write_batch(tx: &mut Tx, records: &[Ready]) -> Result<()> {
+fn write_batch(tx: &mut Tx, records: &[Record]) -> Result<()> {
     for record in records {
         match record {
-            Ready::Sent { job, request } => {
-                lifecycle::emit_rendered(tx, job, Some(job.attempt), request.clone())?;
+            Record::Sent { job, request } => {
+                let payload = Payload::Request(request.clone());
+                lifecycle::emit(tx, job, Some(job.attempt), payload)?;
             }
-            Ready::Waiting { job, waiting } => {
+            Record::Waiting { job, waiting } => {
                 let payload = Payload::Waiting(waiting.clone());
                 lifecycle::emit(tx, job, Some(job.attempt), payload)?;
             }
-            Ready::Ended { end, response } => {
-                lifecycle::runs::end_attempt(tx, end, response.clone())?;
-            }
+            Record::Ended(end) => lifecycle::runs::end_attempt(tx, end)?,
         }
     }
     Ok(())

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::attempt::ResponseRecord;
 use crate::error::Result;
-use crate::event::{Event, Payload, Rendered};
+use crate::event::{Event, Payload};
 use crate::job::{Job, JobView};
 use crate::request::SentRequest;
 use crate::schedule::Schedule;
@@ -54,21 +54,11 @@ pub struct CallbackData {
 /// Stores an event about `job`, and its webhook delivery when the job has a
 /// `webhook_url`. Answers the event's id.
 pub(crate) fn emit(tx: &mut Tx, job: &Job, attempt: Option<u32>, payload: Payload) -> Result<i64> {
-    emit_rendered(tx, job, attempt, payload.render()?)
-}
-
-/// [`emit`] for a payload rendered before the writer had it.
-pub(crate) fn emit_rendered(
-    tx: &mut Tx,
-    job: &Job,
-    attempt: Option<u32>,
-    payload: Rendered,
-) -> Result<i64> {
     let webhook = job
         .options
         .webhook_url
         .as_ref()
-        .filter(|_| payload.payload.for_webhook());
+        .filter(|_| payload.for_webhook());
     let event = tx.emit(NewEvent {
         job: Some((job.seq, job.id.clone())),
         schedule_id: job.schedule_id.clone(),
@@ -105,7 +95,7 @@ pub(crate) fn emit_for_schedule(tx: &mut Tx, s: &Schedule, payload: Payload) -> 
         job: None,
         schedule_id: Some(s.id.clone()),
         attempt: None,
-        payload: payload.render()?,
+        payload,
     })?;
     if let Some(url) = webhook {
         let data = WebhookData {

@@ -13,5 +13,5 @@ pub(crate) mod runs;
 pub(crate) mod schedules;
 pub(crate) mod verdict;
 
-pub(crate) use emit::{emit, emit_for_schedule, emit_rendered, enqueue_callback, CallbackParts};
+pub(crate) use emit::{emit, emit_for_schedule, enqueue_callback, CallbackParts};
 pub use emit::{CallbackData, WebhookData, DELIVERY_MAX_AGE};

@@ -12,11 +12,11 @@ use serde_json::Value;
 use super::schedules::{self, Circumstances, Claim};
 use super::verdict::{self as judge, Verdict};
 use super::{alerts, limits};
-use super::{emit, emit_rendered, enqueue_callback, CallbackParts};
+use super::{emit, enqueue_callback, CallbackParts};
 use crate::attempt::{Outcome, ResponseRecord};
 use crate::dynamic::RunContext;
 use crate::error::Result;
-use crate::event::{AttemptError, Finished, Payload, Rendered, Response, Started, Waiting};
+use crate::event::{AttemptError, Finished, Payload, Response, Started, Waiting};
 use crate::job::{Job, JobState};
 use crate::request::SentRequest;
 use crate::run::{Reason, RunOutcome};
@@ -156,30 +156,11 @@ pub struct AttemptEnd {
     pub reply: Reply,
 }
 
-impl AttemptEnd {
-    fn duration_ms(&self) -> i64 {
-        (self.finished_at - self.started_at).num_milliseconds()
-    }
-
-    /// Its `job.response` event's payload, when a response came back.
-    pub fn response_payload(&self) -> Option<Payload> {
-        match &self.reply {
-            Reply::Response(r) => Some(Payload::Response(Response {
-                response: r.clone(),
-                duration_ms: self.duration_ms(),
-            })),
-            Reply::Failed { .. } | Reply::Replaced => None,
-        }
-    }
-}
-
 /// Records an ended attempt: its verdict, events, the job's new state, the
 /// schedule's memory of it, and the callback of a job that is done.
-/// `response` is its [`AttemptEnd::response_payload`], rendered; without
-/// one, the attempt got no response and its `job.error` is logged.
-pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd, response: Option<Rendered>) -> Result<()> {
+pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
     let job = &end.job;
-    let duration_ms = end.duration_ms();
+    let duration_ms = (end.finished_at - end.started_at).num_milliseconds();
     let (verdict, error) = verdict(tx.now, job, &end.reply);
     let status = match &end.reply {
         Reply::Response(r) => Some(r.status),
@@ -198,17 +179,19 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd, response: Option<Render
             retry_at: verdict.retry_at,
         },
     )?;
-    let logged = match response {
-        Some(response) => response,
-        None => Payload::Error(AttemptError {
+    let payload = match &end.reply {
+        Reply::Response(r) => Payload::Response(Response {
+            response: r.clone(),
+            duration_ms,
+        }),
+        Reply::Failed { .. } | Reply::Replaced => Payload::Error(AttemptError {
             error: error.clone().unwrap_or_default(),
             duration_ms,
             will_retry: verdict.state == JobState::Retryable,
             retry_at: verdict.retry_at,
-        })
-        .render()?,
+        }),
     };
-    emit_rendered(tx, job, Some(job.attempt), logged)?;
+    emit(tx, job, Some(job.attempt), payload)?;
     jobs::finish_attempt(&tx.sql, job.seq, verdict.state, verdict.retry_at, tx.now)?;
     let ended = run_outcome(&verdict);
     if let Some(outcome) = ended {

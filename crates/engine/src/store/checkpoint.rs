@@ -166,8 +166,7 @@ mod tests {
                         changed: vec![filler],
                         scheduled_at: chrono::Utc::now(),
                         reason: None,
-                    })
-                    .render()?,
+                    }),
                 })
             })
             .unwrap();

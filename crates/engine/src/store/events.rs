@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 use crate::error::Result;
-use crate::event::{Event, EventKind, Payload, Rendered};
+use crate::event::{Event, EventKind, Payload};
 use crate::time::{from_ms, to_ms};
 
 #[derive(Debug, Clone)]
@@ -13,7 +13,7 @@ pub struct NewEvent {
     pub job: Option<(i64, String)>,
     pub schedule_id: Option<String>,
     pub attempt: Option<u32>,
-    pub payload: Rendered,
+    pub payload: Payload,
 }
 
 const COLUMNS: &str = "id, kind, at, job_id, schedule_id, attempt, payload";
@@ -41,15 +41,14 @@ pub fn insert(conn: &Connection, now: DateTime<Utc>, e: NewEvent) -> Result<Even
         "INSERT INTO events (kind, at, job_seq, job_id, schedule_id, attempt, payload)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    let Rendered { payload, content } = e.payload;
     stmt.execute(params![
-        payload.kind().as_str(),
+        e.payload.kind().as_str(),
         to_ms(now),
         e.job.as_ref().map(|j| j.0),
         e.job.as_ref().map(|j| j.1.as_str()),
         e.schedule_id,
         e.attempt,
-        content,
+        e.payload.content()?,
     ])?;
     Ok(Event {
         id: conn.last_insert_rowid(),
@@ -57,7 +56,7 @@ pub fn insert(conn: &Connection, now: DateTime<Utc>, e: NewEvent) -> Result<Even
         job_id: e.job.map(|j| j.1),
         schedule_id: e.schedule_id,
         attempt: e.attempt,
-        body: payload,
+        body: e.payload,
     })
 }
 
@@ -218,7 +217,7 @@ mod tests {
                         job: None,
                         schedule_id: None,
                         attempt: None,
-                        payload: payload.render()?,
+                        payload,
                     })
                 })
                 .unwrap();

@@ -240,9 +240,7 @@ mod tests {
                 changed: vec![n.to_string()],
                 scheduled_at: chrono::Utc::now(),
                 reason: None,
-            })
-            .render()
-            .unwrap(),
+            }),
         }
     }
 
