@@ -18,28 +18,40 @@ async fn completed(engine: &Engine, id: &str) {
     .await;
 }
 
-#[tokio::test]
-async fn pruning_removes_old_rows_and_keeps_new_ones() {
-    let target = Target::ok().await;
-    let dir = tempfile::tempdir().unwrap();
+/// An engine in `dir` on a clock that starts on 1 January 2026.
+async fn started(dir: &tempfile::TempDir) -> (Engine, ManualClock) {
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap());
     let mut config = Config::new(dir.path().join("chime.db"));
     config.allow_http = true;
     let engine = Engine::start(config, Arc::new(clock.clone()))
         .await
         .unwrap();
+    (engine, clock)
+}
+
+/// A job sent now to `path` on `target`, once it has completed.
+async fn sent(engine: &Engine, target: &Target, path: &str) -> String {
+    let id = engine
+        .create_job(json!({"method": "post", "url": target.url(path), "body": {}}))
+        .await
+        .unwrap()
+        .job
+        .id;
+    completed(engine, &id).await;
+    id
+}
+
+#[tokio::test]
+async fn pruning_removes_old_rows_and_keeps_new_ones() {
+    let target = Target::ok().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (engine, clock) = started(&dir).await;
     engine
         .update_settings(json!({"retention_days": 30}))
         .await
         .unwrap();
 
-    let old = engine
-        .create_job(json!({"method": "post", "url": target.url("/old"), "body": {}}))
-        .await
-        .unwrap()
-        .job
-        .id;
-    completed(&engine, &old).await;
+    let old = sent(&engine, &target, "/old").await;
     // A job created long ago for far in the future stays, however old.
     let pending = engine
         .create_job(json!({"url": target.url("/later"), "schedule_in": "100 days"}))
@@ -49,13 +61,7 @@ async fn pruning_removes_old_rows_and_keeps_new_ones() {
         .id;
 
     clock.advance(Duration::days(31));
-    let new = engine
-        .create_job(json!({"method": "post", "url": target.url("/new"), "body": {}}))
-        .await
-        .unwrap()
-        .job
-        .id;
-    completed(&engine, &new).await;
+    let new = sent(&engine, &target, "/new").await;
 
     let pruned = engine.prune().await.unwrap();
     assert_eq!(pruned.jobs, 1, "{pruned:?}");
@@ -116,19 +122,8 @@ async fn pruning_removes_old_rows_and_keeps_new_ones() {
 async fn pruning_keeps_the_newest_event_so_ids_never_go_back() {
     let target = Target::ok().await;
     let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap());
-    let mut config = Config::new(dir.path().join("chime.db"));
-    config.allow_http = true;
-    let engine = Engine::start(config, Arc::new(clock.clone()))
-        .await
-        .unwrap();
-    let old = engine
-        .create_job(json!({"method": "post", "url": target.url("/old"), "body": {}}))
-        .await
-        .unwrap()
-        .job
-        .id;
-    completed(&engine, &old).await;
+    let (engine, clock) = started(&dir).await;
+    sent(&engine, &target, "/old").await;
     let log = async || {
         let page = LogQuery {
             limit: 1000,
@@ -146,13 +141,7 @@ async fn pruning_keeps_the_newest_event_so_ids_never_go_back() {
     assert_eq!(pruned.events, before.len() - 1, "{pruned:?}");
     assert_eq!(log().await, [newest], "the newest event stays");
 
-    let new = engine
-        .create_job(json!({"method": "post", "url": target.url("/new"), "body": {}}))
-        .await
-        .unwrap()
-        .job
-        .id;
-    completed(&engine, &new).await;
+    sent(&engine, &target, "/new").await;
     let after = log().await;
     assert!(after.len() > 1, "{after:?}");
     assert!(
