@@ -91,9 +91,15 @@ impl Checkpointer {
         let pages = WAL_PAGES.with(Cell::take);
         // Only the writer, holding its lock, gets here: Relaxed is enough.
         let asked_at = self.asked_at.load(Ordering::Relaxed);
-        if i64::from(pages) > PAGES_BEFORE_RESTART && pages >= self.retry_at.load(Ordering::Relaxed)
-        {
-            self.restart(writer, pages);
+        if i64::from(pages) > PAGES_BEFORE_RESTART {
+            // Past the cap the writer restarts the log itself, and asks the
+            // thread for no copy: SQLite refuses a checkpoint while another
+            // runs, at once, without a busy wait. A copy asked every 1,000
+            // pages held the lock at every try of a restart put off by 1,000
+            // pages, and the log grew past 3 times its cap under load.
+            if pages >= self.retry_at.load(Ordering::Relaxed) {
+                self.restart(writer, pages);
+            }
             return;
         }
         // A log shorter than at the last ask has restarted from its beginning.
