@@ -114,3 +114,39 @@ async fn pruning_removes_old_rows_and_keeps_new_ones() {
     assert_eq!(engine.prune().await.unwrap(), Default::default());
     engine.shutdown().await;
 }
+
+/// A log whose every event is old keeps its newest one, so the ids of the
+/// events that follow go on from where they were: a client resuming from
+/// the last id it saw misses nothing.
+#[tokio::test]
+async fn pruning_keeps_the_newest_event_so_ids_never_go_back() {
+    let target = Target::ok().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (engine, clock) = started(&dir).await;
+    sent(&engine, &target, "/old").await;
+    let log = async || {
+        let page = LogQuery {
+            limit: 1000,
+            ascending: true,
+            ..Default::default()
+        };
+        let events = engine.list_events(page).await.unwrap();
+        events.iter().map(|e| e.id).collect::<Vec<_>>()
+    };
+    let before = log().await;
+    let newest = *before.last().unwrap();
+
+    clock.advance(Duration::days(31));
+    let pruned = engine.prune().await.unwrap();
+    assert_eq!(pruned.events, before.len() - 1, "{pruned:?}");
+    assert_eq!(log().await, [newest], "the newest event stays");
+
+    sent(&engine, &target, "/new").await;
+    let after = log().await;
+    assert!(after.len() > 1, "{after:?}");
+    assert!(
+        after.iter().skip(1).all(|id| *id > newest),
+        "ids go on after {newest}: {after:?}"
+    );
+    engine.shutdown().await;
+}

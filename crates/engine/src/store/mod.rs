@@ -101,6 +101,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "schedules_pending_seq",
         include_str!("migrations/0017_schedules_pending_seq.sql"),
     ),
+    (
+        18,
+        "events_rowid",
+        include_str!("migrations/0018_events_rowid.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.
