@@ -89,8 +89,6 @@ impl Checkpointer {
     /// with its connection (outside any transaction).
     pub fn after_commit(&self, writer: &Connection) {
         let pages = WAL_PAGES.with(Cell::take);
-        // Only the writer, holding its lock, gets here: Relaxed is enough.
-        let asked_at = self.asked_at.load(Ordering::Relaxed);
         if i64::from(pages) > PAGES_BEFORE_RESTART {
             // Past the cap the writer restarts the log itself, and asks the
             // thread for no copy: SQLite refuses a checkpoint while another
@@ -102,6 +100,8 @@ impl Checkpointer {
             }
             return;
         }
+        // Only the writer, holding its lock, gets here: Relaxed is enough.
+        let asked_at = self.asked_at.load(Ordering::Relaxed);
         // A log shorter than at the last ask has restarted from its beginning.
         let grown = if pages < asked_at {
             pages
