@@ -159,6 +159,47 @@ mod tests {
     use crate::event::{Payload, Updated};
     use crate::store::{NewEvent, Store};
 
+    use super::*;
+
+    /// A checkpointer with no thread: what it asks for stays in the channel.
+    fn checkpointer() -> (Checkpointer, Receiver<()>) {
+        let (ask, asked) = sync_channel(1);
+        let checkpointer = Checkpointer {
+            ask,
+            asked_at: AtomicI32::new(0),
+            retry_at: AtomicI32::new(0),
+        };
+        (checkpointer, asked)
+    }
+
+    /// A commit that leaves the log `pages` long.
+    fn commit(c: &Checkpointer, writer: &Connection, pages: i64) {
+        WAL_PAGES.with(|p| p.set(i32::try_from(pages).unwrap()));
+        c.after_commit(writer);
+    }
+
+    /// Past the cap, while a refused restart waits for its next try, the
+    /// writer asks the thread for no copy: a running copy would refuse that
+    /// try too. Below the cap it asks as before.
+    #[test]
+    fn past_the_cap_no_copy_is_asked_for() {
+        let writer = Connection::open_in_memory().unwrap();
+        let (c, asked) = checkpointer();
+        let cap = PAGES_BEFORE_RESTART;
+        c.retry_at
+            .store(i32::try_from(cap + 1_000).unwrap(), Ordering::Relaxed);
+        commit(&c, &writer, cap + 500);
+        assert!(
+            asked.try_recv().is_err(),
+            "a copy was asked for past the cap"
+        );
+        commit(&c, &writer, i64::from(PAGES_PER_CHECKPOINT));
+        assert!(
+            asked.try_recv().is_ok(),
+            "below the cap a copy is asked for"
+        );
+    }
+
     /// One commit of an event of about a page (3,000 bytes).
     fn write_a_page(store: &Store) {
         let filler = "x".repeat(3_000);
