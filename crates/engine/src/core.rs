@@ -23,7 +23,7 @@ use crate::lifecycle::runs::{AttemptEnd, Record};
 use crate::lifecycle::schedules::Circumstances;
 use crate::sending::Sending;
 use crate::settings::Settings;
-use crate::store::{Store, Tx};
+use crate::store::{Committed, Store, Tx};
 
 pub struct Core {
     pub store: Store,
@@ -155,30 +155,39 @@ impl Core {
         &self,
         f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        self.write_due(f, |_| None).await
+        let done = self.store.write_async(self.now(), f).await?;
+        Ok(self.woken_by(done, None))
     }
 
-    /// [`Core::write`] for a write whose one new due instant `due` reads
-    /// from its value (a new one-off job's time): the scheduler is woken
-    /// only if that comes before the instant it sleeps until, so a stream of
-    /// creates for later costs it nothing. `None`: wake it as `write` does.
-    pub async fn write_due<T: Send + 'static>(
+    /// [`Core::write`] for an `f` that works only on its transaction, so
+    /// the writer may run it again (see [`Store::write_repeatable`]), and
+    /// whose one new due instant `due` reads from its value (a new one-off
+    /// job's time): the scheduler is woken only if that comes before the
+    /// instant it sleeps until, so a stream of creates for later costs it
+    /// nothing. `None`: wake it as `write` does.
+    pub async fn write_repeatable<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
+        f: impl FnMut(&mut Tx) -> Result<T> + Send + 'static,
         due: impl FnOnce(&T) -> Option<DateTime<Utc>>,
     ) -> Result<T> {
-        let done = self.store.write_async(self.now(), f).await?;
+        let done = self.store.write_repeatable(self.now(), f).await?;
+        let due = due(&done.value);
+        Ok(self.woken_by(done, due))
+    }
+
+    /// Wakes what a committed write concerns; answers its value.
+    fn woken_by<T>(&self, done: Committed<T>, due: Option<DateTime<Utc>>) -> T {
         if done.deliveries > 0 {
             self.deliveries_wake.notify_one();
         }
         // Read after the commit: a scheduler that set its instant before
         // this read will see the job when it next reads what is due.
-        let later = due(&done.value)
-            .is_some_and(|t| crate::time::to_ms(t) >= self.wake_before.load(Ordering::SeqCst));
+        let later =
+            due.is_some_and(|t| crate::time::to_ms(t) >= self.wake_before.load(Ordering::SeqCst));
         if done.events > 0 && !later {
             self.wake.notify_one();
         }
-        Ok(done.value)
+        done.value
     }
 
     pub async fn read<T: Send + 'static>(

@@ -43,7 +43,7 @@ const NETWORK_RETRY: Duration = Duration::seconds(1);
 
 pub(crate) async fn run(core: Arc<Core>) {
     loop {
-        // Awake: any write may have made something due (see `Core::write_due`).
+        // Awake: any write may have made something due (see `Core::write_repeatable`).
         core.wake_before.store(i64::MAX, Ordering::SeqCst);
         if core.stop.is_cancelled() {
             break;

@@ -34,7 +34,7 @@ impl Engine {
         let one_off = draft.rule.is_none();
         let (job, created) = self
             .core
-            .write_due(
+            .write_repeatable(
                 move |tx| transitions::create(tx, &draft),
                 move |(job, _)| one_off.then_some(job.scheduled_at),
             )

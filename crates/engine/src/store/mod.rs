@@ -220,9 +220,21 @@ impl Store {
         f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
     ) -> Result<Committed<T>> {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.submit(writer::write(now, f, move |r| {
-            let _ = reply.send(r);
-        }))?;
+        self.submit(writer::write(now, f, replying(reply)))?;
+        answer.await.map_err(|_| writer_gone())?
+    }
+
+    /// [`Store::write_async`] for an `f` that works only on its transaction
+    /// (no state of its own or outside changes), so the writer may run it
+    /// again after rolling back a batch that a later write failed in. Such a
+    /// write needs no savepoint, which is a fifth of a create's cost.
+    pub async fn write_repeatable<T: Send + 'static>(
+        &self,
+        now: DateTime<Utc>,
+        f: impl FnMut(&mut Tx) -> Result<T> + Send + 'static,
+    ) -> Result<Committed<T>> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.submit(writer::repeatable(now, f, replying(reply)))?;
         answer.await.map_err(|_| writer_gone())?
     }
 
@@ -257,6 +269,15 @@ impl Tx<'_> {
 
 fn writer_gone() -> Error {
     Error::Internal("the database writer has stopped".into())
+}
+
+/// Hands a write's answer to the task waiting for it (gone if it stopped waiting).
+fn replying<T: Send + 'static>(
+    reply: tokio::sync::oneshot::Sender<Result<Committed<T>>>,
+) -> impl FnOnce(Result<Committed<T>>) + Send + 'static {
+    move |r| {
+        let _ = reply.send(r);
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

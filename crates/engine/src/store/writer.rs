@@ -1,10 +1,13 @@
 //! The one writer: a thread that owns the write connection and commits
-//! whatever writes are waiting in one transaction (group commit). Each write
-//! after the first runs inside a savepoint of its own, so one that fails is
-//! undone alone (a failed first one rolls back the transaction);
-//! the batch is then committed with one sync of the log, however many
-//! writes it holds. Concurrent creates, claims and records share the cost
-//! of that sync, which `synchronous = FULL` makes the price of a commit.
+//! whatever writes are waiting in one transaction (group commit). A write
+//! that fails is undone alone. While every write before it in the batch can
+//! run again, a write needs nothing more for that: when it fails, the
+//! transaction is rolled back and those before it run again in the next
+//! batch. Past a write that cannot run again, each write runs inside a
+//! savepoint of its own. The batch is then committed with one sync of the
+//! log, however many writes it holds. Concurrent creates, claims and records
+//! share the cost of that sync, which `synchronous = FULL` makes the price of
+//! a commit.
 
 use std::collections::VecDeque;
 use std::sync::mpsc::Receiver;
@@ -23,8 +26,11 @@ const MAX_BATCH: usize = 256;
 /// A write waiting for the writer.
 pub(super) trait Write: Send {
     /// Runs on the batch's transaction at the time it was asked for;
-    /// answers whether it succeeded (else its savepoint is undone).
+    /// answers whether it succeeded (else its work is undone).
     fn run(&mut self, tx: &mut Tx) -> bool;
+    /// Whether it may run again after the transaction it ran in was rolled
+    /// back: all it does is in that transaction.
+    fn repeatable(&self) -> bool;
     /// After the batch: hands over its value, or the batch's error.
     fn reply(self: Box<Self>, batch: Result<(), Error>);
 }
@@ -35,9 +41,32 @@ pub(super) fn write<T: Send + 'static>(
     f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
     reply: impl FnOnce(Result<Committed<T>>) + Send + 'static,
 ) -> Box<dyn Write> {
+    let mut f = Some(f);
+    let once = move |tx: &mut Tx| match f.take() {
+        Some(f) => f(tx),
+        // The writer runs a write that is not repeatable once.
+        None => Err(Error::Internal("a write ran twice".into())),
+    };
     Box::new(Pending {
         now,
-        f: Some(f),
+        f: once,
+        repeatable: false,
+        done: None,
+        reply,
+    })
+}
+
+/// [`write`] for an `f` that works only on its transaction, so the writer
+/// may run it again; it then needs no savepoint.
+pub(super) fn repeatable<T: Send + 'static>(
+    now: DateTime<Utc>,
+    f: impl FnMut(&mut Tx) -> Result<T> + Send + 'static,
+    reply: impl FnOnce(Result<Committed<T>>) + Send + 'static,
+) -> Box<dyn Write> {
+    Box::new(Pending {
+        now,
+        f,
+        repeatable: true,
         done: None,
         reply,
     })
@@ -45,8 +74,9 @@ pub(super) fn write<T: Send + 'static>(
 
 struct Pending<T, F, R> {
     now: DateTime<Utc>,
-    f: Option<F>,
-    /// Its result, and the events and deliveries it wrote.
+    f: F,
+    repeatable: bool,
+    /// Its result, and the events and deliveries it wrote (its last run's).
     done: Option<(Result<T>, usize, usize)>,
     reply: R,
 }
@@ -54,17 +84,20 @@ struct Pending<T, F, R> {
 impl<T, F, R> Write for Pending<T, F, R>
 where
     T: Send,
-    F: FnOnce(&mut Tx) -> Result<T> + Send,
+    F: FnMut(&mut Tx) -> Result<T> + Send,
     R: FnOnce(Result<Committed<T>>) + Send,
 {
     fn run(&mut self, tx: &mut Tx) -> bool {
-        let Some(f) = self.f.take() else { return false };
         tx.now = self.now;
         let (events, deliveries) = (tx.events.len(), tx.deliveries);
-        let result = f(tx);
+        let result = (self.f)(tx);
         let ok = result.is_ok();
         self.done = Some((result, tx.events.len() - events, tx.deliveries - deliveries));
         ok
+    }
+
+    fn repeatable(&self) -> bool {
+        self.repeatable
     }
 
     fn reply(self: Box<Self>, batch: Result<(), Error>) {
@@ -96,6 +129,7 @@ pub(super) fn run(
     checkpointer: Checkpointer,
 ) {
     let mut carried = Vec::new();
+    let mut careful = false;
     loop {
         if carried.is_empty() {
             match waiting.recv() {
@@ -107,26 +141,50 @@ pub(super) fn run(
         // to MAX_BATCH): it shares the batch's sync rather than wait a whole
         // commit for the next.
         let mut more = || waiting.try_recv().ok();
-        carried = commit(&mut conn, carried, &shared, &mut more);
+        let rest = commit(&mut conn, carried, &shared, &mut more, careful);
+        // Writes that run again because one after them failed get their
+        // savepoints: a failure costs one rerun of its batch at most.
+        careful = rest.again;
+        carried = rest.writes;
         // After the replies, so a restart of the log never holds them up.
         checkpointer.after_commit(&conn);
     }
 }
 
-/// Runs and commits one batch. Answers the writes it never reached because
-/// SQLite ended the transaction under them (a full disk can), to run next.
+/// What a batch leaves to the next.
+struct Rest {
+    /// The writes to run next, in order.
+    writes: Vec<Box<dyn Write>>,
+    /// Whether some of them ran and were rolled back, to run again.
+    again: bool,
+}
+
+impl Rest {
+    fn none() -> Rest {
+        Rest {
+            writes: Vec::new(),
+            again: false,
+        }
+    }
+}
+
+/// Runs and commits one batch. Leaves the writes it never reached because
+/// SQLite ended the transaction under them (a full disk can), or that run
+/// again because a write after them failed without a savepoint. `careful`:
+/// every write after the first gets a savepoint.
 fn commit(
     conn: &mut Connection,
     batch: Vec<Box<dyn Write>>,
     shared: &Shared,
     more: &mut dyn FnMut() -> Option<Box<dyn Write>>,
-) -> Vec<Box<dyn Write>> {
+    careful: bool,
+) -> Rest {
     let sql = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(sql) => sql,
         Err(e) => {
             let e = Error::from(e);
             batch.into_iter().for_each(|w| w.reply(Err(same(&e))));
-            return Vec::new();
+            return Rest::none();
         }
     };
     let mut tx = Tx {
@@ -143,17 +201,20 @@ fn commit(
             .pop_front()
             .or_else(|| if ran < MAX_BATCH { more() } else { None })
     };
+    // No savepoint (under which SQLite copies each page before its first
+    // change: a fifth of a create's cost) while all that ran can run again.
+    let mut bare = true;
     while let Some(mut write) = next(&mut pending, ran.len()) {
-        if ran.is_empty() {
-            // The first write needs no savepoint (under which SQLite copies
-            // each page before its first change: a tenth of a create's
-            // cost): the transaction holds its work alone, so a failure
-            // rolls back the transaction, and the rest run in the next.
+        if bare {
             if !write.run(&mut tx) {
-                drop(tx);
+                drop(tx); // rolls back the writes before it, which run again
                 write.reply(Ok(()));
-                return pending.into();
+                return Rest {
+                    again: !ran.is_empty(),
+                    writes: ran.into_iter().chain(pending).collect(),
+                };
             }
+            bare = !careful && write.repeatable();
             ran.push(write);
             continue;
         }
@@ -186,7 +247,10 @@ fn commit(
                 first.reply(Err(e));
             }
         }
-        return pending.into();
+        return Rest {
+            writes: pending.into(),
+            again: false,
+        };
     }
     let Tx { sql, events, .. } = tx;
     match sql.commit() {
@@ -202,7 +266,7 @@ fn commit(
             ran.into_iter().for_each(|w| w.reply(Err(same(&e))));
         }
     }
-    Vec::new()
+    Rest::none()
 }
 
 /// Runs a statement the writer runs for most writes from the cache, not
@@ -362,12 +426,14 @@ mod tests {
                 )
             })
             .collect();
-        let rest = super::commit(&mut conn, batch, &shared, &mut || None);
-        assert_eq!(rest.len(), 2, "the two after it are carried over");
+        let rest = super::commit(&mut conn, batch, &shared, &mut || None, false);
+        assert_eq!(rest.writes.len(), 2, "the two after it are carried over");
+        assert!(!rest.again, "none of them ran");
         let (n, first) = replies.try_recv().unwrap();
         assert!(n == 0 && matches!(first, Err(Error::Conflict(_))));
         assert!(replies.try_recv().is_err(), "the rest are not answered yet");
-        assert!(super::commit(&mut conn, rest, &shared, &mut || None).is_empty());
+        let rest = super::commit(&mut conn, rest.writes, &shared, &mut || None, false);
+        assert!(rest.writes.is_empty());
         let rest: Vec<_> = replies.try_iter().map(|(n, r)| (n, r.unwrap())).collect();
         assert_eq!(rest, [(1, 1), (2, 2)]);
         assert_eq!(stored(&store), [1, 2], "the failed write's event is gone");
@@ -390,9 +456,109 @@ mod tests {
             })
             .collect();
         let first = writes.pop_front().into_iter().collect();
-        let rest = super::commit(&mut conn, first, &shared, &mut || writes.pop_front());
-        assert!(rest.is_empty());
+        let rest = super::commit(&mut conn, first, &shared, &mut || writes.pop_front(), false);
+        assert!(rest.writes.is_empty());
         assert_eq!(replies.try_iter().collect::<Vec<_>>(), [0, 1, 2]);
         assert_eq!(stored(&store), [0, 1, 2]);
+    }
+
+    type Replies = std::sync::mpsc::Sender<(i64, crate::error::Result<i64>)>;
+
+    /// A write that stores event `n` and then fails if `fails`, counting
+    /// its runs in `runs[n]` and replying on `replied`.
+    fn numbered(
+        n: i64,
+        fails: bool,
+        repeatable: bool,
+        replied: &Replies,
+        runs: &std::sync::Arc<Vec<std::sync::atomic::AtomicUsize>>,
+    ) -> Box<dyn super::Write> {
+        let replied = replied.clone();
+        let reply = move |r: crate::error::Result<crate::store::Committed<i64>>| {
+            replied.send((n, r.map(|c| c.value))).unwrap()
+        };
+        let runs = runs.clone();
+        let f = move |tx: &mut crate::store::Tx| {
+            runs[n as usize].fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tx.emit(event(n))?;
+            match fails {
+                true => Err(Error::Conflict(format!("{n} fails"))),
+                false => Ok(n),
+            }
+        };
+        match repeatable {
+            true => super::repeatable(chrono::Utc::now(), f, reply),
+            false => super::write(chrono::Utc::now(), f, reply),
+        }
+    }
+
+    fn counters(n: usize) -> std::sync::Arc<Vec<std::sync::atomic::AtomicUsize>> {
+        std::sync::Arc::new((0..n).map(|_| Default::default()).collect())
+    }
+
+    fn counted(runs: &[std::sync::atomic::AtomicUsize]) -> Vec<usize> {
+        runs.iter()
+            .map(|r| r.load(std::sync::atomic::Ordering::SeqCst))
+            .collect()
+    }
+
+    /// Repeatable writes run without savepoints: when one fails, the batch
+    /// is rolled back, it alone is answered, and the writes before it run
+    /// again in the next batch, with those it never reached.
+    #[test]
+    fn a_failing_repeatable_write_rolls_back_its_batch_and_the_rest_run_again() {
+        let (_dir, store, mut conn, shared) = writer_apart();
+        let (replied, replies) = std::sync::mpsc::channel();
+        let runs = counters(4);
+        let batch = (0..4)
+            .map(|n| numbered(n, n == 2, true, &replied, &runs))
+            .collect();
+        let rest = super::commit(&mut conn, batch, &shared, &mut || None, false);
+        let (n, failed) = replies.try_recv().unwrap();
+        assert!(n == 2 && matches!(failed, Err(Error::Conflict(_))));
+        assert!(replies.try_recv().is_err(), "the rest are not answered yet");
+        assert!(stored(&store).is_empty(), "nothing was committed");
+        assert_eq!((rest.writes.len(), rest.again), (3, true));
+        let rest = super::commit(&mut conn, rest.writes, &shared, &mut || None, rest.again);
+        assert!(rest.writes.is_empty());
+        let answered: Vec<_> = replies.try_iter().map(|(n, r)| (n, r.unwrap())).collect();
+        assert_eq!(answered, [(0, 0), (1, 1), (3, 3)]);
+        assert_eq!(
+            stored(&store),
+            [0, 1, 3],
+            "the failed write's event is gone"
+        );
+        assert_eq!(counted(&runs), [2, 2, 1, 1], "the two before it ran again");
+    }
+
+    /// Commits three writes, the middle one failing, as one batch;
+    /// asserts it is undone alone in that commit, with nothing run again.
+    fn undone_alone(careful: bool, repeatable: impl Fn(i64) -> bool) {
+        let (_dir, store, mut conn, shared) = writer_apart();
+        let (replied, replies) = std::sync::mpsc::channel();
+        let runs = counters(3);
+        let batch = (0..3)
+            .map(|n| numbered(n, n == 1, repeatable(n), &replied, &runs))
+            .collect();
+        let rest = super::commit(&mut conn, batch, &shared, &mut || None, careful);
+        assert!(rest.writes.is_empty(), "nothing runs again");
+        let answered: Vec<_> = replies.try_iter().map(|(n, r)| (n, r.is_ok())).collect();
+        assert_eq!(answered, [(0, true), (1, false), (2, true)]);
+        assert_eq!(stored(&store), [0, 2]);
+        assert_eq!(counted(&runs), [1, 1, 1]);
+    }
+
+    /// A batch that runs again gives each write after its first a
+    /// savepoint, so a second failure is undone alone and costs no rerun.
+    #[test]
+    fn a_batch_that_runs_again_undoes_a_failure_alone() {
+        undone_alone(true, |_| true);
+    }
+
+    /// A write that cannot run again is never rolled back for a later
+    /// write's failure: each write after it gets a savepoint.
+    #[test]
+    fn writes_after_one_that_cannot_run_again_get_savepoints() {
+        undone_alone(false, |n| n != 0);
     }
 }
