@@ -227,7 +227,8 @@ impl Store {
     /// [`Store::write_async`] for an `f` that works only on its transaction
     /// (no state of its own or outside changes), so the writer may run it
     /// again after rolling back a batch that a later write failed in. Such a
-    /// write needs no savepoint, which is a fifth of a create's cost.
+    /// write needs no savepoint, whose page copies are about a fifth of a
+    /// create's instructions.
     pub async fn write_repeatable<T: Send + 'static>(
         &self,
         now: DateTime<Utc>,

@@ -202,7 +202,8 @@ fn commit(
             .or_else(|| if ran < MAX_BATCH { more() } else { None })
     };
     // No savepoint (under which SQLite copies each page before its first
-    // change: a fifth of a create's cost) while all that ran can run again.
+    // change: a fifth of a create's instructions) while all that ran can
+    // run again.
     let mut bare = true;
     while let Some(mut write) = next(&mut pending, ran.len()) {
         if bare {
