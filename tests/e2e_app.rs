@@ -146,7 +146,10 @@ async fn a_schedule_is_paused_for_an_hour_or_until_tomorrow_nine_from_its_page()
         let id = created["data"]["schedule_id"].as_str().unwrap().to_string();
         app.client.refresh().await.unwrap(); // the new setting
         app.go(&format!("/schedules/{id}")).await;
-        app.wait_for_text("hourly report").await;
+        // Its own page's title: the jobs list it replaces shows the name too,
+        // with a Pause button of its own that goes away under a click.
+        app.find_xpath("//h1[@id='page-title'][contains(normalize-space(.), 'hourly report')]")
+            .await;
 
         app.click("Pause").await;
         let before = Utc::now();
