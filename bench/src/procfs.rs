@@ -41,9 +41,36 @@ pub struct Activity {
 #[derive(Debug, Clone, Default)]
 struct Thread {
     name: String,
-    cpu: Duration,
+    cpu: Cpu,
     voluntary: u64,
     involuntary: u64,
+}
+
+/// A thread's CPU time, and how much of it the kernel spent for it (its
+/// syscalls: for the writer, the log's writes, syncs and locks).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cpu {
+    pub total: Duration,
+    pub kernel: Duration,
+}
+
+impl std::ops::Add for Cpu {
+    type Output = Cpu;
+    fn add(self, other: Cpu) -> Cpu {
+        Cpu {
+            total: self.total + other.total,
+            kernel: self.kernel + other.kernel,
+        }
+    }
+}
+
+impl Cpu {
+    fn saturating_sub(self, earlier: Cpu) -> Cpu {
+        Cpu {
+            total: self.total.saturating_sub(earlier.total),
+            kernel: self.kernel.saturating_sub(earlier.kernel),
+        }
+    }
 }
 
 impl Activity {
@@ -71,7 +98,7 @@ impl Activity {
     }
 
     /// CPU time since `earlier` by thread name, most first: where the time went.
-    pub fn cpu_by_thread(&self, earlier: &Activity) -> Vec<(String, Duration)> {
+    pub fn cpu_by_thread(&self, earlier: &Activity) -> Vec<(String, Cpu)> {
         by_name(
             self.per_thread_since(earlier)
                 .map(|(name, d)| (name, d.cpu)),
@@ -144,14 +171,15 @@ pub fn activity(pid: u32) -> Result<Activity> {
         threads.insert(tid, thread);
     }
     Ok(Activity {
-        cpu: cpu_time(&read(&format!("/proc/{pid}/stat"))?)?,
+        cpu: cpu_time(&read(&format!("/proc/{pid}/stat"))?)?.total,
         threads,
     })
 }
 
-/// utime + stime from a /proc stat file: for /proc/PID/stat every
-/// thread's, the ended ones too; for /proc/PID/task/TID/stat that thread's.
-fn cpu_time(stat: &str) -> Result<Duration> {
+/// utime + stime, and stime, from a /proc stat file: for /proc/PID/stat
+/// every thread's, the ended ones too; for /proc/PID/task/TID/stat that
+/// thread's.
+fn cpu_time(stat: &str) -> Result<Cpu> {
     // The command name (field 2) may hold spaces and parentheses: count
     // fields from the last ')'.
     let rest = stat.rsplit_once(')').context("a /proc stat line")?.1;
@@ -164,8 +192,12 @@ fn cpu_time(stat: &str) -> Result<Duration> {
             .parse()
             .context("a tick count")
     };
-    let total = ticks(14)? + ticks(15)?;
-    Ok(Duration::from_secs_f64(total as f64 / ticks_per_second()))
+    let seconds = |ticks: u64| Duration::from_secs_f64(ticks as f64 / ticks_per_second());
+    let (user, kernel) = (ticks(14)?, ticks(15)?);
+    Ok(Cpu {
+        total: seconds(user + kernel),
+        kernel: seconds(kernel),
+    })
 }
 
 fn ticks_per_second() -> f64 {
@@ -209,7 +241,9 @@ mod tests {
     fn cpu_time_survives_a_name_with_spaces_and_parentheses() {
         let stat = "42 (tokio (rt) w) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 9 0 1 2 3";
         let hz = ticks_per_second();
-        assert_eq!(cpu_time(stat).unwrap(), Duration::from_secs_f64(300.0 / hz));
+        let cpu = cpu_time(stat).unwrap();
+        assert_eq!(cpu.total, Duration::from_secs_f64(300.0 / hz));
+        assert_eq!(cpu.kernel, Duration::from_secs_f64(50.0 / hz), "stime");
     }
 
     #[test]

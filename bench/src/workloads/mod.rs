@@ -222,13 +222,17 @@ pub fn memory_figures(
     ])
 }
 
-/// Chime's CPU seconds between two readings, printed by thread (`what`
-/// says when): which part of Chime the time went to.
+/// Chime's CPU seconds between two readings, printed by thread with the
+/// kernel's share (`what` says when): which part of Chime the time went to,
+/// and whether in its own code or in its syscalls.
 pub fn cpu_report(what: &str, after: &procfs::Activity, before: &procfs::Activity) -> f64 {
     let by_thread: Vec<String> = after
         .cpu_by_thread(before)
         .iter()
-        .map(|(name, cpu)| format!("{name} {:.2} s", cpu.as_secs_f64()))
+        .map(|(name, cpu)| {
+            let (total, kernel) = (cpu.total.as_secs_f64(), cpu.kernel.as_secs_f64());
+            format!("{name} {total:.2} s, {kernel:.2} in the kernel")
+        })
         .collect();
     let total = after.cpu.saturating_sub(before.cpu).as_secs_f64();
     eprintln!("    CPU {what}: {total:.2} s ({})", by_thread.join(", "));
