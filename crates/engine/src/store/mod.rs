@@ -12,6 +12,7 @@ pub mod runs;
 pub mod schedules;
 pub mod search;
 pub mod settings;
+mod vfs;
 mod writer;
 
 use std::collections::HashMap;
@@ -328,11 +329,16 @@ fn connect(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
-    let conn = Connection::open_with_flags(path, flags)?;
+    let conn = if vfs::register() {
+        Connection::open_with_flags_and_vfs(path, flags, vfs::NAME)?
+    } else {
+        Connection::open_with_flags(path, flags)?
+    };
     // WAL lets readers run beside the writer. FULL syncs the log at every
     // commit, so what the API acknowledged survives a power cut or an OS
     // crash, not only a kill of Chime (NORMAL would lose the last commits);
-    // group commits keep a burst to a few syncs. Sized for a desktop: 4 MB
+    // group commits keep a burst to a few syncs. The store's VFS relies on
+    // that sync to write a commit's frames before other connections see them. Sized for a desktop: 4 MB
     // of page cache a connection (up to ten of them), and no memory map,
     // whose pages counted in Chime's RSS up to the file's size (350 MB for
     // 100,000 finished jobs); the OS caches the file all the same. A log
