@@ -207,10 +207,18 @@ unsafe extern "C" fn write(
     ffi::SQLITE_OK
 }
 
+/// Closes the unix file even when the last write failed: SQLite never
+/// closes a file twice.
 unsafe extern "C" fn close(file: *mut sqlite3_file) -> c_int {
-    let rc = flushed!(file, xClose);
-    ptr::drop_in_place(&mut as_log(file).gathered);
-    rc
+    let log = as_log(file);
+    let flushed = flush(log);
+    let closed = unix!(log, xClose);
+    ptr::drop_in_place(&mut log.gathered);
+    if flushed == ffi::SQLITE_OK {
+        closed
+    } else {
+        flushed
+    }
 }
 
 unsafe extern "C" fn read(
