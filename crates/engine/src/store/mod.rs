@@ -338,11 +338,12 @@ fn connect(path: &Path) -> Result<Connection> {
     // commit, so what the API acknowledged survives a power cut or an OS
     // crash, not only a kill of Chime (NORMAL would lose the last commits);
     // group commits keep a burst to a few syncs. The store's VFS relies on
-    // that sync to write a commit's frames before other connections see them. Sized for a desktop: 4 MB
-    // of page cache a connection (up to ten of them), and no memory map,
-    // whose pages counted in Chime's RSS up to the file's size (350 MB for
-    // 100,000 finished jobs); the OS caches the file all the same. A log
-    // that restarts is cut back to 64 MB, not kept at its longest.
+    // that sync to write a commit's frames before other connections see
+    // them. Sized for a desktop: 4 MB of page cache a connection (up to ten
+    // of them), and no memory map, whose pages counted in Chime's RSS up to
+    // the file's size (350 MB for 100,000 finished jobs); the OS caches the
+    // file all the same. A log that restarts is cut back to 64 MB, not kept
+    // at its longest.
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
