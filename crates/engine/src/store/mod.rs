@@ -107,6 +107,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "events_rowid",
         include_str!("migrations/0018_events_rowid.sql"),
     ),
+    (
+        19,
+        "events_kind_rare",
+        include_str!("migrations/0019_events_kind_rare.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.
