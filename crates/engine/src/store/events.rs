@@ -101,15 +101,20 @@ pub fn list(conn: &Connection, f: &EventFilter) -> Result<Vec<Event>> {
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// The kinds every attempt logs, left out of the kind index (0019): a page
-/// of one of them is found reading back from the newest event, as there is
-/// one in every attempt.
-const EVERY_ATTEMPT: [EventKind; 3] = [EventKind::Started, EventKind::Request, EventKind::Finished];
+/// The kinds logged for every job (`job.created`) and every attempt, left
+/// out of the kind index (0019): a page of one of them is found reading back
+/// from the newest event, as every job has them.
+const ALWAYS_LOGGED: [EventKind; 4] = [
+    EventKind::Created,
+    EventKind::Started,
+    EventKind::Request,
+    EventKind::Finished,
+];
 
 /// The kind index's condition, spelled as 0019 spells it: SQLite uses a
 /// partial index only for a query that holds its terms word for word.
-const INDEXED_KIND: &str =
-    "kind <> 'job.started' AND kind <> 'job.request' AND kind <> 'job.finished'";
+const INDEXED_KIND: &str = "kind <> 'job.created' AND kind <> 'job.started' \
+     AND kind <> 'job.request' AND kind <> 'job.finished'";
 
 /// The query for a page of events of at most one kind, and its arguments.
 fn list_sql(f: &EventFilter) -> (String, Vec<rusqlite::types::Value>) {
@@ -153,13 +158,13 @@ fn list_sql(f: &EventFilter) -> (String, Vec<rusqlite::types::Value>) {
 
 /// The condition on an event's kind. A job's or a schedule's own events are
 /// few: they are read by their owner's index, not through every event of a
-/// common kind (`+` keeps SQLite off the kind index). Otherwise a kind every
-/// attempt logs is read back along the log, and any other along the kind
-/// index, whose condition the clause repeats.
+/// common kind (`+` keeps SQLite off the kind index). Otherwise a kind always
+/// logged is read back along the log, and any other along the kind index,
+/// whose condition the clause repeats.
 fn kind_clause(kind: EventKind, by_owner: bool) -> String {
     if by_owner {
         "+kind = ?".to_string()
-    } else if EVERY_ATTEMPT.contains(&kind) {
+    } else if ALWAYS_LOGGED.contains(&kind) {
         "kind = ?".to_string()
     } else {
         format!("kind = ? AND {INDEXED_KIND}")
@@ -309,12 +314,12 @@ mod tests {
         );
     }
 
-    /// A page of one kind is read along the kind index, or for a kind every
-    /// attempt logs (which 0019 leaves out of it) back along the log, and
-    /// never sorted: the query's condition is the index's, word for word.
+    /// A page of one kind is read along the kind index, or for a kind always
+    /// logged (which 0019 leaves out of it) back along the log, and never
+    /// sorted: the query's condition is the index's, word for word.
     #[test]
     fn a_page_of_one_kind_is_read_in_id_order_without_sorting() {
-        let spelled = EVERY_ATTEMPT.map(|k| format!("kind <> '{}'", k.as_str()));
+        let spelled = ALWAYS_LOGGED.map(|k| format!("kind <> '{}'", k.as_str()));
         assert_eq!(INDEXED_KIND, spelled.join(" AND "));
         let migration = include_str!("migrations/0019_events_kind_rare.sql");
         assert!(migration.contains(INDEXED_KIND), "{migration}");
@@ -338,7 +343,7 @@ mod tests {
                         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join("; "))
                     })
                     .unwrap();
-                let indexed = !EVERY_ATTEMPT.contains(&kind);
+                let indexed = !ALWAYS_LOGGED.contains(&kind);
                 assert_eq!(plan.contains("events_kind"), indexed, "{kind:?}: {plan}");
                 assert!(!plan.contains("TEMP B-TREE"), "{kind:?} sorts: {plan}");
             }
