@@ -120,6 +120,12 @@ async fn reads(session: &Session, n: usize) -> Result<Vec<Figure>> {
         "/api/logs?limit=50".to_string(),
         format!("/api/logs?limit=50&before={}", last_event / 2),
         "/api/logs?limit=50&event=job.error".to_string(),
+        // A kind every attempt logs, which the kind index leaves out: read
+        // back along the log from the middle.
+        format!(
+            "/api/logs?limit=50&event=job.finished&before={}",
+            last_event / 2
+        ),
         format!("/api/logs?job_id={job}"),
     ] {
         figures.push(timed_read(api, WORKLOAD, &path, Some(PAGE)).await?.0);
