@@ -60,16 +60,19 @@ pub struct Delivery {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The query of [`heads`]. Its limit is written `+?1`: SQLite plans with a
+/// bare `LIMIT ?`'s value, so binding one would prepare the statement again
+/// at every round (as it did the claim's, jobs.rs).
+const HEADS: &str = "SELECT d.id, d.url, d.message_id, d.body, d.tries, d.next_at, d.expires_at
+     FROM (SELECT MIN(id) AS id FROM deliveries
+           WHERE delivered_at IS NULL AND failed_at IS NULL GROUP BY url) h
+     JOIN deliveries d ON d.id = h.id
+     ORDER BY d.next_at LIMIT +?1";
+
 /// The oldest pending delivery of each URL (later ones wait their turn, so
 /// a receiver gets its events in order), whether due or not.
 pub fn heads(conn: &Connection, limit: usize) -> Result<Vec<Delivery>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT d.id, d.url, d.message_id, d.body, d.tries, d.next_at, d.expires_at
-         FROM (SELECT MIN(id) AS id FROM deliveries
-               WHERE delivered_at IS NULL AND failed_at IS NULL GROUP BY url) h
-         JOIN deliveries d ON d.id = h.id
-         ORDER BY d.next_at LIMIT ?1",
-    )?;
+    let mut stmt = conn.prepare_cached(HEADS)?;
     let rows = stmt.query_map([limit as i64], |r| {
         Ok(Delivery {
             id: r.get(0)?,
@@ -140,4 +143,18 @@ pub fn record_try(
         }
     };
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every round reads the heads with the statement prepared at the first.
+    #[test]
+    fn each_round_runs_the_statement_prepared_once() {
+        let again = crate::store::times_prepared_again(HEADS, |c, limit| {
+            heads(c, limit).unwrap();
+        });
+        assert_eq!(again, 0, "times the heads' statement was prepared again");
+    }
 }

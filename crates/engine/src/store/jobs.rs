@@ -609,20 +609,11 @@ mod tests {
     /// bound, which a bare `LIMIT ?` is.
     #[test]
     fn each_claim_runs_the_statement_prepared_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("chime.db");
-        drop(crate::store::Store::open(&path).unwrap());
-        let conn = crate::store::connect(&path).unwrap();
         let now = Utc::now();
-        for limit in [1, 5, 2] {
-            claim_due(&conn, now, now, limit).unwrap();
-        }
-        let claim = conn.prepare_cached(&claim_sql()).unwrap();
-        assert_eq!(
-            claim.get_status(rusqlite::StatementStatus::RePrepare),
-            0,
-            "times the claim was prepared again"
-        );
+        let again = crate::store::times_prepared_again(&claim_sql(), |c, limit| {
+            claim_due(c, now, now, limit).unwrap();
+        });
+        assert_eq!(again, 0, "times the claim was prepared again");
     }
 
     /// A deep page of completed jobs walks their narrow index, not the table.

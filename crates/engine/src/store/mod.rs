@@ -472,6 +472,23 @@ fn ms_opt(v: Option<i64>) -> Option<DateTime<Utc>> {
     v.map(crate::time::from_ms)
 }
 
+/// For tests: how many times SQLite prepared the cached statement `sql`
+/// again while `run` ran with limits 1, 5 and 2 on one connection to a new
+/// store. A parameter its plan reads, such as a bare `LIMIT ?`, makes every
+/// bind prepare the statement again.
+#[cfg(test)]
+fn times_prepared_again(sql: &str, run: impl Fn(&Connection, usize)) -> i32 {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chime.db");
+    drop(Store::open(&path).unwrap());
+    let conn = connect(&path).unwrap();
+    for limit in [1, 5, 2] {
+        run(&conn, limit);
+    }
+    let stmt = conn.prepare_cached(sql).unwrap();
+    stmt.get_status(rusqlite::StatementStatus::RePrepare)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -117,6 +117,13 @@ fn from_row(r: &Row) -> rusqlite::Result<Run> {
     })
 }
 
+/// The query of [`list`]. Its limit is written `+?4`: SQLite plans with a
+/// bare `LIMIT ?`'s value, so binding one would prepare the statement again
+/// at every read (as it did the claim's, jobs.rs).
+const LIST: &str = "SELECT planned_at, until_at, count, job_id, started_at, drift_ms, duration_ms, outcome, reason, action
+     FROM runs WHERE schedule_id = ?1 AND planned_at < ?3 AND COALESCE(until_at, planned_at) >= ?2
+     ORDER BY planned_at, id LIMIT +?4";
+
 /// A schedule's ledger rows planned in `from..to` (a stretch counts where
 /// it overlaps), oldest first, at most `limit`.
 pub fn list(
@@ -126,11 +133,7 @@ pub fn list(
     to: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Run>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT planned_at, until_at, count, job_id, started_at, drift_ms, duration_ms, outcome, reason, action
-         FROM runs WHERE schedule_id = ?1 AND planned_at < ?3 AND COALESCE(until_at, planned_at) >= ?2
-         ORDER BY planned_at, id LIMIT ?4",
-    )?;
+    let mut stmt = conn.prepare_cached(LIST)?;
     let rows = stmt
         .query_map(
             params![schedule_id, to_ms(from), to_ms(to), limit],
@@ -138,4 +141,19 @@ pub fn list(
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every read of a schedule's runs uses the statement prepared at the first.
+    #[test]
+    fn each_read_runs_the_statement_prepared_once() {
+        let now = Utc::now();
+        let again = crate::store::times_prepared_again(LIST, |c, limit| {
+            list(c, "sch_1", now, now, limit as i64).unwrap();
+        });
+        assert_eq!(again, 0, "times the runs' statement was prepared again");
+    }
 }
