@@ -578,17 +578,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
         let plan = |sql: &str| {
-            let sql = format!("EXPLAIN QUERY PLAN {sql}");
+            let sql = sql.to_string();
             store
-                .read(move |c| {
-                    let mut stmt = c.prepare(&sql)?;
-                    let unbound =
-                        std::iter::repeat_n(rusqlite::types::Null, stmt.parameter_count());
-                    let rows = stmt.query_map(rusqlite::params_from_iter(unbound), |r| {
-                        r.get::<_, String>(3)
-                    })?;
-                    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join("; "))
-                })
+                .read(move |c| Ok(crate::store::query_plan(c, &sql, &[])?))
                 .unwrap()
         };
         let past = plan(PAST);

@@ -336,12 +336,7 @@ mod tests {
                 };
                 let (sql, args) = list_sql(&f);
                 let plan = store
-                    .read(move |c| {
-                        let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-                        let rows = stmt
-                            .query_map(params_from_iter(args.iter()), |r| r.get::<_, String>(3))?;
-                        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join("; "))
-                    })
+                    .read(move |c| Ok(crate::store::query_plan(c, &sql, &args)?))
                     .unwrap();
                 let indexed = !ALWAYS_LOGGED.contains(&kind);
                 assert_eq!(plan.contains("events_kind"), indexed, "{kind:?}: {plan}");

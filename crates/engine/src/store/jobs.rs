@@ -583,13 +583,7 @@ mod tests {
         let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
         let plan = |sql: String| {
             store
-                .read(move |c| {
-                    let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-                    let unbound = vec![rusqlite::types::Null; stmt.parameter_count()];
-                    let rows =
-                        stmt.query_map(params_from_iter(unbound), |r| r.get::<_, String>(3))?;
-                    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join("; "))
-                })
+                .read(move |c| Ok(crate::store::query_plan(c, &sql, &[])?))
                 .unwrap()
         };
         let claim = plan(claim_sql());

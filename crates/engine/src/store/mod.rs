@@ -489,6 +489,26 @@ fn times_prepared_again(sql: &str, run: impl Fn(&Connection, usize)) -> i32 {
     stmt.get_status(rusqlite::StatementStatus::RePrepare)
 }
 
+/// For tests: the plan SQLite makes for `sql`, its steps joined by "; ",
+/// with `args` bound to its first parameters and any after them NULL.
+#[cfg(test)]
+pub(crate) fn query_plan(
+    c: &Connection,
+    sql: &str,
+    args: &[rusqlite::types::Value],
+) -> rusqlite::Result<String> {
+    let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    let unbound = stmt.parameter_count().saturating_sub(args.len());
+    let values = args
+        .iter()
+        .cloned()
+        .chain(std::iter::repeat_n(rusqlite::types::Value::Null, unbound));
+    let steps = stmt.query_map(rusqlite::params_from_iter(values), |r| {
+        r.get::<_, String>(3)
+    })?;
+    Ok(steps.collect::<rusqlite::Result<Vec<_>>>()?.join("; "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

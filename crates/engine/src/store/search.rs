@@ -258,14 +258,9 @@ mod tests {
             .read(|c| {
                 let (condition, args) = super::condition(c, &super::JOBS, "backup")?;
                 // As the jobs list pages it: newest first.
-                let sql = format!(
-                    "EXPLAIN QUERY PLAN SELECT name FROM jobs WHERE {condition} \
-                     ORDER BY seq DESC LIMIT 50"
-                );
-                let mut stmt = c.prepare(&sql)?;
-                let rows =
-                    stmt.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))?;
-                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join("; "))
+                let sql =
+                    format!("SELECT name FROM jobs WHERE {condition} ORDER BY seq DESC LIMIT 50");
+                Ok(crate::store::query_plan(c, &sql, &args)?)
             })
             .unwrap();
         assert!(plan.contains("jobs_text"), "{plan}");
