@@ -3,12 +3,11 @@
 //! carry `$job` (their id and due instant), which Chime puts in the body.
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::clock::{signed_ms, Anchor};
+use crate::clock::{wall_ms, Anchor};
 use crate::sink::Arrival;
 
 #[derive(Deserialize)]
@@ -33,7 +32,7 @@ fn body(arrival: &Arrival) -> Option<Body> {
 #[derive(Debug)]
 pub struct Deliveries {
     /// Each job's first arrival.
-    pub first: Vec<Option<Instant>>,
+    pub first: Vec<Option<DateTime<Utc>>>,
     /// Jobs that arrived more than once.
     pub twice: usize,
 }
@@ -46,7 +45,7 @@ impl Deliveries {
             // A request naming no job is no job's delivery: it counts nowhere.
             if let Some(i) = body(arrival).and_then(|b| b.n).filter(|&i| i < n) {
                 seen[i] += 1;
-                first[i] = Some(first[i].map_or(arrival.at, |f: Instant| f.min(arrival.at)));
+                first[i] = Some(first[i].map_or(arrival.at, |f: DateTime<Utc>| f.min(arrival.at)));
             }
         }
         let twice = seen.iter().filter(|&&c| c > 1).count();
@@ -58,17 +57,17 @@ impl Deliveries {
     }
 
     /// The last job's first arrival.
-    pub fn last(&self) -> Option<Instant> {
+    pub fn last(&self) -> Option<DateTime<Utc>> {
         self.first.iter().flatten().max().copied()
     }
 
     /// Each delivered job's lateness in ms (negative: early), given job i's
-    /// due instant on the monotonic clock.
-    pub fn lateness_ms(&self, due: impl Fn(usize) -> Instant) -> Vec<f64> {
+    /// due instant.
+    pub fn lateness_ms(&self, due: impl Fn(usize) -> DateTime<Utc>) -> Vec<f64> {
         self.first
             .iter()
             .enumerate()
-            .filter_map(|(i, at)| Some(signed_ms((*at)?, due(i))))
+            .filter_map(|(i, at)| Some(wall_ms((*at)?, due(i))))
             .collect()
     }
 }
@@ -86,16 +85,13 @@ pub struct Runs {
 }
 
 pub fn schedule_runs(arrivals: &[Arrival], anchor: &Anchor) -> Runs {
-    let mut per_job: HashMap<String, Vec<(u32, Instant)>> = HashMap::new();
+    let mut per_job: HashMap<String, Vec<(u32, DateTime<Utc>)>> = HashMap::new();
     let mut early = 0;
     for arrival in arrivals {
         let Some(run) = body(arrival).and_then(|b| b.job) else {
             continue;
         };
-        if anchor
-            .mono_of(run.scheduled_at)
-            .is_some_and(|due| arrival.at < due)
-        {
+        if arrival.at < run.scheduled_at {
             early += 1;
         }
         per_job
@@ -103,7 +99,7 @@ pub fn schedule_runs(arrivals: &[Arrival], anchor: &Anchor) -> Runs {
             .or_default()
             .push((run.attempt, arrival.at));
     }
-    let twice: Vec<(&String, &Vec<(u32, Instant)>)> =
+    let twice: Vec<(&String, &Vec<(u32, DateTime<Utc>)>)> =
         per_job.iter().filter(|(_, seen)| seen.len() > 1).collect();
     Runs {
         runs: per_job.len(),
@@ -117,10 +113,10 @@ pub fn schedule_runs(arrivals: &[Arrival], anchor: &Anchor) -> Runs {
     }
 }
 
-fn describe(id: &str, seen: &[(u32, Instant)], anchor: &Anchor) -> String {
+fn describe(id: &str, seen: &[(u32, DateTime<Utc>)], anchor: &Anchor) -> String {
     let arrivals: Vec<String> = seen
         .iter()
-        .map(|(attempt, at)| format!("attempt {attempt} at +{:.3} s", anchor.seconds_to(*at)))
+        .map(|(attempt, at)| format!("attempt {attempt} at +{:.3} s", anchor.wall_seconds_to(*at)))
         .collect();
     format!("job {id}: {}", arrivals.join(", "))
 }
@@ -129,9 +125,11 @@ fn describe(id: &str, seen: &[(u32, Instant)], anchor: &Anchor) -> String {
 mod tests {
     use std::time::Duration;
 
+    use chrono::TimeDelta;
+
     use super::*;
 
-    fn arrival(at: Instant, body: &str) -> Arrival {
+    fn arrival(at: DateTime<Utc>, body: &str) -> Arrival {
         Arrival {
             at,
             body: body.to_owned().into(),
@@ -140,8 +138,8 @@ mod tests {
 
     #[test]
     fn counts_lost_twice_and_early_jobs() {
-        let t = Instant::now();
-        let ms = |m| t + Duration::from_millis(m);
+        let t = Utc::now();
+        let ms = |m| t + TimeDelta::milliseconds(m);
         let arrivals = [
             arrival(ms(5), r#"{"n":0}"#),
             arrival(ms(9), r#"{"n":2}"#),
@@ -165,10 +163,10 @@ mod tests {
             )
         };
         let arrivals = [
-            arrival(due.mono + Duration::from_millis(2), &run("a")),
-            arrival(due.mono - Duration::from_millis(1), &run("b")),
-            arrival(due.mono + Duration::from_millis(3), &run("a")),
-            arrival(due.mono, r#"{"n":1}"#),
+            arrival(due.wall + TimeDelta::milliseconds(2), &run("a")),
+            arrival(due.wall - TimeDelta::milliseconds(1), &run("b")),
+            arrival(due.wall + TimeDelta::milliseconds(3), &run("a")),
+            arrival(due.wall, r#"{"n":1}"#),
         ];
         let runs = schedule_runs(&arrivals, &anchor);
         assert_eq!((runs.runs, runs.early, runs.twice), (2, 1, 1));

@@ -1,7 +1,13 @@
-//! Chime is told when a job is due in wall time (RFC 3339); the sink stamps
-//! arrivals on the monotonic clock, which no clock step can move during a
-//! run. An [`Anchor`] is one instant read on both, so every due instant has
-//! a monotonic twin to compare arrivals with.
+//! Chime is told when a job is due in wall time (RFC 3339) and promises to
+//! send it at or after that instant on the wall clock, which it follows as
+//! the clock is set or slewed. So the sink stamps arrivals on the wall
+//! clock, and lateness is read there: on a monotonic twin of the due instant
+//! a run taken while the wall clock was being moved (this machine's has
+//! gained 5 ms a second for minutes on end) showed every job of a correct
+//! Chime as early. The monotonic clock times what is not about a due
+//! instant (waits, durations), and says how far the wall clock moved during
+//! a run ([`Anchor::wall_moved_ms`]). An [`Anchor`] is one instant read on
+//! both.
 
 use std::time::{Duration, Instant};
 
@@ -59,13 +65,20 @@ impl Anchor {
         signed_ms(at, self.mono) / 1e3
     }
 
-    /// A wall instant (one Chime reports) on the monotonic clock.
-    pub fn mono_of(&self, wall: DateTime<Utc>) -> Option<Instant> {
-        let delta = wall - self.wall;
-        match delta.to_std() {
-            Ok(ahead) => self.mono.checked_add(ahead),
-            Err(_) => self.mono.checked_sub((-delta).to_std().ok()?),
-        }
+    /// Seconds from the anchor to `at` on the wall clock, for arrivals.
+    pub fn wall_seconds_to(&self, at: DateTime<Utc>) -> f64 {
+        wall_ms(at, self.wall) / 1e3
+    }
+
+    /// How far the wall clock has moved against the monotonic clock since
+    /// the anchor, in ms (positive: it gained). Zero unless the clock was
+    /// set or slewed; a run's timings are then on a clock that moved.
+    pub fn wall_moved_ms(&self) -> f64 {
+        self.wall_moved_by(Anchor::now())
+    }
+
+    fn wall_moved_by(&self, later: Anchor) -> f64 {
+        wall_ms(later.wall, self.wall) - signed_ms(later.mono, self.mono)
     }
 }
 
@@ -74,6 +87,13 @@ impl Due {
     pub fn rfc3339(&self) -> String {
         self.wall.to_rfc3339_opts(SecondsFormat::Micros, true)
     }
+}
+
+/// `a - b` in milliseconds on the wall clock, negative when `a` came first.
+pub fn wall_ms(a: DateTime<Utc>, b: DateTime<Utc>) -> f64 {
+    (a - b)
+        .num_nanoseconds()
+        .map_or(f64::NAN, |ns| ns as f64 / 1e6)
 }
 
 /// `a - b` in milliseconds, negative when `a` came first.
@@ -89,14 +109,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_due_instant_maps_back_to_its_monotonic_twin() {
+    fn wall_instants_differ_by_signed_milliseconds() {
         let anchor = Anchor::now();
         let due = anchor.after(Duration::from_millis(1500));
-        assert_eq!(anchor.mono_of(due.wall), Some(due.mono));
-        let before = anchor
-            .mono_of(anchor.wall - TimeDelta::milliseconds(20))
-            .unwrap();
-        assert_eq!(signed_ms(before, anchor.mono), -20.0);
+        let arrived = due.wall + TimeDelta::microseconds(250);
+        assert_eq!(wall_ms(arrived, due.wall), 0.25);
+        assert_eq!(
+            wall_ms(due.wall - TimeDelta::milliseconds(20), due.wall),
+            -20.0
+        );
+        assert!((anchor.wall_seconds_to(arrived) - 1.50025).abs() < 1e-12);
+    }
+
+    /// A wall clock that gained 5 ms in a second moved by 5 ms, whatever
+    /// fractions of a millisecond the anchors dropped.
+    #[test]
+    fn a_wall_clock_that_gained_time_moved() {
+        let (mono, wall) = (
+            Instant::now(),
+            "2026-12-04T09:20:00.000300Z".parse().unwrap(),
+        );
+        let anchor = Anchor::at(mono, wall);
+        let second = Duration::from_secs(1);
+        let kept = Anchor::at(mono + second, wall + TimeDelta::seconds(1));
+        assert_eq!(anchor.wall_moved_by(kept), 0.0);
+        let gained = Anchor::at(mono + second, wall + TimeDelta::microseconds(1_005_900));
+        assert!((anchor.wall_moved_by(gained) - 5.9).abs() < 1e-9);
     }
 
     #[test]

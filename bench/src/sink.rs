@@ -1,7 +1,8 @@
 //! The sink: a local HTTP/1.1 server (keep-alive) that the jobs are sent
-//! to. It stamps each request on the monotonic clock when its body is in,
-//! keeps the body, and answers 200 at once; bodies are read afterwards,
-//! off the measured path.
+//! to. It stamps each request on the wall clock when its body is in (the
+//! clock Chime keeps its due instants on: see `clock.rs`), keeps the body,
+//! and answers 200 at once; bodies are read afterwards, off the measured
+//! path.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,11 +14,12 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header;
 use axum::Router;
+use chrono::{DateTime, Utc};
 
 /// One request as it reached the sink.
 #[derive(Debug, Clone)]
 pub struct Arrival {
-    pub at: Instant,
+    pub at: DateTime<Utc>,
     pub body: Bytes,
 }
 
@@ -92,7 +94,7 @@ async fn record(
     State(log): State<Arc<Log>>,
     body: Bytes,
 ) -> ([(header::HeaderName, &'static str); 1], &'static str) {
-    let at = Instant::now();
+    let at = Utc::now();
     {
         let mut arrivals = log.arrivals.lock().unwrap();
         arrivals.push(Arrival { at, body });

@@ -6,11 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Result};
+use chrono::Utc;
 use serde_json::json;
 
 use super::{cpu_report, mb, wait_total, Bench, Session};
 use crate::check::Deliveries;
-use crate::clock::{signed_ms, Anchor, Due};
+use crate::clock::{wall_ms, Anchor, Due};
 use crate::procfs;
 use crate::report::{Figure, Goal, Unit};
 
@@ -37,6 +38,8 @@ struct Run {
     /// Chime's CPU seconds from the last create to the last job recorded.
     cpu: f64,
     creates: f64,
+    /// How far the wall clock moved against the monotonic one in the run.
+    clock_ms: f64,
 }
 
 pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
@@ -44,8 +47,8 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
     for i in 1..=bench.runs {
         let run = once(bench).await?;
         eprintln!(
-            "  run {i}: last arrival {:.3} s after the due instant, all recorded by {:.3} s; lost {}, early {}, twice {}",
-            run.delivered, run.recorded, run.lost, run.early, run.twice
+            "  run {i}: last arrival {:.3} s after the due instant, all recorded by {:.3} s; lost {}, early {}, twice {}; the wall clock moved {:+.1} ms",
+            run.delivered, run.recorded, run.lost, run.early, run.twice, run.clock_ms
         );
         runs.push(run);
     }
@@ -55,7 +58,8 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
 async fn once(bench: &Bench) -> Result<Run> {
     bench.sink.take();
     let session = bench.fresh().await?;
-    let (due, creates) = create(bench, &session).await?;
+    let anchor = Anchor::now();
+    let (due, creates) = create(bench, &session, &anchor).await?;
     let pid = session.server.pid();
     let before = procfs::activity(pid)?;
     let recorded = drain(bench, &session, due).await?;
@@ -64,11 +68,11 @@ async fn once(bench: &Bench) -> Result<Run> {
     let peak = session.server.memory()?.peak as f64;
     session.stop().await?;
     let deliveries = Deliveries::of(&bench.sink.take(), bench.jobs);
-    let lateness = deliveries.lateness_ms(|_| due.mono);
+    let lateness = deliveries.lateness_ms(|_| due.wall);
     Ok(Run {
         delivered: deliveries
             .last()
-            .map_or(f64::NAN, |last| signed_ms(last, due.mono) / 1e3),
+            .map_or(f64::NAN, |last| wall_ms(last, due.wall) / 1e3),
         recorded,
         first_ms: crate::stats::min(&lateness),
         lost: deliveries.lost(),
@@ -77,14 +81,15 @@ async fn once(bench: &Bench) -> Result<Run> {
         peak,
         cpu,
         creates,
+        clock_ms: anchor.wall_moved_ms(),
     })
 }
 
 /// The jobs, all due at one instant after the last is made; answers that
 /// instant and the creates a second.
-async fn create(bench: &Bench, session: &Session) -> Result<(Due, f64)> {
+async fn create(bench: &Bench, session: &Session, anchor: &Anchor) -> Result<(Due, f64)> {
     let n = bench.jobs;
-    let due = Anchor::now().after(Duration::from_secs_f64(2.0 + n as f64 / PLANNED_CREATES));
+    let due = anchor.after(Duration::from_secs_f64(2.0 + n as f64 / PLANNED_CREATES));
     let (url, at) = (bench.sink.url("/burst"), due.rfc3339());
     let job = move |i| json!({"method": "post", "url": url, "body": {"n": i}, "scheduled_at": at});
     let took = session.api.create_jobs(n, Arc::new(job)).await?;
@@ -103,9 +108,13 @@ async fn drain(bench: &Bench, session: &Session, due: Due) -> Result<f64> {
         return Ok(f64::NAN);
     }
     // Polled only once every job arrived, so the polls do not slow the drain.
-    let recorded = wait_total(&session.api, COMPLETED, n as u64, LIMIT).await?;
-    Ok(signed_ms(recorded, due.mono) / 1e3)
+    wait_total(&session.api, COMPLETED, n as u64, LIMIT).await?;
+    Ok(wall_ms(Utc::now(), due.wall) / 1e3)
 }
+
+/// The figure that says whether a run's due instants were on a clock that
+/// moved (set or slewed) while it ran: its lateness is then the wall clock's.
+pub const WALL_MOVED: &str = "wall clock moved against the monotonic in a run";
 
 /// How many jobs are completed (the list's total).
 pub const COMPLETED: &str = "/api/jobs?state=completed&limit=1";
@@ -160,6 +169,7 @@ fn figures(runs: &[Run], bench: &Bench) -> Vec<Figure> {
             Unit::PerSec,
             of(|r| r.creates),
         ),
+        Figure::new(WORKLOAD, WALL_MOVED, Unit::Ms, of(|r| r.clock_ms)),
         Figure::new(
             "memory",
             "peak RSS in W1 (VmHWM)",

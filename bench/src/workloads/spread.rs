@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{ensure, Result};
 use serde_json::json;
 
-use super::burst::{GRACE, PLANNED_CREATES};
+use super::burst::{GRACE, PLANNED_CREATES, WALL_MOVED};
 use super::Bench;
 use crate::check::Deliveries;
 use crate::clock::{Anchor, Due};
@@ -30,6 +30,8 @@ struct Run {
     early: usize,
     twice: usize,
     rss: f64,
+    /// How far the wall clock moved against the monotonic one in the run.
+    clock_ms: f64,
 }
 
 pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
@@ -37,8 +39,8 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
     for i in 1..=bench.runs {
         let run = once(bench).await?;
         eprintln!(
-            "  run {i}: lateness min {:.3} ms, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; lost {}, early {}, twice {}",
-            run.min, run.p50, run.p99, run.max, run.lost, run.early, run.twice
+            "  run {i}: lateness min {:.3} ms, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; lost {}, early {}, twice {}; the wall clock moved {:+.1} ms",
+            run.min, run.p50, run.p99, run.max, run.lost, run.early, run.twice, run.clock_ms
         );
         runs.push(run);
     }
@@ -52,13 +54,15 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
         Figure::must_be_zero(WORKLOAD, "early", &count(|r| r.early)),
         Figure::must_be_zero(WORKLOAD, "sent twice", &count(|r| r.twice)),
         Figure::new(WORKLOAD, "RSS at the end", Unit::Bytes, of(|r| r.rss)),
+        Figure::new(WORKLOAD, WALL_MOVED, Unit::Ms, of(|r| r.clock_ms)),
     ])
 }
 
 async fn once(bench: &Bench) -> Result<Run> {
     bench.sink.take();
     let session = bench.fresh().await?;
-    let start = Anchor::now().after(Duration::from_secs_f64(2.0 + JOBS as f64 / PLANNED_CREATES));
+    let anchor = Anchor::now();
+    let start = anchor.after(Duration::from_secs_f64(2.0 + JOBS as f64 / PLANNED_CREATES));
     let due = move |i: usize| Due {
         wall: start.wall + OVER * i as u32 / JOBS as u32,
         mono: start.mono + OVER * i as u32 / JOBS as u32,
@@ -75,7 +79,7 @@ async fn once(bench: &Bench) -> Result<Run> {
     let rss = session.server.memory()?.rss as f64;
     session.stop().await?;
     let deliveries = Deliveries::of(&bench.sink.take(), JOBS);
-    let lateness = deliveries.lateness_ms(|i| due(i).mono);
+    let lateness = deliveries.lateness_ms(|i| due(i).wall);
     eprintln!("  the latest: {}", latest(&lateness, 5));
     Ok(Run {
         min: crate::stats::min(&lateness),
@@ -86,6 +90,7 @@ async fn once(bench: &Bench) -> Result<Run> {
         early: lateness.iter().filter(|&&l| l < 0.0).count(),
         twice: deliveries.twice,
         rss,
+        clock_ms: anchor.wall_moved_ms(),
     })
 }
 
