@@ -190,11 +190,12 @@ async fn attempt(
     // When the request began to go out: the attempt's start and duration.
     let began = std::sync::OnceLock::new();
     let work = async {
+        let ready = Ready::new(&core, &job, context);
         // Claimed ahead (CLAIM_AHEAD): at its instant, not before, it goes
         // out and takes over from the attempt it replaces (overlap `replace`).
         until_due(&core, &job).await;
         core.cancel_attempts(&replaces);
-        go(&core, &job, context, late, delay, &began).await
+        go(&core, &job, ready, late, delay, &began).await
     };
     let (reply, sent) = tokio::select! {
         done = work => done,
@@ -216,70 +217,91 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// A request ready to go out: rendered, parsed and checked, with the copy
+/// the log keeps. It is made when its job is claimed, CLAIM_AHEAD before its
+/// instant, so that what is left after the instant is the request's turn on
+/// the wire and the send itself, and no job is later by its request's work.
+struct Ready {
+    sent: SentRequest,
+    url: Url,
+    logged: SentRequest,
+}
+
+impl Ready {
+    /// A schedule's run renders its request; a one-off job's goes as it is.
+    /// The error is why it cannot be sent, for the attempt's failure.
+    fn new(
+        core: &Core,
+        job: &Job,
+        context: Option<crate::dynamic::RunContext>,
+    ) -> Result<Ready, String> {
+        let spec = match &context {
+            Some(ctx) => Cow::Owned(dynamic::render(&job.request, ctx)),
+            None => Cow::Borrowed(&job.request),
+        };
+        let (sent, url) = prepare(core, &spec)?;
+        let logged = sent.to_log();
+        Ok(Ready { sent, url, logged })
+    }
+}
+
 /// The attempt's way out: its place in a catch-up's stagger, the network,
-/// the request rendered and sent; the reply, and the request as it went.
+/// the request sent; the reply, and the request as it went.
 async fn go(
     core: &Arc<Core>,
     job: &Arc<Job>,
-    context: Option<crate::dynamic::RunContext>,
+    ready: Result<Ready, String>,
     late: bool,
     delay: Duration,
     began: &std::sync::OnceLock<(chrono::DateTime<chrono::Utc>, Instant)>,
 ) -> (Reply, Option<SentRequest>) {
     let core = core.clone();
     let job = job.clone();
-    // A schedule's run renders its request; a one-off job's goes as it is.
-    let spec = match &context {
-        Some(ctx) => Cow::Owned(dynamic::render(&job.request, ctx)),
-        None => Cow::Borrowed(&job.request),
+    let Ready { sent, url, logged } = match ready {
+        Ok(ready) => ready,
+        Err(message) => {
+            let reply = Reply::Failed {
+                message,
+                retryable: false,
+            };
+            return (reply, None);
+        }
     };
     if late {
         if delay > Duration::zero() {
             core.clock.sleep_until(core.now() + delay).await;
         }
-        wait_for_network(&core, &job, &spec.url).await;
+        wait_for_network(&core, &job, &url).await;
     }
-    let mut sent_request = None;
-    let reply = match prepare(&core, &spec) {
-        Err(message) => Reply::Failed {
-            message,
-            retryable: false,
-        },
-        Ok((sent, url)) => {
-            // Its turn on the wire first: the attempt starts, and its
-            // request is logged, when it goes out, not while it waits.
-            let _sending = core.sending.acquire(&url).await;
-            let _ = began.set((core.now(), Instant::now()));
-            let logged = sent.to_log();
-            // The log gets the request from this record; the attempt's end
-            // keeps a copy only for the job's callback.
-            let kept = job.options.callback_url.is_some().then(|| logged.clone());
-            core.record(Record::Sent {
-                job: job.clone(),
-                request: logged,
-            });
-            let timeout = std::time::Duration::from_millis(job.options.timeout_ms.max(1) as u64);
-            let allow_http = core.policy().allow_http;
-            let sending = std::time::Instant::now();
-            let reply = match core
-                .dispatcher()
-                .send_to(&sent, url, timeout, allow_http)
-                .await
-            {
-                Ok(response) => {
-                    let latency_ms = sending.elapsed().as_millis() as i64;
-                    Reply::Response(checked(&core, &job, response, latency_ms).into_log())
-                }
-                Err(e) => Reply::Failed {
-                    message: e.message,
-                    retryable: e.retryable,
-                },
-            };
-            sent_request = kept;
-            reply
+    // Its turn on the wire first: the attempt starts, and its request is
+    // logged, when it goes out, not while it waits.
+    let _sending = core.sending.acquire(&url).await;
+    let _ = began.set((core.now(), Instant::now()));
+    // The log gets the request from this record; the attempt's end keeps a
+    // copy only for the job's callback.
+    let kept = job.options.callback_url.is_some().then(|| logged.clone());
+    core.record(Record::Sent {
+        job: job.clone(),
+        request: logged,
+    });
+    let timeout = std::time::Duration::from_millis(job.options.timeout_ms.max(1) as u64);
+    let allow_http = core.policy().allow_http;
+    let sending = std::time::Instant::now();
+    let reply = match core
+        .dispatcher()
+        .send_to(&sent, url, timeout, allow_http)
+        .await
+    {
+        Ok(response) => {
+            let latency_ms = sending.elapsed().as_millis() as i64;
+            Reply::Response(checked(&core, &job, response, latency_ms).into_log())
         }
+        Err(e) => Reply::Failed {
+            message: e.message,
+            retryable: e.retryable,
+        },
     };
-    (reply, sent_request)
+    (reply, kept)
 }
 
 /// A job claimed ahead (CLAIM_AHEAD) goes out at its instant on the wall
@@ -330,7 +352,7 @@ fn prepare(core: &Core, spec: &RequestSpec) -> Result<(SentRequest, Url), String
 /// `network_wait` (else the setting's), for the target's host to resolve and
 /// accept a connection, as it may not yet after a resume. Says so in the log
 /// while it waits; sends anyway when the wait is over.
-async fn wait_for_network(core: &Core, job: &Arc<Job>, url: &str) {
+async fn wait_for_network(core: &Core, job: &Arc<Job>, url: &Url) {
     let wait_ms = job
         .options
         .network_wait_ms
@@ -361,8 +383,7 @@ async fn wait_for_network(core: &Core, job: &Arc<Job>, url: &str) {
 }
 
 /// `host:port` of a URL, the scheme's port when it has none.
-fn host_and_port(url: &str) -> Option<String> {
-    let url = reqwest::Url::parse(url).ok()?;
+fn host_and_port(url: &Url) -> Option<String> {
     let host = url.host_str()?;
     let port = url.port_or_known_default()?;
     Some(if host.contains(':') {
