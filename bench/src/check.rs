@@ -84,8 +84,11 @@ pub struct Runs {
     pub twice_examples: Vec<String>,
 }
 
+/// A run's arrival: its attempt number, and when it came.
+type Seen = (u32, DateTime<Utc>);
+
 pub fn schedule_runs(arrivals: &[Arrival], anchor: &Anchor) -> Runs {
-    let mut per_job: HashMap<String, Vec<(u32, DateTime<Utc>)>> = HashMap::new();
+    let mut per_job: HashMap<String, Vec<Seen>> = HashMap::new();
     let mut early = 0;
     for arrival in arrivals {
         let Some(run) = body(arrival).and_then(|b| b.job) else {
@@ -99,7 +102,7 @@ pub fn schedule_runs(arrivals: &[Arrival], anchor: &Anchor) -> Runs {
             .or_default()
             .push((run.attempt, arrival.at));
     }
-    let twice: Vec<(&String, &Vec<(u32, DateTime<Utc>)>)> =
+    let twice: Vec<(&String, &Vec<Seen>)> =
         per_job.iter().filter(|(_, seen)| seen.len() > 1).collect();
     Runs {
         runs: per_job.len(),
@@ -113,7 +116,7 @@ pub fn schedule_runs(arrivals: &[Arrival], anchor: &Anchor) -> Runs {
     }
 }
 
-fn describe(id: &str, seen: &[(u32, DateTime<Utc>)], anchor: &Anchor) -> String {
+fn describe(id: &str, seen: &[Seen], anchor: &Anchor) -> String {
     let arrivals: Vec<String> = seen
         .iter()
         .map(|(attempt, at)| format!("attempt {attempt} at +{:.3} s", anchor.wall_seconds_to(*at)))

@@ -77,8 +77,12 @@ impl Anchor {
         self.wall_moved_by(Anchor::now())
     }
 
+    /// To the microsecond: the two clocks of an anchor are read a fraction
+    /// of one apart, which is not the clock moving (and `+ 0.0` prints the
+    /// rounded -0.0 of that jitter as 0.0).
     fn wall_moved_by(&self, later: Anchor) -> f64 {
-        wall_ms(later.wall, self.wall) - signed_ms(later.mono, self.mono)
+        let ms = wall_ms(later.wall, self.wall) - signed_ms(later.mono, self.mono);
+        (ms * 1e3).round() / 1e3 + 0.0
     }
 }
 
