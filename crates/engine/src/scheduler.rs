@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use reqwest::Url;
 use tokio::sync::OwnedSemaphorePermit;
 
@@ -122,9 +122,7 @@ pub(crate) async fn run(core: Arc<Core>) {
 
 /// When there is next something to do: claim a job (CLAIM_AHEAD before it
 /// is due), or enable a paused schedule (the claim does both).
-fn next_wake(
-    conn: &rusqlite::Connection,
-) -> crate::error::Result<Option<chrono::DateTime<chrono::Utc>>> {
+fn next_wake(conn: &rusqlite::Connection) -> crate::error::Result<Option<DateTime<Utc>>> {
     let job = jobs::next_due_at(conn)?.map(|due| due - CLAIM_AHEAD);
     let resume = crate::store::schedules::next_resume_at(conn)?;
     Ok(job.into_iter().chain(resume).min())
@@ -138,12 +136,9 @@ fn dispatch(core: &Arc<Core>, claimed: Vec<Claimed>) {
             tracing::error!("a job was claimed beyond the budget; it runs at the next start");
             continue;
         };
-        let delay = if c.late {
-            stagger(core)
-        } else {
-            Duration::zero()
-        };
-        core.attempts.spawn(attempt(core.clone(), c, delay, budget));
+        let catch_up = c.late.then(|| stagger(core));
+        core.attempts
+            .spawn(attempt(core.clone(), c, catch_up, budget));
     }
 }
 
@@ -151,11 +146,11 @@ fn dispatch(core: &Arc<Core>, claimed: Vec<Claimed>) {
 /// next late run then goes out at once.
 const STAGGER_GAP: Duration = Duration::seconds(1);
 
-/// When the next catch-up run goes out, as a delay from now: one
-/// STAGGER_STEP after the one placed before it while they come in a burst
-/// (as after a resume), within STAGGER_WINDOW of the burst's first; at once
-/// when it comes alone.
-fn stagger(core: &Core) -> Duration {
+/// When the next catch-up run goes out: one STAGGER_STEP after the one placed
+/// before it while they come in a burst (as after a resume), within
+/// STAGGER_WINDOW of the burst's first; now when it comes alone. An instant,
+/// not a delay: each run keeps its place however late its task starts.
+fn stagger(core: &Core) -> DateTime<Utc> {
     let now = core.now();
     let mut burst = core.stagger.lock().unwrap_or_else(|e| e.into_inner());
     let at = match *burst {
@@ -168,22 +163,23 @@ fn stagger(core: &Core) -> Duration {
         .filter(|b| now - b.last <= STAGGER_GAP)
         .map_or(now, |b| b.first);
     *burst = Some(Burst { first, last: at });
-    (at - now).max(Duration::zero())
+    at
 }
 
 /// One attempt: render the request, send it, hand the result to the
-/// recorder. A catch-up waits for its place in the stagger and for the network.
+/// recorder. A catch-up (`catch_up`: its place in the stagger) waits for
+/// that instant and for the network.
 async fn attempt(
     core: Arc<Core>,
     claimed: Claimed,
-    delay: Duration,
+    catch_up: Option<DateTime<Utc>>,
     _budget: OwnedSemaphorePermit,
 ) {
     let Claimed {
         job,
         context,
-        late,
         replaces,
+        ..
     } = claimed;
     let replaced = tokio_util::sync::CancellationToken::new();
     lock(&core.inflight).insert(job.seq, replaced.clone());
@@ -193,9 +189,9 @@ async fn attempt(
         let ready = Ready::new(&core, &job, context);
         // Claimed ahead (CLAIM_AHEAD): at its instant, not before, it goes
         // out and takes over from the attempt it replaces (overlap `replace`).
-        until_due(&core, &job).await;
+        until(&core, job.scheduled_at).await;
         core.cancel_attempts(&replaces);
-        go(&core, &job, ready, late, delay, &began).await
+        go(&core, &job, ready, catch_up, &began).await
     };
     let (reply, sent) = tokio::select! {
         done = work => done,
@@ -251,9 +247,8 @@ async fn go(
     core: &Arc<Core>,
     job: &Arc<Job>,
     ready: Result<Ready, String>,
-    late: bool,
-    delay: Duration,
-    began: &std::sync::OnceLock<(chrono::DateTime<chrono::Utc>, Instant)>,
+    catch_up: Option<DateTime<Utc>>,
+    began: &std::sync::OnceLock<(DateTime<Utc>, Instant)>,
 ) -> (Reply, Option<SentRequest>) {
     let core = core.clone();
     let job = job.clone();
@@ -267,10 +262,8 @@ async fn go(
             return (reply, None);
         }
     };
-    if late {
-        if delay > Duration::zero() {
-            core.clock.sleep_until(core.now() + delay).await;
-        }
+    if let Some(at) = catch_up {
+        until(&core, at).await;
         wait_for_network(&core, &job, &url).await;
     }
     // Its turn on the wire first: the attempt starts, and its request is
@@ -304,11 +297,12 @@ async fn go(
     (reply, kept)
 }
 
-/// A job claimed ahead (CLAIM_AHEAD) goes out at its instant on the wall
-/// clock, never before; at shutdown too, as an attempt in flight does.
-async fn until_due(core: &Core, job: &Job) {
-    while core.now() < job.scheduled_at {
-        core.clock.sleep_until(job.scheduled_at).await;
+/// Waits for `at` on the wall clock, never less: a job claimed ahead
+/// (CLAIM_AHEAD) goes out at its instant, a catch-up at its place in the
+/// stagger; at shutdown too, as an attempt in flight does.
+async fn until(core: &Core, at: DateTime<Utc>) {
+    while core.now() < at {
+        core.clock.sleep_until(at).await;
     }
 }
 
