@@ -112,6 +112,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "events_kind_rare",
         include_str!("migrations/0019_events_kind_rare.sql"),
     ),
+    (
+        20,
+        "jobs_finished_one_off",
+        include_str!("migrations/0020_jobs_finished_one_off.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.
