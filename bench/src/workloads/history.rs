@@ -12,7 +12,7 @@ use chrono::{Days, Utc};
 use serde_json::json;
 
 use super::burst::{COMPLETED, GRACE};
-use super::{mb, memory_figures, restarts, timed_read, wait_total, Bench, Session};
+use super::{jobs_view, mb, memory_figures, restarts, timed_read, wait_total, Bench, Session};
 use crate::check::Deliveries;
 use crate::report::{Figure, Goal, Unit};
 
@@ -127,6 +127,11 @@ async fn reads(session: &Session, n: usize) -> Result<Vec<Figure>> {
             last_event / 2
         ),
         format!("/api/logs?job_id={job}"),
+        // The jobs view's tabs: every one-off job, the completed ones, and
+        // a state none of them is in.
+        jobs_view(None),
+        jobs_view(Some("completed")),
+        jobs_view(Some("discarded")),
     ] {
         figures.push(timed_read(api, WORKLOAD, &path, Some(PAGE)).await?.0);
     }

@@ -131,6 +131,15 @@ impl Session {
     }
 }
 
+/// The jobs view's own read (ui/src/features/jobs/JobsView.tsx): one-off
+/// jobs, all of them or in one state, a page of 100, the latest due first.
+pub fn jobs_view(state: Option<&str>) -> String {
+    let state = state.map(|s| format!("state={s}&")).unwrap_or_default();
+    format!(
+        "/api/jobs?{state}schedule_id=none&limit=100&order_by=%5B%22scheduled_at%22%2C%22desc%22%5D"
+    )
+}
+
 /// One API read, repeated: a figure in ms per repeat (the first is the
 /// cold one), and the size of the last answer. Repeats stop early once
 /// `budget` is spent, so a read that takes seconds is not run five times.

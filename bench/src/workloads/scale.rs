@@ -9,7 +9,7 @@ use anyhow::Result;
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use serde_json::{json, Value};
 
-use super::{mb, memory_figures, restarts, timed_read, Bench, Session};
+use super::{jobs_view, mb, memory_figures, restarts, timed_read, Bench, Session};
 use crate::check::schedule_runs;
 use crate::clock::Anchor;
 use crate::report::{Figure, Goal, Unit};
@@ -104,6 +104,9 @@ async fn reads(session: &Session, n: usize) -> Result<Vec<Figure>> {
         format!("/api/schedules?limit=50&offset={}", n / 2),
         format!("/api/schedules?limit=50&q=schedule%20{}", n / 3),
         "/api/jobs?limit=50&schedule_id=none".to_string(),
+        // The jobs view's tabs, where every job is a schedule's run.
+        jobs_view(None),
+        jobs_view(Some("scheduled")),
     ] {
         figures.push(timed_read(api, WORKLOAD, &path, Some(PAGE)).await?.0);
     }
