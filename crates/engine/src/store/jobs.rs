@@ -177,6 +177,14 @@ impl JobFilter {
     fn by_state_only(&self) -> bool {
         self.schedule_id.is_none() && !self.one_off && self.q.as_deref().is_none_or(str::is_empty)
     }
+
+    /// Whether the list is of every one-off job (the jobs view's first tab).
+    fn one_off_only(&self) -> bool {
+        self.one_off
+            && self.states.is_empty()
+            && self.schedule_id.is_none()
+            && self.q.as_deref().is_none_or(str::is_empty)
+    }
 }
 
 /// How a list of jobs is ordered: `order_by=[field, "asc" | "desc"]`.
@@ -288,13 +296,14 @@ fn list_in(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec<
             Some(n) => n,
             None => total_by_state(conn, &[], now)?,
         },
+        None if f.one_off_only() => one_off_total(conn)?,
         None => conn.query_row(&q.count(), params_from_iter(q.args.iter()), |r| r.get(0))?,
     };
     Ok((jobs, total))
 }
 
 /// A page of jobs as SQL: its WHERE, the values it binds, and how many jobs
-/// are in the states asked for (when some are).
+/// are in the states asked for, when states are all the filter (its total).
 struct PageQuery<'a> {
     f: &'a JobFilter,
     filter: String,
@@ -306,22 +315,42 @@ impl<'a> PageQuery<'a> {
     fn new(conn: &Connection, f: &'a JobFilter, now: DateTime<Utc>) -> Result<PageQuery<'a>> {
         let mut clauses = Vec::new();
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let at_most = gathered_at_most(total_by_state(conn, &[], now)?, f);
+        // What the page is gathered from, if any: the one-off jobs or the
+        // states', whichever are few enough.
+        let mut few = None;
+        if f.one_off {
+            clauses.push(ONE_OFF.into());
+            let select = format!("SELECT seq FROM jobs WHERE {ONE_OFF}");
+            let n = count(
+                conn,
+                &format!("SELECT COUNT(*) FROM ({select} LIMIT {})", at_most + 1),
+            )?;
+            few = (n <= at_most).then_some(select);
+        }
         let mut in_states = None;
         if !f.states.is_empty() {
             let any: Vec<String> = f.states.iter().map(|s| state_condition(*s, now)).collect();
             clauses.push(format!("({})", any.join(" OR ")));
-            let n = total_by_state(conn, &f.states, now)?;
-            if gathers(n, total_by_state(conn, &[], now)?, f) {
-                clauses.push(format!("seq IN ({})", seqs_by_state(&f.states, now)));
+            if f.by_state_only() {
+                in_states = Some(total_by_state(conn, &f.states, now)?);
             }
-            in_states = Some(n);
+            if few.is_none() {
+                let n = match in_states {
+                    Some(n) => n,
+                    None => {
+                        count_fewer_than(conn, &f.states, now, at_most + 1)?.unwrap_or(at_most + 1)
+                    }
+                };
+                few = (n <= at_most).then(|| seqs_by_state(&f.states, now));
+            }
         }
         if let Some(s) = &f.schedule_id {
             clauses.push("schedule_id = ?".into());
             args.push(s.clone().into());
         }
-        if f.one_off {
-            clauses.push("schedule_id IS NULL".into());
+        if let Some(seqs) = few {
+            clauses.push(format!("seq IN ({seqs})"));
         }
         if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
             let (condition, values) = super::search::condition(conn, &super::search::JOBS, q)?;
@@ -358,15 +387,18 @@ impl<'a> PageQuery<'a> {
     }
 }
 
-/// Whether a page of jobs in some states, `n` of `all` jobs, is found
-/// sooner by reading those `n` along their states' indexes and sorting them
-/// than by walking the list in its order: that walk reads about
-/// `(offset + limit) × all / n` jobs to find the page's, where they are
-/// spread evenly. With 100,000 completed jobs, a page of the few pending or
-/// discarded ones took 22–45 ms by walking, as SQLite chose to.
-fn gathers(n: i64, all: i64, f: &JobFilter) -> bool {
-    let walked = (f.offset + f.limit).saturating_mul(all);
-    n.saturating_mul(n) <= walked
+/// One-off jobs, spelled as `jobs_one_off`'s condition is.
+const ONE_OFF: &str = "schedule_id IS NULL";
+
+/// How many jobs a page may be gathered from: reading `n` jobs along their
+/// own index (their states', or the one-off jobs') and sorting them is
+/// sooner than walking the list in its order, which reads about
+/// `(offset + limit) × all / n` jobs to find the page's where they are
+/// spread evenly, while `n` is at most the square root of
+/// `(offset + limit) × all`. With 100,000 completed jobs, a page of the few
+/// pending or discarded ones took 22–45 ms walking, as SQLite chose to.
+fn gathered_at_most(all: i64, f: &JobFilter) -> i64 {
+    (f.offset + f.limit).saturating_mul(all).max(0).isqrt()
 }
 
 /// The jobs in `states` at `now`, each state's along its own index.
@@ -385,14 +417,16 @@ fn seqs_by_state(states: &[JobState], now: DateTime<Utc>) -> String {
 /// Counting the states a total leaves out stops here ([`total_by_state`]).
 const FEW: i64 = 10_000;
 
-/// How many jobs are in `states` (all of them if empty) at `now`, without
-/// reading the table. Every job: SQLite counts the cells of the smallest
-/// index's pages, not its entries. Some states: each is counted along its own
-/// partial index (jobs_completed, …, jobs_due), an entry at a time; where the
-/// states left out are the few, as where finished jobs pile up (a count of
-/// 100,000 completed took 1.5 ms of every page), the total is every job less
-/// those. Counting those stops at `FEW`, so where they are many, a total costs
-/// at most that many entries more than counting the states asked for.
+/// How many jobs are in `states` (all of them if empty) at `now`. Every job:
+/// SQLite counts the cells of the smallest index's pages, not its entries.
+/// Some states: each is counted along its own partial index (jobs_completed,
+/// …, jobs_due), an entry at a time; where the states left out are the few,
+/// as where finished jobs pile up (a count of 100,000 completed took 1.5 ms
+/// of every page), the total is every job less those. That is only where the
+/// states left out are counted without reading a row (none or all of the
+/// pending ones: which of them a pending job is depends on its time, which
+/// jobs_due holds but not its state), and counting them stops at `FEW`, so a
+/// total costs at most that many index entries more than before.
 fn total_by_state(conn: &Connection, states: &[JobState], now: DateTime<Utc>) -> Result<i64> {
     let (asked, others): (Vec<JobState>, Vec<JobState>) =
         ALL_STATES.into_iter().partition(|s| states.contains(s));
@@ -400,13 +434,15 @@ fn total_by_state(conn: &Connection, states: &[JobState], now: DateTime<Utc>) ->
     if asked.is_empty() || others.is_empty() {
         return all();
     }
-    match count_fewer_than(conn, &others, now, FEW)? {
-        Some(left_out) => Ok(all()? - left_out),
-        None => conditions_by_state(&asked, now)
-            .iter()
-            .map(|c| count(conn, &format!("SELECT COUNT(*) FROM jobs WHERE {c}")))
-            .sum(),
+    if !others.iter().any(|s| s.is_pending()) || all_pending(&others) {
+        if let Some(left_out) = count_fewer_than(conn, &others, now, FEW)? {
+            return Ok(all()? - left_out);
+        }
     }
+    conditions_by_state(&asked, now)
+        .iter()
+        .map(|c| count(conn, &format!("SELECT COUNT(*) FROM jobs WHERE {c}")))
+        .sum()
 }
 
 /// How many jobs are in `states` at `now`, if fewer than `limit`.
@@ -430,6 +466,20 @@ fn count_fewer_than(
     Ok(Some(found))
 }
 
+/// How many one-off jobs there are: every job less the schedules' runs,
+/// where those are fewer than `FEW`, counted along `jobs_schedule` (a count
+/// of 100,000 one-off jobs along their own index took 2.6 ms, of none of
+/// the runs 0.01 ms); else the one-off jobs themselves.
+fn one_off_total(conn: &Connection) -> Result<i64> {
+    let runs = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE schedule_id IS NOT NULL LIMIT {FEW})"
+    );
+    match count(conn, &runs)? {
+        runs if runs < FEW => Ok(count(conn, "SELECT COUNT(*) FROM jobs")? - runs),
+        _ => count(conn, &format!("SELECT COUNT(*) FROM jobs WHERE {ONE_OFF}")),
+    }
+}
+
 fn count(conn: &Connection, sql: &str) -> Result<i64> {
     Ok(conn.query_row(sql, [], |r| r.get(0))?)
 }
@@ -440,12 +490,22 @@ fn conditions_by_state(states: &[JobState], now: DateTime<Utc>) -> Vec<String> {
     let (pending, settled): (Vec<JobState>, Vec<JobState>) =
         states.iter().partition(|s| s.is_pending());
     let mut conditions: Vec<String> = settled.iter().map(|s| state_condition(*s, now)).collect();
-    if !pending.is_empty() {
+    if all_pending(&pending) {
+        conditions.push(PENDING.into());
+    } else if !pending.is_empty() {
         // PENDING first, spelled as the index is, so the count reads jobs_due.
         let any: Vec<String> = pending.iter().map(|s| state_condition(*s, now)).collect();
         conditions.push(format!("{PENDING} AND ({})", any.join(" OR ")));
     }
     conditions
+}
+
+/// Whether `states` hold every pending state (all that PENDING holds).
+fn all_pending(states: &[JobState]) -> bool {
+    ALL_STATES
+        .iter()
+        .filter(|s| s.is_pending())
+        .all(|s| states.contains(s))
 }
 
 /// Claims up to `limit` jobs due by `horizon` (at most a moment after `now`)
@@ -743,13 +803,13 @@ mod tests {
         .unwrap();
     }
 
-    /// Many completed jobs, half of them a schedule's, and a few in each
+    /// Many completed jobs, two in three a schedule's, and a few in each
     /// other state, pending ones due before and after `now` (at 500).
     fn a_history(store: &crate::store::Store) {
         store
             .write(from_ms(500), |tx| {
                 for i in 0..300 {
-                    let schedule = (i % 2 == 0).then_some("s1");
+                    let schedule = (i % 3 != 0).then_some("s1");
                     insert_of(&tx.sql, "completed", (i * 7) % 1000, schedule);
                 }
                 for (state, at) in [
@@ -857,7 +917,8 @@ mod tests {
 
     /// A page of the few discarded or pending jobs among many completed ones
     /// reads them along their state's index, not the list in its order; a
-    /// page of the many completed walks the list.
+    /// page of the many completed walks the list, unless it asks for the
+    /// fewer one-off jobs.
     #[test]
     fn a_page_of_few_jobs_among_many_reads_their_state_index() {
         let dir = tempfile::tempdir().unwrap();
@@ -887,6 +948,50 @@ mod tests {
         assert!(scheduled.contains("INDEX jobs_due"), "{scheduled}");
         let completed = plan(filter(vec![JobState::Completed], newest_due, 0, 100));
         assert!(!completed.contains("jobs_completed"), "{completed}");
+        // The one-off jobs are the fewer: the jobs view's tabs read them.
+        let one_off = plan(JobFilter {
+            one_off: true,
+            ..filter(vec![JobState::Completed], newest_due, 0, 100)
+        });
+        assert!(one_off.contains("INDEX jobs_one_off"), "{one_off}");
+    }
+
+    /// Every one-off job, counted either way: as every job less the
+    /// schedules' runs where those are few, else along their own index.
+    #[test]
+    fn one_off_jobs_are_counted_either_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
+        let counted = || {
+            store
+                .read(|c| {
+                    let direct = count(c, "SELECT COUNT(*) FROM jobs WHERE schedule_id IS NULL")?;
+                    Ok((one_off_total(c)?, direct))
+                })
+                .unwrap()
+        };
+        let add = |state: &'static str, schedule: Option<&'static str>, n: i64| {
+            store
+                .write(from_ms(0), move |tx| {
+                    for _ in 0..n {
+                        insert_of(&tx.sql, state, 100, schedule);
+                    }
+                    Ok(())
+                })
+                .unwrap();
+        };
+        add("completed", None, 3);
+        add("scheduled", Some("s1"), 2);
+        assert_eq!(counted(), (3, 3));
+        add("scheduled", Some("s2"), FEW);
+        assert_eq!(counted(), (3, 3));
+        let plan = store
+            .read(|c| {
+                let runs = "SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE schedule_id IS NOT NULL LIMIT 5)";
+                Ok(crate::store::query_plan(c, runs, &[])?)
+            })
+            .unwrap();
+        assert!(plan.contains("COVERING INDEX jobs_schedule"), "{plan}");
     }
 
     /// The jobs view's tab of finished one-off jobs counts them along their
@@ -901,9 +1006,11 @@ mod tests {
             JobState::Discarded,
             JobState::Cancelled,
         ] {
+            // A page too short to be gathered (`gathered_at_most`): the
+            // count is the filter's own.
             let f = JobFilter {
                 one_off: true,
-                ..filter(vec![state], JobOrder::default(), 0, 100)
+                ..filter(vec![state], JobOrder::default(), 0, 3)
             };
             let plan = store
                 .read(move |c| {
