@@ -787,6 +787,16 @@ mod tests {
         insert_of(tx, state, scheduled_at, None);
     }
 
+    /// One to seven jobs in each state (by its place in ALL_STATES), the
+    /// pending ones due both before and after 1,000 ms.
+    fn some_in_each_state(tx: &Connection) {
+        for (i, state) in ALL_STATES.iter().enumerate() {
+            for k in 0..=i as i64 {
+                insert_in(tx, state.as_str(), 500 + 400 * k);
+            }
+        }
+    }
+
     fn insert_of(tx: &Connection, state: &str, scheduled_at: i64, schedule: Option<&str>) {
         tx.execute(
             "INSERT INTO jobs (id, state, request, options, args, scheduled_at, inserted_at, updated_at,
@@ -805,7 +815,9 @@ mod tests {
 
     /// Many completed jobs, two in three a schedule's, and a few in each
     /// other state, pending ones due before and after `now` (at 500).
-    fn a_history(store: &crate::store::Store) {
+    fn a_history() -> (tempfile::TempDir, crate::store::Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
         store
             .write(from_ms(500), |tx| {
                 for i in 0..300 {
@@ -829,6 +841,7 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+        (dir, store)
     }
 
     fn filter(states: Vec<JobState>, order: JobOrder, offset: i64, limit: i64) -> JobFilter {
@@ -877,9 +890,7 @@ mod tests {
     /// the page was gathered from its states' indexes or walked in order.
     #[test]
     fn a_page_by_state_holds_its_rows_gathered_or_walked() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
-        a_history(&store);
+        let (_dir, store) = a_history();
         let now = from_ms(500);
         let gathered = store
             .read(move |c| {
@@ -921,9 +932,7 @@ mod tests {
     /// fewer one-off jobs.
     #[test]
     fn a_page_of_few_jobs_among_many_reads_their_state_index() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
-        a_history(&store);
+        let (_dir, store) = a_history();
         let now = from_ms(500);
         let newest_due = JobOrder {
             by: OrderField::ScheduledAt,
@@ -998,9 +1007,7 @@ mod tests {
     /// state's index, reading no job's row (0020).
     #[test]
     fn finished_one_off_jobs_are_counted_along_their_state_index() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
-        a_history(&store);
+        let (_dir, store) = a_history();
         for state in [
             JobState::Completed,
             JobState::Discarded,
@@ -1063,12 +1070,7 @@ mod tests {
         let store = crate::store::Store::open(&path).unwrap();
         store
             .write(now, |tx| {
-                for (i, state) in ALL_STATES.iter().enumerate() {
-                    for k in 0..=i as i64 {
-                        // Pending ones both before and after `now`.
-                        insert_in(&tx.sql, state.as_str(), 500 + 400 * k);
-                    }
-                }
+                some_in_each_state(&tx.sql);
                 Ok(())
             })
             .unwrap();
@@ -1121,11 +1123,7 @@ mod tests {
                 for _ in 0..FEW + 3 {
                     insert_in(&tx.sql, "scheduled", 5_000);
                 }
-                for (i, state) in ALL_STATES.iter().enumerate() {
-                    for k in 0..=i as i64 {
-                        insert_in(&tx.sql, state.as_str(), 500 + 400 * k);
-                    }
-                }
+                some_in_each_state(&tx.sql);
                 Ok(())
             })
             .unwrap();
