@@ -315,18 +315,20 @@ impl<'a> PageQuery<'a> {
     fn new(conn: &Connection, f: &'a JobFilter, now: DateTime<Utc>) -> Result<PageQuery<'a>> {
         let mut clauses = Vec::new();
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
-        let at_most = gathered_at_most(total_by_state(conn, &[], now)?, f);
+        // Only a list narrowed to some states or to the one-off jobs can be
+        // gathered from them.
+        let at_most = if f.one_off || !f.states.is_empty() {
+            gathered_at_most(count_all(conn)?, f)
+        } else {
+            0
+        };
         // What the page is gathered from, if any: the one-off jobs or the
         // states', whichever are few enough.
         let mut few = None;
         if f.one_off {
             clauses.push(ONE_OFF.into());
-            let select = format!("SELECT seq FROM jobs WHERE {ONE_OFF}");
-            let n = count(
-                conn,
-                &format!("SELECT COUNT(*) FROM ({select} LIMIT {})", at_most + 1),
-            )?;
-            few = (n <= at_most).then_some(select);
+            let n = count(conn, &count_up_to(ONE_OFF, at_most + 1))?;
+            few = (n <= at_most).then(|| format!("SELECT seq FROM jobs WHERE {ONE_OFF}"));
         }
         let mut in_states = None;
         if !f.states.is_empty() {
@@ -403,11 +405,7 @@ fn gathered_at_most(all: i64, f: &JobFilter) -> i64 {
 
 /// The jobs in `states` at `now`, each state's along its own index.
 fn seqs_by_state(states: &[JobState], now: DateTime<Utc>) -> String {
-    let asked: Vec<JobState> = ALL_STATES
-        .into_iter()
-        .filter(|s| states.contains(s))
-        .collect();
-    let selects: Vec<String> = conditions_by_state(&asked, now)
+    let selects: Vec<String> = conditions_by_state(states, now)
         .iter()
         .map(|c| format!("SELECT seq FROM jobs WHERE {c}"))
         .collect();
@@ -430,13 +428,12 @@ const FEW: i64 = 10_000;
 fn total_by_state(conn: &Connection, states: &[JobState], now: DateTime<Utc>) -> Result<i64> {
     let (asked, others): (Vec<JobState>, Vec<JobState>) =
         ALL_STATES.into_iter().partition(|s| states.contains(s));
-    let all = || count(conn, "SELECT COUNT(*) FROM jobs");
     if asked.is_empty() || others.is_empty() {
-        return all();
+        return count_all(conn);
     }
     if !others.iter().any(|s| s.is_pending()) || all_pending(&others) {
         if let Some(left_out) = count_fewer_than(conn, &others, now, FEW)? {
-            return Ok(all()? - left_out);
+            return Ok(count_all(conn)? - left_out);
         }
     }
     conditions_by_state(&asked, now)
@@ -455,10 +452,7 @@ fn count_fewer_than(
     let mut found = 0;
     for condition in conditions_by_state(states, now) {
         let up_to = limit - found;
-        found += count(
-            conn,
-            &format!("SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE {condition} LIMIT {up_to})"),
-        )?;
+        found += count(conn, &count_up_to(&condition, up_to))?;
         if found >= limit {
             return Ok(None);
         }
@@ -471,24 +465,36 @@ fn count_fewer_than(
 /// of 100,000 one-off jobs along their own index took 2.6 ms, of none of
 /// the runs 0.01 ms); else the one-off jobs themselves.
 fn one_off_total(conn: &Connection) -> Result<i64> {
-    let runs = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE schedule_id IS NOT NULL LIMIT {FEW})"
-    );
-    match count(conn, &runs)? {
-        runs if runs < FEW => Ok(count(conn, "SELECT COUNT(*) FROM jobs")? - runs),
+    match count(conn, &count_up_to(SCHEDULE_RUN, FEW))? {
+        runs if runs < FEW => Ok(count_all(conn)? - runs),
         _ => count(conn, &format!("SELECT COUNT(*) FROM jobs WHERE {ONE_OFF}")),
     }
 }
+
+/// A schedule's runs, spelled as `jobs_schedule`'s condition is.
+const SCHEDULE_RUN: &str = "schedule_id IS NOT NULL";
 
 fn count(conn: &Connection, sql: &str) -> Result<i64> {
     Ok(conn.query_row(sql, [], |r| r.get(0))?)
 }
 
+/// Every job: SQLite counts the cells of the smallest index's pages.
+fn count_all(conn: &Connection) -> Result<i64> {
+    count(conn, "SELECT COUNT(*) FROM jobs")
+}
+
+/// A count of the jobs that match `condition`, which stops at `limit`.
+fn count_up_to(condition: &str, limit: i64) -> String {
+    format!("SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE {condition} LIMIT {limit})")
+}
+
 /// The conditions, one for each index to count along, that together select
-/// the jobs in `states` (none of them twice).
+/// the jobs in `states` (none of them twice, though a state be asked twice).
 fn conditions_by_state(states: &[JobState], now: DateTime<Utc>) -> Vec<String> {
-    let (pending, settled): (Vec<JobState>, Vec<JobState>) =
-        states.iter().partition(|s| s.is_pending());
+    let (pending, settled): (Vec<JobState>, Vec<JobState>) = ALL_STATES
+        .into_iter()
+        .filter(|s| states.contains(s))
+        .partition(|s| s.is_pending());
     let mut conditions: Vec<String> = settled.iter().map(|s| state_condition(*s, now)).collect();
     if all_pending(&pending) {
         conditions.push(PENDING.into());
@@ -858,7 +864,7 @@ mod tests {
 
     /// What a page must hold, worked out from every row.
     fn expected_page(c: &Connection, f: &JobFilter, now: DateTime<Utc>) -> (Vec<i64>, i64) {
-        let mut rows: Vec<(i64, i64, i64)> = c
+        let mut rows: Vec<(i64, i64, bool)> = c
             .prepare("SELECT seq, state, scheduled_at, schedule_id IS NULL FROM jobs")
             .unwrap()
             .query_map([], |r| {
@@ -868,12 +874,12 @@ mod tests {
                 let wanted = (f.states.is_empty()
                     || f.states.contains(&state.at(from_ms(at), now)))
                     && (one_off || !f.one_off);
-                Ok((r.get(0)?, at, i64::from(wanted)))
+                Ok((r.get(0)?, at, wanted))
             })
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        rows.retain(|r| r.2 == 1);
+        rows.retain(|r| r.2);
         rows.sort_by_key(|&(seq, at, _)| match f.order.by {
             OrderField::ScheduledAt => (at, seq),
             _ => (seq, seq),
@@ -996,8 +1002,11 @@ mod tests {
         assert_eq!(counted(), (3, 3));
         let plan = store
             .read(|c| {
-                let runs = "SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE schedule_id IS NOT NULL LIMIT 5)";
-                Ok(crate::store::query_plan(c, runs, &[])?)
+                Ok(crate::store::query_plan(
+                    c,
+                    &count_up_to(SCHEDULE_RUN, 5),
+                    &[],
+                )?)
             })
             .unwrap();
         assert!(plan.contains("COVERING INDEX jobs_schedule"), "{plan}");
@@ -1099,7 +1108,7 @@ mod tests {
             for condition in conditions_by_state(&[state], now) {
                 for sql in [
                     format!("SELECT COUNT(*) FROM jobs WHERE {condition}"),
-                    format!("SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE {condition} LIMIT 5)"),
+                    count_up_to(&condition, 5),
                 ] {
                     let plan = store
                         .read(move |c| Ok(crate::store::query_plan(c, &sql, &[])?))
