@@ -12,9 +12,12 @@ so they compare two builds, or show what one costs. Two profiles:
   calendar  this month's calendar, asked twice with instrumentation on (after
           once with it off), of a copy of the data folder `--data` (the scale
           workload's, kept with `chime-bench --workload scale --keep`).
+  page    any API read `--path`, asked as the calendar is, of a copy of `--data`
+          (a history or scale folder kept with `--keep`).
 
-Usage: bench/callgrind.py {burst|create|calendar} [--jobs 3000] [--data DIR]
-                          [--chime target/release/chime] [--out callgrind.out]
+Usage: bench/callgrind.py {burst|create|calendar|page} [--jobs 3000] [--data DIR]
+                          [--path /api/...] [--chime target/release/chime]
+                          [--out callgrind.out]
 Then: callgrind_annotate --inclusive=yes callgrind.out | head -60
 Needs valgrind (apt) and a release build; see bench/README.md.
 """
@@ -119,47 +122,56 @@ def create_all(port, key, sink_port, due, jobs, connections=4):
         t.join()
 
 
-def read_calendar(port, key, path):
+def read_path(port, key, path):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     conn.request("GET", path, headers={"Authorization": f"Bearer {key}"})
     answer = conn.getresponse()
     body = answer.read()
     if answer.status != 200:
-        sys.exit(f"the calendar was refused: {answer.status} {body[:200]!r}")
+        sys.exit(f"{path} was refused: {answer.status} {body[:200]!r}")
     return len(body)
 
 
-def calendar(chime, port, key, reads=2):
+def month_path():
     """This month's calendar in UTC, as the scale workload asks it."""
     today = datetime.now(timezone.utc).date()
     month = today.replace(day=1)
     following = (month + timedelta(days=32)).replace(day=1)
-    path = f"/api/calendar?from={month}T00:00:00Z&to={following}T00:00:00Z&tz=UTC"
-    size = read_calendar(port, key, path)
+    return f"/api/calendar?from={month}T00:00:00Z&to={following}T00:00:00Z&tz=UTC"
+
+
+def read(chime, port, key, path, reads):
+    """`path` once warm, then `reads` times with instrumentation on."""
+    size = read_path(port, key, path)
     instrument(chime, True)
     for _ in range(reads):
-        read_calendar(port, key, path)
+        read_path(port, key, path)
     instrument(chime, False)
-    print(f"{reads} calendar months of {size} bytes under callgrind; divide by {reads}",
+    print(f"{reads} reads of {path} ({size} bytes) under callgrind; divide by {reads}",
           file=sys.stderr)
 
 
 def main():
     args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    args.add_argument("profile", choices=["burst", "create", "calendar"])
-    args.add_argument("--data", help="calendar: the data folder to copy")
+    args.add_argument("profile", choices=["burst", "create", "calendar", "page"])
+    args.add_argument("--data", help="calendar, page: the data folder to copy")
+    args.add_argument("--path", help="page: the API read to profile")
+    args.add_argument("--reads", type=int, default=2, help="calendar, page: reads profiled")
     args.add_argument("--jobs", type=int, default=3000)
     args.add_argument("--chime", default="target/release/chime")
     args.add_argument("--out", default="callgrind.out")
     a = args.parse_args()
 
-    if a.profile == "calendar" and not a.data:
-        sys.exit("calendar needs --data, a data folder of many schedules")
+    reading = a.profile in ("calendar", "page")
+    if reading and not a.data:
+        sys.exit(f"{a.profile} needs --data, a data folder kept by chime-bench --keep")
+    if a.profile == "page" and not a.path:
+        sys.exit("page needs --path, the API read to profile")
     sink_port = start_sink()
-    chime, port, key = start_chime(a.chime, a.out, a.data if a.profile == "calendar" else None)
+    chime, port, key = start_chime(a.chime, a.out, a.data if reading else None)
     started = time.time()
-    if a.profile == "calendar":
-        calendar(chime, port, key)
+    if reading:
+        read(chime, port, key, a.path or month_path(), a.reads)
     elif a.profile == "create":
         instrument(chime, True)
         create_all(port, key, sink_port, datetime.now(timezone.utc) + timedelta(days=1), a.jobs)
