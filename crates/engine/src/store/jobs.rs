@@ -398,15 +398,23 @@ impl<'a> PageQuery<'a> {
 /// One-off jobs, spelled as `jobs_one_off`'s condition is.
 const ONE_OFF: &str = "schedule_id IS NULL";
 
+/// What gathering a job for a page costs, in steps of walking an index:
+/// its row read and sorted (0.5 µs a job, gathering all 100,000 completed
+/// jobs for their last page) against a step along a state's own index
+/// (0.03–0.05 µs, walking to that page; more where a walk reads rows).
+const GATHERED_COST: i64 = 16;
+
 /// How many jobs a page may be gathered from: reading `n` jobs along their
-/// own index (their states', or the one-off jobs') and sorting them is
-/// sooner than walking the list in its order, which reads about
-/// `(offset + limit) × all / n` jobs to find the page's where they are
-/// spread evenly, while `n` is at most the square root of
-/// `(offset + limit) × all`. With 100,000 completed jobs, a page of the few
-/// pending or discarded ones took 22–45 ms walking, as SQLite chose to.
+/// own index (their states', or the one-off jobs') and sorting them costs
+/// about `GATHERED_COST × n` steps, and walking the list in its order about
+/// `(offset + limit) × all / n` to find the page's where they are spread
+/// evenly, so gathering is the sooner while `n` is at most the square root
+/// of `(offset + limit) × all / GATHERED_COST`. With 100,000 completed
+/// jobs, a page of the few pending or discarded ones took 22–45 ms walking,
+/// as SQLite chose to; the last page of the completed took 51 ms gathered,
+/// 3–5 ms walking.
 fn gathered_at_most(all: i64, f: &JobFilter) -> i64 {
-    (f.offset + f.limit).saturating_mul(all).max(0).isqrt()
+    ((f.offset + f.limit).saturating_mul(all).max(0) / GATHERED_COST).isqrt()
 }
 
 /// The jobs in `states` at `now`, each state's along its own index.
@@ -880,15 +888,16 @@ mod tests {
         .unwrap();
     }
 
-    /// Many completed jobs, two in three a schedule's, and a few in each
-    /// other state, pending ones due before and after `now` (at 500).
-    fn a_history() -> (tempfile::TempDir, crate::store::Store) {
+    /// 300 completed jobs, the `i`th one-off where `one_off(i)` and else a
+    /// schedule's, and two in each other state (one of them a schedule's),
+    /// pending ones due before and after `now` (at 500): 318 jobs.
+    fn a_history(one_off: fn(i64) -> bool) -> (tempfile::TempDir, crate::store::Store) {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
         store
-            .write(from_ms(500), |tx| {
+            .write(from_ms(500), move |tx| {
                 for i in 0..300 {
-                    let schedule = (i % 3 != 0).then_some("s1");
+                    let schedule = (!one_off(i)).then_some("s1");
                     insert_of(&tx.sql, "completed", (i * 7) % 1000, schedule);
                 }
                 for (state, at) in [
@@ -957,7 +966,7 @@ mod tests {
     /// the page was gathered from its states' indexes or walked in order.
     #[test]
     fn a_page_by_state_holds_its_rows_gathered_or_walked() {
-        let (_dir, store) = a_history();
+        let (_dir, store) = a_history(|i| i % 3 == 0);
         let now = from_ms(500);
         let gathered = store
             .read(move |c| {
@@ -996,10 +1005,10 @@ mod tests {
     /// A page of the few discarded or pending jobs among many completed ones
     /// reads them along their state's index, not the list in its order; a
     /// page of the many completed walks the list, unless it asks for the
-    /// fewer one-off jobs.
+    /// fewer one-off jobs, and so does their last page.
     #[test]
     fn a_page_of_few_jobs_among_many_reads_their_state_index() {
-        let (_dir, store) = a_history();
+        let (_dir, store) = a_history(|i| i % 10 == 0);
         let now = from_ms(500);
         let newest_due = JobOrder {
             by: OrderField::ScheduledAt,
@@ -1030,6 +1039,19 @@ mod tests {
             ..filter(vec![JobState::Completed], newest_due, 0, 100)
         });
         assert!(one_off.contains("INDEX jobs_one_off"), "{one_off}");
+        // The last page of the many completed walks their index: gathering
+        // them all would read and sort every row.
+        let last = plan(filter(
+            vec![JobState::Completed],
+            JobOrder::default(),
+            290,
+            10,
+        ));
+        assert!(
+            last.contains("SCAN jobs USING INDEX jobs_completed"),
+            "{last}"
+        );
+        assert!(!last.contains("TEMP B-TREE"), "{last}");
     }
 
     /// Every one-off job, counted either way: as every job less the
@@ -1085,7 +1107,7 @@ mod tests {
     /// rows either way.
     #[test]
     fn one_off_jobs_in_some_states_are_counted_either_way() {
-        let (_dir, store) = a_history();
+        let (_dir, store) = a_history(|i| i % 10 != 0);
         let now = from_ms(500);
         let ways = store
             .read(move |c| {
@@ -1095,8 +1117,8 @@ mod tests {
                         .filter(|i| mask & (1 << i) != 0)
                         .map(|i| ALL_STATES[i])
                         .collect();
-                    // 209 of the 318 jobs are runs: more than a page of one
-                    // might be gathered from (17), fewer than one at 150 (220).
+                    // 39 of the 318 jobs are runs: more than a page of one
+                    // might be gathered from (4), fewer than one at 150 (55).
                     for (offset, limit) in [(0, 1), (150, 3)] {
                         let f = JobFilter {
                             one_off: true,
@@ -1127,7 +1149,7 @@ mod tests {
     /// state's index, reading no job's row (0020).
     #[test]
     fn finished_one_off_jobs_are_counted_along_their_state_index() {
-        let (_dir, store) = a_history();
+        let (_dir, store) = a_history(|i| i % 3 == 0);
         for state in [
             JobState::Completed,
             JobState::Discarded,
