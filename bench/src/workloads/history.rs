@@ -116,6 +116,12 @@ async fn reads(session: &Session, n: usize) -> Result<Vec<Figure>> {
     for path in [
         "/api/jobs?state=completed&limit=50".to_string(),
         format!("/api/jobs?state=completed&limit=50&offset={}", n / 2),
+        // The last page, which a store that gathers a state's jobs to sort
+        // them would read all of.
+        format!(
+            "/api/jobs?state=completed&limit=50&offset={}",
+            n.saturating_sub(50)
+        ),
         format!("/api/jobs?limit=50&q=job%20{}", n / 3),
         "/api/logs?limit=50".to_string(),
         format!("/api/logs?limit=50&before={}", last_event / 2),
