@@ -290,24 +290,27 @@ pub fn list(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec
 
 fn list_in(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec<Job>, i64)> {
     let q = PageQuery::new(conn, f, now)?;
-    let jobs = conn
-        .prepare(&q.page())?
+    let (sql, from_end) = q.page();
+    let mut jobs = conn
+        .prepare(&sql)?
         .query_map(params_from_iter(q.args.iter()), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let total = match super::total_from_page(f.offset, f.limit, jobs.len()) {
-        Some(total) => total,
-        None => match q.total {
-            Some(n) => n,
-            // No state asked: every job.
-            None if f.by_state_only() => count_all(conn)?,
-            None => conn.query_row(&q.count(), params_from_iter(q.args.iter()), |r| r.get(0))?,
-        },
+    if from_end {
+        jobs.reverse();
+    }
+    let total = match (
+        super::total_from_page(f.offset, f.limit, jobs.len()),
+        q.total,
+    ) {
+        (Some(total), _) | (None, Some(total)) => total,
+        (None, None) => {
+            conn.query_row(&q.count(), params_from_iter(q.args.iter()), |r| r.get(0))?
+        }
     };
     Ok((jobs, total))
 }
 
-/// A page of jobs as SQL: its WHERE and the values it binds, and for a list
-/// that could be gathered (of some states or of the one-off jobs), its total
+/// A page of jobs as SQL: its WHERE and the values it binds, and its total
 /// where that was counted along indexes ([`total_from_indexes`]).
 struct PageQuery<'a> {
     f: &'a JobFilter,
@@ -322,12 +325,12 @@ impl<'a> PageQuery<'a> {
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         // Only a list narrowed to some states or to the one-off jobs can be
         // gathered from them.
-        let (at_most, total) = if f.one_off || !f.states.is_empty() {
-            let at_most = gathered_at_most(count_all(conn)?, f);
-            (at_most, total_from_indexes(conn, f, now, at_most)?)
+        let at_most = if f.one_off || !f.states.is_empty() {
+            gathered_at_most(count_all(conn)?, f)
         } else {
-            (0, None)
+            0
         };
+        let total = total_from_indexes(conn, f, now, at_most)?;
         // More jobs than a page is gathered from are too many in any index
         // that holds them all: the list is walked, with nothing more counted.
         let many = total.is_some_and(|n| n > at_most);
@@ -382,16 +385,36 @@ impl<'a> PageQuery<'a> {
         format!("SELECT COUNT(*) FROM jobs {}", self.filter)
     }
 
-    fn page(&self) -> String {
+    /// The page's SQL, and whether it reads the list from its far end: a
+    /// page past the middle of a list whose total is known is read as the
+    /// same rows in the opposite order, counted from the end, so a walk to
+    /// it is never longer than half the list (the last page of 100,000
+    /// jobs walked 99,950 of them).
+    fn page(&self) -> (String, bool) {
         let f = self.f;
-        let dir = if f.order.descending { "DESC" } else { "ASC" };
-        format!(
-            "SELECT {COLUMNS} FROM jobs {} ORDER BY {} {dir} NULLS LAST, seq {dir} LIMIT {} OFFSET {}",
+        let (mut descending, mut nulls, mut limit, mut offset) =
+            (f.order.descending, "LAST", f.limit, f.offset);
+        let from_end = self
+            .total
+            .filter(|&all| f.offset.saturating_mul(2).saturating_add(f.limit) > all);
+        if let Some(all) = from_end {
+            descending = !descending;
+            nulls = "FIRST";
+            limit = all.saturating_sub(f.offset).clamp(0, f.limit);
+            offset = all.saturating_sub(f.offset).saturating_sub(f.limit).max(0);
+        }
+        let dir = if descending { "DESC" } else { "ASC" };
+        let order = format!("{} {dir} NULLS {nulls}, seq {dir}", f.order.by.column());
+        // The page's jobs are found first and their rows read after: the
+        // walk (or the sort of what was gathered) reads only what its
+        // order and filter need, not each skipped job's whole row.
+        let sql = format!(
+            "SELECT {COLUMNS} FROM jobs WHERE seq IN \
+             (SELECT seq FROM jobs {} ORDER BY {order} LIMIT {limit} OFFSET {offset}) \
+             ORDER BY {order}",
             self.filter,
-            f.order.by.column(),
-            f.limit,
-            f.offset
-        )
+        );
+        (sql, from_end.is_some())
     }
 }
 
@@ -414,7 +437,7 @@ const GATHERED_COST: i64 = 16;
 /// as SQLite chose to; the last page of the completed took 51 ms gathered,
 /// 3–5 ms walking.
 fn gathered_at_most(all: i64, f: &JobFilter) -> i64 {
-    ((f.offset + f.limit).saturating_mul(all).max(0) / GATHERED_COST).isqrt()
+    (f.offset.saturating_add(f.limit).saturating_mul(all).max(0) / GATHERED_COST).isqrt()
 }
 
 /// The jobs in `states` at `now`, each state's along its own index.
@@ -914,6 +937,13 @@ mod tests {
                     insert_of(&tx.sql, state, at, None);
                     insert_of(&tx.sql, state, at, Some("s1"));
                 }
+                // Half the completed jobs say when (a list by completed_at
+                // holds NULLs).
+                tx.sql.execute(
+                    "UPDATE jobs SET completed_at = (seq * 13) % 1000 \
+                     WHERE state = 'completed' AND seq % 2 = 0",
+                    [],
+                )?;
                 Ok(())
             })
             .unwrap();
@@ -934,51 +964,61 @@ mod tests {
 
     /// What a page must hold, worked out from every row.
     fn expected_page(c: &Connection, f: &JobFilter, now: DateTime<Utc>) -> (Vec<i64>, i64) {
-        let mut rows: Vec<(i64, i64, bool)> = c
-            .prepare("SELECT seq, state, scheduled_at, schedule_id IS NULL FROM jobs")
+        type Row = (i64, i64, Option<i64>, bool);
+        let mut rows: Vec<Row> = c
+            .prepare("SELECT seq, state, scheduled_at, completed_at, schedule_id IS NULL FROM jobs")
             .unwrap()
             .query_map([], |r| {
                 let state = JobState::parse(&r.get::<_, String>(1)?).unwrap();
                 let at: i64 = r.get(2)?;
-                let one_off: bool = r.get(3)?;
+                let one_off: bool = r.get(4)?;
                 let wanted = (f.states.is_empty()
                     || f.states.contains(&state.at(from_ms(at), now)))
                     && (one_off || !f.one_off);
-                Ok((r.get(0)?, at, wanted))
+                Ok((r.get(0)?, at, r.get(3)?, wanted))
             })
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        rows.retain(|r| r.2);
-        rows.sort_by_key(|&(seq, at, _)| match f.order.by {
+        rows.retain(|r| r.3);
+        rows.sort_by_key(|&(seq, at, done, _)| match f.order.by {
             OrderField::ScheduledAt => (at, seq),
+            OrderField::CompletedAt => (done.unwrap_or(0), seq),
             _ => (seq, seq),
         });
         if f.order.descending {
             rows.reverse();
         }
+        // NULLS LAST either way (of these, only completed_at is ever NULL).
+        rows.sort_by_key(|r| f.order.by == OrderField::CompletedAt && r.2.is_none());
         let page = rows.iter().skip(f.offset as usize).take(f.limit as usize);
         (page.map(|r| r.0).collect(), rows.len() as i64)
     }
 
-    /// Every combination of states, in either order and direction, deep or
-    /// not, one-off or not: the page and its total are the rows', whether
-    /// the page was gathered from its states' indexes or walked in order.
+    /// Every combination of states, in any order (one with NULLs) and either
+    /// direction, deep or not, one-off or not: the page and its total are
+    /// the rows', whether the page was gathered from its states' indexes or
+    /// walked in order, from the start or from the far end.
     #[test]
     fn a_page_by_state_holds_its_rows_gathered_or_walked() {
         let (_dir, store) = a_history(|i| i % 3 == 0);
         let now = from_ms(500);
-        let gathered = store
+        let ways = store
             .read(move |c| {
-                let mut gathered = Vec::new();
+                let mut ways = Vec::new();
                 for mask in 0u32..(1 << ALL_STATES.len()) {
                     let states: Vec<JobState> = (0..ALL_STATES.len())
                         .filter(|i| mask & (1 << i) != 0)
                         .map(|i| ALL_STATES[i])
                         .collect();
-                    for by in [OrderField::InsertedAt, OrderField::ScheduledAt] {
+                    let orders = [
+                        OrderField::InsertedAt,
+                        OrderField::ScheduledAt,
+                        OrderField::CompletedAt,
+                    ];
+                    for by in orders {
                         for descending in [true, false] {
-                            for (offset, limit) in [(0, 3), (2, 100), (150, 3)] {
+                            for (offset, limit) in [(0, 3), (2, 100), (150, 3), (300, 10)] {
                                 for one_off in [false, true] {
                                     let order = JobOrder { by, descending };
                                     let f = JobFilter {
@@ -989,17 +1029,45 @@ mod tests {
                                     let seqs: Vec<i64> = jobs.iter().map(|j| j.seq).collect();
                                     assert_eq!((seqs, total), expected_page(c, &f, now), "{f:?}");
                                     let q = PageQuery::new(c, &f, now)?;
-                                    gathered.push(q.filter.contains("seq IN"));
+                                    ways.push((q.filter.contains("seq IN"), q.page().1));
                                 }
                             }
                         }
                     }
                 }
-                Ok(gathered)
+                Ok(ways)
             })
             .unwrap();
-        // Both ways were taken.
-        assert!(gathered.contains(&true) && gathered.contains(&false));
+        // Every way was taken: gathered or walked, from the start or the end.
+        for way in [(true, true), (true, false), (false, true), (false, false)] {
+            assert!(ways.contains(&way), "{way:?}");
+        }
+    }
+
+    /// A page past the last job is empty and still says how many there
+    /// are, however far past it asks (the API takes any offset).
+    #[test]
+    fn a_page_past_the_end_is_empty_however_far() {
+        let (_dir, store) = a_history(|i| i % 3 == 0);
+        let now = from_ms(500);
+        store
+            .read(move |c| {
+                for states in [vec![], vec![JobState::Completed]] {
+                    for one_off in [false, true] {
+                        for offset in [318, 1_000, i64::MAX / 2, i64::MAX] {
+                            let f = JobFilter {
+                                one_off,
+                                ..filter(states.clone(), JobOrder::default(), offset, 100)
+                            };
+                            let (jobs, total) = list(c, &f, now)?;
+                            assert!(jobs.is_empty(), "{f:?}");
+                            assert_eq!(total, expected_page(c, &f, now).1, "{f:?}");
+                        }
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
     }
 
     /// A page of the few discarded or pending jobs among many completed ones
@@ -1018,7 +1086,7 @@ mod tests {
             store
                 .read(move |c| {
                     let q = PageQuery::new(c, &f, now)?;
-                    Ok(crate::store::query_plan(c, &q.page(), &q.args)?)
+                    Ok(crate::store::query_plan(c, &q.page().0, &q.args)?)
                 })
                 .unwrap()
         };
@@ -1048,7 +1116,7 @@ mod tests {
             10,
         ));
         assert!(
-            last.contains("SCAN jobs USING INDEX jobs_completed"),
+            last.contains("SCAN jobs USING COVERING INDEX jobs_completed"),
             "{last}"
         );
         assert!(!last.contains("TEMP B-TREE"), "{last}");
