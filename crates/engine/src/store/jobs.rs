@@ -1073,7 +1073,8 @@ mod tests {
     /// A page of the few discarded or pending jobs among many completed ones
     /// reads them along their state's index, not the list in its order; a
     /// page of the many completed walks the list, unless it asks for the
-    /// fewer one-off jobs, and so does their last page.
+    /// fewer one-off jobs, and so does their last page; a page deep in the
+    /// list of every job walks its narrow index.
     #[test]
     fn a_page_of_few_jobs_among_many_reads_their_state_index() {
         let (_dir, store) = a_history(|i| i % 10 == 0);
@@ -1120,6 +1121,13 @@ mod tests {
             "{last}"
         );
         assert!(!last.contains("TEMP B-TREE"), "{last}");
+        // A page deep in the list of every job walks its own index (0021),
+        // not the table's rows.
+        let deep = plan(filter(vec![], JobOrder::default(), 100, 10));
+        assert!(
+            deep.contains("SCAN jobs USING COVERING INDEX jobs_seq"),
+            "{deep}"
+        );
     }
 
     /// Every one-off job, counted either way: as every job less the

@@ -117,6 +117,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "jobs_finished_one_off",
         include_str!("migrations/0020_jobs_finished_one_off.sql"),
     ),
+    (21, "jobs_seq", include_str!("migrations/0021_jobs_seq.sql")),
 ];
 
 /// How long a connection waits for a lock another holds.
