@@ -122,6 +122,9 @@ async fn reads(session: &Session, n: usize) -> Result<Vec<Figure>> {
             "/api/jobs?state=completed&limit=50&offset={}",
             n.saturating_sub(50)
         ),
+        // Every job, in the order made, from the middle: the table's rows
+        // were walked to it before 0021.
+        format!("/api/jobs?limit=50&offset={}", n / 2),
         format!("/api/jobs?limit=50&q=job%20{}", n / 3),
         "/api/logs?limit=50".to_string(),
         format!("/api/logs?limit=50&before={}", last_event / 2),
