@@ -409,10 +409,11 @@ impl<'a> PageQuery<'a> {
             "FROM jobs {} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
             self.filter
         );
-        // Past the first page, the page's jobs are found first and their
-        // rows read after: the walk (or the sort of what was gathered) reads
-        // only what its order and filter need, not each skipped job's whole
-        // row. A first page skips none, and would only sort its rows twice.
+        // A page that skips jobs (from whichever end) finds its own first
+        // and reads their rows after: the walk (or the sort of what was
+        // gathered) reads only what its order and filter need, not each
+        // skipped job's whole row. A page at either end skips none, and
+        // would only sort its rows twice.
         let sql = if offset == 0 {
             format!("SELECT {COLUMNS} {page}")
         } else {
