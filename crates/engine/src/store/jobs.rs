@@ -175,13 +175,17 @@ impl JobFilter {
     /// Whether only states narrow the list, so its total is counted along
     /// the states' indexes ([`total_by_state`]).
     fn by_state_only(&self) -> bool {
-        self.schedule_id.is_none() && !self.one_off && self.q.as_deref().is_none_or(str::is_empty)
+        !self.one_off && self.neither_schedule_nor_search()
     }
 
     /// Whether the list is of one-off jobs, in some states or all (the jobs
     /// view's tabs).
     fn one_off_by_state_only(&self) -> bool {
-        self.one_off && self.schedule_id.is_none() && self.q.as_deref().is_none_or(str::is_empty)
+        self.one_off && self.neither_schedule_nor_search()
+    }
+
+    fn neither_schedule_nor_search(&self) -> bool {
+        self.schedule_id.is_none() && self.q.as_deref().is_none_or(str::is_empty)
     }
 }
 
@@ -324,13 +328,19 @@ impl<'a> PageQuery<'a> {
         let mut clauses = Vec::new();
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         // Only a list narrowed to some states or to the one-off jobs can be
-        // gathered from them.
-        let at_most = if f.one_off || !f.states.is_empty() {
-            gathered_at_most(count_all(conn)?, f)
+        // gathered from them; every job is counted once, for that bound and
+        // for the total.
+        let gathered = f.one_off || !f.states.is_empty();
+        let all = match gathered || f.by_state_only() {
+            true => count_all(conn)?,
+            false => 0,
+        };
+        let at_most = if gathered {
+            gathered_at_most(all, f)
         } else {
             0
         };
-        let total = total_from_indexes(conn, f, now, at_most)?;
+        let total = total_from_indexes(conn, f, now, all, at_most)?;
         // More jobs than a page is gathered from are too many in any index
         // that holds them all: the list is walked, with nothing more counted.
         let many = total.is_some_and(|n| n > at_most);
@@ -470,11 +480,16 @@ const FEW: i64 = 10_000;
 /// neither far past the other's size, and the states left out no further
 /// than `FEW`: a total costs at most about twice `FEW` entries more than a
 /// count of its states, and where one side is small, about that side.
-fn total_by_state(conn: &Connection, states: &[JobState], now: DateTime<Utc>) -> Result<i64> {
+fn total_by_state(
+    conn: &Connection,
+    states: &[JobState],
+    now: DateTime<Utc>,
+    all: i64,
+) -> Result<i64> {
     let (asked, others): (Vec<JobState>, Vec<JobState>) =
         ALL_STATES.into_iter().partition(|s| states.contains(s));
     if asked.is_empty() || others.is_empty() {
-        return count_all(conn);
+        return Ok(all);
     }
     let subtracted = !others.iter().any(|s| s.is_pending()) || all_pending(&others);
     for step in [64, 512, 4_096, FEW] {
@@ -485,7 +500,7 @@ fn total_by_state(conn: &Connection, states: &[JobState], now: DateTime<Utc>) ->
         }
         if subtracted {
             if let Some(left_out) = count_fewer_than(conn, &others, now, step)? {
-                return Ok(count_all(conn)? - left_out);
+                return Ok(all - left_out);
             }
         }
     }
@@ -514,18 +529,20 @@ fn count_fewer_than(
 }
 
 /// A list's total, counted along indexes (a few runs' rows aside), where
-/// its filter is of states or one-off jobs alone; else `None`.
+/// its filter is of states or one-off jobs alone; else `None`. `all` is
+/// every job's count.
 fn total_from_indexes(
     conn: &Connection,
     f: &JobFilter,
     now: DateTime<Utc>,
+    all: i64,
     at_most: i64,
 ) -> Result<Option<i64>> {
     if f.by_state_only() {
-        return Ok(Some(total_by_state(conn, &f.states, now)?));
+        return Ok(Some(total_by_state(conn, &f.states, now, all)?));
     }
     if f.one_off_by_state_only() {
-        return one_off_total(conn, &f.states, now, at_most);
+        return one_off_total(conn, &f.states, now, all, at_most);
     }
     Ok(None)
 }
@@ -545,6 +562,7 @@ fn one_off_total(
     conn: &Connection,
     states: &[JobState],
     now: DateTime<Utc>,
+    all: i64,
     at_most: i64,
 ) -> Result<Option<i64>> {
     let few = if states.is_empty() { FEW - 1 } else { at_most };
@@ -553,10 +571,12 @@ fn one_off_total(
         return Ok(None);
     }
     if states.is_empty() {
-        return Ok(Some(count_all(conn)? - runs));
+        return Ok(Some(all - runs));
     }
     let runs_in_states = count(conn, &count_runs_in(states, now))?;
-    Ok(Some(total_by_state(conn, states, now)? - runs_in_states))
+    Ok(Some(
+        total_by_state(conn, states, now, all)? - runs_in_states,
+    ))
 }
 
 /// A count of the schedules' runs in `states` at `now`, read along
@@ -1156,7 +1176,7 @@ mod tests {
                         ..filter(vec![], JobOrder::default(), 0, 1)
                     };
                     let direct = count(c, "SELECT COUNT(*) FROM jobs WHERE schedule_id IS NULL")?;
-                    let subtracted = one_off_total(c, &[], from_ms(0), 0)?.is_some();
+                    let subtracted = one_off_total(c, &[], from_ms(0), count_all(c)?, 0)?.is_some();
                     Ok((list(c, &f, from_ms(0))?.1, direct, subtracted))
                 })
                 .unwrap()
@@ -1211,8 +1231,9 @@ mod tests {
                         let (jobs, total) = list(c, &f, now)?;
                         if crate::store::total_from_page(offset, limit, jobs.len()).is_none() {
                             assert_eq!(total, expected_page(c, &f, now).1, "{f:?}");
-                            let at_most = gathered_at_most(count_all(c)?, &f);
-                            ways.push(one_off_total(c, &states, now, at_most)?.is_some());
+                            let all = count_all(c)?;
+                            let at_most = gathered_at_most(all, &f);
+                            ways.push(one_off_total(c, &states, now, all, at_most)?.is_some());
                         }
                     }
                 }
@@ -1274,7 +1295,7 @@ mod tests {
                             [],
                             |r| r.get(0),
                         )?;
-                        Ok((total_by_state(c, &states, now)?, counted))
+                        Ok((total_by_state(c, &states, now, count_all(c)?)?, counted))
                     }
                 })
                 .unwrap();
