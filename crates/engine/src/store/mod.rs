@@ -118,6 +118,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0020_jobs_finished_one_off.sql"),
     ),
     (21, "jobs_seq", include_str!("migrations/0021_jobs_seq.sql")),
+    (
+        22,
+        "jobs_past_by_seq",
+        include_str!("migrations/0022_jobs_past_by_seq.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.
