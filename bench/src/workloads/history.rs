@@ -12,7 +12,9 @@ use chrono::{Days, Utc};
 use serde_json::json;
 
 use super::burst::{COMPLETED, GRACE};
-use super::{jobs_view, mb, memory_figures, restarts, timed_read, wait_total, Bench, Session};
+use super::{
+    jobs_view, jobs_view_page, mb, memory_figures, restarts, timed_read, wait_total, Bench, Session,
+};
 use crate::check::Deliveries;
 use crate::report::{Figure, Goal, Unit};
 
@@ -141,6 +143,12 @@ async fn reads(session: &Session, n: usize) -> Result<Vec<Figure>> {
         jobs_view(None),
         jobs_view(Some("completed")),
         jobs_view(Some("discarded")),
+        // The same list paged by a script: from the middle (each skipped
+        // job's row was read for its state before 0022), and a page of one
+        // (which SQLite sorted the whole tab for).
+        jobs_view_page(None, 50, n / 2),
+        jobs_view_page(Some("completed"), 50, n / 2),
+        jobs_view_page(Some("completed"), 1, 0),
     ] {
         figures.push(timed_read(api, WORKLOAD, &path, Some(PAGE)).await?.0);
     }

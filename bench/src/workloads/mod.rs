@@ -134,9 +134,19 @@ impl Session {
 /// The jobs view's own read (ui/src/features/jobs/JobsView.tsx): one-off
 /// jobs, all of them or in one state, a page of 100, the latest due first.
 pub fn jobs_view(state: Option<&str>) -> String {
+    jobs_view_page(state, 100, 0)
+}
+
+/// A page of the jobs view's list at any depth, as a script paging through
+/// it over the API reads it.
+pub fn jobs_view_page(state: Option<&str>, limit: usize, offset: usize) -> String {
     let state = state.map(|s| format!("state={s}&")).unwrap_or_default();
+    let offset = match offset {
+        0 => String::new(),
+        n => format!("offset={n}&"),
+    };
     format!(
-        "/api/jobs?{state}schedule_id=none&limit=100&order_by=%5B%22scheduled_at%22%2C%22desc%22%5D"
+        "/api/jobs?{state}schedule_id=none&limit={limit}&{offset}order_by=%5B%22scheduled_at%22%2C%22desc%22%5D"
     )
 }
 
