@@ -422,13 +422,11 @@ fn pending_one_offs(
     c: &Connection,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<OneOff>> {
-    use crate::store::jobs::PENDING;
-    let up_to = |condition: &str| -> rusqlite::Result<i64> {
-        let sql =
-            format!("SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE {condition} LIMIT 10000)");
-        c.query_row(&sql, [], |r| r.get(0))
+    use crate::store::jobs::{count_up_to, ONE_OFF_JOBS, PENDING};
+    let up_to = |read: &str| -> rusqlite::Result<i64> {
+        c.query_row(&count_up_to(read, 10_000), [], |r| r.get(0))
     };
-    let index = match up_to(PENDING)? <= up_to("schedule_id IS NULL")? {
+    let index = match up_to(&format!("jobs WHERE {PENDING}"))? <= up_to(ONE_OFF_JOBS)? {
         true => "jobs_due",
         false => "jobs_one_off",
     };

@@ -350,8 +350,8 @@ impl<'a> PageQuery<'a> {
         if f.one_off {
             clauses.push(ONE_OFF.into());
             if !many {
-                let n = count(conn, &count_up_to(ONE_OFF, at_most + 1))?;
-                few = (n <= at_most).then(|| format!("SELECT seq FROM jobs WHERE {ONE_OFF}"));
+                let n = count(conn, &count_up_to(ONE_OFF_JOBS, at_most + 1))?;
+                few = (n <= at_most).then(|| format!("SELECT seq FROM {ONE_OFF_JOBS}"));
             }
         }
         if !f.states.is_empty() {
@@ -438,6 +438,15 @@ impl<'a> PageQuery<'a> {
 
 /// One-off jobs, spelled as `jobs_one_off`'s condition is.
 const ONE_OFF: &str = "schedule_id IS NULL";
+
+/// The one-off jobs, read along `jobs_one_off` by name, to gather or count
+/// them: `jobs_seq` holds every job's schedule too (0022), and SQLite chose
+/// to walk its every entry to find the one-off ones, however few.
+pub(crate) const ONE_OFF_JOBS: &str = "jobs INDEXED BY jobs_one_off WHERE schedule_id IS NULL";
+
+/// The schedules' runs, read along `jobs_schedule` by name, for the same
+/// reason.
+const SCHEDULE_RUNS: &str = "jobs INDEXED BY jobs_schedule WHERE schedule_id IS NOT NULL";
 
 /// Jobs past their pending start, spelled as `jobs_past`'s condition is
 /// (0012, 0022), which SQLite uses only for a query that repeats it.
@@ -542,7 +551,10 @@ fn count_fewer_than(
     let mut found = 0;
     for condition in conditions_by_state(states, now) {
         let up_to = limit - found;
-        found += count(conn, &count_up_to(&condition, up_to))?;
+        found += count(
+            conn,
+            &count_up_to(&format!("jobs WHERE {condition}"), up_to),
+        )?;
         if found >= limit {
             return Ok(None);
         }
@@ -588,7 +600,7 @@ fn one_off_total(
     at_most: i64,
 ) -> Result<Option<i64>> {
     let few = if states.is_empty() { FEW - 1 } else { at_most };
-    let runs = count(conn, &count_up_to(SCHEDULE_RUN, few + 1))?;
+    let runs = count(conn, &count_up_to(SCHEDULE_RUNS, few + 1))?;
     if runs > few {
         return Ok(None);
     }
@@ -605,14 +617,11 @@ fn one_off_total(
 /// `jobs_schedule`: each run's row, not each job's in those states.
 fn count_runs_in(states: &[JobState], now: DateTime<Utc>) -> String {
     format!(
-        "SELECT COUNT(*) FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE {SCHEDULE_RUN}) \
+        "SELECT COUNT(*) FROM jobs WHERE seq IN (SELECT seq FROM {SCHEDULE_RUNS}) \
          AND ({})",
         any_state(states, now)
     )
 }
-
-/// A schedule's runs, spelled as `jobs_schedule`'s condition is.
-const SCHEDULE_RUN: &str = "schedule_id IS NOT NULL";
 
 fn count(conn: &Connection, sql: &str) -> Result<i64> {
     Ok(conn.query_row(sql, [], |r| r.get(0))?)
@@ -623,9 +632,10 @@ fn count_all(conn: &Connection) -> Result<i64> {
     count(conn, "SELECT COUNT(*) FROM jobs")
 }
 
-/// A count of the jobs that match `condition`, which stops at `limit`.
-fn count_up_to(condition: &str, limit: i64) -> String {
-    format!("SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE {condition} LIMIT {limit})")
+/// A count of the jobs `from` reads (`jobs WHERE …`, or one of the named
+/// reads above), which stops at `limit`.
+pub(crate) fn count_up_to(from: &str, limit: i64) -> String {
+    format!("SELECT COUNT(*) FROM (SELECT 1 FROM {from} LIMIT {limit})")
 }
 
 /// The conditions, one for each index to count along, that together select
@@ -1184,23 +1194,26 @@ mod tests {
         );
     }
 
-    /// The jobs view's tabs of settled jobs, by due time, walk jobs_past in
-    /// their order (0022), which holds what they filter on: a page deep in
-    /// the tab reads no row to skip a job, and a page of one, which SQLite
-    /// once gathered and sorted whole, reads one entry. A tab of pending
-    /// jobs never asks for jobs_past, which does not hold them.
+    /// Lists of many one-off jobs walk an index in their order (0022) that
+    /// holds what they filter on, so a page deep in one reads no row to
+    /// skip a job, and a page of one, which SQLite once gathered and sorted
+    /// whole, reads one entry: the jobs view's tabs of settled jobs, by due
+    /// time, walk jobs_past; its tab of every one-off job walks
+    /// jobs_one_off; and every one-off job in the order made walks jobs_seq.
+    /// A tab of pending jobs never asks for jobs_past, which does not hold
+    /// them.
     #[test]
-    fn the_jobs_views_settled_tabs_walk_jobs_past() {
+    fn lists_of_one_off_jobs_walk_an_index_in_their_order() {
         let (_dir, store) = a_history(|i| i % 10 != 0);
         let now = from_ms(500);
         let newest_due = JobOrder {
             by: OrderField::ScheduledAt,
             descending: true,
         };
-        let plan = |states: Vec<JobState>, offset: i64, limit: i64| {
+        let plan_in = |states: Vec<JobState>, order: JobOrder, offset: i64, limit: i64| {
             let f = JobFilter {
                 one_off: true,
-                ..filter(states, newest_due, offset, limit)
+                ..filter(states, order, offset, limit)
             };
             store
                 .read(move |c| {
@@ -1209,6 +1222,7 @@ mod tests {
                 })
                 .unwrap()
         };
+        let plan = |states, offset, limit| plan_in(states, newest_due, offset, limit);
         let settled = [
             vec![JobState::Completed],
             vec![
@@ -1239,6 +1253,18 @@ mod tests {
         }
         let upcoming = plan(vec![JobState::Scheduled, JobState::Retryable], 0, 100);
         assert!(!upcoming.contains("jobs_past"), "{upcoming}");
+        for offset in [0, 100] {
+            let every = plan(vec![], offset, 10);
+            assert!(every.contains("SCAN jobs USING "), "{every}");
+            assert!(every.contains("INDEX jobs_one_off"), "at {offset}: {every}");
+            let sorts = every.matches("TEMP B-TREE").count();
+            assert_eq!(sorts, usize::from(offset > 0), "at {offset}: {every}");
+        }
+        let made = plan_in(vec![], JobOrder::default(), 100, 10);
+        assert!(
+            made.contains("SCAN jobs USING COVERING INDEX jobs_seq"),
+            "{made}"
+        );
     }
 
     /// Every one-off job, counted either way: as every job less the
@@ -1279,12 +1305,22 @@ mod tests {
             .read(|c| {
                 Ok(crate::store::query_plan(
                     c,
-                    &count_up_to(SCHEDULE_RUN, 5),
+                    &count_up_to(SCHEDULE_RUNS, 5),
                     &[],
                 )?)
             })
             .unwrap();
         assert!(plan.contains("COVERING INDEX jobs_schedule"), "{plan}");
+        let plan = store
+            .read(|c| {
+                Ok(crate::store::query_plan(
+                    c,
+                    &count_up_to(ONE_OFF_JOBS, 5),
+                    &[],
+                )?)
+            })
+            .unwrap();
+        assert!(plan.contains("INDEX jobs_one_off"), "{plan}");
     }
 
     /// The jobs view's tabs: one-off jobs in some states are counted as the
@@ -1419,7 +1455,7 @@ mod tests {
             for condition in conditions_by_state(&[state], now) {
                 for sql in [
                     format!("SELECT COUNT(*) FROM jobs WHERE {condition}"),
-                    count_up_to(&condition, 5),
+                    count_up_to(&format!("jobs WHERE {condition}"), 5),
                 ] {
                     let plan = store
                         .read(move |c| Ok(crate::store::query_plan(c, &sql, &[])?))

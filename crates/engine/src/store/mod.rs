@@ -120,8 +120,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (21, "jobs_seq", include_str!("migrations/0021_jobs_seq.sql")),
     (
         22,
-        "jobs_past_by_seq",
-        include_str!("migrations/0022_jobs_past_by_seq.sql"),
+        "jobs_in_list_order",
+        include_str!("migrations/0022_jobs_in_list_order.sql"),
     ),
 ];
 
