@@ -37,6 +37,9 @@ pub struct Core {
     pub wake_before: AtomicI64,
     /// Wakes the delivery sender when webhooks or callbacks are written.
     pub deliveries_wake: Notify,
+    /// Told when a commit made jobs, for the search index's upkeep
+    /// ([`crate::indexing`]).
+    pub jobs_made: Arc<Notify>,
     pub dispatcher: RwLock<Dispatcher>,
     /// The settings in force. A watch, so the desktop shell (launch at
     /// login) hears of every change, and of the stored ones at start.

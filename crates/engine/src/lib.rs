@@ -21,6 +21,7 @@ mod engine;
 pub mod error;
 pub mod event;
 pub mod forgiving;
+mod indexing;
 pub mod job;
 pub mod lifecycle;
 pub mod limits;

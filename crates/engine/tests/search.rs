@@ -2,6 +2,7 @@
 //! bulk when a search needs them; what it finds does not change.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chime_engine::{Config, Engine, JobFilter, ManualClock};
 use chrono::{TimeZone, Utc};
@@ -32,6 +33,38 @@ async fn search(engine: &Engine, q: &str) -> Vec<String> {
         .into_iter()
         .map(|j| j.name.unwrap_or_default())
         .collect()
+}
+
+/// Jobs made in bulk are indexed for search once no more are made for a
+/// moment, so the first search of a busy day does not wait for them; until
+/// then a search indexes what it needs itself (above).
+#[tokio::test]
+async fn jobs_made_in_bulk_are_indexed_once_no_more_are_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chime.db");
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap());
+    let engine = Engine::start(Config::new(db.clone()), Arc::new(clock))
+        .await
+        .unwrap();
+    // More than a search would scan.
+    for i in 0..1_200 {
+        make(&engine, &format!("report {i:04}")).await;
+    }
+    let unindexed = || -> i64 {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.query_row(
+            "SELECT COUNT(*) FROM jobs WHERE seq > (SELECT seq FROM jobs_text_through)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    chime_testkit::eventually("the jobs indexed", Duration::from_secs(60), async || {
+        (unindexed() == 0).then_some(())
+    })
+    .await;
+    assert_eq!(search(&engine, "report 0042").await, ["report 0042"]);
+    engine.shutdown().await;
 }
 
 #[tokio::test]

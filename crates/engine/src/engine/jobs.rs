@@ -83,8 +83,11 @@ impl Engine {
     /// scan more than a few rows (jobs are indexed in bulk, not as made), a
     /// transaction at a time so that runs are recorded in between.
     async fn index_jobs_for_search(&self) -> Result<()> {
-        while self.read(search::jobs_unindexed).await? > search::SCANNED_AT_MOST {
-            self.write(|tx| search::index_jobs(&tx.sql)).await?;
+        let behind =
+            |c: &rusqlite::Connection| search::more_unindexed_than(c, search::SCANNED_AT_MOST);
+        while self.read(behind).await? {
+            self.write(|tx| search::index_jobs(&tx.sql, search::INDEXED_AT_ONCE))
+                .await?;
         }
         Ok(())
     }

@@ -24,7 +24,7 @@ use crate::core::Core;
 use crate::dispatch::Dispatcher;
 use crate::draft::Policy;
 use crate::error::Result;
-use crate::event::{Event, EventBus};
+use crate::event::{Event, EventBus, EventKind};
 use crate::sending::Sending;
 use crate::store::{Store, Tx};
 
@@ -93,6 +93,7 @@ impl Engine {
             wake: Notify::new(),
             wake_before: AtomicI64::new(i64::MAX),
             deliveries_wake: Notify::new(),
+            jobs_made: Arc::new(Notify::new()),
             dispatcher: RwLock::new(dispatcher),
             settings: watch::Sender::new(settings),
             paused: watch::Sender::new(false),
@@ -124,13 +125,19 @@ impl Engine {
             );
         }
         let bus = core.bus.clone();
-        core.store
-            .on_commit(Box::new(move |events| bus.publish(events)));
+        let jobs_made = core.jobs_made.clone();
+        core.store.on_commit(Box::new(move |events| {
+            if events.iter().any(|e| e.body.kind() == EventKind::Created) {
+                jobs_made.notify_one();
+            }
+            bus.publish(events);
+        }));
         let background = &core.background;
         background.spawn(crate::recorder::run(core.clone(), records_rx));
         background.spawn(crate::scheduler::run(core.clone()));
         background.spawn(crate::delivery::run(core.clone()));
         background.spawn(crate::retention::run(core.clone()));
+        background.spawn(crate::indexing::run(core.clone()));
         Ok(Engine { core })
     }
 

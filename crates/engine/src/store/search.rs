@@ -99,33 +99,36 @@ fn indexed_matches(conn: &Connection, text: &TextIndex, phrase: &str, limit: i64
 /// it scans (a thousand rows take well under a millisecond).
 pub const SCANNED_AT_MOST: i64 = 1_000;
 
-/// Jobs indexed in one transaction: at about 10 µs each, the writer is
-/// kept from recording runs for a fifth of a second at most.
-const INDEXED_AT_ONCE: i64 = 20_000;
+/// Jobs indexed in one transaction for a search that waits for them: at
+/// about 10 µs each, the writer is kept from recording runs for a fifth of
+/// a second at most.
+pub const INDEXED_AT_ONCE: i64 = 20_000;
 
-/// How many jobs are not in the index yet.
-pub fn jobs_unindexed(conn: &Connection) -> Result<i64> {
-    let sql = format!("SELECT COUNT(*) FROM ({UNINDEXED_JOBS})");
-    Ok(conn.query_row(&sql, [], |r| r.get(0))?)
+/// Whether more than `n` jobs are not in the index yet, counted no further.
+pub fn more_unindexed_than(conn: &Connection, n: i64) -> Result<bool> {
+    let sql = format!("SELECT COUNT(*) FROM ({UNINDEXED_JOBS} LIMIT ?1)");
+    let counted: i64 = conn.query_row(&sql, [n.saturating_add(1)], |r| r.get(0))?;
+    Ok(counted > n)
 }
 
-/// Adds to the index the oldest jobs not in it yet, up to [`INDEXED_AT_ONCE`].
-pub fn index_jobs(conn: &Connection) -> Result<()> {
+/// Adds to the index the oldest jobs not in it yet, up to `at_most`, and
+/// answers how many it added.
+pub fn index_jobs(conn: &Connection, at_most: i64) -> Result<i64> {
     let through: i64 = conn.query_row("SELECT seq FROM jobs_text_through", [], |r| r.get(0))?;
     let last: Option<i64> = conn.query_row(
         "SELECT MAX(seq) FROM (SELECT seq FROM jobs WHERE seq > ?1 ORDER BY seq LIMIT ?2)",
-        [through, INDEXED_AT_ONCE],
+        [through, at_most],
         |r| r.get(0),
     )?;
-    let Some(last) = last else { return Ok(()) };
-    conn.execute(
+    let Some(last) = last else { return Ok(0) };
+    let indexed = conn.execute(
         "INSERT INTO jobs_text (rowid, name, description, url)
          SELECT seq, name, description, json_extract(request, '$.url')
          FROM jobs WHERE seq > ?1 AND seq <= ?2",
         [through, last],
     )?;
     conn.execute("UPDATE jobs_text_through SET seq = ?1", [last])?;
-    Ok(())
+    Ok(i64::try_from(indexed).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]
@@ -162,9 +165,11 @@ mod tests {
 
     fn index(store: &Store) {
         store
-            .write(chrono::Utc::now(), |tx| super::index_jobs(&tx.sql))
+            .write(chrono::Utc::now(), |tx| {
+                super::index_jobs(&tx.sql, super::INDEXED_AT_ONCE)
+            })
             .unwrap();
-        assert_eq!(store.read(super::jobs_unindexed).unwrap(), 0);
+        assert!(!store.read(|c| super::more_unindexed_than(c, 0)).unwrap());
     }
 
     fn assert_finds_as_typed(store: &Store) {
@@ -195,6 +200,30 @@ mod tests {
         assert!(found(store, "nightly backups").is_empty());
     }
 
+    /// Jobs are indexed oldest first, a slice at a time, each slice saying
+    /// how many it took, until none is left.
+    #[test]
+    fn jobs_are_indexed_a_slice_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("chime.db")).unwrap();
+        for name in ["one", "two", "three"] {
+            insert(&store, name, "https://example.org/");
+        }
+        let slice = || {
+            store
+                .write(chrono::Utc::now(), |tx| super::index_jobs(&tx.sql, 2))
+                .unwrap()
+                .value
+        };
+        assert_eq!(slice(), 2);
+        assert_eq!(found(&store, "one"), ["one"]);
+        assert!(store.read(|c| super::more_unindexed_than(c, 0)).unwrap());
+        assert_eq!(slice(), 1);
+        assert!(!store.read(|c| super::more_unindexed_than(c, 0)).unwrap());
+        assert_eq!(slice(), 0);
+        assert_eq!(found(&store, "three"), ["three"]);
+    }
+
     #[test]
     fn a_search_finds_the_text_anywhere_in_name_or_url_as_typed() {
         let dir = tempfile::tempdir().unwrap();
@@ -203,7 +232,8 @@ mod tests {
         insert(&store, "100% \"done\" ping", "https://ping.example/a_b");
         insert(&store, "Ünïcode report", "https://example.org/report");
         // Made since the index last read: scanned.
-        assert_eq!(store.read(super::jobs_unindexed).unwrap(), 3);
+        assert!(store.read(|c| super::more_unindexed_than(c, 2)).unwrap());
+        assert!(!store.read(|c| super::more_unindexed_than(c, 3)).unwrap());
         assert_finds_as_typed(&store);
         // Indexed: found through the index alone.
         index(&store);
