@@ -1,7 +1,8 @@
 //! What the workers share: the store, the clock, the HTTP client, the
 //! settings in force, the live event bus, and the signals between them.
-//! The scheduler, the recorder, the deliveries and retention each hold an
-//! `Arc<Core>`; the `Engine` facade is one more holder.
+//! The scheduler, the recorder, the deliveries, retention and the search
+//! index's upkeep each hold an `Arc<Core>`; the `Engine` facade is one more
+//! holder.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};

@@ -4,8 +4,9 @@
 //! was the first search's wait: 100,000 jobs took it 0.5–0.85 s. So once a
 //! burst of jobs has been made and the store has been quiet for a moment,
 //! they are indexed here, a small slice a transaction with a pause between,
-//! so runs and the API have the writer in between. With nothing made, this
-//! waits on `Core::jobs_made` and never wakes.
+//! so runs and the API have the writer in between; and once at start, for
+//! what a stop left. With nothing made, this waits on `Core::jobs_made` and
+//! never wakes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,6 +31,9 @@ const SLICE: i64 = 250;
 const PAUSE: Duration = Duration::from_millis(10);
 
 pub(crate) async fn run(core: Arc<Core>) {
+    // Jobs left unindexed when Chime last stopped (mid-way, or before a
+    // quiet moment came) are caught up on at start too.
+    core.jobs_made.notify_one();
     loop {
         tokio::select! {
             _ = core.stop.cancelled() => return,

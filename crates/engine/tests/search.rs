@@ -36,8 +36,9 @@ async fn search(engine: &Engine, q: &str) -> Vec<String> {
 }
 
 /// Jobs made in bulk are indexed for search once no more are made for a
-/// moment, so the first search of a busy day does not wait for them; until
-/// then a search indexes what it needs itself (above).
+/// moment, or after a restart if Chime stopped first, so the first search
+/// of a busy day does not wait for them; until then a search indexes what
+/// it needs itself (below).
 #[tokio::test]
 async fn jobs_made_in_bulk_are_indexed_once_no_more_are_made() {
     let dir = tempfile::tempdir().unwrap();
@@ -46,10 +47,17 @@ async fn jobs_made_in_bulk_are_indexed_once_no_more_are_made() {
     let engine = Engine::start(Config::new(db.clone()), Arc::new(clock))
         .await
         .unwrap();
-    // More than a search would scan.
+    // More than a search would scan, made and stopped before a quiet moment
+    // came: indexed after the next start.
     for i in 0..1_200 {
         make(&engine, &format!("report {i:04}")).await;
     }
+    engine.shutdown().await;
+    drop(engine);
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap());
+    let engine = Engine::start(Config::new(db.clone()), Arc::new(clock))
+        .await
+        .unwrap();
     let unindexed = || -> i64 {
         let c = rusqlite::Connection::open(&db).unwrap();
         c.query_row(
@@ -64,6 +72,16 @@ async fn jobs_made_in_bulk_are_indexed_once_no_more_are_made() {
     })
     .await;
     assert_eq!(search(&engine, "report 0042").await, ["report 0042"]);
+    // Made while running: indexed once no more are made for a moment.
+    for i in 0..1_200 {
+        make(&engine, &format!("invoice {i:04}")).await;
+    }
+    chime_testkit::eventually(
+        "the new jobs indexed",
+        Duration::from_secs(60),
+        async || (unindexed() == 0).then_some(()),
+    )
+    .await;
     engine.shutdown().await;
 }
 
