@@ -38,9 +38,11 @@ pub struct Core {
     pub wake_before: AtomicI64,
     /// Wakes the delivery sender when webhooks or callbacks are written.
     pub deliveries_wake: Notify,
-    /// Told when a commit made jobs, for the search index's upkeep
-    /// ([`crate::indexing`]).
+    /// Told when a commit made jobs, and when any commit logged events,
+    /// for the search index's upkeep ([`crate::indexing`]): it waits for
+    /// the one, and for a quiet moment of the other.
     pub jobs_made: Arc<Notify>,
+    pub committed: Arc<Notify>,
     pub dispatcher: RwLock<Dispatcher>,
     /// The settings in force. A watch, so the desktop shell (launch at
     /// login) hears of every change, and of the stored ones at start.

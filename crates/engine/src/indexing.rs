@@ -1,12 +1,14 @@
 //! The search index's upkeep. Jobs are indexed for free-text search in bulk,
 //! not as they are made, so a create stays cheap; a search that would scan
 //! more than a few unindexed jobs indexes them first. After a busy day that
-//! was the first search's wait: 100,000 jobs took it 0.5–0.85 s. So once a
-//! burst of jobs has been made and the store has been quiet for a moment,
-//! they are indexed here, a small slice a transaction with a pause between,
-//! so runs and the API have the writer in between; and once at start, for
-//! what a stop left. With nothing made, this waits on `Core::jobs_made` and
-//! never wakes.
+//! was the first search's wait: 100,000 jobs took it 0.5–0.85 s. So once
+//! jobs have been made and the store has been quiet for a moment (no commit
+//! that logged anything: no job made, claimed or recorded), they are indexed
+//! here, a small slice a transaction with a pause between, and the work
+//! stops at the next busy moment, so a burst of runs due just after a burst
+//! of creates never shares the writer with it. Once at start too, for what
+//! a stop left. With no job made, this waits on `Core::jobs_made` and never
+//! wakes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,10 +19,10 @@ use crate::core::Core;
 use crate::error::Result;
 use crate::store::search;
 
-/// How long no job may be made before the index catches up.
+/// How long the store must be quiet before the index catches up.
 const QUIET: Duration = Duration::from_secs(1);
-/// Jobs made without a quiet moment (many schedules' runs) are indexed
-/// after this, quiet or not.
+/// A store never quiet this long (a steady stream of runs) has its jobs
+/// indexed anyway, a slice at a time between its writes.
 const LONGEST_WAIT: Duration = Duration::from_secs(30);
 /// Jobs indexed a transaction: 1.5–2.5 ms of the writer at 6–10 µs a job,
 /// the most a claim or a create waits for it (W2's lateness is held to a
@@ -39,47 +41,71 @@ pub(crate) async fn run(core: Arc<Core>) {
             _ = core.stop.cancelled() => return,
             _ = core.jobs_made.notified() => {}
         }
-        if !quiet(&core).await {
-            return;
-        }
-        if let Err(e) = catch_up(&core).await {
-            tracing::warn!("indexing jobs for search failed: {e}");
+        let give_up = Instant::now() + LONGEST_WAIT;
+        loop {
+            if !quiet(&core, give_up).await {
+                return;
+            }
+            match catch_up(&core, give_up).await {
+                Ok(Done::Caught) | Ok(Done::Stopping) => break,
+                Ok(Done::Interrupted) => continue,
+                Err(e) => {
+                    tracing::warn!("indexing jobs for search failed: {e}");
+                    break;
+                }
+            }
         }
     }
 }
 
-/// Waits until no job has been made for [`QUIET`], or [`LONGEST_WAIT`] has
-/// passed; false when the engine stops first.
-async fn quiet(core: &Core) -> bool {
-    let give_up = Instant::now() + LONGEST_WAIT;
+/// Waits until nothing has been committed for [`QUIET`], or `give_up`;
+/// false when the engine stops first.
+async fn quiet(core: &Core, give_up: Instant) -> bool {
     while Instant::now() < give_up {
         let until = (Instant::now() + QUIET).min(give_up);
         tokio::select! {
             _ = core.stop.cancelled() => return false,
-            _ = core.jobs_made.notified() => {}
+            _ = core.committed.notified() => {}
             _ = tokio::time::sleep_until(until) => return true,
         }
     }
     true
 }
 
+/// How a catch-up ended.
+enum Done {
+    /// Every job is indexed, or too few are left to be worth a commit.
+    Caught,
+    /// Something else was committed before `give_up`: the store is busy.
+    Interrupted,
+    Stopping,
+}
+
 /// Indexes every job not in the index yet, once they are more than a search
 /// scans (fewer are left to the next search, which scans them in well under
-/// a millisecond, rather than cost a commit for each few jobs made).
-async fn catch_up(core: &Arc<Core>) -> Result<()> {
+/// a millisecond, rather than cost a commit for each few jobs made). Stops
+/// when anything else is committed, until `give_up`.
+async fn catch_up(core: &Arc<Core>, give_up: Instant) -> Result<Done> {
     let behind = core
         .read(|c| search::more_unindexed_than(c, search::SCANNED_AT_MOST))
         .await?;
     if !behind {
-        return Ok(());
+        return Ok(Done::Caught);
     }
     loop {
         let indexed = core.write(|tx| search::index_jobs(&tx.sql, SLICE)).await?;
         if indexed < SLICE {
-            return Ok(());
+            return Ok(Done::Caught);
         }
+        let busy = async {
+            match Instant::now() < give_up {
+                true => core.committed.notified().await,
+                false => std::future::pending().await,
+            }
+        };
         tokio::select! {
-            _ = core.stop.cancelled() => return Ok(()),
+            _ = core.stop.cancelled() => return Ok(Done::Stopping),
+            _ = busy => return Ok(Done::Interrupted),
             _ = tokio::time::sleep(PAUSE) => {}
         }
     }

@@ -94,6 +94,7 @@ impl Engine {
             wake_before: AtomicI64::new(i64::MAX),
             deliveries_wake: Notify::new(),
             jobs_made: Arc::new(Notify::new()),
+            committed: Arc::new(Notify::new()),
             dispatcher: RwLock::new(dispatcher),
             settings: watch::Sender::new(settings),
             paused: watch::Sender::new(false),
@@ -125,11 +126,12 @@ impl Engine {
             );
         }
         let bus = core.bus.clone();
-        let jobs_made = core.jobs_made.clone();
+        let (jobs_made, committed) = (core.jobs_made.clone(), core.committed.clone());
         core.store.on_commit(Box::new(move |events| {
             if events.iter().any(|e| e.body.kind() == EventKind::Created) {
                 jobs_made.notify_one();
             }
+            committed.notify_one();
             bus.publish(events);
         }));
         let background = &core.background;
