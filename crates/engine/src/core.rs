@@ -39,7 +39,7 @@ pub struct Core {
     /// Wakes the delivery sender when webhooks or callbacks are written.
     pub deliveries_wake: Notify,
     /// Told when a commit made jobs, and when any commit logged events,
-    /// for the search index's upkeep ([`crate::indexing`]): it waits for
+    /// for the search index's upkeep (the `indexing` worker): it waits for
     /// the one, and for a quiet moment of the other.
     pub jobs_made: Arc<Notify>,
     pub committed: Arc<Notify>,
