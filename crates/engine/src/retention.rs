@@ -125,6 +125,21 @@ async fn prune_table(core: &Core, what: &'static Prunable, cutoff: DateTime<Utc>
     }
 }
 
+/// The next rows of `what` after ?1, at most ?2. The limit is written `+?2`:
+/// SQLite reads a bare `LIMIT ?2`'s value while it plans, and so prepared
+/// the statement again at every batch (as the claim's did, store::jobs).
+fn select_sql(what: &Prunable) -> String {
+    let Prunable {
+        table,
+        key,
+        written,
+        deletable,
+    } = what;
+    format!(
+        "SELECT {key}, {written}, {deletable} FROM {table} WHERE {key} > ?1 ORDER BY {key} LIMIT +?2"
+    )
+}
+
 /// Looks at the next BATCH rows after `after`, oldest first, and deletes the
 /// old ones among them. Answers (deleted, the last key looked at, whether
 /// older rows may follow).
@@ -134,16 +149,9 @@ fn prune_batch(
     cutoff: DateTime<Utc>,
     after: i64,
 ) -> Result<(usize, i64, bool)> {
-    let Prunable {
-        table,
-        key,
-        written,
-        deletable,
-    } = what;
+    let Prunable { table, key, .. } = what;
     let cutoff = to_ms(cutoff);
-    let mut select = c.prepare_cached(&format!(
-        "SELECT {key}, {written}, {deletable} FROM {table} WHERE {key} > ?1 ORDER BY {key} LIMIT ?2"
-    ))?;
+    let mut select = c.prepare_cached(&select_sql(what))?;
     // Only some conditions use the cutoff (?3).
     let args = [after, BATCH, cutoff];
     let args = &args[..select.parameter_count()];
@@ -167,4 +175,20 @@ fn prune_batch(
     }
     let more = !reached_young && rows.len() as i64 == BATCH;
     Ok((old.len(), last_seen, more))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each batch runs the statement prepared once, whatever the table.
+    #[test]
+    fn each_batch_runs_the_statement_prepared_once() {
+        for what in [&EVENTS, &ATTEMPTS, &DELIVERIES, &RUNS, &JOBS] {
+            let again = crate::store::times_prepared_again(&select_sql(what), |c, _| {
+                prune_batch(c, what, Utc::now(), 0).unwrap();
+            });
+            assert_eq!(again, 0, "{}: times prepared again", what.table);
+        }
+    }
 }

@@ -488,7 +488,7 @@ fn ms_opt(v: Option<i64>) -> Option<DateTime<Utc>> {
 /// store. A parameter its plan reads, such as a bare `LIMIT ?`, makes every
 /// bind prepare the statement again.
 #[cfg(test)]
-fn times_prepared_again(sql: &str, run: impl Fn(&Connection, usize)) -> i32 {
+pub(crate) fn times_prepared_again(sql: &str, run: impl Fn(&Connection, usize)) -> i32 {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("chime.db");
     drop(Store::open(&path).unwrap());
