@@ -632,8 +632,8 @@ fn count_all(conn: &Connection) -> Result<i64> {
     count(conn, "SELECT COUNT(*) FROM jobs")
 }
 
-/// A count of the jobs `from` reads (`jobs WHERE …`, or one of the named
-/// reads above), which stops at `limit`.
+/// A count of the rows `from` reads (`jobs WHERE …`, one of the named reads
+/// above, or a subquery in parentheses), which stops at `limit`.
 pub(crate) fn count_up_to(from: &str, limit: i64) -> String {
     format!("SELECT COUNT(*) FROM (SELECT 1 FROM {from} LIMIT {limit})")
 }

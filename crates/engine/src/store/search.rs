@@ -106,8 +106,8 @@ pub const INDEXED_AT_ONCE: i64 = 20_000;
 
 /// Whether more than `n` jobs are not in the index yet, counted no further.
 pub fn more_unindexed_than(conn: &Connection, n: i64) -> Result<bool> {
-    let sql = format!("SELECT COUNT(*) FROM ({UNINDEXED_JOBS} LIMIT ?1)");
-    let counted: i64 = conn.query_row(&sql, [n.saturating_add(1)], |r| r.get(0))?;
+    let sql = super::jobs::count_up_to(&format!("({UNINDEXED_JOBS})"), n.saturating_add(1));
+    let counted: i64 = conn.query_row(&sql, [], |r| r.get(0))?;
     Ok(counted > n)
 }
 
