@@ -167,7 +167,7 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
         Reply::Failed { .. } | Reply::Replaced => None,
     };
     attempts::insert(
-        &tx.sql,
+        tx,
         &AttemptWrite {
             job_seq: job.seq,
             attempt: job.attempt,
@@ -192,7 +192,7 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
         }),
     };
     emit(tx, job, Some(job.attempt), payload)?;
-    jobs::finish_attempt(&tx.sql, job.seq, verdict.state, verdict.retry_at, tx.now)?;
+    jobs::finish_attempt(tx, job.seq, verdict.state, verdict.retry_at)?;
     let ended = run_outcome(&verdict);
     // The ledger holds schedules' runs: a one-off job has no row to end
     // (an UPDATE that finds none costs a burst 2 % of its writer's work).
@@ -320,9 +320,9 @@ pub const INTERRUPTED: &str = "interrupted: Chime stopped during this attempt; i
 pub(crate) fn recover_interrupted(tx: &mut Tx) -> Result<usize> {
     let interrupted = jobs::executing(&tx.sql)?;
     for job in &interrupted {
-        let started = job.attempted_at.unwrap_or(tx.now);
+        let (now, started) = (tx.now, job.attempted_at.unwrap_or(tx.now));
         attempts::insert(
-            &tx.sql,
+            tx,
             &AttemptWrite {
                 job_seq: job.seq,
                 attempt: job.attempt,
@@ -331,7 +331,7 @@ pub(crate) fn recover_interrupted(tx: &mut Tx) -> Result<usize> {
                 outcome: Outcome::Error,
                 status: None,
                 error: Some(INTERRUPTED),
-                retry_at: Some(tx.now),
+                retry_at: Some(now),
             },
         )?;
         let error = Payload::Error(AttemptError {

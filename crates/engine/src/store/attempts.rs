@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 
+use super::Tx;
 use crate::attempt::Outcome;
 use crate::error::Result;
 use crate::time::{from_ms, to_ms};
@@ -18,8 +19,9 @@ pub struct AttemptWrite<'a> {
     pub retry_at: Option<DateTime<Utc>>,
 }
 
-pub fn insert(conn: &Connection, a: &AttemptWrite) -> Result<()> {
-    conn.prepare_cached(
+/// An attempt's row, by the transaction that records its end.
+pub fn insert(tx: &mut Tx, a: &AttemptWrite) -> Result<()> {
+    tx.held(
         "INSERT OR REPLACE INTO attempts
             (job_seq, attempt, started_at, finished_at, duration_ms, outcome, status, error, retry_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

@@ -1,7 +1,7 @@
 //! SQL for the event log.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Statement};
 
 use crate::error::Result;
 use crate::event::{Event, EventKind, Payload};
@@ -36,12 +36,14 @@ fn from_row(r: &Row) -> rusqlite::Result<Event> {
     })
 }
 
-pub fn insert(conn: &Connection, now: DateTime<Utc>, e: NewEvent) -> Result<Event> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO events (kind, at, job_seq, job_id, schedule_id, attempt, payload)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    stmt.execute(params![
+/// An event's row ([`insert`]'s statement, which a transaction holds).
+pub(crate) const INSERT: &str =
+    "INSERT INTO events (kind, at, job_seq, job_id, schedule_id, attempt, payload)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+/// Stores `e` with `insert`, the statement [`INSERT`] prepared.
+pub fn insert(insert: &mut Statement, now: DateTime<Utc>, e: NewEvent) -> Result<Event> {
+    let id = insert.insert(params![
         e.payload.kind().as_str(),
         to_ms(now),
         e.job.as_ref().map(|j| j.0),
@@ -51,7 +53,7 @@ pub fn insert(conn: &Connection, now: DateTime<Utc>, e: NewEvent) -> Result<Even
         e.payload.content()?,
     ])?;
     Ok(Event {
-        id: conn.last_insert_rowid(),
+        id,
         inserted_at: from_ms(to_ms(now)),
         job_id: e.job.map(|j| j.1),
         schedule_id: e.schedule_id,

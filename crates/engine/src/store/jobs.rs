@@ -8,7 +8,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{json_col, ms_opt};
+use super::{json_col, ms_opt, Tx};
 use crate::draft::JobOptions;
 use crate::error::Result;
 use crate::job::{Job, JobState, OutcomeSummary, ALL_STATES};
@@ -826,39 +826,33 @@ pub fn due_now(conn: &Connection, seq: i64, note: Option<&str>, now: DateTime<Ut
 /// the columns that change are written, so a burst's updates leave the time
 /// indexes alone unless a job is retried.
 pub fn finish_attempt(
-    conn: &Connection,
+    tx: &mut Tx,
     seq: i64,
     state: JobState,
     retry_at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
 ) -> Result<()> {
-    let now = to_ms(now);
+    let now = to_ms(tx.now);
     let state_text = state.as_str();
-    match (state, retry_at) {
-        (JobState::Completed, _) => conn
-            .prepare_cached(
-                "UPDATE jobs SET state = ?2, completed_at = ?3, updated_at = ?3 WHERE seq = ?1",
-            )?
-            .execute(params![seq, state_text, now])?,
-        (JobState::Discarded, _) => conn
-            .prepare_cached(
-                "UPDATE jobs SET state = ?2, discarded_at = ?3, updated_at = ?3 WHERE seq = ?1",
-            )?
-            .execute(params![seq, state_text, now])?,
-        (JobState::Cancelled, _) => conn
-            .prepare_cached(
-                "UPDATE jobs SET state = ?2, cancelled_at = ?3, updated_at = ?3 WHERE seq = ?1",
-            )?
-            .execute(params![seq, state_text, now])?,
-        (_, Some(at)) => conn
-            .prepare_cached(
+    let sql = match (state, retry_at) {
+        (JobState::Completed, _) => {
+            "UPDATE jobs SET state = ?2, completed_at = ?3, updated_at = ?3 WHERE seq = ?1"
+        }
+        (JobState::Discarded, _) => {
+            "UPDATE jobs SET state = ?2, discarded_at = ?3, updated_at = ?3 WHERE seq = ?1"
+        }
+        (JobState::Cancelled, _) => {
+            "UPDATE jobs SET state = ?2, cancelled_at = ?3, updated_at = ?3 WHERE seq = ?1"
+        }
+        (_, Some(at)) => {
+            tx.held(
                 "UPDATE jobs SET state = ?2, scheduled_at = ?3, updated_at = ?4 WHERE seq = ?1",
             )?
-            .execute(params![seq, state_text, to_ms(at), now])?,
-        (_, None) => conn
-            .prepare_cached("UPDATE jobs SET state = ?2, updated_at = ?3 WHERE seq = ?1")?
-            .execute(params![seq, state_text, now])?,
+            .execute(params![seq, state_text, to_ms(at), now])?;
+            return Ok(());
+        }
+        (_, None) => "UPDATE jobs SET state = ?2, updated_at = ?3 WHERE seq = ?1",
     };
+    tx.held(sql)?.execute(params![seq, state_text, now])?;
     Ok(())
 }
 

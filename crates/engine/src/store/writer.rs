@@ -14,7 +14,7 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 
 use super::{checkpoint::Checkpointer, Committed, OnCommit, Tx};
 use crate::error::{Error, Result};
@@ -179,19 +179,13 @@ fn commit(
     more: &mut dyn FnMut() -> Option<Box<dyn Write>>,
     careful: bool,
 ) -> Rest {
-    let sql = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
-        Ok(sql) => sql,
+    let mut tx = match Tx::begin(conn) {
+        Ok(tx) => tx,
         Err(e) => {
             let e = Error::from(e);
             batch.into_iter().for_each(|w| w.reply(Err(same(&e))));
             return Rest::none();
         }
-    };
-    let mut tx = Tx {
-        sql,
-        now: Utc::now(),
-        events: Vec::new(),
-        deliveries: 0,
     };
     let mut pending: VecDeque<Box<dyn Write>> = batch.into();
     let mut ran = Vec::with_capacity(pending.len());
@@ -327,6 +321,26 @@ mod tests {
                     .collect::<rusqlite::Result<_>>()?)
             })
             .unwrap()
+    }
+
+    /// The events a transaction stores go through one statement it holds,
+    /// each stored with the id it was given.
+    #[test]
+    fn a_transaction_holds_the_statement_its_events_share() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("chime.db")).unwrap();
+        let (ids, held) = store
+            .write(chrono::Utc::now(), |tx| {
+                let ids = (1..=3)
+                    .map(|n| tx.emit(event(n)).map(|e| e.id))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((ids, tx.held.len()))
+            })
+            .unwrap()
+            .value;
+        assert_eq!(held, 1, "one statement for the three events");
+        assert_eq!(ids, [1, 2, 3]);
+        assert_eq!(stored(&store), [1, 2, 3]);
     }
 
     /// Writes that wait together commit together; one that fails is undone
