@@ -152,7 +152,7 @@ pub(crate) fn patch(
     policy: Policy,
 ) -> Result<Job> {
     let job = find_pending(tx, id, "can no longer be changed")?;
-    let args = merge_args(&job.args, patch, TIMING_FIELDS);
+    let args = merge_args(&job.args.value(), patch, TIMING_FIELDS);
     let d = draft::parse(&args, policy, tx.now)?;
     let timing_changed = TIMING_FIELDS.iter().any(|f| patch.contains_key(*f));
     let scheduled_at = timing_changed.then(|| d.start.resolve(tx.now));
@@ -226,7 +226,7 @@ fn replay(tx: &mut Tx, job: &Job) -> Result<Job> {
         Some(sent) => RequestSpec::from_logged(&sent, &job.request),
         None => job.request.clone(),
     };
-    let mut args = job.args.clone();
+    let mut args = job.args.value();
     if let Some(obj) = args.as_object_mut() {
         let single = TIMING_FIELDS.iter().chain(&["idempotency_key"]).copied();
         for field in schedule_fields().chain(single) {

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::{json_col, ms_opt, Tx};
 use crate::draft::JobOptions;
 use crate::error::Result;
-use crate::job::{Job, JobState, OutcomeSummary, ALL_STATES};
+use crate::job::{Args, Job, JobState, OutcomeSummary, ALL_STATES};
 use crate::request::RequestSpec;
 use crate::time::{from_ms, to_ms};
 
@@ -37,7 +37,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Job> {
         state: JobState::parse(&state).unwrap_or(JobState::Discarded),
         request: json_col(r.get(8)?)?,
         options: json_col(r.get(9)?)?,
-        args: json_col(r.get(10)?)?,
+        args: Args::stored(r.get(10)?),
         attempt: r.get(11)?,
         scheduled_at: from_ms(r.get(12)?),
         planned_at: ms_opt(r.get(13)?),
@@ -81,6 +81,7 @@ pub fn insert(conn: &Connection, j: &JobInsert, now: DateTime<Utc>) -> Result<Jo
         j.planned_at.map(|at| from_ms(to_ms(at))),
         from_ms(to_ms(now)),
     );
+    let args = serde_json::to_string(j.args)?;
     // The seq from the connection, not `RETURNING seq`: SQLite keeps
     // RETURNING's rows in a table it builds and frees on every insert.
     conn.prepare_cached(
@@ -98,7 +99,7 @@ pub fn insert(conn: &Connection, j: &JobInsert, now: DateTime<Utc>) -> Result<Jo
         state.as_str(),
         serde_json::to_string(j.request)?,
         serde_json::to_string(j.options)?,
-        serde_json::to_string(j.args)?,
+        args.as_str(),
         to_ms(scheduled_at),
         planned_at.map(to_ms),
         to_ms(now),
@@ -115,7 +116,7 @@ pub fn insert(conn: &Connection, j: &JobInsert, now: DateTime<Utc>) -> Result<Jo
         state,
         request: j.request.clone(),
         options: j.options.clone(),
-        args: j.args.clone(),
+        args: Args::stored(args),
         attempt: 0,
         scheduled_at,
         planned_at,
@@ -1125,6 +1126,40 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+    }
+
+    /// A job's args are shown as they were stored; args that are not JSON
+    /// (a database edited by hand) read as null, and the job is still
+    /// listed with the others.
+    #[test]
+    fn a_jobs_args_are_read_when_shown_and_bad_ones_read_as_null() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
+        store
+            .write(from_ms(500), |tx| {
+                for args in [r#"{"name":"a","n":[1,2]}"#, "{not json"] {
+                    insert_of(&tx.sql, "completed", 100, None);
+                    tx.sql.execute(
+                        "UPDATE jobs SET args = ?1 WHERE seq = last_insert_rowid()",
+                        [args],
+                    )?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let order = JobOrder {
+            by: OrderField::JobId,
+            descending: false,
+        };
+        let (jobs, total) = store
+            .read(|c| list(c, &filter(vec![], order, 0, 10), from_ms(500)))
+            .unwrap();
+        assert_eq!(total, 2);
+        let args: Vec<Value> = jobs.iter().map(|j| j.args.value()).collect();
+        assert_eq!(
+            args,
+            [serde_json::json!({"name": "a", "n": [1, 2]}), Value::Null]
+        );
     }
 
     /// A page of the few discarded or pending jobs among many completed ones
