@@ -73,7 +73,7 @@ impl ResponseRecord {
     /// The response as the log keeps it: credentials (`Set-Cookie`, tokens in
     /// redirect URLs) redacted.
     pub fn into_log(mut self) -> ResponseRecord {
-        self.headers = crate::redact::headers(&self.headers);
+        crate::redact::headers_in_place(&mut self.headers);
         for hop in &mut self.redirects {
             hop.url = crate::redact::url(&hop.url);
         }

@@ -240,7 +240,7 @@ impl JobView {
         use crate::redact;
         let request = &mut self.request;
         request.url = redact::url(&request.url);
-        request.headers = redact::headers(&request.headers);
+        redact::headers_in_place(&mut request.headers);
         request.query = redact::query(&request.query);
         for url in [&mut self.callback_url, &mut self.webhook_url]
             .into_iter()
@@ -254,7 +254,7 @@ impl JobView {
                     ("url" | "callback_url" | "webhook_url", Value::String(url)) => {
                         *url = redact::url(url)
                     }
-                    ("headers", Value::Object(h)) => *h = redact::headers(h),
+                    ("headers", Value::Object(h)) => redact::headers_in_place(h),
                     ("query", Value::Object(q)) => *q = redact::query(q),
                     _ => {}
                 }
