@@ -22,20 +22,38 @@ const SECRET_NAMES: &[&str] = &[
     "set-cookie",
 ];
 
+/// The letters the secret words begin with, a bit each (`a` is bit 0).
+const FIRST_LETTERS: u32 = {
+    let mut mask = 0;
+    let mut i = 0;
+    while i < SECRET_WORDS.len() {
+        mask |= 1 << (SECRET_WORDS[i].as_bytes()[0] - b'a');
+        i += 1;
+    }
+    mask
+};
+
 /// A header or query parameter name whose value is a credential.
 pub fn is_secret_name(name: &str) -> bool {
-    // Compared in place, without a lowercased copy or a substring searcher:
-    // every header of every attempt is asked (3 % of a burst's instructions
-    // went to the copy and the searchers).
+    // Compared in place, without a lowercased copy or a substring searcher,
+    // and only where a word's first letter is: every header of every
+    // attempt is asked (a copy and the searchers were 3 % of a burst's
+    // instructions, comparing every word at every place 1 %).
     let name = name.as_bytes();
-    let contains = |word: &str| {
-        name.windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    let word_at = |i: usize, word: &&str| {
+        name.get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    let may_start_a_word = |b: u8| {
+        let b = b.to_ascii_lowercase();
+        b.is_ascii_lowercase() && FIRST_LETTERS & (1 << (b - b'a')) != 0
     };
     SECRET_NAMES
         .iter()
         .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
-        || SECRET_WORDS.iter().any(|w| contains(w))
+        || (0..name.len())
+            .filter(|&i| may_start_a_word(name[i]))
+            .any(|i| SECRET_WORDS.iter().any(|w| word_at(i, w)))
 }
 
 /// Headers with each credential's value replaced. An authorization keeps
@@ -151,10 +169,27 @@ mod tests {
             "client_secret",
             "password",
             "access_token",
+            "X-TOKEN",
+            "mykey",
+            "KEY",
+            "db-PassWord-2",
+            "\u{e9}t\u{e9}-auth",
         ] {
             assert!(is_secret_name(secret), "{secret}");
         }
-        for plain in ["Content-Type", "Accept", "X-Request-Id", "page", "user"] {
+        for plain in [
+            "Content-Type",
+            "Accept",
+            "X-Request-Id",
+            "page",
+            "user",
+            "",
+            "ke",
+            "toke",
+            "pass-word",
+            "cookies-ok",
+            "\u{e9}t\u{e9}",
+        ] {
             assert!(!is_secret_name(plain), "{plain}");
         }
     }
