@@ -130,14 +130,16 @@ impl Dispatcher {
     async fn follow(&self, mut hop: Hop, allow_http: bool) -> Result<ResponseRecord, SendError> {
         let mut redirects = Vec::new();
         loop {
-            let mut builder = self
+            // The request made whole, not through a builder, which merges
+            // the headers into its own map one by one.
+            let mut request = reqwest::Request::new(hop.method.clone(), hop.url.clone());
+            *request.headers_mut() = hop.headers.clone();
+            *request.body_mut() = hop.body.clone().map(reqwest::Body::from);
+            let response = self
                 .client
-                .request(hop.method.clone(), hop.url.clone())
-                .headers(hop.headers.clone());
-            if let Some(body) = &hop.body {
-                builder = builder.body(body.clone());
-            }
-            let response = builder.send().await.map_err(|e| describe(e, &hop.url))?;
+                .execute(request)
+                .await
+                .map_err(|e| describe(e, &hop.url))?;
             let Some(next) = redirect_target(&response) else {
                 let mut record = read(response).await.map_err(|e| describe(e, &hop.url))?;
                 record.redirects = redirects;
@@ -271,18 +273,20 @@ fn header_map(headers: &Map<String, Value>) -> Result<HeaderMap, SendError> {
 }
 
 fn header_object(headers: &HeaderMap) -> Map<String, Value> {
-    let mut out = Map::new();
-    for (name, value) in headers {
-        let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
-        match out.get_mut(name.as_str()) {
-            Some(Value::String(existing)) => {
-                existing.push_str(", ");
-                existing.push_str(&text);
-            }
-            _ => {
-                out.insert(name.as_str().to_string(), Value::String(text));
-            }
+    // Each name once, its values joined as they came: one insert a name,
+    // not a lookup and an insert a value (the map hashes each with SipHash).
+    let mut out = Map::with_capacity(headers.keys_len());
+    for name in headers.keys() {
+        let mut values = headers
+            .get_all(name)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()));
+        let mut text = values.next().unwrap_or_default().into_owned();
+        for more in values {
+            text.push_str(", ");
+            text.push_str(&more);
         }
+        out.insert(name.as_str().to_string(), Value::String(text));
     }
     out
 }
@@ -343,6 +347,38 @@ fn humanize(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A response's headers as the log keeps them: each name once, in the
+    /// order they came, a repeated one's values joined with commas.
+    #[test]
+    fn response_headers_are_one_entry_a_name_with_repeats_joined() {
+        let mut headers = HeaderMap::new();
+        for (name, value) in [
+            ("content-type", "text/plain"),
+            ("set-cookie", "a=1"),
+            ("x-trace", "t"),
+            ("set-cookie", "b=2"),
+            ("set-cookie", "c=\u{e9}"),
+        ] {
+            headers.append(
+                HeaderName::from_static(name),
+                HeaderValue::from_bytes(value.as_bytes()).unwrap(),
+            );
+        }
+        let object = header_object(&headers);
+        let entries: Vec<(&str, &str)> = object
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                ("content-type", "text/plain"),
+                ("set-cookie", "a=1, b=2, c=\u{e9}"),
+                ("x-trace", "t"),
+            ]
+        );
+    }
 
     #[test]
     fn an_untrusted_ca_is_worded_with_the_way_to_trust_it() {
