@@ -19,6 +19,7 @@ use crate::event::Waiting;
 use crate::job::Job;
 use crate::lifecycle::runs::{self, AttemptEnd, Claimed, Record, Reply};
 use crate::request::{RequestSpec, SentRequest};
+use crate::sending::SendPermit;
 use crate::store::jobs;
 use crate::time::to_ms;
 
@@ -187,11 +188,21 @@ async fn attempt(
     let began = std::sync::OnceLock::new();
     let work = async {
         let ready = Ready::new(&core, &job, context);
+        // An attempt on time takes its place on the wire before its instant,
+        // in due order (the order of the claims), so that at a burst's
+        // instant only those with a place wake: a thousand attempts waking
+        // at once to queue for 32 places held the first request back 7–19
+        // ms. A catch-up waits for its stagger and the network first, and a
+        // run that replaces another stops it at its instant, place or not.
+        let place = match (&ready, catch_up, replaces.is_empty()) {
+            (Ok(ready), None, true) => Some(core.sending.acquire(&ready.url).await),
+            _ => None,
+        };
         // Claimed ahead (CLAIM_AHEAD): at its instant, not before, it goes
         // out and takes over from the attempt it replaces (overlap `replace`).
         until(&core, job.scheduled_at).await;
         core.cancel_attempts(&replaces);
-        go(&core, &job, ready, catch_up, &began).await
+        go(&core, &job, ready, catch_up, place, &began).await
     };
     let (reply, sent) = tokio::select! {
         done = work => done,
@@ -248,6 +259,7 @@ async fn go(
     job: &Arc<Job>,
     ready: Result<Ready, String>,
     catch_up: Option<DateTime<Utc>>,
+    place: Option<SendPermit<'_>>,
     began: &std::sync::OnceLock<(DateTime<Utc>, Instant)>,
 ) -> (Reply, Option<SentRequest>) {
     let core = core.clone();
@@ -268,7 +280,10 @@ async fn go(
     }
     // Its turn on the wire first: the attempt starts, and its request is
     // logged, when it goes out, not while it waits.
-    let _sending = core.sending.acquire(&url).await;
+    let _sending = match place {
+        Some(place) => place,
+        None => core.sending.acquire(&url).await,
+    };
     let _ = began.set((core.now(), Instant::now()));
     // The log gets the request from this record; the attempt's end keeps a
     // copy only for the job's callback.
