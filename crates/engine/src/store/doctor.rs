@@ -170,7 +170,7 @@ fn sound(table: &str, columns: &[String], row: &[rusqlite::types::Value]) -> boo
 pub fn repair(path: &Path) -> Result<Repair> {
     let fresh = path.with_extension("db.repairing");
     let _ = std::fs::remove_file(&fresh);
-    drop(super::Store::open_unchecked(&fresh)?);
+    super::Store::create(&fresh)?;
     let conn = Connection::open(&fresh)?;
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
     let damaged = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
@@ -251,7 +251,7 @@ mod tests {
     /// with `sql` run on it.
     fn made_with(dir: &tempfile::TempDir, sql: &str) -> PathBuf {
         let path = dir.path().join("chime.db");
-        drop(super::super::Store::open(&path).unwrap());
+        super::super::Store::create(&path).unwrap();
         Connection::open(&path).unwrap().execute_batch(sql).unwrap();
         path
     }
