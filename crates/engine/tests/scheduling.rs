@@ -17,8 +17,18 @@ fn t0() -> DateTime<Utc> {
 }
 
 async fn engine_at(clock: &ManualClock, dir: &tempfile::TempDir) -> Engine {
+    engine_with(clock, dir, |_| {}).await
+}
+
+/// [`engine_at`], its config changed by `change` first.
+async fn engine_with(
+    clock: &ManualClock,
+    dir: &tempfile::TempDir,
+    change: impl FnOnce(&mut Config),
+) -> Engine {
     let mut config = Config::new(dir.path().join("chime.db"));
     config.allow_http = true;
+    change(&mut config);
     Engine::start(config, Arc::new(clock.clone()))
         .await
         .expect("engine starts")
@@ -355,6 +365,15 @@ struct BehindHeldFirst {
 }
 
 async fn second_run_behind_a_held_first(overlap: &str, gate: &Gate) -> BehindHeldFirst {
+    second_run_behind_a_held_first_with(overlap, gate, |_| {}).await
+}
+
+/// [`second_run_behind_a_held_first`], the engine's config changed by `change`.
+async fn second_run_behind_a_held_first_with(
+    overlap: &str,
+    gate: &Gate,
+    change: impl FnOnce(&mut Config),
+) -> BehindHeldFirst {
     let clock = ManualClock::new(t0());
     let arrivals = Arc::new(std::sync::Mutex::new(Vec::new()));
     let target = {
@@ -369,7 +388,7 @@ async fn second_run_behind_a_held_first(overlap: &str, gate: &Gate) -> BehindHel
         .await
     };
     let dir = tempfile::tempdir().unwrap();
-    let engine = engine_at(&clock, &dir).await;
+    let engine = engine_with(&clock, &dir, change).await;
     let created = engine
         .create_job(json!({"url": target.url("/o"), "repeat_every": 10, "overlap": overlap}))
         .await
@@ -391,11 +410,25 @@ async fn second_run_behind_a_held_first(overlap: &str, gate: &Gate) -> BehindHel
 }
 
 /// Overlap `replace`: the next run, claimed a moment before its instant,
-/// takes over from the run still on the wire at that instant, not earlier.
+/// takes over from the run still on the wire at that instant, not earlier;
+/// also when the run it replaces holds the host's only place on the wire
+/// (an attempt on time takes its place before its instant; a replacing
+/// one must not wait for it).
 #[tokio::test]
 async fn a_replacing_run_takes_over_at_its_instant_not_at_its_claim() {
-    let gate = Gate::default(); // never opened: the first run hangs
-    let o = second_run_behind_a_held_first("replace", &gate).await;
+    for places in [None, Some(1)] {
+        let gate = Gate::default(); // never opened: the first run hangs
+        let o = second_run_behind_a_held_first_with("replace", &gate, |config| {
+            if let Some(places) = places {
+                config.max_per_host = places;
+            }
+        })
+        .await;
+        replaced_at_its_instant(o).await;
+    }
+}
+
+async fn replaced_at_its_instant(o: BehindHeldFirst) {
     eventually(
         "the second run to be claimed",
         StdDuration::from_secs(10),
