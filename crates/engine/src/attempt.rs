@@ -119,7 +119,7 @@ pub struct Attempt {
 /// A status in words, `503 Service Unavailable` (the code alone when it has
 /// no standard reason).
 pub fn status_text(status: u16) -> String {
-    let reason = reqwest::StatusCode::from_u16(status)
+    let reason = http::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason());
     match reason {

@@ -5,12 +5,18 @@
 use std::path::Path;
 use std::time::Duration;
 
-use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Method, StatusCode, Url};
+use bytes::Bytes;
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{Method, StatusCode};
+use http_body_util::{BodyExt, Full};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
 use serde_json::{Map, Value};
+use url::Url;
 
 use crate::attempt::{Redirect, ResponseRecord};
 use crate::body_cap::{cap_body, BODY_CAP};
+use crate::client::{HttpClient, PeerCertificate};
 use crate::error::{Error, Result};
 use crate::redact;
 use crate::request::SentRequest;
@@ -20,7 +26,7 @@ pub const MAX_REDIRECTS: usize = 10;
 
 #[derive(Clone)]
 pub struct Dispatcher {
-    client: reqwest::Client,
+    client: HttpClient,
 }
 
 /// Why an attempt got no response.
@@ -46,44 +52,18 @@ struct Hop {
     method: Method,
     url: Url,
     headers: HeaderMap,
-    body: Option<String>,
+    /// Empty for none; shared, not copied, by each hop that repeats it.
+    body: Bytes,
 }
 
 impl Dispatcher {
-    /// A client that trusts the system's roots plus the certificates in `ca_files` (PEM).
-    /// Connections are kept alive and reused (reqwest's pool keeps idle ones
-    /// per host without limit), so a burst to one endpoint does not reconnect.
+    /// A client that trusts the web's roots plus the certificates in `ca_files` (PEM).
     pub fn new(ca_files: &[impl AsRef<Path>]) -> Result<Dispatcher> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(crate::request::USER_AGENT)
-            .redirect(reqwest::redirect::Policy::none())
-            // The peer's certificate, for the cert_days_min check.
-            .tls_info(true)
-            .tcp_nodelay(true)
-            .connect_timeout(Duration::from_secs(30));
+        let mut roots = Vec::new();
         for file in ca_files {
-            let path = file.as_ref();
-            let pem = std::fs::read(path).map_err(|e| {
-                Error::io(format!("cannot read CA certificate {}", path.display()), e)
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::Internal(format!(
-                    "{} holds no usable PEM certificate: {e}",
-                    path.display()
-                ))
-            })?;
-            if certs.is_empty() {
-                return Err(Error::Internal(format!(
-                    "{} holds no PEM certificate",
-                    path.display()
-                )));
-            }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
+            roots.extend(read_certificates(file.as_ref())?);
         }
-        let client = builder
-            .build()
+        let client = HttpClient::new(roots)
             .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
         Ok(Dispatcher { client })
     }
@@ -116,7 +96,7 @@ impl Dispatcher {
                 .map_err(|_| SendError::for_good(format!("bad method {}", request.method)))?,
             url,
             headers: header_map(&request.headers)?,
-            body: request.body.clone(),
+            body: request.body.clone().map(Bytes::from).unwrap_or_default(),
         };
         match tokio::time::timeout(timeout, self.follow(first, allow_http)).await {
             Ok(result) => result,
@@ -130,18 +110,13 @@ impl Dispatcher {
     async fn follow(&self, mut hop: Hop, allow_http: bool) -> Result<ResponseRecord, SendError> {
         let mut redirects = Vec::new();
         loop {
-            // The request made whole, not through a builder, which merges
-            // the headers into its own map one by one.
-            let mut request = reqwest::Request::new(hop.method.clone(), hop.url.clone());
-            *request.headers_mut() = hop.headers.clone();
-            *request.body_mut() = hop.body.clone().map(reqwest::Body::from);
             let response = self
                 .client
-                .execute(request)
+                .send(hop.request()?)
                 .await
-                .map_err(|e| describe(e, &hop.url))?;
-            let Some(next) = redirect_target(&response) else {
-                let mut record = read(response).await.map_err(|e| describe(e, &hop.url))?;
+                .map_err(|e| could_not_send(e, &hop.url))?;
+            let Some(next) = redirect_target(&response, &hop.url) else {
+                let mut record = read(response).await.map_err(|e| broke_off(e, &hop.url))?;
                 record.redirects = redirects;
                 return Ok(record);
             };
@@ -171,7 +146,7 @@ impl Dispatcher {
 }
 
 /// Where a redirect response sends the request, if it is one Chime follows.
-fn redirect_target(response: &reqwest::Response) -> Option<Result<Url, String>> {
+fn redirect_target<B>(response: &http::Response<B>, url: &Url) -> Option<Result<Url, String>> {
     let status = response.status();
     let follows = [301, 302, 303, 307, 308].contains(&status.as_u16());
     let location = response.headers().get(header::LOCATION)?;
@@ -181,7 +156,7 @@ fn redirect_target(response: &reqwest::Response) -> Option<Result<Url, String>> 
     let target = location
         .to_str()
         .ok()
-        .and_then(|l| response.url().join(l).ok())
+        .and_then(|l| url.join(l).ok())
         .ok_or_else(|| {
             format!(
                 "redirected ({}) to a Location that is not a URL",
@@ -202,6 +177,28 @@ fn check_hop(url: &Url, allow_http: bool) -> Result<(), &'static str> {
 }
 
 impl Hop {
+    /// The hop as it goes on the wire. Each hop also carries Chime's
+    /// User-Agent and accepts any type, unless the job says otherwise.
+    fn request(&self) -> Result<http::Request<Full<Bytes>>, SendError> {
+        let uri = http::Uri::try_from(self.url.as_str())
+            .map_err(|e| SendError::for_good(format!("bad url: {e}")))?;
+        let mut request = http::Request::new(Full::new(self.body.clone()));
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        *headers = self.headers.clone();
+        if !headers.contains_key(header::USER_AGENT) {
+            headers.insert(
+                header::USER_AGENT,
+                HeaderValue::from_static(crate::request::USER_AGENT),
+            );
+        }
+        if !headers.contains_key(header::ACCEPT) {
+            headers.insert(header::ACCEPT, HeaderValue::from_static("*/*"));
+        }
+        Ok(request)
+    }
+
     /// The next hop, as browsers and curl -L make it: 303 (and 301 and 302
     /// after a POST) become a GET without a body; 307 and 308 repeat the
     /// request. Credentials do not follow the request to another origin.
@@ -210,7 +207,7 @@ impl Hop {
             || matches!(status.as_u16(), 301 | 302) && self.method == Method::POST;
         if to_get {
             self.method = Method::GET;
-            self.body = None;
+            self.body = Bytes::new();
             for name in [header::CONTENT_TYPE, header::CONTENT_LENGTH] {
                 self.headers.remove(name);
             }
@@ -231,17 +228,20 @@ impl Hop {
 }
 
 /// Reads a response, its body capped at the log's cap.
-async fn read(mut response: reqwest::Response) -> reqwest::Result<ResponseRecord> {
+async fn read(response: crate::client::Response) -> Result<ResponseRecord, hyper::Error> {
     let status = response.status().as_u16();
     let headers = header_object(response.headers());
     let cert_expires_at = response
         .extensions()
-        .get::<reqwest::tls::TlsInfo>()
-        .and_then(|tls| tls.peer_certificate())
-        .and_then(crate::cert::not_after);
+        .get::<PeerCertificate>()
+        .and_then(|peer| crate::cert::not_after(&peer.0));
+    let mut incoming = response.into_body();
     let mut body = Vec::new();
     let mut more = false;
-    while let Some(chunk) = response.chunk().await? {
+    while let Some(frame) = incoming.frame().await {
+        let Ok(chunk) = frame?.into_data() else {
+            continue; // trailers
+        };
         if body.len() + chunk.len() > BODY_CAP {
             body.extend_from_slice(&chunk[..BODY_CAP - body.len()]);
             more = true;
@@ -292,21 +292,49 @@ fn header_object(headers: &HeaderMap) -> Map<String, Value> {
 }
 
 /// An error as a person reads it: "could not connect to URL: ...", the URL
-/// with its credentials redacted (reqwest's own text would hold them).
-/// Network failures are worth another attempt.
-fn describe(e: reqwest::Error, url: &Url) -> SendError {
+/// with its credentials redacted. Network failures are worth another attempt.
+fn could_not_send(e: crate::client::Error, url: &Url) -> SendError {
     let url = redact::url(url.as_str());
     let what = if e.is_connect() {
         format!("could not connect to {url}")
-    } else if e.is_body() || e.is_decode() {
-        format!("the response from {url} broke off")
     } else {
         format!("the request to {url} failed")
     };
+    network_error(what, &e)
+}
+
+/// A response whose body did not come whole.
+fn broke_off(e: hyper::Error, url: &Url) -> SendError {
+    let what = format!("the response from {} broke off", redact::url(url.as_str()));
+    network_error(what, &e)
+}
+
+fn network_error(what: String, e: &(dyn std::error::Error + 'static)) -> SendError {
     SendError {
-        message: with_hint(format!("{what}: {}", root_cause(&e.without_url()))),
+        message: with_hint(format!("{what}: {}", root_cause(e))),
         retryable: true,
     }
+}
+
+/// The certificates of a PEM file, the roots Chime trusts besides the web's.
+fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
+    let pem = std::fs::read(path)
+        .map_err(|e| Error::io(format!("cannot read CA certificate {}", path.display()), e))?;
+    let certs = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            Error::Internal(format!(
+                "{} holds no usable PEM certificate: {e}",
+                path.display()
+            ))
+        })?;
+    if certs.is_empty() {
+        return Err(Error::Internal(format!(
+            "{} holds no PEM certificate",
+            path.display()
+        )));
+    }
+    Ok(certs)
 }
 
 /// An error with what to do about it, where Chime knows: a certificate from

@@ -7,8 +7,8 @@
 //! contains `token`, `secret`, `key`, `password` or `auth`; and a URL's
 //! user and password.
 
-use reqwest::Url;
 use serde_json::{Map, Value};
+use url::Url;
 
 /// What a credential is replaced with. Plain letters, so it reads the same
 /// in a header, a query string and a URL's userinfo (no percent-encoding).

@@ -1,10 +1,10 @@
 //! The HTTP request a job sends: its template as stored, and the request as
 //! actually sent (after dynamic fields), which the log records.
 
-use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::Url;
+use http::header::{HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use url::Url;
 
 use crate::error::FieldError;
 

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
-use reqwest::Url;
 use tokio::sync::OwnedSemaphorePermit;
+use url::Url;
 
 use crate::attempt::ResponseRecord;
 use crate::core::{Burst, Core};

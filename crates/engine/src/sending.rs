@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use reqwest::Url;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
+use url::Url;
 
 /// Requests to one host at once, unless the engine is set up otherwise.
 ///
