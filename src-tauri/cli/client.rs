@@ -9,8 +9,12 @@
 use std::path::Path;
 use std::time::Duration;
 
+use bytes::Bytes;
+use chime_engine::client::{Body, HttpClient, Response};
 use chime_engine::protocol::ErrorBody;
-use reqwest::{Method, StatusCode};
+use http::header::{self, HeaderValue};
+use http::{Method, Request, StatusCode};
+use http_body_util::{BodyExt, Full};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -20,9 +24,9 @@ use crate::datadir;
 /// What `chime` prints, exactly, when it finds no Chime to talk to.
 pub const NOT_RUNNING: &str = "no Chime is running (start the app or `chime serve`)";
 
-/// How long a ping may take before the instance counts as gone.
+/// How long a ping may take before the instance counts as gone (a host
+/// that does not answer a connection is bounded by it too).
 const PING_TIMEOUT: Duration = Duration::from_secs(3);
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// A plain API call; creating or listing never takes long on loopback.
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -72,17 +76,16 @@ pub struct Endpoint {
 /// A connection to one running Chime.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    http: HttpClient,
     pub endpoint: Endpoint,
 }
 
 impl Client {
     /// Finds the running Chime, checks that it answers, and reads its key.
     pub async fn connect(global: &Global) -> Result<Client, CliError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .user_agent(concat!("chime-cli/", env!("CARGO_PKG_VERSION")))
-            .build()
+        // The engine's client, so the binary holds one HTTP stack; it also
+        // speaks https, for a --url that does.
+        let http = HttpClient::new(Vec::new())
             .map_err(|e| CliError::Other(format!("cannot start an HTTP client: {e}")))?;
         let explicit = global.url.as_deref().map(|u| u.trim_end_matches('/'));
         // The folder is only needed to find the instance or the key, so a
@@ -114,11 +117,26 @@ impl Client {
         format!("{}{path}", self.endpoint.base)
     }
 
-    /// A request with the key, for callers that read the answer themselves (the log stream).
-    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .request(method, self.url(path))
-            .bearer_auth(&self.endpoint.key)
+    /// A request with the key, for callers that read the answer themselves
+    /// (the log stream); `path` may carry a query.
+    pub fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Request<Body>, CliError> {
+        let mut request = plain(method, &self.url(path), body)?;
+        let bearer = HeaderValue::try_from(format!("Bearer {}", self.endpoint.key))
+            .map_err(|_| CliError::Usage("the API key holds a character a header cannot".into()))?;
+        request.headers_mut().insert(header::AUTHORIZATION, bearer);
+        Ok(request)
+    }
+
+    pub async fn send(
+        &self,
+        request: Request<Body>,
+    ) -> Result<Response, chime_engine::client::Error> {
+        self.http.send(request).await
     }
 
     pub async fn get(&self, path: &str) -> Result<Value, CliError> {
@@ -140,24 +158,29 @@ impl Client {
         path: &str,
         body: Option<&Value>,
     ) -> Result<Value, CliError> {
-        let mut request = self.request(method, path).timeout(CALL_TIMEOUT);
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let response = request.send().await.map_err(|e| {
-            CliError::Other(format!(
-                "cannot reach Chime at {}: {}",
-                self.endpoint.base,
-                root_cause(&e)
-            ))
-        })?;
-        let status = response.status();
-        let text = response.text().await.map_err(|e| {
-            CliError::Other(format!(
-                "the answer from Chime was cut off: {}",
-                root_cause(&e)
-            ))
-        })?;
+        let request = self.request(method, path, body)?;
+        let base = &self.endpoint.base;
+        let answer = async {
+            let response = self.send(request).await.map_err(|e| {
+                CliError::Other(format!("cannot reach Chime at {base}: {}", root_cause(&e)))
+            })?;
+            let status = response.status();
+            let text = text(response).await.map_err(|e| {
+                CliError::Other(format!(
+                    "the answer from Chime was cut off: {}",
+                    root_cause(&e)
+                ))
+            })?;
+            Ok::<_, CliError>((status, text))
+        };
+        let (status, text) = tokio::time::timeout(CALL_TIMEOUT, answer)
+            .await
+            .map_err(|_| {
+                CliError::Other(format!(
+                    "cannot reach Chime at {base}: no answer in {} s",
+                    CALL_TIMEOUT.as_secs()
+                ))
+            })??;
         let body: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
         if status.is_success() {
             Ok(body)
@@ -222,23 +245,51 @@ fn api_key(global: &Global, dir: Option<&Path>) -> Result<String, CliError> {
 }
 
 /// True when `base` is a Chime: `GET /api/ping` answers `Pong`.
-async fn answers_ping(http: &reqwest::Client, base: &str) -> bool {
-    let Ok(response) = http
-        .get(format!("{base}/api/ping"))
-        .timeout(PING_TIMEOUT)
-        .send()
-        .await
-    else {
+async fn answers_ping(http: &HttpClient, base: &str) -> bool {
+    let Ok(request) = plain(Method::GET, &format!("{base}/api/ping"), None) else {
         return false;
     };
-    response.status().is_success()
-        && response
-            .text()
-            .await
-            .is_ok_and(|body| body.trim() == "Pong")
+    let pong = async {
+        let response = http.send(request).await.ok()?;
+        let ok = response.status().is_success();
+        Some(ok && text(response).await.ok()?.trim() == "Pong")
+    };
+    matches!(
+        tokio::time::timeout(PING_TIMEOUT, pong).await,
+        Ok(Some(true))
+    )
 }
 
-/// reqwest's errors nest; the innermost says what actually went wrong.
+/// A request as the CLI sends every one: its name, and a JSON body if any.
+fn plain(method: Method, url: &str, body: Option<&Value>) -> Result<Request<Body>, CliError> {
+    let uri = url
+        .parse::<http::Uri>()
+        .map_err(|e| CliError::Usage(format!("{url} is not a URL: {e}")))?;
+    let bytes = body.map(|b| Bytes::from(b.to_string())).unwrap_or_default();
+    let mut request = Request::new(Full::new(bytes));
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    headers.insert(
+        header::USER_AGENT,
+        HeaderValue::from_static(concat!("chime-cli/", env!("CARGO_PKG_VERSION"))),
+    );
+    if body.is_some() {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    }
+    Ok(request)
+}
+
+/// A response's whole body, as text.
+pub async fn text(response: Response) -> Result<String, hyper::Error> {
+    let bytes = response.into_body().collect().await?.to_bytes();
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// HTTP errors nest; the innermost says what actually went wrong.
 pub fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     let mut cause = error;
     while let Some(source) = cause.source() {

@@ -9,11 +9,13 @@
 use std::time::Duration;
 
 use chime_engine::Event;
-use reqwest::Method;
+use http::header::{HeaderValue, ACCEPT};
+use http::Method;
+use http_body_util::BodyExt;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::client::{api_error, root_cause, CliError, Client};
+use super::client::{api_error, root_cause, text, CliError, Client};
 use super::output;
 use super::Global;
 
@@ -122,31 +124,39 @@ async fn stream_once(
     json: bool,
     on_open: impl FnOnce(),
 ) -> Result<Ended, CliError> {
-    let mut request = client
-        .request(Method::GET, "/api/logs/stream")
-        .query(&filter.query())
-        .header("accept", "text/event-stream");
-    if let Some(id) = last_id {
-        request = request.header("last-event-id", id.to_string());
+    let mut path = "/api/logs/stream".to_string();
+    let query = serde_urlencoded::to_string(filter.query()).unwrap_or_default();
+    if !query.is_empty() {
+        path = format!("{path}?{query}");
     }
-    let mut response = match request.send().await {
+    let mut request = client.request(Method::GET, &path, None)?;
+    let headers = request.headers_mut();
+    headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
+    if let Some(id) = last_id {
+        headers.insert("last-event-id", HeaderValue::from(*id));
+    }
+    let response = match client.send(request).await {
         Ok(response) => response,
         Err(e) => return Ok(Ended::Dropped(root_cause(&e))),
     };
     let status = response.status();
     if !status.is_success() {
-        let text = response.text().await.unwrap_or_default();
+        let text = text(response).await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
         return Err(api_error(status, &body));
     }
     on_open();
     let mut parser = SseParser::default();
+    let mut body = response.into_body();
     loop {
-        let chunk = match tokio::time::timeout(SILENCE_LIMIT, response.chunk()).await {
+        let frame = match tokio::time::timeout(SILENCE_LIMIT, body.frame()).await {
             Err(_) => return Ok(Ended::Dropped("no heartbeat for 45 s".into())),
-            Ok(Err(e)) => return Ok(Ended::Dropped(root_cause(&e))),
-            Ok(Ok(None)) => return Ok(Ended::Closed),
-            Ok(Ok(Some(chunk))) => chunk,
+            Ok(Some(Err(e))) => return Ok(Ended::Dropped(root_cause(&e))),
+            Ok(None) => return Ok(Ended::Closed),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let Ok(chunk) = frame.into_data() else {
+            continue; // trailers
         };
         for message in parser.feed(&chunk) {
             show(&message, last_id, json);

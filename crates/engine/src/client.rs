@@ -1,6 +1,6 @@
-//! The HTTP client a job's requests go out on: hyper's pooled client over
-//! rustls, with the proxies the environment names (`HTTPS_PROXY`,
-//! `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`).
+//! The HTTP client a job's requests go out on (and the `chime` CLI's, so the
+//! binary holds one): hyper's pooled client over rustls, with the proxies the
+//! environment names (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`).
 //!
 //! Not reqwest, which Chime used before: redirects are followed by dispatch
 //! and time limits kept by the attempt, so its layers for both were work for

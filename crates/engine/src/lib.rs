@@ -9,7 +9,7 @@ pub mod calendar;
 mod cert;
 pub mod change;
 pub mod check;
-mod client;
+pub mod client;
 pub mod clock;
 mod core;
 pub mod curl;
