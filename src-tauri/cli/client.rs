@@ -260,7 +260,7 @@ async fn answers_ping(http: &HttpClient, base: &str) -> bool {
     )
 }
 
-/// A request as the CLI sends every one: its name, and a JSON body if any.
+/// A request as the CLI sends every one: with its User-Agent, and a JSON body if any.
 fn plain(method: Method, url: &str, body: Option<&Value>) -> Result<Request<Body>, CliError> {
     let uri = url
         .parse::<http::Uri>()

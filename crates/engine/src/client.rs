@@ -192,7 +192,7 @@ impl std::error::Error for ThroughProxy {
 
 /// A connection, and what the client learns of it: whether it goes through
 /// a proxy, whether TLS chose HTTP/2, and the server's certificate.
-pub struct Conn {
+struct Conn {
     io: Box<dyn Stream>,
     proxied: bool,
     h2: bool,
