@@ -1,7 +1,7 @@
 //! The burst: N jobs (10,000 by default) due at the same instant, sent to a
 //! local target. Reports how long after that instant the last request
 //! arrived and the last attempt was recorded, the CPU time it took, and, for
-//! scale, the same N requests sent by a bare reqwest client at the same
+//! scale, the same N requests sent by Chime's HTTP client alone at the same
 //! concurrency (Chime's bound for one host) in the same run (the floor this
 //! machine's HTTP stack sets).
 //! It fails if any job went early, twice, or not at all.
@@ -46,10 +46,7 @@ fn main() {
 /// sends to one host.
 async fn http_floor(n: usize) -> Duration {
     let target = Target::ok().await;
-    let client = reqwest::Client::builder()
-        .tcp_nodelay(true)
-        .build()
-        .unwrap();
+    let client = chime_engine::client::HttpClient::new(Vec::new()).unwrap();
     let per_host = Config::new("unused").max_per_host.min(IN_FLIGHT);
     let slots = Arc::new(tokio::sync::Semaphore::new(per_host));
     let url = target.url("/floor");
@@ -59,13 +56,14 @@ async fn http_floor(n: usize) -> Duration {
         let slot = slots.clone().acquire_owned().await.unwrap();
         let (client, url) = (client.clone(), url.clone());
         tasks.spawn(async move {
-            let response = client
-                .post(&url)
-                .body(format!("{{\"i\":{i}}}"))
-                .send()
+            let body = http_body_util::Full::new(bytes::Bytes::from(format!("{{\"i\":{i}}}")));
+            let mut request = http::Request::new(body);
+            *request.method_mut() = http::Method::POST;
+            *request.uri_mut() = url.parse().unwrap();
+            let response = client.send(request).await.unwrap();
+            http_body_util::BodyExt::collect(response.into_body())
                 .await
                 .unwrap();
-            response.bytes().await.unwrap();
             drop(slot);
         });
     }
