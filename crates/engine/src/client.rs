@@ -1,6 +1,7 @@
 //! The HTTP client a job's requests go out on (and the `chime` CLI's, so the
 //! binary holds one): hyper's pooled client over rustls, with the proxies the
-//! environment names (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`).
+//! environment names (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`),
+//! but never for a loopback host: no proxy can reach the user's own machine.
 //!
 //! Not reqwest, which Chime used before: redirects are followed by dispatch
 //! and time limits kept by the attempt, so its layers for both were work for
@@ -92,8 +93,30 @@ impl HttpClient {
     }
 
     fn proxy_auth(&self, uri: &Uri) -> Option<HeaderValue> {
-        self.proxies.intercept(uri)?.basic_auth().cloned()
+        proxy_for(&self.proxies, uri)?.basic_auth().cloned()
     }
+}
+
+/// The proxy a request to `uri` goes through, if any. None for a loopback
+/// host (`localhost`, `*.localhost`, 127.0.0.0/8, ::1), whatever `NO_PROXY`
+/// says: a job to a server on the user's machine, or the CLI talking to
+/// Chime, would otherwise go to a proxy that cannot reach it (Go's client
+/// makes the same exception).
+fn proxy_for(proxies: &Matcher, uri: &Uri) -> Option<Intercept> {
+    if is_loopback(uri.host()?) {
+        return None;
+    }
+    proxies.intercept(uri)
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let name = host.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// TLS where the URI says https, plain TCP where it says http; both HTTP/1.1
@@ -132,7 +155,7 @@ impl Service<Uri> for Connector {
 
 impl Connector {
     async fn connect(mut self, target: Uri) -> Result<Conn, BoxError> {
-        let Some(proxy) = self.proxies.intercept(&target) else {
+        let Some(proxy) = proxy_for(&self.proxies, &target) else {
             return Ok(Conn::new(self.direct.call(target).await?, false));
         };
         self.through(&proxy, target)
@@ -274,5 +297,35 @@ impl Write for Conn {
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
         Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts_are_known_by_name_and_address() {
+        for host in [
+            "localhost",
+            "LOCALHOST",
+            "localhost.",
+            "api.localhost",
+            "127.0.0.1",
+            "127.8.9.10",
+            "[::1]",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in [
+            "example.com",
+            "localhost.example.com",
+            "mylocalhost",
+            "10.0.0.1",
+            "[::2]",
+            "128.0.0.1",
+        ] {
+            assert!(!is_loopback(host), "{host}");
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Requests go through the proxy the environment names, as curl's do: plain
 //! http to the proxy whole, https through a tunnel (CONNECT) with TLS to the
-//! target inside it, both with the proxy's credentials; `NO_PROXY`'s hosts
-//! go straight, and a proxy that fails is named.
+//! target inside it, both with the proxy's credentials. `NO_PROXY`'s hosts
+//! and loopback hosts go straight, and a proxy that fails is named.
 //!
 //! A test binary of its own: the proxy variables are the process's, read
 //! when a client is made, and no other test may see them.
@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use chime_engine::dispatch::Dispatcher;
 use chime_engine::request::SentRequest;
-use chime_testkit::{Reply, Target};
+use chime_testkit::{Cert, Reply, Target};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -52,7 +52,11 @@ async fn serve(mut client: TcpStream, heads: Arc<Mutex<Vec<String>>>) {
         .strip_prefix("CONNECT ")
         .and_then(|rest| rest.split(' ').next())
     {
-        let mut target = TcpStream::connect(authority).await.unwrap();
+        // Every name the test uses lives on this machine.
+        let port = authority.rsplit(':').next().unwrap();
+        let mut target = TcpStream::connect(format!("127.0.0.1:{port}"))
+            .await
+            .unwrap();
         client
             .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
             .await
@@ -89,19 +93,18 @@ fn get(url: String) -> SentRequest {
 #[tokio::test]
 async fn requests_go_through_the_proxy_the_environment_names() {
     let proxy = Proxy::start().await;
-    let tls = Target::start_tls(|_| Reply::status(200)).await;
+    // A certificate for other.test: a name only the proxy can reach.
+    let tls = Target::start_tls_with(Cert::WrongHost, |_| Reply::status(200)).await;
     let direct = Target::ok().await;
     let via = format!("http://user:secret@{}", proxy.addr);
     std::env::set_var("HTTPS_PROXY", &via);
     std::env::set_var("HTTP_PROXY", &via);
-    std::env::set_var("NO_PROXY", "localhost");
+    std::env::set_var("NO_PROXY", "skip.invalid");
     let dispatcher = Dispatcher::new(&[tls.ca_file.clone().unwrap()]).unwrap();
 
     // https: a tunnel to the target, TLS with the target inside it.
-    let record = dispatcher
-        .send(&get(tls.url("/tunnelled")), WAIT, false)
-        .await
-        .unwrap();
+    let url = tls.url("/tunnelled").replace("127.0.0.1", "other.test");
+    let record = dispatcher.send(&get(url), WAIT, false).await.unwrap();
     assert_eq!(record.status, 200);
     assert!(
         record.cert_expires_at.is_some(),
@@ -111,7 +114,7 @@ async fn requests_go_through_the_proxy_the_environment_names() {
     let head = proxy.heads()[0].to_lowercase();
     let port = tls.url("").rsplit(':').next().unwrap().to_string();
     assert!(
-        head.starts_with(&format!("connect 127.0.0.1:{port} http/1.1\r\n")),
+        head.starts_with(&format!("connect other.test:{port} http/1.1\r\n")),
         "{head}"
     );
     assert!(head.contains(CREDENTIALS), "{head}");
@@ -131,11 +134,31 @@ async fn requests_go_through_the_proxy_the_environment_names() {
     );
     assert!(head.contains(CREDENTIALS), "{head}");
 
-    // NO_PROXY's host: straight to the target.
-    let url = direct.url("/straight").replace("127.0.0.1", "localhost");
-    let record = dispatcher.send(&get(url), WAIT, true).await.unwrap();
-    assert_eq!(record.status, 200);
-    assert_eq!(direct.seen()[0].path, "/straight");
+    // Loopback hosts, by address and by name: straight to the target, though
+    // NO_PROXY does not name them.
+    for url in [
+        direct.url("/by-address"),
+        direct.url("/by-name").replace("127.0.0.1", "localhost"),
+    ] {
+        let record = dispatcher.send(&get(url), WAIT, true).await.unwrap();
+        assert_eq!(record.status, 200);
+    }
+    let paths: Vec<String> = direct.seen().into_iter().map(|s| s.path).collect();
+    assert_eq!(paths, ["/by-address", "/by-name"]);
+
+    // NO_PROXY's host: straight, so its name is looked up here, and fails.
+    let error = dispatcher
+        .send(&get("http://skip.invalid/".into()), WAIT, true)
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .message
+            .starts_with("could not connect to http://skip.invalid/: ")
+            && error.message.contains("dns"),
+        "{}",
+        error.message
+    );
     assert_eq!(proxy.heads().len(), 2, "the proxy saw nothing more");
 
     // A proxy that is not there: the error says which, without its password.
@@ -145,11 +168,11 @@ async fn requests_go_through_the_proxy_the_environment_names() {
         .unwrap();
     std::env::set_var("HTTPS_PROXY", format!("http://user:secret@{closed}"));
     let dispatcher = Dispatcher::new(&[tls.ca_file.clone().unwrap()]).unwrap();
+    let url = tls.url("/never").replace("127.0.0.1", "other.test");
     let error = dispatcher
-        .send(&get(tls.url("/never")), WAIT, false)
+        .send(&get(url.clone()), WAIT, false)
         .await
         .unwrap_err();
-    let url = tls.url("/never");
     assert!(
         error
             .message
