@@ -32,7 +32,7 @@ pub fn with_ui(api: Router) -> Router {
 async fn serve(request: Request) -> Response {
     let path = request.uri().path();
     if let Some(host) = request.headers().get(header::HOST) {
-        if !chime_api::is_loopback_host(host.to_str().unwrap_or_default()) {
+        if !chime_engine::host::is_loopback(host.to_str().unwrap_or_default()) {
             return StatusCode::FORBIDDEN.into_response();
         }
     }

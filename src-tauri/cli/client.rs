@@ -14,7 +14,7 @@ use chime_engine::client::{Body, HttpClient, Response};
 use chime_engine::protocol::ErrorBody;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, StatusCode};
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -266,9 +266,7 @@ fn plain(method: Method, url: &str, body: Option<&Value>) -> Result<Request<Body
         .parse::<http::Uri>()
         .map_err(|e| CliError::Usage(format!("{url} is not a URL: {e}")))?;
     let bytes = body.map(|b| Bytes::from(b.to_string())).unwrap_or_default();
-    let mut request = Request::new(Full::new(bytes));
-    *request.method_mut() = method;
-    *request.uri_mut() = uri;
+    let mut request = chime_engine::client::request(method, uri, bytes);
     let headers = request.headers_mut();
     headers.insert(
         header::USER_AGENT,

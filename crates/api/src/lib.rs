@@ -21,7 +21,7 @@ use chime_engine::Engine;
 use tokio_util::sync::CancellationToken;
 
 pub use error::{ApiError, ApiResult};
-pub use guard::{is_loopback_host, ApiKey, PersistKey};
+pub use guard::{ApiKey, PersistKey};
 /// The form-body decoder, public for the fuzz target in `fuzz/`.
 pub use input::form_to_json;
 pub use input::MAX_BODY;

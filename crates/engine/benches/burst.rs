@@ -56,10 +56,9 @@ async fn http_floor(n: usize) -> Duration {
         let slot = slots.clone().acquire_owned().await.unwrap();
         let (client, url) = (client.clone(), url.clone());
         tasks.spawn(async move {
-            let body = http_body_util::Full::new(bytes::Bytes::from(format!("{{\"i\":{i}}}")));
-            let mut request = http::Request::new(body);
-            *request.method_mut() = http::Method::POST;
-            *request.uri_mut() = url.parse().unwrap();
+            let body = bytes::Bytes::from(format!("{{\"i\":{i}}}"));
+            let request =
+                chime_engine::client::request(http::Method::POST, url.parse().unwrap(), body);
             let response = client.send(request).await.unwrap();
             http_body_util::BodyExt::collect(response.into_body())
                 .await

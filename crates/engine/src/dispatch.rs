@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use serde_json::{Map, Value};
@@ -179,12 +179,10 @@ fn check_hop(url: &Url, allow_http: bool) -> Result<(), &'static str> {
 impl Hop {
     /// The hop as it goes on the wire. Each hop also carries Chime's
     /// User-Agent and accepts any type, unless the job says otherwise.
-    fn request(&self) -> Result<http::Request<Full<Bytes>>, SendError> {
+    fn request(&self) -> Result<http::Request<crate::client::Body>, SendError> {
         let uri = http::Uri::try_from(self.url.as_str())
             .map_err(|e| SendError::for_good(format!("bad url: {e}")))?;
-        let mut request = http::Request::new(Full::new(self.body.clone()));
-        *request.method_mut() = self.method.clone();
-        *request.uri_mut() = uri;
+        let mut request = crate::client::request(self.method.clone(), uri, self.body.clone());
         let headers = request.headers_mut();
         *headers = self.headers.clone();
         if !headers.contains_key(header::USER_AGENT) {

@@ -22,6 +22,7 @@ mod engine;
 pub mod error;
 pub mod event;
 pub mod forgiving;
+pub mod host;
 mod indexing;
 pub mod job;
 pub mod lifecycle;

@@ -192,8 +192,9 @@ async fn attempt(
         // in due order (the order of the claims), so that at a burst's
         // instant only those with a place wake: a thousand attempts waking
         // at once to queue for 32 places held the first request back 6–12
-        // ms (BENCHMARKS.md, "4 December 2026, night"). A catch-up waits for its stagger and the network first, and a
-        // run that replaces another stops it at its instant, place or not.
+        // ms (BENCHMARKS.md, "4 December 2026, night"). A catch-up waits for
+        // its stagger and the network first, and a run that replaces another
+        // stops it at its instant, place or not.
         let place = match (&ready, catch_up, replaces.is_empty()) {
             (Ok(ready), None, true) => Some(core.sending.acquire(&ready.url).await),
             _ => None,
