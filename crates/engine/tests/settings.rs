@@ -39,3 +39,51 @@ async fn watchers_hear_of_changes_and_of_the_stored_settings_at_start() {
     );
     engine.shutdown().await;
 }
+
+/// A CA file Chime cannot trust a certificate from is refused with the field
+/// and why, and nothing is stored; a CA's own certificate is taken.
+#[tokio::test]
+async fn a_ca_file_without_a_usable_certificate_is_refused_by_its_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(
+        Config::new(dir.path().join("chime.db")),
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
+    let missing = dir.path().join("missing.pem");
+    let words = dir.path().join("words.pem");
+    std::fs::write(&words, "not a certificate\n").unwrap();
+    let broken = dir.path().join("broken.pem");
+    std::fs::write(
+        &broken,
+        "-----BEGIN CERTIFICATE-----\n!!! not base64 !!!\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    for (file, why) in [
+        (&missing, "is not a readable file"),
+        (&words, "holds no PEM certificate"),
+        (&broken, "holds no usable PEM certificate"),
+    ] {
+        let error = engine
+            .update_settings(json!({ "ca_cert_path": file }))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("ca_cert_path: ")
+                && error.contains(why)
+                && error.contains(file.to_str().unwrap()),
+            "{error}"
+        );
+        assert_eq!(engine.settings().ca_cert_path, None, "nothing is stored");
+    }
+    let tls = chime_testkit::Target::start_tls(|_| chime_testkit::Reply::status(200)).await;
+    let ca = tls.ca_file.clone().unwrap().to_str().unwrap().to_string();
+    let settings = engine
+        .update_settings(json!({ "ca_cert_path": ca }))
+        .await
+        .unwrap();
+    assert_eq!(settings.ca_cert_path, Some(ca));
+    engine.shutdown().await;
+}
