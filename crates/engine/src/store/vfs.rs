@@ -1,5 +1,7 @@
 //! The store's VFS: SQLite's own unix VFS, except that the write-ahead log's
-//! frames go to the file in one call a commit instead of two calls a page.
+//! frames go to the file in one call a commit instead of two calls a page,
+//! and a log that grows is laid with zeros ahead of its frames, so that a
+//! commit's sync seldom has a new length to make durable (`ZEROS_AHEAD`).
 //!
 //! SQLite writes each frame of a commit as its 24-byte header and then its
 //! page, each with a `pwrite`, and then syncs the log: a create's commit of
@@ -68,6 +70,23 @@ unsafe impl Send for Unix {}
 unsafe impl Sync for Unix {}
 static UNIX: OnceLock<Unix> = OnceLock::new();
 
+/// How far past the log's end a write that grows it lays down zeros, so
+/// that the commits after it write into blocks the file already has.
+///
+/// A sync after a write that grows a file must also make its new length and
+/// blocks durable (on ext4, a journal commit): on this machine a commit of
+/// 13 pages that grows the log synced in 190-200 µs, one into written
+/// blocks in 110-120 µs. Blocks reserved with `fallocate` are no cheaper
+/// (180 µs: they are marked unwritten until written). One write of zeros a
+/// MiB brought the average commit to 140 µs (a quarter MiB: 156 µs; 4 MiB:
+/// 240 µs, its one slow sync larger than what the others save). PostgreSQL
+/// fills its log's segments with zeros for the same reason.
+///
+/// The zeros are never a frame (a frame is valid only with the log's salt
+/// and checksums), so recovery stops at them as it stops at the end of a
+/// file, and they lie past every frame written: a log grows only at its end.
+const ZEROS_AHEAD: i64 = 1 << 20;
+
 /// A log file: SQLite's unix file (`real`, in the bytes that follow this
 /// struct in SQLite's allocation) and the writes gathered for it.
 #[repr(C)]
@@ -77,6 +96,9 @@ struct LogFile {
     /// The offset of `gathered`'s first byte in the file.
     at: i64,
     gathered: Vec<u8>,
+    /// The file's length, as far as this connection wrote or truncated it
+    /// (none until asked): the end of the zeros laid ahead of the log.
+    length: Option<i64>,
 }
 
 static LOG_METHODS: sqlite3_io_methods = sqlite3_io_methods {
@@ -136,6 +158,7 @@ unsafe extern "C" fn open(
             real,
             at: 0,
             gathered: Vec::new(),
+            length: None,
         },
     );
     ffi::SQLITE_OK
@@ -169,19 +192,63 @@ macro_rules! flushed {
     }};
 }
 
-/// Writes what was gathered, in one call (or a few, past the most one writes).
+/// Writes what was gathered, in one call (or a few, past the most one
+/// writes), and zeros after it when it grew the file.
 unsafe fn flush(log: &mut LogFile) -> c_int {
-    let mut rc = ffi::SQLITE_OK;
-    let mut at = log.at;
-    for chunk in log.gathered.chunks(MOST_IN_ONE_WRITE) {
+    if log.gathered.is_empty() {
+        return ffi::SQLITE_OK;
+    }
+    let end = log.at + log.gathered.len() as i64;
+    let rc = write_all(log, &log.gathered, log.at);
+    log.gathered.clear();
+    match rc {
+        ffi::SQLITE_OK => zeros_ahead(log, end),
+        failed => failed,
+    }
+}
+
+/// Writes `bytes` at `at`, in calls of at most MOST_IN_ONE_WRITE.
+unsafe fn write_all(log: &LogFile, bytes: &[u8], mut at: i64) -> c_int {
+    for chunk in bytes.chunks(MOST_IN_ONE_WRITE) {
         let n = chunk.len() as c_int;
-        rc = unix!(log, xWrite, chunk.as_ptr().cast(), n, at);
+        let rc = unix!(log, xWrite, chunk.as_ptr().cast(), n, at);
         if rc != ffi::SQLITE_OK {
-            break;
+            return rc;
         }
         at += i64::from(n);
     }
-    log.gathered.clear();
+    ffi::SQLITE_OK
+}
+
+/// After a write that ended at `end`: if it reached the file's end (asked
+/// of the file the first time), ZEROS_AHEAD of zeros past it.
+unsafe fn zeros_ahead(log: &mut LogFile, end: i64) -> c_int {
+    let length = match log.length {
+        Some(length) => length,
+        None => {
+            let mut size: sqlite3_int64 = 0;
+            let rc = unix!(log, xFileSize, &mut size);
+            if rc != ffi::SQLITE_OK {
+                return rc;
+            }
+            size
+        }
+    };
+    if end < length {
+        log.length = Some(length);
+        return ffi::SQLITE_OK;
+    }
+    // A MiB of zeros is 16 writes of 64 KiB, kept in the program (64 KiB
+    // of it, where a MiB would be a MiB of the binary) and never allocated.
+    static ZEROS: [u8; 64 << 10] = [0; 64 << 10];
+    let mut rc = ffi::SQLITE_OK;
+    for at in (end..end + ZEROS_AHEAD).step_by(ZEROS.len()) {
+        rc = write_all(log, &ZEROS, at);
+        if rc != ffi::SQLITE_OK {
+            break;
+        }
+    }
+    log.length = (rc == ffi::SQLITE_OK).then_some(end + ZEROS_AHEAD);
     rc
 }
 
@@ -231,7 +298,9 @@ unsafe extern "C" fn read(
 }
 
 unsafe extern "C" fn truncate(file: *mut sqlite3_file, size: sqlite3_int64) -> c_int {
-    flushed!(file, xTruncate, size)
+    let rc = flushed!(file, xTruncate, size);
+    as_log(file).length = (rc == ffi::SQLITE_OK).then_some(size);
+    rc
 }
 
 unsafe extern "C" fn sync(file: *mut sqlite3_file, flags: c_int) -> c_int {
@@ -332,6 +401,66 @@ mod tests {
 
     fn open(path: &Path) -> Connection {
         crate::store::connect(path).unwrap()
+    }
+
+    /// The log's length and where its frames end (SQLite's own count of
+    /// them: a passive checkpoint answers it, and copies what it can).
+    fn log_and_frames(conn: &Connection, path: &Path) -> (i64, i64) {
+        let frames: i64 = conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+            .unwrap();
+        let length = std::fs::metadata(path.with_extension("db-wal"))
+            .unwrap()
+            .len();
+        (length as i64, 32 + frames * (4096 + 24))
+    }
+
+    /// The log is laid with a MiB of zeros past its frames as it grows, and
+    /// again after it is truncated; a copy of the files taken while the
+    /// writer is open, as a crash leaves them, opens with every commit and
+    /// sound: recovery stops at the zeros as at the end of a file.
+    #[test]
+    fn the_log_has_zeros_ahead_and_a_crash_keeps_every_commit() {
+        assert!(super::register());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chime.db");
+        std::fs::File::create(&path).unwrap();
+        let writer = open(&path);
+        writer
+            .execute_batch("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+            .unwrap();
+        let insert = |n: i64| {
+            for _ in 0..n {
+                writer
+                    .execute("INSERT INTO t (v) VALUES (?1)", ["x".repeat(500)])
+                    .unwrap();
+            }
+        };
+        insert(100);
+        let zeros_ahead = |(length, frames_end): (i64, i64)| {
+            assert!(
+                length > frames_end && length <= frames_end + super::ZEROS_AHEAD,
+                "log {length} B, frames to {frames_end}"
+            );
+        };
+        zeros_ahead(log_and_frames(&writer, &path));
+        writer
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+        insert(1);
+        zeros_ahead(log_and_frames(&writer, &path));
+        // Past the first MiB, with the log restarted by the checkpoint above.
+        insert(3_000);
+        let crashed = tempfile::tempdir().unwrap();
+        for name in ["chime.db", "chime.db-wal"] {
+            std::fs::copy(dir.path().join(name), crashed.path().join(name)).unwrap();
+        }
+        let again = open(&crashed.path().join("chime.db"));
+        let check: String = again
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        assert_eq!(count_and_sum(&again), (3_101, 3_101 * 500));
     }
 
     /// Gathered frames reach the log before another connection reads their
