@@ -222,6 +222,10 @@ unsafe fn write_all(log: &LogFile, bytes: &[u8], mut at: i64) -> c_int {
 
 /// After a write that ended at `end`: if it reached the file's end (asked
 /// of the file the first time), ZEROS_AHEAD of zeros past it.
+///
+/// The zeros only make later syncs cheaper, so a disk with no room for them
+/// still takes the commit: what zeros fit are written (the frames that
+/// follow fill them), and the length is asked again at the next flush.
 unsafe fn zeros_ahead(log: &mut LogFile, end: i64) -> c_int {
     let length = match log.length {
         Some(length) => length,
@@ -241,15 +245,27 @@ unsafe fn zeros_ahead(log: &mut LogFile, end: i64) -> c_int {
     // A MiB of zeros is 16 writes of 64 KiB, kept in the program (64 KiB
     // of it, where a MiB would be a MiB of the binary) and never allocated.
     static ZEROS: [u8; 64 << 10] = [0; 64 << 10];
-    let mut rc = ffi::SQLITE_OK;
+    log.length = Some(end + ZEROS_AHEAD);
     for at in (end..end + ZEROS_AHEAD).step_by(ZEROS.len()) {
-        rc = write_all(log, &ZEROS, at);
-        if rc != ffi::SQLITE_OK {
+        if no_room_for_zeros() || write_all(log, &ZEROS, at) != ffi::SQLITE_OK {
+            log.length = None;
             break;
         }
     }
-    log.length = (rc == ffi::SQLITE_OK).then_some(end + ZEROS_AHEAD);
-    rc
+    ffi::SQLITE_OK
+}
+
+#[cfg(test)]
+thread_local! {
+    /// For tests: the zeros' writes fail on this thread, as on a full disk.
+    static NO_ROOM_FOR_ZEROS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn no_room_for_zeros() -> bool {
+    #[cfg(test)]
+    return NO_ROOM_FOR_ZEROS.get();
+    #[cfg(not(test))]
+    false
 }
 
 unsafe extern "C" fn write(
@@ -461,6 +477,38 @@ mod tests {
             .unwrap();
         assert_eq!(check, "ok");
         assert_eq!(count_and_sum(&again), (3_101, 3_101 * 500));
+    }
+
+    /// A disk with no room for the zeros still takes every commit (they only
+    /// make syncs cheaper), and they are laid at the next flush that can.
+    #[test]
+    fn a_log_with_no_room_for_its_zeros_still_commits() {
+        assert!(super::register());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chime.db");
+        std::fs::File::create(&path).unwrap();
+        let writer = open(&path);
+        let insert = || {
+            writer
+                .execute("INSERT INTO t (v) VALUES (?1)", ["x".repeat(500)])
+                .unwrap();
+        };
+        super::NO_ROOM_FOR_ZEROS.set(true);
+        writer
+            .execute_batch("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+            .unwrap();
+        (0..50).for_each(|_| insert());
+        let (length, frames_end) = log_and_frames(&writer, &path);
+        assert_eq!(length, frames_end, "no zeros past the frames");
+        // Past the log's end again (the checkpoint above restarts it).
+        super::NO_ROOM_FOR_ZEROS.set(false);
+        (0..100).for_each(|_| insert());
+        let (length, frames_end) = log_and_frames(&writer, &path);
+        assert!(
+            length > frames_end && length <= frames_end + super::ZEROS_AHEAD,
+            "log {length} B, frames to {frames_end}"
+        );
+        assert_eq!(count_and_sum(&writer), (150, 150 * 500));
     }
 
     /// Gathered frames reach the log before another connection reads their
