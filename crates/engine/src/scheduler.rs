@@ -30,8 +30,11 @@ const CLAIM_BATCH: usize = 256;
 /// between the instant and the request. Long enough for a claim on a busy
 /// disk; short enough that no one sees a job executing before its time.
 const CLAIM_AHEAD: Duration = Duration::milliseconds(20);
-/// When every dispatch slot is busy, the next claim waits for this many to free.
-const MIN_CLAIM: usize = 64;
+/// When the claim budget is spent, the next claim waits for a job to finish
+/// and then gathers those that finish for this long, up to CLAIM_BATCH: in a
+/// burst, one transaction (and one sync) for many jobs; when jobs finish
+/// slowly (a slow host holding the whole budget), no long wait for company.
+const CLAIM_GATHER: std::time::Duration = std::time::Duration::from_millis(5);
 /// The longest sleep: a safety net under the wall-clock timer, not a poll.
 const SAFETY_TICK: Duration = Duration::seconds(60);
 /// Catch-up runs (due while the machine slept or Chime was closed) go out
@@ -71,12 +74,9 @@ pub(crate) async fn run(core: Arc<Core>) {
         }
         let free = core.claimed.available_permits();
         if free == 0 {
-            // The claim budget is spent: wait for a handful of jobs to finish,
-            // so the next claim is one transaction for many, not one for each.
-            let want = MIN_CLAIM.min(core.claim_budget) as u32;
             tokio::select! {
                 _ = core.stop.cancelled() => break,
-                permits = core.claimed.acquire_many(want) => drop(permits),
+                _ = budget_freed(&core) => {}
             }
             continue;
         }
@@ -119,6 +119,17 @@ pub(crate) async fn run(core: Arc<Core>) {
             _ = core.wake.notified() => {}
         }
     }
+}
+
+/// Returns once the claim budget has room again: a job finished, and those
+/// that finished in the CLAIM_GATHER after it, so the next claim is one
+/// transaction for many, not one for each.
+async fn budget_freed(core: &Core) {
+    let want = CLAIM_BATCH.min(core.claim_budget) as u32;
+    // The semaphore is never closed, so acquiring only waits; the permits
+    // go back when dropped, for the claim to take.
+    drop(core.claimed.acquire().await);
+    let _ = tokio::time::timeout(CLAIM_GATHER, core.claimed.acquire_many(want)).await;
 }
 
 /// When there is next something to do: claim a job (CLAIM_AHEAD before it

@@ -86,3 +86,52 @@ async fn a_burst_to_one_host_goes_out_a_few_at_a_time() {
     }
     assert_eq!(held.count(), TO_ONE_HOST);
 }
+
+/// With the claim budget spent on a slow host (its jobs claimed, two on the
+/// wire and four waiting for their turn), a job to another host is claimed
+/// and sent as soon as one of them finishes, not once the whole budget is
+/// free again.
+#[tokio::test]
+async fn a_spent_claim_budget_takes_other_jobs_as_soon_as_one_job_finishes() {
+    const BUDGET: usize = 6;
+    let gates: Arc<Vec<Gate>> = Arc::new((0..BUDGET).map(|_| Gate::default()).collect());
+    let held = {
+        let gates = gates.clone();
+        Target::start(move |seen| Reply::status(200).until(&gates[seen.n - 1])).await
+    };
+    let other = Target::ok().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap());
+    let mut config = Config::new(dir.path().join("chime.db"));
+    config.allow_http = true;
+    config.max_per_host = PER_HOST;
+    // Three on the wire at once (two to a host), and twice that claimed.
+    config.max_in_flight = BUDGET / 2;
+    let engine = Engine::start(config, Arc::new(clock)).await.unwrap();
+    let mut to_held = Vec::new();
+    for n in 0..BUDGET {
+        let job = json!({"method": "post", "url": held.url("/held"), "body": {"n": n}});
+        to_held.push(engine.create_job(job).await.unwrap().job.id);
+    }
+    for id in &to_held {
+        job_in(&engine, id, JobState::Executing).await;
+    }
+    held.wait_for(PER_HOST, WAIT).await;
+    let to_other = engine
+        .create_job(json!({"method": "post", "url": other.url("/other")}))
+        .await
+        .unwrap()
+        .job
+        .id;
+
+    gates[0].open();
+    job_in(&engine, &to_other, JobState::Completed).await;
+    // Done while the slow host still holds its other claimed jobs.
+    for id in &to_held[1..] {
+        assert_eq!(engine.get_job(id).await.unwrap().state, JobState::Executing);
+    }
+    gates.iter().for_each(Gate::open);
+    for id in &to_held {
+        job_in(&engine, id, JobState::Completed).await;
+    }
+}
