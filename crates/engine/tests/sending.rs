@@ -30,11 +30,20 @@ async fn requests_logged(engine: &Engine) -> usize {
     engine.list_events(query).await.unwrap().len()
 }
 
-#[tokio::test]
-async fn a_burst_to_one_host_goes_out_a_few_at_a_time() {
-    // Host A holds each request until the test opens its gate, in the order
-    // they arrived; host B answers at once.
-    let gates: Arc<Vec<Gate>> = Arc::new((0..TO_ONE_HOST).map(|_| Gate::default()).collect());
+/// Host A, which holds each request until the test opens its gate (in the
+/// order they arrived), host B, which answers at once, and an engine with
+/// `jobs` jobs to A, sending at most `in_flight` requests at once.
+struct HeldHost {
+    gates: Arc<Vec<Gate>>,
+    held: Target,
+    other: Target,
+    engine: Engine,
+    to_held: Vec<String>,
+    _dir: tempfile::TempDir,
+}
+
+async fn a_held_host(jobs: usize, in_flight: Option<usize>) -> HeldHost {
+    let gates: Arc<Vec<Gate>> = Arc::new((0..jobs).map(|_| Gate::default()).collect());
     let held = {
         let gates = gates.clone();
         Target::start(move |seen| Reply::status(200).until(&gates[seen.n - 1])).await
@@ -45,12 +54,35 @@ async fn a_burst_to_one_host_goes_out_a_few_at_a_time() {
     let mut config = Config::new(dir.path().join("chime.db"));
     config.allow_http = true;
     config.max_per_host = PER_HOST;
+    if let Some(n) = in_flight {
+        config.max_in_flight = n;
+    }
     let engine = Engine::start(config, Arc::new(clock)).await.unwrap();
     let mut to_held = Vec::new();
-    for n in 0..TO_ONE_HOST {
+    for n in 0..jobs {
         let job = json!({"method": "post", "url": held.url("/held"), "body": {"n": n}});
         to_held.push(engine.create_job(job).await.unwrap().job.id);
     }
+    HeldHost {
+        gates,
+        held,
+        other,
+        engine,
+        to_held,
+        _dir: dir,
+    }
+}
+
+#[tokio::test]
+async fn a_burst_to_one_host_goes_out_a_few_at_a_time() {
+    let HeldHost {
+        gates,
+        held,
+        other,
+        engine,
+        to_held,
+        _dir,
+    } = a_held_host(TO_ONE_HOST, None).await;
     let to_other = engine
         .create_job(json!({"method": "post", "url": other.url("/other")}))
         .await
@@ -93,45 +125,29 @@ async fn a_burst_to_one_host_goes_out_a_few_at_a_time() {
 /// free again.
 #[tokio::test]
 async fn a_spent_claim_budget_takes_other_jobs_as_soon_as_one_job_finishes() {
-    const BUDGET: usize = 6;
-    let gates: Arc<Vec<Gate>> = Arc::new((0..BUDGET).map(|_| Gate::default()).collect());
-    let held = {
-        let gates = gates.clone();
-        Target::start(move |seen| Reply::status(200).until(&gates[seen.n - 1])).await
-    };
-    let other = Target::ok().await;
-    let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap());
-    let mut config = Config::new(dir.path().join("chime.db"));
-    config.allow_http = true;
-    config.max_per_host = PER_HOST;
     // Three on the wire at once (two to a host), and twice that claimed.
-    config.max_in_flight = BUDGET / 2;
-    let engine = Engine::start(config, Arc::new(clock)).await.unwrap();
-    let mut to_held = Vec::new();
-    for n in 0..BUDGET {
-        let job = json!({"method": "post", "url": held.url("/held"), "body": {"n": n}});
-        to_held.push(engine.create_job(job).await.unwrap().job.id);
+    const BUDGET: usize = 6;
+    let a = a_held_host(BUDGET, Some(BUDGET / 2)).await;
+    let engine = &a.engine;
+    for id in &a.to_held {
+        job_in(engine, id, JobState::Executing).await;
     }
-    for id in &to_held {
-        job_in(&engine, id, JobState::Executing).await;
-    }
-    held.wait_for(PER_HOST, WAIT).await;
+    a.held.wait_for(PER_HOST, WAIT).await;
     let to_other = engine
-        .create_job(json!({"method": "post", "url": other.url("/other")}))
+        .create_job(json!({"method": "post", "url": a.other.url("/other")}))
         .await
         .unwrap()
         .job
         .id;
 
-    gates[0].open();
-    job_in(&engine, &to_other, JobState::Completed).await;
+    a.gates[0].open();
+    job_in(engine, &to_other, JobState::Completed).await;
     // Done while the slow host still holds its other claimed jobs.
-    for id in &to_held[1..] {
+    for id in &a.to_held[1..] {
         assert_eq!(engine.get_job(id).await.unwrap().state, JobState::Executing);
     }
-    gates.iter().for_each(Gate::open);
-    for id in &to_held {
-        job_in(&engine, id, JobState::Completed).await;
+    a.gates.iter().for_each(Gate::open);
+    for id in &a.to_held {
+        job_in(engine, id, JobState::Completed).await;
     }
 }

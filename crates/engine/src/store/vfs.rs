@@ -402,7 +402,7 @@ unsafe extern "C" fn shm_unmap(file: *mut sqlite3_file, delete: c_int) -> c_int 
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
     use rusqlite::Connection;
 
@@ -419,6 +419,27 @@ mod tests {
         crate::store::connect(path).unwrap()
     }
 
+    /// A new database at `dir` with a table `t`, and its writer.
+    fn a_table(dir: &Path) -> (PathBuf, Connection) {
+        assert!(super::register());
+        let path = dir.join("chime.db");
+        std::fs::File::create(&path).unwrap();
+        let writer = open(&path);
+        writer
+            .execute_batch("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+            .unwrap();
+        (path, writer)
+    }
+
+    /// `n` rows of 500 bytes, a commit each.
+    fn insert(writer: &Connection, n: i64) {
+        for _ in 0..n {
+            writer
+                .execute("INSERT INTO t (v) VALUES (?1)", ["x".repeat(500)])
+                .unwrap();
+        }
+    }
+
     /// The log's length and where its frames end (SQLite's own count of
     /// them: a passive checkpoint answers it, and copies what it can).
     fn log_and_frames(conn: &Connection, path: &Path) -> (i64, i64) {
@@ -431,42 +452,32 @@ mod tests {
         (length as i64, 32 + frames * (4096 + 24))
     }
 
+    /// The log holds zeros past its frames, at most ZEROS_AHEAD of them.
+    fn assert_zeros_ahead(conn: &Connection, path: &Path) {
+        let (length, frames_end) = log_and_frames(conn, path);
+        assert!(
+            length > frames_end && length <= frames_end + super::ZEROS_AHEAD,
+            "log {length} B, frames to {frames_end}"
+        );
+    }
+
     /// The log is laid with a MiB of zeros past its frames as it grows, and
     /// again after it is truncated; a copy of the files taken while the
     /// writer is open, as a crash leaves them, opens with every commit and
     /// sound: recovery stops at the zeros as at the end of a file.
     #[test]
     fn the_log_has_zeros_ahead_and_a_crash_keeps_every_commit() {
-        assert!(super::register());
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("chime.db");
-        std::fs::File::create(&path).unwrap();
-        let writer = open(&path);
-        writer
-            .execute_batch("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)")
-            .unwrap();
-        let insert = |n: i64| {
-            for _ in 0..n {
-                writer
-                    .execute("INSERT INTO t (v) VALUES (?1)", ["x".repeat(500)])
-                    .unwrap();
-            }
-        };
-        insert(100);
-        let zeros_ahead = |(length, frames_end): (i64, i64)| {
-            assert!(
-                length > frames_end && length <= frames_end + super::ZEROS_AHEAD,
-                "log {length} B, frames to {frames_end}"
-            );
-        };
-        zeros_ahead(log_and_frames(&writer, &path));
+        let (path, writer) = a_table(dir.path());
+        insert(&writer, 100);
+        assert_zeros_ahead(&writer, &path);
         writer
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
             .unwrap();
-        insert(1);
-        zeros_ahead(log_and_frames(&writer, &path));
+        insert(&writer, 1);
+        assert_zeros_ahead(&writer, &path);
         // Past the first MiB, with the log restarted by the checkpoint above.
-        insert(3_000);
+        insert(&writer, 3_000);
         let crashed = tempfile::tempdir().unwrap();
         for name in ["chime.db", "chime.db-wal"] {
             std::fs::copy(dir.path().join(name), crashed.path().join(name)).unwrap();
@@ -483,31 +494,16 @@ mod tests {
     /// make syncs cheaper), and they are laid at the next flush that can.
     #[test]
     fn a_log_with_no_room_for_its_zeros_still_commits() {
-        assert!(super::register());
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("chime.db");
-        std::fs::File::create(&path).unwrap();
-        let writer = open(&path);
-        let insert = || {
-            writer
-                .execute("INSERT INTO t (v) VALUES (?1)", ["x".repeat(500)])
-                .unwrap();
-        };
         super::NO_ROOM_FOR_ZEROS.set(true);
-        writer
-            .execute_batch("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)")
-            .unwrap();
-        (0..50).for_each(|_| insert());
+        let (path, writer) = a_table(dir.path());
+        insert(&writer, 50);
         let (length, frames_end) = log_and_frames(&writer, &path);
         assert_eq!(length, frames_end, "no zeros past the frames");
         // Past the log's end again (the checkpoint above restarts it).
         super::NO_ROOM_FOR_ZEROS.set(false);
-        (0..100).for_each(|_| insert());
-        let (length, frames_end) = log_and_frames(&writer, &path);
-        assert!(
-            length > frames_end && length <= frames_end + super::ZEROS_AHEAD,
-            "log {length} B, frames to {frames_end}"
-        );
+        insert(&writer, 100);
+        assert_zeros_ahead(&writer, &path);
         assert_eq!(count_and_sum(&writer), (150, 150 * 500));
     }
 
@@ -518,19 +514,11 @@ mod tests {
     /// sound.
     #[test]
     fn every_commit_is_read_by_another_connection_and_after_reopening() {
-        assert!(super::register());
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("chime.db");
-        std::fs::File::create(&path).unwrap();
-        let writer = open(&path);
-        writer
-            .execute_batch("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)")
-            .unwrap();
+        let (path, writer) = a_table(dir.path());
         let reader = open(&path);
         for i in 1..=200 {
-            writer
-                .execute("INSERT INTO t (v) VALUES (?1)", ["x".repeat(500)])
-                .unwrap();
+            insert(&writer, 1);
             assert_eq!(count_and_sum(&reader), (i, i * 500));
         }
         // 20 pages of cache: the big transaction spills to the log, reads
