@@ -7,16 +7,16 @@ use std::time::Duration;
 use chime_engine::{Config, Engine, SystemClock};
 use serde_json::json;
 
+/// An engine on the database in `dir`.
+async fn start_in(dir: &std::path::Path) -> Engine {
+    let config = Config::new(dir.join("chime.db"));
+    Engine::start(config, Arc::new(SystemClock)).await.unwrap()
+}
+
 #[tokio::test]
 async fn watchers_hear_of_changes_and_of_the_stored_settings_at_start() {
     let dir = tempfile::tempdir().unwrap();
-    let start = || {
-        Engine::start(
-            Config::new(dir.path().join("chime.db")),
-            Arc::new(SystemClock),
-        )
-    };
-    let engine = start().await.unwrap();
+    let engine = start_in(dir.path()).await;
     let mut watch = engine.watch_settings();
     assert!(!watch.borrow_and_update().launch_at_login);
 
@@ -32,7 +32,7 @@ async fn watchers_hear_of_changes_and_of_the_stored_settings_at_start() {
     engine.shutdown().await;
     drop(engine);
 
-    let engine = start().await.unwrap();
+    let engine = start_in(dir.path()).await;
     assert!(
         engine.watch_settings().borrow().launch_at_login,
         "a watcher starts from the stored settings, not the defaults"
@@ -45,12 +45,7 @@ async fn watchers_hear_of_changes_and_of_the_stored_settings_at_start() {
 #[tokio::test]
 async fn a_ca_file_without_a_usable_certificate_is_refused_by_its_field() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::start(
-        Config::new(dir.path().join("chime.db")),
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
+    let engine = start_in(dir.path()).await;
     let missing = dir.path().join("missing.pem");
     let words = dir.path().join("words.pem");
     std::fs::write(&words, "not a certificate\n").unwrap();
