@@ -1,11 +1,13 @@
 //! The calendar past its cap of upcoming bands: the busiest schedules keep
 //! their own band, the rest are drawn together, and no run is lost; and in
-//! any zone, across clock changes, every run is counted once.
+//! any zone, across clock changes, every run is counted once; a running job
+//! is drawn among the finished.
 
 use std::sync::Arc;
 
 use chime_engine::calendar::{DEFAULT_DENSE, MAX_ITEMS};
-use chime_engine::{Config, Engine, ManualClock};
+use chime_engine::{Config, Engine, JobState, ManualClock};
+use chime_testkit::{eventually, Gate, Reply, Target};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
 
@@ -477,5 +479,60 @@ async fn quiet_hours_are_drawn_as_they_are_kept() {
         .chain((15..24).map(|h| at(h, 0)))
         .collect();
     assert_eq!(listed, expected, "12:00 to 14:00 go at 14:30");
+    engine.shutdown().await;
+}
+
+/// A job that is running is drawn among the finished ones in its place in
+/// time, as running, and as finished once it is: the finished are read from
+/// an index that leaves the running out (0023), the running from their own.
+#[tokio::test]
+async fn a_running_job_is_drawn_in_its_place_among_the_finished() {
+    let gate = Gate::default();
+    let held = {
+        let gate = gate.clone();
+        Target::start(move |_| Reply::status(200).until(&gate)).await
+    };
+    let answers = Target::ok().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(t0()));
+    let mut config = Config::new(dir.path().join("chime.db"));
+    config.allow_http = true;
+    let engine = Engine::start(config, clock.clone()).await.unwrap();
+    let wait = std::time::Duration::from_secs(10);
+    let job_in = async |id: &str, state: JobState| {
+        eventually(&format!("job {id} {state:?}"), wait, async || {
+            (engine.get_job(id).await.unwrap().state == state).then_some(())
+        })
+        .await
+    };
+    // Each due a minute after the one before, the second held by its host,
+    // and each sent on time as the clock reaches it.
+    let mut jobs = Vec::new();
+    for (minute, target, state) in [
+        (1, &answers, JobState::Completed),
+        (2, &held, JobState::Executing),
+        (3, &answers, JobState::Completed),
+    ] {
+        let at = t0() + Duration::minutes(minute);
+        let body = json!({"url": target.url("/run"), "scheduled_at": at.to_rfc3339()});
+        let id = engine.create_job(body).await.unwrap().job.id;
+        clock.set(at);
+        job_in(&id, state).await;
+        jobs.push((at, id, state));
+    }
+    let drawn = async || {
+        let to = t0() + Duration::hours(1);
+        let cal = engine.calendar(t0(), to, chrono_tz::Tz::UTC, DEFAULT_DENSE);
+        let past = cal.await.unwrap().past;
+        (past.into_iter())
+            .map(|run| (run.scheduled_at, run.job_id, run.state))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(drawn().await, jobs, "in time order, the second running");
+
+    gate.open();
+    job_in(&jobs[1].1, JobState::Completed).await;
+    jobs[1].2 = JobState::Completed;
+    assert_eq!(drawn().await, jobs, "the second done");
     engine.shutdown().await;
 }
