@@ -143,6 +143,11 @@ where
     sorted
 }
 
+/// The CPU time of process `pid`, all its threads together.
+pub fn cpu(pid: u32) -> Result<Duration> {
+    Ok(cpu_time(&read(&format!("/proc/{pid}/stat"))?)?.total)
+}
+
 pub fn activity(pid: u32) -> Result<Activity> {
     let mut threads = HashMap::new();
     let tasks = format!("/proc/{pid}/task");
@@ -171,7 +176,7 @@ pub fn activity(pid: u32) -> Result<Activity> {
         threads.insert(tid, thread);
     }
     Ok(Activity {
-        cpu: cpu_time(&read(&format!("/proc/{pid}/stat"))?)?.total,
+        cpu: cpu(pid)?,
         threads,
     })
 }

@@ -37,6 +37,9 @@ struct Run {
     peak: f64,
     /// Chime's CPU seconds from the last create to the last job recorded.
     cpu: f64,
+    /// The sink's (this process's) CPU seconds from the last create to the
+    /// last arrival: what it took of the two cores Chime shares with it.
+    sink_cpu: f64,
     creates: f64,
     /// How far the wall clock moved against the monotonic one in the run.
     clock_ms: f64,
@@ -47,8 +50,8 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
     for i in 1..=bench.runs {
         let run = once(bench).await?;
         eprintln!(
-            "  run {i}: last arrival {:.3} s after the due instant, all recorded by {:.3} s; lost {}, early {}, twice {}; the wall clock moved {:+.1} ms",
-            run.delivered, run.recorded, run.lost, run.early, run.twice, run.clock_ms
+            "  run {i}: last arrival {:.3} s after the due instant, all recorded by {:.3} s; lost {}, early {}, twice {}; the sink's CPU {:.2} s; the wall clock moved {:+.1} ms",
+            run.delivered, run.recorded, run.lost, run.early, run.twice, run.sink_cpu, run.clock_ms
         );
         runs.push(run);
     }
@@ -62,7 +65,7 @@ async fn once(bench: &Bench) -> Result<Run> {
     let (due, creates) = create(bench, &session, &anchor).await?;
     let pid = session.server.pid();
     let before = procfs::activity(pid)?;
-    let recorded = drain(bench, &session, due).await?;
+    let (recorded, sink_cpu) = drain(bench, &session, due).await?;
     let cpu = cpu_report("in the drain", &procfs::activity(pid)?, &before);
     tokio::time::sleep(GRACE).await;
     let peak = session.server.memory()?.peak as f64;
@@ -80,6 +83,7 @@ async fn once(bench: &Bench) -> Result<Run> {
         twice: deliveries.twice,
         peak,
         cpu,
+        sink_cpu,
         creates,
         clock_ms: anchor.wall_moved_ms(),
     })
@@ -101,15 +105,19 @@ async fn create(bench: &Bench, session: &Session, anchor: &Anchor) -> Result<(Du
 }
 
 /// Waits for every job to arrive and be recorded; answers seconds from the
-/// due instant to the last one recorded (NaN if some never arrived).
-async fn drain(bench: &Bench, session: &Session, due: Due) -> Result<f64> {
+/// due instant to the last one recorded (NaN if some never arrived), and the
+/// sink's CPU seconds until the last arrived.
+async fn drain(bench: &Bench, session: &Session, due: Due) -> Result<(f64, f64)> {
     let n = bench.jobs;
-    if !bench.sink.wait_for(n, due.mono + LIMIT).await {
-        return Ok(f64::NAN);
+    let sink = procfs::cpu(std::process::id())?;
+    let arrived = bench.sink.wait_for(n, due.mono + LIMIT).await;
+    let sink = procfs::cpu(std::process::id())?.saturating_sub(sink);
+    if !arrived {
+        return Ok((f64::NAN, sink.as_secs_f64()));
     }
     // Polled only once every job arrived, so the polls do not slow the drain.
     wait_total(&session.api, COMPLETED, n as u64, LIMIT).await?;
-    Ok(wall_ms(Utc::now(), due.wall) / 1e3)
+    Ok((wall_ms(Utc::now(), due.wall) / 1e3, sink.as_secs_f64()))
 }
 
 /// The figure that says whether a run's due instants were on a clock that
@@ -162,6 +170,12 @@ fn figures(runs: &[Run], bench: &Bench) -> Vec<Figure> {
             "Chime's CPU time in the drain",
             Unit::Secs,
             of(|r| r.cpu),
+        ),
+        Figure::new(
+            WORKLOAD,
+            "the sink's CPU time until the last arrival",
+            Unit::Secs,
+            of(|r| r.sink_cpu),
         ),
         Figure::new(
             WORKLOAD,
