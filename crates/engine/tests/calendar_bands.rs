@@ -483,8 +483,8 @@ async fn quiet_hours_are_drawn_as_they_are_kept() {
 }
 
 /// A job that is running is drawn among the finished ones in its place in
-/// time, as running, and as finished once it is: the finished are read from
-/// an index that leaves the running out (0023), the running from their own.
+/// time, as running, and as finished once it is (the calendar reads both
+/// from one index, `jobs_past`).
 #[tokio::test]
 async fn a_running_job_is_drawn_in_its_place_among_the_finished() {
     let gate = Gate::default();

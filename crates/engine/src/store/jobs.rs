@@ -449,10 +449,9 @@ pub(crate) const ONE_OFF_JOBS: &str = "jobs INDEXED BY jobs_one_off WHERE schedu
 /// reason.
 const SCHEDULE_RUNS: &str = "jobs INDEXED BY jobs_schedule WHERE schedule_id IS NOT NULL";
 
-/// Jobs past their pending start and not running, spelled as `jobs_past`'s
-/// condition is (0012, 0022, 0023), which SQLite uses only for a query that
-/// repeats it.
-const PAST: &str = "state <> 'scheduled' AND state <> 'available' AND state <> 'executing'";
+/// Jobs past their pending start, spelled as `jobs_past`'s condition is
+/// (0012, 0022), which SQLite uses only for a query that repeats it.
+const PAST: &str = "state <> 'scheduled' AND state <> 'available'";
 
 /// Whether `f` is a list by due time of states `jobs_past` holds alone, so
 /// its walk can read that index in the list's order (time, then seq),
@@ -463,12 +462,10 @@ const PAST: &str = "state <> 'scheduled' AND state <> 'available' AND state <> '
 fn walks_past(f: &JobFilter) -> bool {
     f.order.by == OrderField::ScheduledAt
         && !f.states.is_empty()
-        && !f.states.iter().any(|s| {
-            matches!(
-                s,
-                JobState::Scheduled | JobState::Available | JobState::Executing
-            )
-        })
+        && !f
+            .states
+            .iter()
+            .any(|s| matches!(s, JobState::Scheduled | JobState::Available))
 }
 
 /// What gathering a job for a page costs, in steps of walking an index:
@@ -1332,8 +1329,8 @@ mod tests {
     /// whole, reads one entry: the jobs view's tabs of settled jobs, by due
     /// time, walk jobs_past; its tab of every one-off job walks
     /// jobs_one_off; and every one-off job in the order made walks jobs_seq.
-    /// A tab of pending or running jobs never asks for jobs_past, which
-    /// does not hold them.
+    /// A tab of pending jobs never asks for jobs_past, which does not hold
+    /// them.
     #[test]
     fn lists_of_one_off_jobs_walk_an_index_in_their_order() {
         let (_dir, store) = a_history(|i| i % 10 != 0);
@@ -1385,9 +1382,6 @@ mod tests {
         }
         let upcoming = plan(vec![JobState::Scheduled, JobState::Retryable], 0, 100);
         assert!(!upcoming.contains("jobs_past"), "{upcoming}");
-        // Nor one of running jobs (0023), which are gathered from their own.
-        let running = plan(vec![JobState::Executing, JobState::Completed], 0, 100);
-        assert!(!running.contains("jobs_past"), "{running}");
         for offset in [0, 100] {
             let every = plan(vec![], offset, 10);
             assert!(every.contains("SCAN jobs USING "), "{every}");

@@ -123,11 +123,6 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "jobs_in_list_order",
         include_str!("migrations/0022_jobs_in_list_order.sql"),
     ),
-    (
-        23,
-        "jobs_past_settled",
-        include_str!("migrations/0023_jobs_past_settled.sql"),
-    ),
 ];
 
 /// How long a connection waits for a lock another holds.
