@@ -114,11 +114,19 @@ fn progress(done: usize, n: usize) {
     }
 }
 
+/// How long a kept-alive connection may sit idle here before it is dropped:
+/// under the 10 s after which Chime closes one (`HEADER_TIMEOUT` in
+/// crates/api/src/server.rs). A request sent as Chime closed its connection
+/// failed ("connection closed before message completed"): the history's
+/// first search, which comes 10 s after a start, did once.
+const IDLE_AT_MOST: Duration = Duration::from_secs(5);
+
 fn client() -> Result<reqwest::Client> {
     // No proxy: a proxy from the environment would sit between the
     // benchmark and Chime and be measured with it.
     Ok(reqwest::Client::builder()
         .no_proxy()
         .tcp_nodelay(true)
+        .pool_idle_timeout(IDLE_AT_MOST)
         .build()?)
 }
