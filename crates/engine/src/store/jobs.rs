@@ -710,10 +710,7 @@ pub fn claim_due(
 /// is bound (`each_claim_runs_its_statements_prepared_once`). An
 /// expression's value is not read, and the plan is the same.
 fn due_sql() -> String {
-    format!(
-        "SELECT {COLUMNS} FROM jobs WHERE {PENDING} AND scheduled_at <= ?1
-         ORDER BY scheduled_at, seq LIMIT +?2"
-    )
+    format!("SELECT {COLUMNS} FROM jobs WHERE {}", due(1, 2))
 }
 
 /// The claim of the jobs [`due_sql`] reads; [`claimed`] is what it writes.
@@ -721,8 +718,17 @@ fn claim_sql() -> String {
     format!(
         "UPDATE jobs SET state = 'executing', attempt = attempt + 1,
                          attempted_at = MAX(?1, scheduled_at), updated_at = ?1
-         WHERE seq IN (SELECT seq FROM jobs WHERE {PENDING} AND scheduled_at <= ?2
-                       ORDER BY scheduled_at, seq LIMIT +?3)"
+         WHERE seq IN (SELECT seq FROM jobs WHERE {})",
+        due(2, 3)
+    )
+}
+
+/// The jobs a claim takes, the same words in both of its statements: the
+/// pending jobs due by the parameter `?horizon`, in order, at most `?limit`.
+fn due(horizon: u8, limit: u8) -> String {
+    format!(
+        "{PENDING} AND scheduled_at <= ?{horizon}
+         ORDER BY scheduled_at, seq LIMIT +?{limit}"
     )
 }
 

@@ -74,13 +74,14 @@ static UNIX: OnceLock<Unix> = OnceLock::new();
 /// that the commits after it write into blocks the file already has.
 ///
 /// A sync after a write that grows a file must also make its new length and
-/// blocks durable (on ext4, a journal commit): on this machine a commit of
-/// 13 pages that grows the log synced in 190-200 µs, one into written
-/// blocks in 110-120 µs. Blocks reserved with `fallocate` are no cheaper
-/// (180 µs: they are marked unwritten until written). One write of zeros a
-/// MiB brought the average commit to 140 µs (a quarter MiB: 156 µs; 4 MiB:
-/// 240 µs, its one slow sync larger than what the others save). PostgreSQL
-/// fills its log's segments with zeros for the same reason.
+/// blocks durable (on ext4, a journal commit). On this machine a commit's
+/// sync took 216 µs on average where each grew the log, 132 µs into blocks
+/// written before (`bench/log_sync.py`, which reproduces these). Blocks
+/// reserved with `fallocate` are no cheaper (221 µs: they are marked
+/// unwritten until written). One write of zeros a MiB brought the average
+/// to 161 µs (a quarter MiB: 169 µs; 4 MiB: 270 µs, its one slow sync larger
+/// than what the others save). PostgreSQL fills its log's segments with
+/// zeros for the same reason.
 ///
 /// The zeros are never a frame (a frame is valid only with the log's salt
 /// and checksums), so recovery stops at them as it stops at the end of a
