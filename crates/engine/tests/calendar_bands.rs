@@ -3,12 +3,15 @@
 //! any zone, across clock changes, every run is counted once; a running job
 //! is drawn among the finished.
 
+mod common;
+
 use std::sync::Arc;
 
 use chime_engine::calendar::{DEFAULT_DENSE, MAX_ITEMS};
 use chime_engine::{Config, Engine, JobState, ManualClock};
-use chime_testkit::{eventually, Gate, Reply, Target};
+use chime_testkit::{Gate, Reply, Target};
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::job_in;
 use serde_json::json;
 
 /// The calendar keeps this many schedule bands (calendar::upcoming::MAX_BANDS).
@@ -498,13 +501,6 @@ async fn a_running_job_is_drawn_in_its_place_among_the_finished() {
     let mut config = Config::new(dir.path().join("chime.db"));
     config.allow_http = true;
     let engine = Engine::start(config, clock.clone()).await.unwrap();
-    let wait = std::time::Duration::from_secs(10);
-    let job_in = async |id: &str, state: JobState| {
-        eventually(&format!("job {id} {state:?}"), wait, async || {
-            (engine.get_job(id).await.unwrap().state == state).then_some(())
-        })
-        .await
-    };
     // Each due a minute after the one before, the second held by its host,
     // and each sent on time as the clock reaches it.
     let mut jobs = Vec::new();
@@ -517,7 +513,7 @@ async fn a_running_job_is_drawn_in_its_place_among_the_finished() {
         let body = json!({"url": target.url("/run"), "scheduled_at": at.to_rfc3339()});
         let id = engine.create_job(body).await.unwrap().job.id;
         clock.set(at);
-        job_in(&id, state).await;
+        job_in(&engine, &id, state).await;
         jobs.push((at, id, state));
     }
     let drawn = async || {
@@ -531,7 +527,7 @@ async fn a_running_job_is_drawn_in_its_place_among_the_finished() {
     assert_eq!(drawn().await, jobs, "in time order, the second running");
 
     gate.open();
-    job_in(&jobs[1].1, JobState::Completed).await;
+    job_in(&engine, &jobs[1].1, JobState::Completed).await;
     jobs[1].2 = JobState::Completed;
     assert_eq!(drawn().await, jobs, "the second done");
     engine.shutdown().await;

@@ -1,6 +1,8 @@
 //! The engine on an injected clock: schedules keep to their rule, missed runs
 //! follow the catch-up policy, and an interrupted attempt is never lost.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -10,6 +12,7 @@ use chime_engine::{
 };
 use chime_testkit::{eventually, Gate, Reply, Target};
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::job_in;
 use serde_json::{json, Value};
 
 fn t0() -> DateTime<Utc> {
@@ -59,16 +62,6 @@ async fn log_of(engine: &Engine, job_id: Option<String>) -> Vec<chime_engine::Ev
         ..Default::default()
     };
     engine.list_events(query).await.unwrap()
-}
-
-/// Waits for a job to reach `state`, and answers it.
-async fn job_in(engine: &Engine, id: &str, state: JobState) -> chime_engine::JobView {
-    let what = format!("job {id} to be {state:?}");
-    eventually(&what, StdDuration::from_secs(10), async || {
-        let job = engine.get_job(id).await.unwrap();
-        (job.state == state).then_some(job)
-    })
-    .await
 }
 
 fn scheduled_at_of(body: &Value) -> DateTime<Utc> {

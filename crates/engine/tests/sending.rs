@@ -1,24 +1,20 @@
 //! Requests on the wire at once: a burst to one host goes out a few at a
 //! time, and does not hold back jobs to other hosts.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chime_engine::{Config, Engine, EventKind, JobState, LogQuery, ManualClock};
-use chime_testkit::{eventually, Gate, Reply, Target};
+use chime_testkit::{Gate, Reply, Target};
 use chrono::{TimeZone, Utc};
+use common::job_in;
 use serde_json::json;
 
 const PER_HOST: usize = 2;
 const TO_ONE_HOST: usize = 5;
 const WAIT: StdDuration = StdDuration::from_secs(10);
-
-async fn job_in(engine: &Engine, id: &str, state: JobState) {
-    eventually(&format!("job {id} to be {state:?}"), WAIT, async || {
-        (engine.get_job(id).await.unwrap().state == state).then_some(())
-    })
-    .await
-}
 
 /// Requests logged as sent so far, of any job.
 async fn requests_logged(engine: &Engine) -> usize {
