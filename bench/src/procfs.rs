@@ -261,4 +261,20 @@ mod tests {
         assert!(now.wakeups_by_thread(&now).is_empty());
         assert!(now.cpu_by_thread(&now).is_empty());
     }
+
+    /// A process's CPU time (what W1 reads of the sink) grows as it works:
+    /// this test works until it has, and fails if it never does.
+    #[test]
+    fn a_process_cpu_time_grows_as_it_works() {
+        let me = std::process::id();
+        let before = cpu(me).unwrap();
+        let until = std::time::Instant::now() + Duration::from_secs(10);
+        let mut work = 0u64;
+        while cpu(me).unwrap() <= before {
+            assert!(std::time::Instant::now() < until, "no CPU time counted");
+            for i in 0..100_000u64 {
+                work = std::hint::black_box(work.wrapping_mul(31).wrapping_add(i));
+            }
+        }
+    }
 }
