@@ -81,7 +81,7 @@ fn write_batch(tx: &mut Tx, records: &[Record]) -> Result<()> {
                 let payload = Payload::Waiting(waiting.clone());
                 lifecycle::emit(tx, job, Some(job.attempt), payload)?;
             }
-            Record::Ended(end) => lifecycle::runs::end_attempt(tx, end)?,
+            Record::Ended(end) => lifecycle::runs::end_attempt(tx, end, None)?,
         }
     }
     Ok(())

@@ -22,7 +22,7 @@ const EVERY: StdDuration = StdDuration::from_secs(3600);
 /// The first pass waits a little after start, out of the start-up's way.
 const FIRST_PASS: StdDuration = StdDuration::from_secs(60);
 
-/// How many rows a pass removed.
+/// How many of each a pass removed (events, not rows: a row may hold two, 0023).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Pruned {
     pub events: usize,
@@ -41,6 +41,8 @@ struct Prunable {
     written: &'static str,
     /// An SQL condition, with the cutoff as ?3, for a row that may be deleted.
     deletable: &'static str,
+    /// How many of what is counted a row holds, in SQL.
+    holds: &'static str,
 }
 
 /// The newest event always stays, however old: an event's id is one more
@@ -51,18 +53,22 @@ const EVENTS: Prunable = Prunable {
     key: "id",
     written: "at",
     deletable: "id < (SELECT max(id) FROM events)",
+    // An attempt's end holds its `job.finished` too (0023).
+    holds: "1 + (finished IS NOT NULL)",
 };
 const ATTEMPTS: Prunable = Prunable {
     table: "attempts",
     key: "id",
     written: "finished_at",
     deletable: "1",
+    holds: "1",
 };
 const DELIVERIES: Prunable = Prunable {
     table: "deliveries",
     key: "id",
     written: "created_at",
     deletable: "delivered_at IS NOT NULL OR failed_at IS NOT NULL",
+    holds: "1",
 };
 /// The ledger's rows of runs that are over (a pending one stays).
 const RUNS: Prunable = Prunable {
@@ -70,6 +76,7 @@ const RUNS: Prunable = Prunable {
     key: "id",
     written: "planned_at",
     deletable: "outcome IS NOT NULL",
+    holds: "1",
 };
 /// Finished jobs, once they have been left alone for the whole period;
 /// a pending job stays however old it is.
@@ -78,6 +85,7 @@ const JOBS: Prunable = Prunable {
     key: "seq",
     written: "inserted_at",
     deletable: "state IN ('completed', 'discarded', 'cancelled') AND updated_at < ?3",
+    holds: "1",
 };
 
 pub(crate) async fn run(core: Arc<Core>) {
@@ -134,15 +142,16 @@ fn select_sql(what: &Prunable) -> String {
         key,
         written,
         deletable,
+        holds,
     } = what;
     format!(
-        "SELECT {key}, {written}, {deletable} FROM {table} WHERE {key} > ?1 ORDER BY {key} LIMIT +?2"
+        "SELECT {key}, {written}, {deletable}, {holds} FROM {table} WHERE {key} > ?1 ORDER BY {key} LIMIT +?2"
     )
 }
 
 /// Looks at the next BATCH rows after `after`, oldest first, and deletes the
-/// old ones among them. Answers (deleted, the last key looked at, whether
-/// older rows may follow).
+/// old ones among them. Answers (how many they held, the last key looked at,
+/// whether older rows may follow).
 fn prune_batch(
     c: &Connection,
     what: &Prunable,
@@ -155,26 +164,26 @@ fn prune_batch(
     // Only some conditions use the cutoff (?3).
     let args = [after, BATCH, cutoff];
     let args = &args[..select.parameter_count()];
-    let rows: Vec<(i64, i64, bool)> = select
+    let rows: Vec<(i64, i64, bool, usize)> = select
         .query_map(params_from_iter(args), |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
     // Rows are in the order they were written: the first young one ends the pass.
-    let old: Vec<i64> = rows
+    let old: Vec<(i64, usize)> = rows
         .iter()
-        .take_while(|(_, at, _)| *at < cutoff)
-        .filter(|(_, _, deletable)| *deletable)
-        .map(|(k, _, _)| *k)
+        .take_while(|(_, at, _, _)| *at < cutoff)
+        .filter(|(_, _, deletable, _)| *deletable)
+        .map(|(k, _, _, holds)| (*k, *holds))
         .collect();
-    let reached_young = rows.iter().any(|(_, at, _)| *at >= cutoff);
-    let last_seen = rows.last().map_or(after, |(k, _, _)| *k);
+    let reached_young = rows.iter().any(|(_, at, _, _)| *at >= cutoff);
+    let last_seen = rows.last().map_or(after, |(k, _, _, _)| *k);
     let mut delete = c.prepare_cached(&format!("DELETE FROM {table} WHERE {key} = ?1"))?;
-    for k in &old {
+    for (k, _) in &old {
         delete.execute([k])?;
     }
     let more = !reached_young && rows.len() as i64 == BATCH;
-    Ok((old.len(), last_seen, more))
+    Ok((old.iter().map(|(_, n)| n).sum(), last_seen, more))
 }
 
 #[cfg(test)]

@@ -337,11 +337,14 @@ async fn a_schedules_first_run_drawn_is_its_pending_job_after_an_upgrade_too() {
     assert_eq!(listed(&engine, &schedule, 4).await, expected);
     engine.shutdown().await;
 
-    // Back to schema 16: no seq beside the pending job's id.
+    // Back to schema 16: no seq beside the pending job's id, and no end of
+    // an attempt in the row of its finish (0023).
     let db = rusqlite::Connection::open(dir.path().join("chime.db")).unwrap();
     db.execute_batch(
         "DROP INDEX schedules_plans;
          ALTER TABLE schedules DROP COLUMN pending_job_seq;
+         ALTER TABLE events DROP COLUMN request;
+         ALTER TABLE events DROP COLUMN finished;
          CREATE INDEX schedules_plans ON schedules (
              disabled_at, every_ms, anchor_at, cron, timezone, pending_job_id,
              json_extract(options, '$.until'), json_extract(options, '$.max_runs'), runs_sent);

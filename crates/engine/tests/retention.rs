@@ -138,14 +138,22 @@ async fn pruning_keeps_the_newest_event_so_ids_never_go_back() {
 
     clock.advance(Duration::days(31));
     let pruned = engine.prune().await.unwrap();
-    assert_eq!(pruned.events, before.len() - 1, "{pruned:?}");
-    assert_eq!(log().await, [newest], "the newest event stays");
+    // The newest row stays: the last attempt's end (0023), which holds its
+    // response and job.finished, and its request when the two were
+    // recorded together.
+    let kept = log().await;
+    assert!(
+        before.ends_with(&kept) && (2..=3).contains(&kept.len()),
+        "{kept:?} of {before:?}"
+    );
+    assert_eq!(pruned.events, before.len() - kept.len(), "{pruned:?}");
 
     sent(&engine, &target, "/new").await;
     let after = log().await;
-    assert!(after.len() > 1, "{after:?}");
+    assert!(after.starts_with(&kept), "{after:?}");
+    assert!(after.len() > kept.len(), "{after:?}");
     assert!(
-        after.iter().skip(1).all(|id| *id > newest),
+        after.iter().skip(kept.len()).all(|id| *id > newest),
         "ids go on after {newest}: {after:?}"
     );
     engine.shutdown().await;

@@ -3,6 +3,8 @@
 //! in the transaction of the change, so a delivery exists if and only if
 //! the change committed.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -13,7 +15,7 @@ use crate::job::{Job, JobView};
 use crate::request::SentRequest;
 use crate::schedule::Schedule;
 use crate::store::deliveries::{self, DeliveryKind, NewDelivery};
-use crate::store::{jobs, NewEvent, Tx};
+use crate::store::{jobs, End, NewEvent, Tx};
 
 /// How long a webhook or callback is retried before it is given up.
 pub const DELIVERY_MAX_AGE: Duration = Duration::hours(24);
@@ -54,33 +56,59 @@ pub struct CallbackData {
 /// Stores an event about `job`, and its webhook delivery when the job has a
 /// `webhook_url`. Answers the event's id.
 pub(crate) fn emit(tx: &mut Tx, job: &Job, attempt: Option<u32>, payload: Payload) -> Result<i64> {
-    let webhook = job
-        .options
-        .webhook_url
-        .as_ref()
-        .filter(|_| payload.for_webhook());
-    let event = tx.emit(NewEvent {
+    let event = tx.emit(about(job, attempt, payload))?;
+    webhook(tx, job, &event)?;
+    Ok(event.id)
+}
+
+/// Stores an attempt's end in one row: `ending` (its response or error),
+/// with the request sent when it is logged with the end, and the
+/// `job.finished`. Their webhooks are the caller's ([`webhook`]), each sent
+/// with the job as it is at its point: the request's and the end's before
+/// the job takes its new state, the finish's after.
+pub(crate) fn emit_end(
+    tx: &mut Tx,
+    job: &Job,
+    request: Option<Payload>,
+    ending: Payload,
+    finished: Payload,
+) -> Result<End<Arc<Event>>> {
+    tx.emit_end(about(job, Some(job.attempt), ending), request, finished)
+}
+
+fn about(job: &Job, attempt: Option<u32>, payload: Payload) -> NewEvent {
+    NewEvent {
         job: Some((job.seq, job.id.clone())),
         schedule_id: job.schedule_id.clone(),
         attempt,
         payload,
-    })?;
-    if let Some(url) = webhook {
-        let data = WebhookData {
-            event: (*event).clone(),
-            job: job_view(tx, job.seq)?,
-        };
-        let body = envelope(event.kind().as_str(), event.inserted_at, &data)?;
-        enqueue(
-            tx,
-            DeliveryKind::Webhook,
-            url,
-            event.id,
-            Some(job.seq),
-            body,
-        )?;
     }
-    Ok(event.id)
+}
+
+/// Queues `event`'s delivery to its job's webhook, when the job has one,
+/// with the job as it is now in this transaction.
+pub(crate) fn webhook(tx: &mut Tx, job: &Job, event: &Event) -> Result<()> {
+    let Some(url) = job
+        .options
+        .webhook_url
+        .as_ref()
+        .filter(|_| event.body.for_webhook())
+    else {
+        return Ok(());
+    };
+    let data = WebhookData {
+        event: event.clone(),
+        job: job_view(tx, job.seq)?,
+    };
+    let body = envelope(event.kind().as_str(), event.inserted_at, &data)?;
+    enqueue(
+        tx,
+        DeliveryKind::Webhook,
+        url,
+        event.id,
+        Some(job.seq),
+        body,
+    )
 }
 
 /// Stores an event about a schedule itself (a run that never became a job),

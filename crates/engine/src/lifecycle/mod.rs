@@ -13,5 +13,7 @@ pub(crate) mod runs;
 pub(crate) mod schedules;
 pub(crate) mod verdict;
 
-pub(crate) use emit::{emit, emit_for_schedule, enqueue_callback, CallbackParts};
+pub(crate) use emit::{
+    emit, emit_end, emit_for_schedule, enqueue_callback, webhook, CallbackParts,
+};
 pub use emit::{CallbackData, WebhookData, DELIVERY_MAX_AGE};

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::schedules::{self, Circumstances, Claim};
 use super::verdict::{self as judge, Verdict};
 use super::{alerts, limits};
-use super::{emit, enqueue_callback, CallbackParts};
+use super::{emit, emit_end, enqueue_callback, webhook, CallbackParts};
 use crate::attempt::{Outcome, ResponseRecord};
 use crate::dynamic::RunContext;
 use crate::error::Result;
@@ -157,8 +157,10 @@ pub struct AttemptEnd {
 }
 
 /// Records an ended attempt: its verdict, events, the job's new state, the
-/// schedule's memory of it, and the callback of a job that is done.
-pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
+/// schedule's memory of it, and the callback of a job that is done. `sent`
+/// is the request it sent, when its record came with the end's to be logged
+/// with it (recorder.rs).
+pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd, sent: Option<&SentRequest>) -> Result<()> {
     let job = &end.job;
     let duration_ms = (end.finished_at - end.started_at).num_milliseconds();
     let (verdict, error) = verdict(tx.now, job, &end.reply);
@@ -191,8 +193,25 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
             retry_at: verdict.retry_at,
         }),
     };
-    emit(tx, job, Some(job.attempt), payload)?;
+    let finished = Payload::Finished(Finished {
+        state: verdict.state,
+        outcome: verdict.outcome,
+        status,
+        duration_ms,
+        retry_at: verdict.retry_at,
+        interrupted: false,
+    });
+    // One row for all (0023). Each webhook sees the job at its own point,
+    // and goes out before those of what the schedule does next, as its id.
+    let request = sent.map(|r| Payload::Request(r.clone()));
+    let logged = emit_end(tx, job, request, payload, finished)?;
+    if let Some(request) = &logged.request {
+        webhook(tx, job, request)?;
+    }
+    webhook(tx, job, &logged.ending)?;
     jobs::finish_attempt(tx, job.seq, verdict.state, verdict.retry_at)?;
+    let finished = &logged.finished;
+    webhook(tx, job, finished)?;
     let ended = run_outcome(&verdict);
     // The ledger holds schedules' runs: a one-off job has no row to end
     // (an UPDATE that finds none costs a burst 2 % of its writer's work).
@@ -211,15 +230,6 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
         schedules::catch_up_after(tx, s, job)?;
         limits::release_queued(tx, s)?;
     }
-    let finished = Payload::Finished(Finished {
-        state: verdict.state,
-        outcome: verdict.outcome,
-        status,
-        duration_ms,
-        retry_at: verdict.retry_at,
-        interrupted: false,
-    });
-    let finished_id = emit(tx, job, Some(job.attempt), finished)?;
     if let Some(s) = &mut schedule {
         if let Some(outcome) = ended {
             alerts::after_run(tx, s, job, outcome, &end.reply, error.as_deref())?;
@@ -238,7 +248,7 @@ pub(crate) fn end_attempt(tx: &mut Tx, end: &AttemptEnd) -> Result<()> {
                 error,
             }
         };
-        enqueue_callback(tx, job, parts, finished_id)?;
+        enqueue_callback(tx, job, parts, finished.id)?;
     }
     Ok(())
 }
@@ -340,7 +350,6 @@ pub(crate) fn recover_interrupted(tx: &mut Tx) -> Result<usize> {
             will_retry: true,
             retry_at: Some(tx.now),
         });
-        emit(tx, job, Some(job.attempt), error)?;
         let finished = Payload::Finished(Finished {
             state: JobState::Available,
             outcome: Outcome::Error,
@@ -349,7 +358,9 @@ pub(crate) fn recover_interrupted(tx: &mut Tx) -> Result<usize> {
             retry_at: Some(tx.now),
             interrupted: true,
         });
-        emit(tx, job, Some(job.attempt), finished)?;
+        for event in emit_end(tx, job, None, error, finished)?.iter() {
+            webhook(tx, job, event)?;
+        }
         jobs::due_now(
             &tx.sql,
             job.seq,

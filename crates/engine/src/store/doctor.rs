@@ -146,7 +146,7 @@ const JSON_COLUMNS: &[(&str, &[&str])] = &[
         &["request", "options", "args", "state", "previous"],
     ),
     ("jobs", &["request", "options", "args"]),
-    ("events", &["payload"]),
+    ("events", &["payload", "request", "finished"]),
     ("deliveries", &["body"]),
 ];
 

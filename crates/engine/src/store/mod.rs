@@ -24,10 +24,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{CachedStatement, Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
-use crate::event::Event;
+use crate::event::{Event, Payload};
 
 pub use attempts::{AttemptRow, AttemptWrite};
-pub use events::{EventFilter, NewEvent};
+pub use events::{End, EventFilter, NewEvent};
 pub use jobs::{JobFilter, JobInsert, JobOrder, JobUpdate};
 pub use schedules::ScheduleInsert;
 
@@ -123,6 +123,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "jobs_in_list_order",
         include_str!("migrations/0022_jobs_in_list_order.sql"),
     ),
+    (
+        23,
+        "events_attempt_end",
+        include_str!("migrations/0023_events_attempt_end.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.
@@ -157,6 +162,9 @@ pub struct Tx<'c> {
     conn: &'c Connection,
     /// Statements run once a job, by their text (see [`Tx::held`]).
     held: Vec<(&'static str, CachedStatement<'c>)>,
+    /// The largest id in the log once this transaction has read or
+    /// written it: an attempt's end takes the ids after it (0023).
+    last_event: Option<i64>,
 }
 
 /// What a committed write transaction did.
@@ -290,6 +298,7 @@ impl<'c> Tx<'c> {
             deliveries: 0,
             conn,
             held: Vec::new(),
+            last_event: None,
         })
     }
 
@@ -297,8 +306,30 @@ impl<'c> Tx<'c> {
     pub fn emit(&mut self, new: NewEvent) -> Result<Arc<Event>> {
         let now = self.now;
         let event = Arc::new(events::insert(self.held(events::INSERT)?, now, new)?);
+        self.last_event = Some(event.id);
         self.events.push(event.clone());
         Ok(event)
+    }
+
+    /// Stores an attempt's end in one row (0023): `new`, its response or
+    /// error, with the request sent (when it is logged with the end) and the
+    /// `job.finished`. They are published when the transaction commits.
+    pub fn emit_end(
+        &mut self,
+        new: NewEvent,
+        request: Option<Payload>,
+        finished: Payload,
+    ) -> Result<End<Arc<Event>>> {
+        let last = match self.last_event {
+            Some(id) => id,
+            None => events::last_id(&self.sql)?,
+        };
+        let now = self.now;
+        let insert = self.held(events::INSERT_END)?;
+        let end = events::insert_end(insert, last, now, new, request, finished)?.map(Arc::new);
+        self.last_event = Some(end.finished.id);
+        self.events.extend(end.iter().cloned());
+        Ok(end)
     }
 
     /// A statement that a transaction runs for each job it records (its

@@ -218,12 +218,13 @@ fn commit(
             broken = Some(Error::from(e));
             break;
         }
-        let mark = (tx.events.len(), tx.deliveries);
+        let mark = (tx.events.len(), tx.deliveries, tx.last_event);
         let closed = if write.run(&mut tx) {
             cached(&tx.sql, "RELEASE write")
         } else {
             tx.events.truncate(mark.0);
             tx.deliveries = mark.1;
+            tx.last_event = mark.2;
             tx.sql.execute_batch("ROLLBACK TO write; RELEASE write")
         };
         ran.push(write);
