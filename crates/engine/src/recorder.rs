@@ -3,6 +3,7 @@
 //! batches, one transaction for everything that arrived since the last one.
 //! Throughput comes from these group commits, not from more threads.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
@@ -71,8 +72,13 @@ async fn record_until_written(core: &Core, records: Arc<Vec<Record>>) {
 }
 
 fn write_batch(tx: &mut Tx, records: &[Record]) -> Result<()> {
-    for record in records {
+    let with_end = logged_with_end(records);
+    let mut sent = HashMap::new();
+    for (record, with_end) in records.iter().zip(with_end) {
         match record {
+            Record::Sent { job, request } if with_end => {
+                sent.insert((job.seq, job.attempt), request);
+            }
             Record::Sent { job, request } => {
                 let payload = Payload::Request(request.clone());
                 lifecycle::emit(tx, job, Some(job.attempt), payload)?;
@@ -81,8 +87,33 @@ fn write_batch(tx: &mut Tx, records: &[Record]) -> Result<()> {
                 let payload = Payload::Waiting(waiting.clone());
                 lifecycle::emit(tx, job, Some(job.attempt), payload)?;
             }
-            Record::Ended(end) => lifecycle::runs::end_attempt(tx, end, None)?,
+            Record::Ended(end) => {
+                let request = sent.remove(&(end.job.seq, end.job.attempt));
+                lifecycle::runs::end_attempt(tx, end, request)?;
+            }
         }
     }
     Ok(())
+}
+
+/// Which records are requests whose attempt ends later in the same batch:
+/// each is logged with its end, in the end's row (0023), as most are in a
+/// burst. Records of one attempt come in its order, so a request's end
+/// follows it.
+fn logged_with_end(records: &[Record]) -> Vec<bool> {
+    let mut ending = HashSet::new();
+    let mut with_end: Vec<bool> = records
+        .iter()
+        .rev()
+        .map(|record| match record {
+            Record::Ended(end) => {
+                ending.insert((end.job.seq, end.job.attempt));
+                false
+            }
+            Record::Sent { job, .. } => ending.contains(&(job.seq, job.attempt)),
+            Record::Waiting { .. } => false,
+        })
+        .collect();
+    with_end.reverse();
+    with_end
 }
