@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use chime_engine::{Config, Engine, EventKind, JobState, LogQuery, ManualClock};
+use chime_engine::{Config, Engine, EventKind, JobState, LogQuery, ManualClock, Payload};
 use chime_testkit::{Gate, Reply, Target};
 use chrono::{TimeZone, Utc};
 use common::job_in;
@@ -146,4 +146,51 @@ async fn a_spent_claim_budget_takes_other_jobs_as_soon_as_one_job_finishes() {
     for id in &a.to_held {
         job_in(engine, id, JobState::Completed).await;
     }
+}
+
+/// A burst to a host that answers at once: each job's log holds its
+/// attempt's events in their order, each once, and the request it sent,
+/// whether its request's record reached the writer with its end (logged in
+/// one row, 0023) or before it.
+#[tokio::test]
+async fn each_job_of_a_burst_logs_its_attempt_in_order() {
+    const JOBS: usize = 200;
+    let target = Target::ok().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap());
+    let mut config = Config::new(dir.path().join("chime.db"));
+    config.allow_http = true;
+    let engine = Engine::start(config, Arc::new(clock)).await.unwrap();
+    let mut ids = Vec::new();
+    for n in 0..JOBS {
+        let job = json!({"method": "post", "url": target.url(&format!("/{n}"))});
+        ids.push(engine.create_job(job).await.unwrap().job.id);
+    }
+    for id in &ids {
+        job_in(&engine, id, JobState::Completed).await;
+    }
+    let attempt = [
+        EventKind::Created,
+        EventKind::Started,
+        EventKind::Request,
+        EventKind::Response,
+        EventKind::Finished,
+    ];
+    for (n, id) in ids.iter().enumerate() {
+        let query = LogQuery {
+            job_id: Some(id.clone()),
+            ascending: true,
+            limit: 100,
+            ..Default::default()
+        };
+        let log = engine.list_events(query).await.unwrap();
+        let kinds: Vec<EventKind> = log.iter().map(|e| e.kind()).collect();
+        assert_eq!(kinds, attempt, "job {n}");
+        assert!(log.windows(2).all(|w| w[0].id < w[1].id), "job {n}");
+        let Payload::Request(sent) = &log[2].body else {
+            unreachable!("the kinds are checked above");
+        };
+        assert_eq!(sent.url, target.url(&format!("/{n}")), "job {n}");
+    }
+    assert_eq!(target.count(), JOBS, "each sent once");
 }
