@@ -81,20 +81,31 @@ fn events_of(
     Ok(events)
 }
 
-/// An event's row ([`insert`]'s statement, which a transaction holds).
-pub(crate) const INSERT: &str =
-    "INSERT INTO events (kind, at, job_seq, job_id, schedule_id, attempt, payload)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-
-/// The row of an attempt's end ([`insert_end`]'s statement): its id is
-/// given, its `job.finished`'s (0023).
-pub(crate) const INSERT_END: &str = "INSERT INTO events
+/// A row of the log ([`insert`]'s and [`insert_end`]'s statement, which a
+/// transaction holds). An event's id, NULL, is one more than the largest;
+/// an attempt's end gives its own (0023).
+pub(crate) const INSERT: &str = "INSERT INTO events
      (id, kind, at, job_seq, job_id, schedule_id, attempt, payload, request, finished)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
 /// Stores `e` with `insert`, the statement [`INSERT`] prepared.
 pub fn insert(insert: &mut Statement, now: DateTime<Utc>, e: NewEvent) -> Result<Event> {
-    let id = insert.insert(params![
+    let id = write_row(insert, None, now, &e, None, None)?;
+    Ok(stored(id, now, e))
+}
+
+/// Writes a row of `e`, with the payloads of an attempt's request and
+/// finish beside it when it is an end's; answers its id.
+fn write_row(
+    insert: &mut Statement,
+    id: Option<i64>,
+    now: DateTime<Utc>,
+    e: &NewEvent,
+    request: Option<String>,
+    finished: Option<String>,
+) -> Result<i64> {
+    Ok(insert.insert(params![
+        id,
         e.payload.kind().as_str(),
         to_ms(now),
         e.job.as_ref().map(|j| j.0),
@@ -102,8 +113,9 @@ pub fn insert(insert: &mut Statement, now: DateTime<Utc>, e: NewEvent) -> Result
         e.schedule_id,
         e.attempt,
         e.payload.content()?,
-    ])?;
-    Ok(stored(id, now, e))
+        request,
+        finished,
+    ])?)
 }
 
 /// What an attempt's end logs, which one row holds (0023): the request
@@ -132,7 +144,7 @@ impl<T> End<T> {
 }
 
 /// Stores an attempt's end in one row with `insert`, the statement
-/// [`INSERT_END`] prepared: `e` is its response or error, with the request
+/// [`INSERT`] prepared: `e` is its response or error, with the request
 /// and the finish's payloads beside it. `last` is the largest id in the log;
 /// the events take the ids after it.
 pub fn insert_end(
@@ -145,18 +157,8 @@ pub fn insert_end(
 ) -> Result<End<Event>> {
     debug_assert_eq!(finished.kind(), EventKind::Finished);
     let id = last + 2 + i64::from(request.is_some());
-    insert.execute(params![
-        id,
-        e.payload.kind().as_str(),
-        to_ms(now),
-        e.job.as_ref().map(|j| j.0),
-        e.job.as_ref().map(|j| j.1.as_str()),
-        e.schedule_id,
-        e.attempt,
-        e.payload.content()?,
-        request.as_ref().map(Payload::content).transpose()?,
-        finished.content()?,
-    ])?;
+    let beside = request.as_ref().map(Payload::content).transpose()?;
+    write_row(insert, Some(id), now, &e, beside, Some(finished.content()?))?;
     let ending = stored(id - 1, now, e);
     Ok(End {
         request: request.map(|body| alongside(&ending, id - 2, body)),

@@ -325,7 +325,7 @@ impl<'c> Tx<'c> {
             None => events::last_id(&self.sql)?,
         };
         let now = self.now;
-        let insert = self.held(events::INSERT_END)?;
+        let insert = self.held(events::INSERT)?;
         let end = events::insert_end(insert, last, now, new, request, finished)?.map(Arc::new);
         self.last_event = Some(end.finished.id);
         self.events.extend(end.iter().cloned());
