@@ -22,7 +22,7 @@ const EVERY: StdDuration = StdDuration::from_secs(3600);
 /// The first pass waits a little after start, out of the start-up's way.
 const FIRST_PASS: StdDuration = StdDuration::from_secs(60);
 
-/// How many of each a pass removed (events, not rows: a row may hold two, 0023).
+/// How many of each a pass removed (events, not rows: a row may hold three, 0023).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Pruned {
     pub events: usize,
@@ -53,8 +53,9 @@ const EVENTS: Prunable = Prunable {
     key: "id",
     written: "at",
     deletable: "id < (SELECT max(id) FROM events)",
-    // An attempt's end holds its `job.finished` too (0023).
-    holds: "1 + (finished IS NOT NULL)",
+    // A row of an attempt's end holds its job.finished, and may hold its
+    // job.request (0023).
+    holds: "1 + (request IS NOT NULL) + (finished IS NOT NULL)",
 };
 const ATTEMPTS: Prunable = Prunable {
     table: "attempts",
