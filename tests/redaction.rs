@@ -112,9 +112,14 @@ async fn secrets_are_sent_but_never_recorded_or_forwarded() {
             .contains("Bearer bearer-s3cr3t"),
         "only when asked"
     );
+    // Every column of the log: a row of an attempt's end holds its request
+    // and its finish beside its own payload (0023).
     let db = rusqlite::Connection::open(chime.dir.join("chime.db")).unwrap();
     let stored: Vec<String> = db
-        .prepare("SELECT payload FROM events UNION ALL SELECT body FROM deliveries UNION ALL SELECT COALESCE(error, '') FROM attempts")
+        .prepare(
+            "SELECT payload || COALESCE(request, '') || COALESCE(finished, '') FROM events
+             UNION ALL SELECT body FROM deliveries UNION ALL SELECT COALESCE(error, '') FROM attempts",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
