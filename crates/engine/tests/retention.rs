@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use chime_engine::{Config, Engine, JobFilter, JobState, LogQuery, ManualClock};
+use chime_engine::{Config, Engine, Event, JobFilter, JobState, LogQuery, ManualClock};
 use chime_testkit::{eventually, Target};
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::json;
@@ -41,6 +41,16 @@ async fn sent(engine: &Engine, target: &Target, path: &str) -> String {
     id
 }
 
+/// Every event in the log, oldest first.
+async fn whole_log(engine: &Engine) -> Vec<Event> {
+    let page = LogQuery {
+        limit: 1000,
+        ascending: true,
+        ..Default::default()
+    };
+    engine.list_events(page).await.unwrap()
+}
+
 #[tokio::test]
 async fn pruning_removes_old_rows_and_keeps_new_ones() {
     let target = Target::ok().await;
@@ -62,14 +72,7 @@ async fn pruning_removes_old_rows_and_keeps_new_ones() {
 
     // Every event so far is old: the old job's five and the pending one's
     // `job.created`, however many rows they take (0023).
-    let old_events = engine
-        .list_events(LogQuery {
-            limit: 1000,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .len();
+    let old_events = whole_log(&engine).await.len();
     assert_eq!(old_events, 6);
 
     clock.advance(Duration::days(31));
@@ -91,14 +94,7 @@ async fn pruning_removes_old_rows_and_keeps_new_ones() {
         JobState::Scheduled,
         "a pending job stays"
     );
-    let events = engine
-        .list_events(LogQuery {
-            limit: 1000,
-            ascending: true,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let events = whole_log(&engine).await;
     assert!(
         events
             .iter()
@@ -137,12 +133,7 @@ async fn pruning_keeps_the_newest_event_so_ids_never_go_back() {
     let (engine, clock) = started(&dir).await;
     sent(&engine, &target, "/old").await;
     let log = async || {
-        let page = LogQuery {
-            limit: 1000,
-            ascending: true,
-            ..Default::default()
-        };
-        let events = engine.list_events(page).await.unwrap();
+        let events = whole_log(&engine).await;
         events.iter().map(|e| e.id).collect::<Vec<_>>()
     };
     let before = log().await;
