@@ -21,7 +21,7 @@ const COLUMNS: &str = "id, kind, at, job_id, schedule_id, attempt, payload, requ
 /// The events a row holds, oldest first: its own, and when it holds an
 /// attempt's end (0023), the `job.request` before it and the `job.finished`
 /// after it.
-type Held = [Option<Event>; 3];
+type Held = [Option<Event>; END_HOLDS];
 
 fn from_row(r: &Row) -> rusqlite::Result<Held> {
     let unreadable = |column, e: Box<dyn std::error::Error + Send + Sync>| {
@@ -293,7 +293,7 @@ fn list_sql(f: &EventFilter) -> (String, Vec<rusqlite::types::Value>) {
     }
     if let Some(b) = f.before {
         clauses.push("id < ?".to_string());
-        args.push(b.saturating_add(END_HOLDS - 1).into());
+        args.push(b.saturating_add(END_HOLDS as i64 - 1).into());
     }
     let filter = if clauses.is_empty() {
         String::new()
@@ -340,11 +340,14 @@ fn held_beside(kind: EventKind) -> Option<&'static str> {
 }
 
 /// The most events a row holds: an attempt's request, its end, its finish.
-const END_HOLDS: i64 = 3;
+const END_HOLDS: usize = 3;
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Event>> {
     // Its own row, or one of the next two, which may hold it as an attempt's end.
-    let sql = format!("SELECT {COLUMNS} FROM events WHERE id IN (?1, ?1 + 1, ?1 + 2)");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events WHERE id BETWEEN ?1 AND ?1 + {}",
+        END_HOLDS - 1
+    );
     let mut query = conn.prepare_cached(&sql)?;
     let rows = query.query_map([id], from_row)?;
     Ok(events_of(rows, false, |e| e.id == id, 1)?.pop())
