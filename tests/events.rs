@@ -202,14 +202,17 @@ async fn webhooks_bring_every_event_signed_and_in_order_and_callbacks_the_result
             "the job in booper's shape"
         );
     }
-    let first_run: Vec<String> = delivered
+    let first_run: Vec<Value> = delivered
         .iter()
         .map(|s| s.json())
         .filter(|b| b["data"]["job_id"] == runs[0].as_str())
-        .map(|b| b["type"].as_str().unwrap().to_string())
+        .collect();
+    let kinds: Vec<&str> = first_run
+        .iter()
+        .map(|b| b["type"].as_str().unwrap())
         .collect();
     assert_eq!(
-        first_run,
+        kinds,
         [
             "job.created",
             "job.started",
@@ -218,6 +221,14 @@ async fn webhooks_bring_every_event_signed_and_in_order_and_callbacks_the_result
             "job.finished"
         ]
     );
+    // Each carries the job as it was at its event, though the attempt's end
+    // may be stored in one row with its request and finish (0023): running
+    // until it is finished.
+    let states: Vec<&str> = first_run
+        .iter()
+        .map(|b| b["data"]["job"]["job"]["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states[2..], ["executing", "executing", "completed"]);
 
     // One callback per finished job, with the job, the request and the response.
     let done = callbacks.wait_for(2, WAIT).await;
