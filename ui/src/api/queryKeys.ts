@@ -3,7 +3,8 @@ import type { JobState } from './types';
 /** Query keys in one place, so live events can invalidate exactly what they touch. */
 export const queryKeys = {
   jobs: ['jobs'] as const,
-  jobList: (filter: { q: string; state: JobState | null }) => ['jobs', 'list', filter] as const,
+  /** The jobs view's one-off jobs, page by page. */
+  jobPages: (filter: { q: string; state: JobState | null }) => ['jobs', 'list', 'pages', filter] as const,
   jobLists: ['jobs', 'list'] as const,
   scheduleHistory: (scheduleId: string) => ['jobs', 'history', scheduleId] as const,
   job: (id: string) => ['jobs', 'detail', id] as const,
@@ -11,6 +12,8 @@ export const queryKeys = {
   jobAlerts: (id: string) => ['jobs', 'detail', id, 'alerts'] as const,
   schedules: ['schedules'] as const,
   scheduleList: (filter: { q: string }) => ['schedules', 'list', filter] as const,
+  /** The jobs view's schedules, page by page (a different shape from `scheduleList`'s one page). */
+  schedulePages: (filter: { q: string }) => ['schedules', 'list', 'pages', filter] as const,
   scheduleLists: ['schedules', 'list'] as const,
   schedule: (id: string) => ['schedules', 'detail', id] as const,
   /** A schedule's ledger: every range of it (the key a live event refreshes). */

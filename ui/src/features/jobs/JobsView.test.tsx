@@ -211,4 +211,42 @@ describe('JobsView', () => {
     );
     expect(await screen.findByText('Nothing matches')).toBeInTheDocument();
   });
+
+  it('shows every job a page at a time, newest made first, with the count of all, and never a row out of order', async () => {
+    const now = Date.parse('2026-12-05T12:00:00.000Z');
+    const made = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+    // 150 schedules made every 2 minutes, 30 one-off jobs every 10: the schedules' first
+    // page reaches back 198 minutes, so the jobs made before that wait for its second.
+    const schedules = Array.from({ length: 150 }, (_, i) => makeSchedule({ inserted_at: made(i * 2) }));
+    const jobs = Array.from({ length: 30 }, (_, i) => makeJob({ inserted_at: made(i * 10 + 1) }));
+    const paged =
+      <T,>(all: T[]) =>
+      (req: { query: URLSearchParams }) => {
+        const offset = Number(req.query.get('offset') ?? 0);
+        const limit = Number(req.query.get('limit'));
+        return ok({ data: all.slice(offset, offset + limit), limit, offset, total: all.length });
+      };
+    const engine = emptyEngine().on('GET', '/api/schedules', paged(schedules)).on('GET', '/api/jobs', paged(jobs));
+    const { user } = renderApp(engine);
+
+    await screen.findByTestId(`schedule-${schedules[99]!.id}`);
+    const shown = () => screen.getAllByTestId(/^(schedule|job)-/).map((row) => row.getAttribute('data-testid'));
+    expect(shown()).toHaveLength(120);
+    expect(shown()).toContain(`job-${jobs[19]!.id}`); // 191 minutes ago
+    expect(shown()).not.toContain(`job-${jobs[20]!.id}`); // 201: a schedule of 200 may come first
+    expect(screen.getByText('180', { selector: '.page__count' })).toBeInTheDocument();
+    expect(screen.getByText('120 of 180 shown')).toBeInTheDocument();
+    // (Each schedule's row asks for its own runs too.)
+    const oneOffsAsked = () => engine.requestsTo('GET', '/api/jobs').filter((r) => r.query.get('schedule_id') === 'none');
+    expect(oneOffsAsked().map((r) => r.query.get('order_by'))).toEqual(oneOffsAsked().map(() => '["inserted_at","desc"]'));
+
+    await user.click(screen.getByRole('button', { name: 'Show more' }));
+    await screen.findByTestId(`job-${jobs[29]!.id}`);
+    const every = [...schedules.map((s) => ({ at: s.inserted_at, id: `schedule-${s.id}` })), ...jobs.map((j) => ({ at: j.inserted_at, id: `job-${j.id}` }))];
+    expect(shown()).toEqual(every.sort((a, b) => b.at.localeCompare(a.at)).map((row) => row.id));
+    expect(screen.queryByRole('button', { name: 'Show more' })).not.toBeInTheDocument();
+    // Only the list that stopped the rows was asked for its next page.
+    expect(engine.requestsTo('GET', '/api/schedules').map((r) => r.query.get('offset'))).toContain('100');
+    expect(oneOffsAsked().map((r) => r.query.get('offset'))).toEqual(oneOffsAsked().map(() => '0'));
+  });
 });

@@ -1,21 +1,46 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, type InfiniteData } from '@tanstack/react-query';
 import { Outlet, useNavigate, useSearch } from '@tanstack/react-router';
 import { useClient } from '../../api/ClientContext';
 import { errorMessage } from '../../api/errors';
 import { queryKeys } from '../../api/queryKeys';
+import type { Page } from '../../api/types';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
 import { IconJobs, IconPlus, IconTerminal } from '../../components/icons';
 import { Select } from '../../components/Select';
+import { Spinner } from '../../components/Spinner';
 import { useDebounced } from '../../lib/hooks';
-import { FILTER_OPTIONS, jobStateFilter, showsJobs, showsSchedules, type JobsFilter } from './filters';
+import { formatNumber } from '../../lib/locale';
+import { FILTER_OPTIONS, jobStateFilter, keptSchedules, showsJobs, showsSchedules, type JobsFilter } from './filters';
 import { JobsTable } from './JobsTable';
-import { buildRows } from './rows';
+import { pagedRows, type Loaded } from './rows';
 import './jobs.css';
 
-const LIST_LIMIT = 100;
+/** Rows a page of each list (the API's most). */
+const PAGE = 100;
 
-/** The home view: schedules and one-off jobs in one table, live. */
+/** The next page's offset, if the API holds more than `last` reached. */
+function nextOffset(last: Page<unknown>): number | undefined {
+  const reached = last.offset + last.data.length;
+  return last.data.length > 0 && reached < last.total ? reached : undefined;
+}
+
+/**
+ * A list's pages as loaded, each item once: a page fetched again after a row was made
+ * starts one row later, repeating the last of the page before it.
+ */
+function loaded<T extends { id: string }>(
+  pages: InfiniteData<Page<T>> | undefined,
+  more: boolean,
+  shown: boolean,
+): Loaded<T> & { total: number } {
+  if (!shown || !pages) return { items: [], more: false, total: 0 };
+  const byId = new Map<string, T>();
+  for (const item of pages.pages.flatMap((p) => p.data)) if (!byId.has(item.id)) byId.set(item.id, item);
+  return { items: [...byId.values()], more, total: pages.pages[0]?.total ?? 0 };
+}
+
+/** The home view: schedules and one-off jobs in one table, live, a page at a time. */
 export function JobsView() {
   const client = useClient();
   const navigate = useNavigate();
@@ -24,33 +49,45 @@ export function JobsView() {
   const q = useDebounced(search.q ?? '', 200);
   const state = jobStateFilter(filter);
 
-  const schedules = useQuery({
-    queryKey: queryKeys.scheduleList({ q }),
-    queryFn: () => client.listSchedules({ q, limit: LIST_LIMIT }),
+  // Both lists newest made first, the order the table keeps, so their pages merge.
+  const schedules = useInfiniteQuery({
+    queryKey: queryKeys.schedulePages({ q }),
+    queryFn: ({ pageParam }) => client.listSchedules({ q, limit: PAGE, offset: pageParam }),
+    initialPageParam: 0,
+    getNextPageParam: nextOffset,
     enabled: showsSchedules(filter),
   });
   // One-off jobs only: a busy schedule's runs would otherwise fill the page
   // and push them out (its runs show in its own row).
-  const jobs = useQuery({
-    queryKey: queryKeys.jobList({ q, state }),
-    queryFn: () =>
+  const jobs = useInfiniteQuery({
+    queryKey: queryKeys.jobPages({ q, state }),
+    queryFn: ({ pageParam }) =>
       client.listJobs({
         q,
         state: state ?? undefined,
         schedule_id: 'none',
-        limit: LIST_LIMIT,
-        order_by: ['scheduled_at', 'desc'],
+        limit: PAGE,
+        offset: pageParam,
+        order_by: ['inserted_at', 'desc'],
       }),
+    initialPageParam: 0,
+    getNextPageParam: nextOffset,
     enabled: showsJobs(filter),
   });
 
-  const scheduleData = showsSchedules(filter)
-    ? (schedules.data?.data ?? []).filter((s) =>
-        filter === 'active' ? s.disabled_at === null : filter === 'paused' ? s.disabled_at !== null : true,
-      )
-    : [];
-  const jobData = showsJobs(filter) ? (jobs.data?.data ?? []) : [];
-  const rows = buildRows(scheduleData, jobData);
+  const scheduleList = loaded(schedules.data, schedules.hasNextPage, showsSchedules(filter));
+  const jobList = loaded(jobs.data, jobs.hasNextPage, showsJobs(filter));
+  // Active and paused are told apart here, not by the API, whose total counts both.
+  const keep = keptSchedules(filter);
+  const { rows, next } = pagedRows(scheduleList, jobList, keep);
+  const more = scheduleList.more || jobList.more;
+  // How many the list holds in all, where more are to come and the API can say.
+  const total = more && !keep ? scheduleList.total + jobList.total : null;
+  const fetchingMore = schedules.isFetchingNextPage || jobs.isFetchingNextPage;
+  const showMore = () => {
+    if (next.schedules) void schedules.fetchNextPage();
+    if (next.jobs) void jobs.fetchNextPage();
+  };
   const loading = (showsSchedules(filter) && schedules.isPending) || (showsJobs(filter) && jobs.isPending);
   const error = schedules.error ?? jobs.error;
   const filtered = Boolean(search.q) || filter !== 'all';
@@ -88,7 +125,9 @@ export function JobsView() {
         <h1 id="page-title" className="page__title">
           Jobs
         </h1>
-        {!loading && <span className="page__count">{rows.length}</span>}
+        {!loading && (
+          <span className="page__count">{formatNumber(total ?? rows.length)}</span>
+        )}
         <div className="page__tools">
           <Select<JobsFilter>
             aria-label="Filter by state"
@@ -115,6 +154,17 @@ export function JobsView() {
         </div>
       )}
       <JobsTable rows={rows} loading={loading} empty={empty} />
+      {!loading && more && (
+        <footer className="jobs-page__more">
+          <span className="faint">
+            {total === null ? `${formatNumber(rows.length)} shown` : `${formatNumber(rows.length)} of ${formatNumber(total)} shown`}
+          </span>
+          <Button size="sm" variant="secondary" onClick={showMore} disabled={fetchingMore}>
+            Show more
+          </Button>
+          {fetchingMore && <Spinner size={12} label="Loading more" />}
+        </footer>
+      )}
       <Outlet />
     </section>
   );

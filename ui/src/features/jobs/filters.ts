@@ -1,4 +1,4 @@
-import type { JobState } from '../../api/types';
+import type { JobState, Schedule } from '../../api/types';
 
 /** The jobs view's state filter: schedules by whether they run, one-off jobs by state. */
 export type JobsFilter = 'all' | 'active' | 'paused' | JobState;
@@ -60,4 +60,11 @@ export function showsJobs(filter: JobsFilter): boolean {
 
 export function jobStateFilter(filter: JobsFilter): JobState | null {
   return filter === 'all' || filter === 'active' || filter === 'paused' ? null : filter;
+}
+
+/** Which schedules the filter keeps, where it keeps some but not all. */
+export function keptSchedules(filter: JobsFilter): ((schedule: Schedule) => boolean) | undefined {
+  if (filter === 'active') return (schedule) => schedule.disabled_at === null;
+  if (filter === 'paused') return (schedule) => schedule.disabled_at !== null;
+  return undefined;
 }
