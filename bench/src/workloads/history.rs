@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::burst::{COMPLETED, GRACE};
 use super::{
-    jobs_view, jobs_view_page, mb, memory_figures, restarts, timed_read, wait_total, Bench, Session,
+    jobs_by_due, jobs_view, mb, memory_figures, restarts, timed_read, wait_total, Bench, Session,
 };
 use crate::api::Api;
 use crate::check::Deliveries;
@@ -171,16 +171,19 @@ async fn reads(session: &Session, n: usize) -> Result<Vec<Figure>> {
         ),
         format!("/api/logs?job_id={job}"),
         // The jobs view's tabs: every one-off job, the completed ones, and
-        // a state none of them is in.
-        jobs_view(None),
-        jobs_view(Some("completed")),
-        jobs_view(Some("discarded")),
-        // The same list paged by a script: from the middle (each skipped
-        // job's row was read for its state before 0022), and a page of one
-        // (which SQLite sorted the whole tab for).
-        jobs_view_page(None, 50, n / 2),
-        jobs_view_page(Some("completed"), 50, n / 2),
-        jobs_view_page(Some("completed"), 1, 0),
+        // a state none of them is in; and the first two from the middle, as
+        // "Show more" reaches it.
+        jobs_view(None, 0),
+        jobs_view(Some("completed"), 0),
+        jobs_view(Some("discarded"), 0),
+        jobs_view(None, n / 2),
+        jobs_view(Some("completed"), n / 2),
+        // One-off jobs by due time, as a script pages them: from the middle
+        // (each skipped job's row was read for its state before 0022), and
+        // a page of one (which SQLite sorted the whole tab for).
+        jobs_by_due(None, 50, n / 2),
+        jobs_by_due(Some("completed"), 50, n / 2),
+        jobs_by_due(Some("completed"), 1, 0),
     ] {
         figures.push(timed_read(api, WORKLOAD, &path, Some(PAGE)).await?.0);
     }

@@ -132,22 +132,25 @@ impl Session {
 }
 
 /// The jobs view's own read (ui/src/features/jobs/JobsView.tsx): one-off
-/// jobs, all of them or in one state, a page of 100, the latest due first.
-pub fn jobs_view(state: Option<&str>) -> String {
-    jobs_view_page(state, 100, 0)
+/// jobs, all of them or in one state, newest made first (the table's
+/// order), a page of 100 from `offset` (the first, or after "Show more").
+pub fn jobs_view(state: Option<&str>, offset: usize) -> String {
+    one_off_jobs(state, 100, offset, "inserted_at")
 }
 
-/// A page of the jobs view's list at any depth, as a script paging through
-/// it over the API reads it.
-pub fn jobs_view_page(state: Option<&str>, limit: usize, offset: usize) -> String {
+/// A page of one-off jobs by due time, the latest first, at any depth, as
+/// a script paging over the API reads it.
+pub fn jobs_by_due(state: Option<&str>, limit: usize, offset: usize) -> String {
+    one_off_jobs(state, limit, offset, "scheduled_at")
+}
+
+fn one_off_jobs(state: Option<&str>, limit: usize, offset: usize, order: &str) -> String {
     let state = state.map(|s| format!("state={s}&")).unwrap_or_default();
     let offset = match offset {
         0 => String::new(),
         n => format!("offset={n}&"),
     };
-    format!(
-        "/api/jobs?{state}schedule_id=none&limit={limit}&{offset}order_by=%5B%22scheduled_at%22%2C%22desc%22%5D"
-    )
+    format!("/api/jobs?{state}schedule_id=none&limit={limit}&{offset}order_by=%5B%22{order}%22%2C%22desc%22%5D")
 }
 
 /// One API read, repeated: a figure in ms per repeat (the first is the

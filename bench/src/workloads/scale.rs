@@ -105,8 +105,8 @@ async fn reads(session: &Session, n: usize) -> Result<Vec<Figure>> {
         format!("/api/schedules?limit=50&q=schedule%20{}", n / 3),
         "/api/jobs?limit=50&schedule_id=none".to_string(),
         // The jobs view's tabs, where every job is a schedule's run.
-        jobs_view(None),
-        jobs_view(Some("scheduled")),
+        jobs_view(None, 0),
+        jobs_view(Some("scheduled"), 0),
     ] {
         figures.push(timed_read(api, WORKLOAD, &path, Some(PAGE)).await?.0);
     }
