@@ -120,9 +120,13 @@ describe('every event kind the engine makes', () => {
     expect(screen.queryByText(/something went wrong/i)).not.toBeInTheDocument();
   });
 
-  it.each(fixtures)('%s refreshes its job, the job lists and, if it moves a run, the calendar and its schedule’s ledger', (name, event) => {
+  it.each(fixtures)('%s refreshes its job, the list it is in and, if it moves a run, the calendar and its schedule’s ledger', (name, event) => {
     const keys = keysForEvent(event);
-    expect(keys).toContainEqual(['jobs', 'list']);
+    // A schedule's run is listed in its schedule's row, a one-off job in the lists of jobs.
+    if (event.schedule_id) {
+      expect(keys).toContainEqual(['schedules', 'list']);
+      expect(keys).not.toContainEqual(['jobs', 'list']);
+    } else expect(keys).toContainEqual(['jobs', 'list']);
     if (event.job_id !== null) expect(keys).toContainEqual(['jobs', 'detail', event.job_id]);
     else expect(keys.filter((k) => k[0] === 'jobs' && k[1] === 'detail')).toEqual([]);
     if (EXPECTED[name].calendar) expect(keys).toContainEqual(['calendar']);

@@ -7,10 +7,9 @@ describe('live invalidation', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('targets the job, the lists and, for a schedule’s job, its history and the schedules', () => {
+  it('targets the job and the lists of jobs, or for a schedule’s run, its history and the schedules', () => {
     expect(keysForEvent(makeEvent('job.response'))).toEqual([['jobs', 'list'], ['jobs', 'detail', 'j1']]);
     expect(keysForEvent(makeEvent('job.started', {}, { schedule_id: 's1' }))).toEqual([
-      ['jobs', 'list'],
       ['jobs', 'detail', 'j1'],
       ['jobs', 'history', 's1'],
       ['schedules', 'list'],

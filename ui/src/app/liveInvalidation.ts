@@ -23,9 +23,13 @@ const LEDGER_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'job.missed',
 ]);
 
-/** The queries an event makes stale. */
+/**
+ * The queries an event makes stale. A schedule's run is in no list of jobs (the jobs
+ * view lists one-off jobs; a run shows in its schedule's row): its events leave those
+ * alone, which with pages loaded would all be read again at every run.
+ */
 export function keysForEvent(event: LogEvent): QueryKey[] {
-  const keys: QueryKey[] = [queryKeys.jobLists];
+  const keys: QueryKey[] = event.schedule_id ? [] : [queryKeys.jobLists];
   if (event.job_id !== null) keys.push(queryKeys.job(String(event.job_id)));
   if (event.schedule_id) {
     keys.push(queryKeys.scheduleHistory(event.schedule_id), queryKeys.scheduleLists, queryKeys.schedule(event.schedule_id));
