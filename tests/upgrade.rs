@@ -67,6 +67,20 @@ async fn a_schema_4_database_opens_migrates_and_serves_its_data() {
     let (_, job) = chime.get(&format!("/api/jobs/{id}")).await;
     let attempts = job["data"]["attempts"].as_array().expect("attempts");
     assert_eq!(attempts.len(), 1, "{job}");
+    // Its id was made before ids began with their time (0024): it is found
+    // by its start as before, and so is a job made now.
+    let (_, by_start) = chime.get(&format!("/api/jobs/{}", &id[..8])).await;
+    assert_eq!(by_start["data"]["id"], id, "{by_start}");
+    let (status, made) = chime
+        .post(
+            "/api/jobs",
+            json!({"url": "https://example.com/after", "schedule_in": "1 day"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let new_id = made["data"]["id"].as_str().unwrap();
+    let (_, by_start) = chime.get(&format!("/api/jobs/{}", &new_id[..8])).await;
+    assert_eq!(by_start["data"]["id"], new_id, "{by_start}");
     let (_, events) = chime
         .get(&format!("/api/logs?job_id={id}&order=asc&limit=100"))
         .await;

@@ -271,7 +271,11 @@ fn list_sql(f: &EventFilter) -> (String, Vec<rusqlite::types::Value>) {
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(j) = &f.job_id {
         // By the job's seq: its index grows at one end, so a burst's inserts stay cheap.
-        clauses.push("job_seq = (SELECT seq FROM jobs WHERE id = ? OR seq = ?)".to_string());
+        clauses.push(format!(
+            "job_seq = (SELECT seq FROM jobs WHERE {} OR seq = ?)",
+            super::jobs::with_id("?")
+        ));
+        args.push(j.clone().into());
         args.push(j.clone().into());
         args.push(j.parse::<i64>().ok().into());
     }
@@ -665,5 +669,24 @@ mod tests {
                 assert!(!plan.contains("TEMP B-TREE"), "{kind:?} sorts: {plan}");
             }
         }
+    }
+
+    /// A page of one job's log finds the job by its id through jobs_id
+    /// (0024), not by a walk of every job.
+    #[test]
+    fn a_jobs_log_finds_the_job_through_the_index_of_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("chime.db")).unwrap();
+        let f = EventFilter {
+            job_id: Some("0f0e0d0c-0000-4000-8000-000000000001".into()),
+            limit: 50,
+            ..EventFilter::default()
+        };
+        let (sql, args) = list_sql(&f);
+        let plan = store
+            .read(move |c| Ok(crate::store::query_plan(c, &sql, &args)?))
+            .unwrap();
+        assert!(plan.contains("USING COVERING INDEX jobs_id"), "{plan}");
+        assert!(!plan.contains("SCAN jobs"), "{plan}");
     }
 }

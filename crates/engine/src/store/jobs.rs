@@ -74,7 +74,7 @@ pub fn insert(conn: &Connection, j: &JobInsert, now: DateTime<Utc>) -> Result<Jo
     };
     // The row is built from what was written rather than read back: parsing
     // the request, options and args again cost a create more than writing them.
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = new_id(to_ms(now));
     // Instants are kept in milliseconds; the job holds them as stored.
     let (scheduled_at, planned_at, now) = (
         from_ms(to_ms(j.scheduled_at)),
@@ -130,16 +130,51 @@ pub fn insert(conn: &Connection, j: &JobInsert, now: DateTime<Utc>) -> Result<Jo
     })
 }
 
-/// A job by its uuid, or by booper's integer `job_id`.
+/// A new job's id: a uuid (version 8) whose first eight hex digits are
+/// random, the short form the UI shows and the CLI finds a job by, so jobs
+/// made together tell apart there; then its creation time in milliseconds,
+/// then 40 random bits. `jobs_id` (0024) is keyed from the tenth character,
+/// the time, so it grows at its end as jobs are made, where a random uuid's
+/// entry landed on a leaf of its own in every create.
+fn new_id(now_ms: i64) -> String {
+    let random = uuid::Uuid::new_v4().as_u128().to_be_bytes();
+    let time = (now_ms.max(0) as u64 & 0xffff_ffff_ffff).to_be_bytes();
+    let mut bytes = [0u8; 16];
+    bytes[..4].copy_from_slice(&random[..4]);
+    bytes[4..6].copy_from_slice(&time[2..4]);
+    // `new_v8` writes the version (8) into the top four bits of byte 6 and
+    // the variant into the top two of byte 8: each is a fixed hex digit
+    // ahead of the next 12 bits of time, so the text still sorts by time.
+    bytes[6] = time[4] >> 4;
+    bytes[7] = time[4] << 4 | time[5] >> 4;
+    bytes[8] = time[5] & 0x0f;
+    bytes[9] = time[6];
+    bytes[10] = time[7];
+    bytes[11..].copy_from_slice(&random[9..14]);
+    uuid::Uuid::new_v8(bytes).to_string()
+}
+
+/// The job whose id is in the SQL parameter `param`, spelled as `jobs_id`
+/// (0024) is keyed, so that the lookup seeks it.
+pub(crate) fn with_id(param: &str) -> String {
+    format!("(substr(id, 10) = substr({param}, 10) AND id = {param})")
+}
+
+/// Where a lookup by a start of an id walks: the index holds every id.
+pub(crate) const IDS: &str = "jobs INDEXED BY jobs_id";
+
 /// A job by its uuid, its integer `job_id`, or a unique start of its uuid.
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Job>> {
     let by_seq = id.parse::<i64>().ok();
-    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1 OR seq = ?2");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs WHERE {} OR seq = ?2",
+        with_id("?1")
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     if let Some(job) = stmt.query_row(params![id, by_seq], from_row).optional()? {
         return Ok(Some(job));
     }
-    match super::id_by_prefix(conn, "jobs", id, "job")? {
+    match super::id_by_prefix(conn, IDS, id, "job")? {
         Some(full) => Ok(stmt
             .query_row(params![full, None::<i64>], from_row)
             .optional()?),
@@ -915,6 +950,57 @@ pub fn last_outcomes(conn: &Connection, seqs: &[i64]) -> Result<HashMap<i64, Out
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_id_is_a_uuid_that_starts_at_random_and_sorts_by_time_after_its_short_form() {
+        let made = 1_796_394_978_573;
+        let ids = [made, made, made + 1, made + 65_536, made + 86_400_000].map(new_id);
+        for id in &ids {
+            let uuid = uuid::Uuid::parse_str(id).unwrap();
+            assert_eq!(uuid.get_version_num(), 8, "{id}");
+            assert_eq!(uuid.get_variant(), uuid::Variant::RFC4122, "{id}");
+        }
+        // Jobs made in the same millisecond tell apart by their short form.
+        assert_ne!(ids[0][..8], ids[1][..8]);
+        assert_ne!(ids[0][9..], ids[1][9..]);
+        // After it, each later millisecond sorts after: what jobs_id is keyed by.
+        for (earlier, later) in [(0, 2), (1, 2), (2, 3), (3, 4)] {
+            assert!(ids[earlier][9..] < ids[later][9..], "{ids:?}");
+        }
+    }
+
+    /// jobs_id (0024) is keyed from the tenth character: a lookup spelled
+    /// otherwise would walk every job. The schedule's save and the log's
+    /// filter by job have their own tests of the same.
+    #[test]
+    fn a_job_is_found_by_its_id_through_the_index_of_ids_which_refuses_a_second_of_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
+        let plan = store
+            .read(|c| {
+                let sql = format!("SELECT seq FROM jobs WHERE {} OR seq = ?2", with_id("?1"));
+                Ok(crate::store::query_plan(
+                    c,
+                    &sql,
+                    &["x".to_string().into()],
+                )?)
+            })
+            .unwrap();
+        assert!(plan.contains("USING COVERING INDEX jobs_id"), "{plan}");
+        assert!(!plan.contains("SCAN"), "{plan}");
+        let insert = |tx: &mut crate::store::Tx| {
+            tx.sql.execute(
+                "INSERT INTO jobs (id, state, request, options, args, scheduled_at, inserted_at, updated_at)
+                 VALUES ('0f0e0d0c-0000-4000-8000-000000000001', 'scheduled', '{}', '{}', '{}', 0, 0, 0)",
+                [],
+            )
+        };
+        assert!(store.write(Utc::now(), move |tx| Ok(insert(tx)?)).is_ok());
+        let Err(again) = store.write(Utc::now(), move |tx| Ok(insert(tx)?)) else {
+            panic!("a second job with the same id was written")
+        };
+        assert!(format!("{again:?}").contains("UNIQUE"), "{again:?}");
+    }
 
     /// The scheduler's queries stay index searches: a condition spelled
     /// differently from `jobs_due`'s would make every claim scan the table.

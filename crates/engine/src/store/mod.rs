@@ -128,6 +128,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "events_attempt_end",
         include_str!("migrations/0023_events_attempt_end.sql"),
     ),
+    (
+        24,
+        "jobs_id_by_time",
+        include_str!("migrations/0024_jobs_id_by_time.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.
@@ -483,23 +488,21 @@ fn total_from_page(offset: i64, limit: i64, found: usize) -> Option<i64> {
     (offset == 0 && found < limit).then_some(found)
 }
 
-/// The one full id in `table` that starts with `prefix`, so people may type
-/// the first few characters of a uuid, as with git. Full ids, numbers and
-/// other text are not prefixes. Two matches are an error naming the field.
-fn id_by_prefix(
-    conn: &Connection,
-    table: &str,
-    prefix: &str,
-    what: &str,
-) -> Result<Option<String>> {
+/// The one full id in `from` (a table, or an index of its ids) that starts
+/// with `prefix`, so people may type the first few characters of a uuid, as
+/// with git. Full ids, numbers and other text are not prefixes. Two matches
+/// are an error naming the field.
+fn id_by_prefix(conn: &Connection, from: &str, prefix: &str, what: &str) -> Result<Option<String>> {
     let looks_like_one = (4..36).contains(&prefix.len())
         && prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
     if !looks_like_one {
         return Ok(None);
     }
     let prefix = prefix.to_ascii_lowercase();
-    // A range on the unique index: '~' sorts after every uuid character.
-    let sql = format!("SELECT id FROM {table} WHERE id >= ?1 AND id < ?1 || '~' LIMIT 2");
+    // A range of ids ('~' sorts after every uuid character): on a unique
+    // index of them, or a walk of every id where the index is keyed by their
+    // time (a job's: 0024).
+    let sql = format!("SELECT id FROM {from} WHERE id >= ?1 AND id < ?1 || '~' LIMIT 2");
     let ids = conn
         .prepare_cached(&sql)?
         .query_map([&prefix], |r| r.get::<_, String>(0))?
@@ -604,7 +607,7 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        let find = |prefix: &str| store.read(|c| id_by_prefix(c, "jobs", prefix, "job"));
+        let find = |prefix: &str| store.read(|c| id_by_prefix(c, jobs::IDS, prefix, "job"));
         assert_eq!(
             find("abcd1").unwrap().as_deref(),
             Some("abcd1111-0000-4000-8000-000000000001")

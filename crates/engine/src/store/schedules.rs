@@ -373,19 +373,24 @@ pub fn list(
     Ok((rows, total))
 }
 
-/// Saves every mutable column of a schedule.
-pub fn save(conn: &Connection, s: &Schedule, now: DateTime<Utc>) -> Result<()> {
-    let (every, anchor, cron) = rule_columns(&s.rule);
-    conn.prepare_cached(
+/// Saving a schedule: its pending job's seq is looked up by the job's id.
+fn save_sql() -> String {
+    format!(
         "UPDATE schedules SET name = ?2, description = ?3, every_ms = ?4, anchor_at = ?5,
             cron = ?6, timezone = ?7, request = ?8, options = ?9, args = ?10, catch_up = ?11,
             inject_fields = ?12, state = ?13, previous = ?14, run_count = ?15,
-            pending_job_id = ?16, pending_job_seq = (SELECT seq FROM jobs WHERE id = ?16),
+            pending_job_id = ?16, pending_job_seq = (SELECT seq FROM jobs WHERE {}),
             disabled_at = ?17, updated_at = ?18, failures_in_row = ?19,
             failing_since = ?20, resume_at = ?21, runs_sent = ?22
          WHERE id = ?1",
-    )?
-    .execute(params![
+        super::jobs::with_id("?16")
+    )
+}
+
+/// Saves every mutable column of a schedule.
+pub fn save(conn: &Connection, s: &Schedule, now: DateTime<Utc>) -> Result<()> {
+    let (every, anchor, cron) = rule_columns(&s.rule);
+    conn.prepare_cached(&save_sql())?.execute(params![
         s.id,
         s.name,
         s.description,
@@ -433,4 +438,22 @@ pub fn due_resumes(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Schedule
         .prepare_cached(&sql)?
         .query_map([to_ms(now)], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every run of a schedule saves it: its pending job's seq must be a
+    /// search of jobs_id (0024), not a walk of every job.
+    #[test]
+    fn a_save_finds_the_pending_job_through_the_index_of_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
+        let plan = store
+            .read(|c| Ok(crate::store::query_plan(c, &save_sql(), &[])?))
+            .unwrap();
+        assert!(plan.contains("USING COVERING INDEX jobs_id"), "{plan}");
+        assert!(!plan.contains("SCAN jobs"), "{plan}");
+    }
 }
