@@ -64,7 +64,7 @@ async fn a_full_disk_keeps_results_until_there_is_room_and_sends_nothing_twice()
     let (status, refused) = chime
         .post(
             "/api/jobs",
-            json!({"url": target.url("/late"), "body": {"big": "x".repeat(100_000)}}),
+            json!({"url": target.url("/late"), "body": {"big": "x".repeat(1_500_000)}}),
         )
         .await;
     assert_eq!(status, StatusCode::INSUFFICIENT_STORAGE, "{refused}");
