@@ -275,6 +275,7 @@ fn list_sql(f: &EventFilter) -> (String, Vec<rusqlite::types::Value>) {
             "job_seq = (SELECT seq FROM jobs WHERE {} OR seq = ?)",
             super::jobs::with_id("?")
         ));
+        // The id twice, as `with_id` names it twice: its key's part, and whole.
         args.push(j.clone().into());
         args.push(j.clone().into());
         args.push(j.parse::<i64>().ok().into());
