@@ -374,7 +374,8 @@ pub fn list(
 }
 
 /// Saving a schedule: its pending job's seq is looked up by the job's id.
-fn save_sql() -> String {
+/// Written once: every run of a schedule saves it.
+static SAVE_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "UPDATE schedules SET name = ?2, description = ?3, every_ms = ?4, anchor_at = ?5,
             cron = ?6, timezone = ?7, request = ?8, options = ?9, args = ?10, catch_up = ?11,
@@ -385,12 +386,12 @@ fn save_sql() -> String {
          WHERE id = ?1",
         super::jobs::with_id("?16")
     )
-}
+});
 
 /// Saves every mutable column of a schedule.
 pub fn save(conn: &Connection, s: &Schedule, now: DateTime<Utc>) -> Result<()> {
     let (every, anchor, cron) = rule_columns(&s.rule);
-    conn.prepare_cached(&save_sql())?.execute(params![
+    conn.prepare_cached(&SAVE_SQL)?.execute(params![
         s.id,
         s.name,
         s.description,
@@ -451,7 +452,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::Store::open(&dir.path().join("chime.db")).unwrap();
         let plan = store
-            .read(|c| Ok(crate::store::query_plan(c, &save_sql(), &[])?))
+            .read(|c| Ok(crate::store::query_plan(c, &SAVE_SQL, &[])?))
             .unwrap();
         assert!(plan.contains("USING COVERING INDEX jobs_id"), "{plan}");
         assert!(!plan.contains("SCAN jobs"), "{plan}");

@@ -19,26 +19,23 @@ export function jobNextRun(job: Job): string | null {
 
 export type JobsRow = { kind: 'schedule'; key: string; schedule: Schedule } | { kind: 'job'; key: string; job: Job };
 
-/** When a row's schedule or job was made: the order the list keeps. */
-function madeAt(row: JobsRow): number {
-  return Date.parse(row.kind === 'schedule' ? row.schedule.inserted_at : row.job.inserted_at);
-}
-
 /**
- * Schedules and one-off jobs in one list, newest first (by when they were made). The order
- * depends on nothing that runs, pauses or resumes change, so rows never move under the
- * pointer: after Pause, the next row's buttons are where they were.
+ * Schedules and one-off jobs in one list, newest first (by when they were made), each
+ * with that instant. The order depends on nothing that runs, pauses or resumes change,
+ * so rows never move under the pointer: after Pause, the next row's buttons are where
+ * they were.
  */
-export function buildRows(schedules: readonly Schedule[], jobs: readonly Job[]): JobsRow[] {
-  const rows: JobsRow[] = [];
-  for (const schedule of schedules) rows.push({ kind: 'schedule', key: `s:${schedule.id}`, schedule });
+function merged(schedules: readonly Schedule[], jobs: readonly Job[]): Array<{ at: number; row: JobsRow }> {
+  const rows: Array<{ at: number; row: JobsRow }> = [];
+  for (const schedule of schedules) {
+    rows.push({ at: Date.parse(schedule.inserted_at), row: { kind: 'schedule', key: `s:${schedule.id}`, schedule } });
+  }
   for (const job of jobs) {
     if (job.schedule_id !== null) continue; // a schedule's runs show in its own row
-    rows.push({ kind: 'job', key: `j:${job.id}`, job });
+    rows.push({ at: Date.parse(job.inserted_at), row: { kind: 'job', key: `j:${job.id}`, job } });
   }
-  const keyed = rows.map((row) => ({ at: madeAt(row), row }));
-  keyed.sort((a, b) => b.at - a.at || (a.row.key < b.row.key ? -1 : a.row.key > b.row.key ? 1 : 0));
-  return keyed.map((x) => x.row);
+  rows.sort((a, b) => b.at - a.at || (a.row.key < b.row.key ? -1 : a.row.key > b.row.key ? 1 : 0));
+  return rows;
 }
 
 /** What the view has loaded of one list, newest made first, page by page. */
@@ -72,7 +69,9 @@ export function pagedRows(
   };
   const ends = { schedules: lastMade(schedules), jobs: lastMade(jobs) };
   const stop = Math.max(ends.schedules, ends.jobs);
-  const rows = buildRows(schedules.items.filter(keep), jobs.items).filter((row) => madeAt(row) >= stop);
+  const rows = merged(schedules.items.filter(keep), jobs.items)
+    .filter(({ at }) => at >= stop)
+    .map(({ row }) => row);
   // A list with more but nothing loaded (its pages shrank meanwhile) pages on too.
   const pagesOn = (list: Loaded<Schedule> | Loaded<Job>, end: number) => list.more && (end === stop || list.items.length === 0);
   return { rows, next: { schedules: pagesOn(schedules, ends.schedules), jobs: pagesOn(jobs, ends.jobs) } };
