@@ -1,58 +1,60 @@
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useEscapeLayer } from './layers';
 
-const MAX_SHOWN = 80;
+/** One choice: the value it sets, and the words it shows. */
+export interface ComboboxOption {
+  value: string;
+  label: string;
+}
 
 /**
- * A text input that filters a long list of options (time zones): type to search, arrows
- * to move, Enter to pick, Esc to close. The value is always one of the options.
+ * A text input over a long list (time zones, schedules): type to search, arrows to move,
+ * Enter to pick, Esc to close. The value is always one of the options. The caller finds
+ * the options: `onSearch` tells it what is typed ('' when the list opens on the value),
+ * and `options` is its answer, found at once (time zones) or later (schedules, from the
+ * API).
  */
 export function Combobox({
   id,
   value,
+  valueLabel,
   onChange,
-  options,
+  options: matches,
+  onSearch,
   placeholder,
   invalid,
   describedBy,
   ariaLabel,
+  className,
 }: {
   id?: string;
   value: string;
+  /** What the closed input shows for the value. */
+  valueLabel: string;
   onChange: (value: string) => void;
-  options: readonly string[];
+  options: readonly ComboboxOption[];
+  onSearch: (text: string) => void;
   placeholder?: string;
   invalid?: boolean;
   describedBy?: string;
   ariaLabel?: string;
+  className?: string;
 }) {
   const listId = useId();
   const [open, setOpen] = useState(false);
   // what is typed, while the list is open; closed, the input shows the value
-  const [text, setText] = useState(value);
+  const [text, setText] = useState(valueLabel);
   const [active, setActive] = useState(0);
   const listRef = useRef<HTMLUListElement>(null);
-  const shown = open ? text : value;
+  const shown = open ? text : valueLabel;
 
   const openList = () => {
     if (open) return;
-    setText(value);
+    setText(valueLabel);
     setOpen(true);
+    // the value's own label, not yet edited, searches nothing: the whole list shows
+    onSearch('');
   };
-
-  const matches = useMemo(() => {
-    const needle = text.trim().toLowerCase().replace(/\s+/g, '_');
-    if (!open || needle === '' || text === value) return options.slice(0, MAX_SHOWN);
-    const starts: string[] = [];
-    const contains: string[] = [];
-    for (const option of options) {
-      const lower = option.toLowerCase();
-      const city = lower.slice(lower.lastIndexOf('/') + 1);
-      if (city.startsWith(needle) || lower.startsWith(needle)) starts.push(option);
-      else if (lower.includes(needle)) contains.push(option);
-    }
-    return [...starts, ...contains].slice(0, MAX_SHOWN);
-  }, [options, text, value, open]);
 
   useEscapeLayer(open, () => setOpen(false));
 
@@ -60,8 +62,8 @@ export function Combobox({
     listRef.current?.querySelector<HTMLElement>(`[data-index="${active}"]`)?.scrollIntoView?.({ block: 'nearest' });
   }, [active]);
 
-  const pick = (option: string) => {
-    onChange(option);
+  const pick = (option: ComboboxOption) => {
+    onChange(option.value);
     setOpen(false);
   };
 
@@ -81,7 +83,7 @@ export function Combobox({
   };
 
   return (
-    <div className="combobox">
+    <div className={['combobox', className].filter(Boolean).join(' ')}>
       <input
         id={id}
         className="input"
@@ -102,6 +104,7 @@ export function Combobox({
           setText(e.target.value);
           setActive(0);
           setOpen(true);
+          onSearch(e.target.value.trim());
         }}
         onClick={openList}
         onKeyDown={onKeyDown}
@@ -115,11 +118,11 @@ export function Combobox({
           {matches.length === 0 && <li className="combobox__empty">No match</li>}
           {matches.map((option, i) => (
             <li
-              key={option}
+              key={option.value}
               id={`${listId}-${i}`}
               data-index={i}
               role="option"
-              aria-selected={option === value}
+              aria-selected={option.value === value}
               className={['combobox__option', i === active ? 'is-active' : ''].join(' ')}
               onMouseDown={(e) => {
                 e.preventDefault();
@@ -127,7 +130,7 @@ export function Combobox({
               }}
               onMouseEnter={() => setActive(i)}
             >
-              {option.replace(/_/g, ' ')}
+              {option.label}
             </li>
           ))}
         </ul>

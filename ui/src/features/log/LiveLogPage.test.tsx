@@ -7,7 +7,7 @@ import { App } from '../../app/App';
 import type { PayloadOf } from '../../api/events';
 import type { EventType, LogEvent } from '../../api/types';
 import { FakeTransport, ok } from '../../test/FakeTransport';
-import { makeEvent, makeJob, makeSchedule, makeSettings, type EventFields } from '../../test/fixtures';
+import { makeEvent, makeJob, makeSchedule, makeSettings, page, type EventFields } from '../../test/fixtures';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
 const SETTINGS = makeSettings();
@@ -151,6 +151,46 @@ describe('Live log', () => {
     const missedRow = await screen.findByTestId(`log-row-${missed.id}`);
     await user.click(within(missedRow).getByRole('link', { name: 'schedule' })); // no job: the schedule is what it links
     await waitFor(() => expect(history.location.pathname).toBe('/schedules/sched-1'));
+  });
+
+  it('filters by any schedule, found by typing its name: the list shows the newest, the search reaches the rest', async () => {
+    const schedules = Array.from({ length: 120 }, (_, i) => makeSchedule({ name: `Report ${i + 1}` })).reverse();
+    const older = schedules.at(-3)!; // far past the first page
+    const olderName = 'Report 3';
+    const engine = engineWith().on('GET', '/api/schedules', (request) => {
+      const q = (request.query.get('q') ?? '').toLowerCase();
+      const hits = schedules.filter((s) => (s.name ?? '').toLowerCase().includes(q));
+      return ok({ ...page(hits.slice(0, Number(request.query.get('limit')))), total: hits.length });
+    });
+    const { user, history } = renderApp(engine, '/log');
+
+    const picker = await screen.findByRole('combobox', { name: 'Schedule' });
+    expect(picker).toHaveValue('All schedules');
+    await user.click(picker);
+    const listed = await screen.findAllByRole('option');
+    expect(listed[0]).toHaveTextContent('All schedules');
+    expect(listed[1]).toHaveTextContent('Report 120');
+    expect(screen.queryByRole('option', { name: olderName })).not.toBeInTheDocument();
+
+    await user.clear(picker);
+    await user.type(picker, 'report 3');
+    await user.click(await screen.findByRole('option', { name: olderName }));
+    expect(picker).toHaveValue(olderName);
+    expect(engine.requestsTo('GET', '/api/schedules').at(-1)?.query.get('q')).toBe('report 3');
+    await waitFor(() => expect(history.location.search).toBe(`?schedule=${older.id}`));
+    await waitFor(() => expect(engine.requestsTo('GET', '/api/logs').at(-1)?.query.get('schedule_id')).toBe(older.id));
+  });
+
+  it('names the schedule in the address even when the picker’s list does not hold it', async () => {
+    const listed = makeSchedule({ name: 'Newest' });
+    const picked = makeSchedule({ id: 'sched-old', name: 'Quarterly export' });
+    const engine = engineWith()
+      .on('GET', '/api/schedules', ok(page([listed])))
+      .on('GET', '/api/schedules/sched-old', ok({ data: picked }));
+    renderApp(engine, '/log?schedule=sched-old');
+    const picker = await screen.findByRole('combobox', { name: 'Schedule' });
+    await waitFor(() => expect(picker).toHaveValue('Quarterly export'));
+    await waitFor(() => expect(engine.requestsTo('GET', '/api/logs').at(-1)?.query.get('schedule_id')).toBe('sched-old'));
   });
 
   it('reveals a redacted request secret from the job’s definition, asked for only on Reveal', async () => {

@@ -1,14 +1,14 @@
-import { useMemo } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useClient } from '../../api/ClientContext';
 import { EVENT_TYPES } from '../../api/events';
 import { queryKeys } from '../../api/queryKeys';
-import type { EventType } from '../../api/types';
+import type { EventType, Schedule } from '../../api/types';
 import { Button } from '../../components/Button';
+import { Combobox, type ComboboxOption } from '../../components/Combobox';
 import { IconClose, IconSearch } from '../../components/icons';
 import { Input } from '../../components/Input';
-import { Select } from '../../components/Select';
 import { hostAndPath } from '../../lib/url';
 import { STATUS_CLASSES, type LogFilter, type StatusClass } from './filters';
 import { shortId, typeLabel } from './LogRow';
@@ -21,21 +21,50 @@ function toggle<T>(list: readonly T[], item: T): T[] {
   return list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
 }
 
-/** The schedule picker's choices: every schedule, and the one in the address even if not listed. */
-function useScheduleOptions(selected: string | undefined) {
+/** How many schedules the picker lists at a time: typing searches all of them. */
+const PICKER_PAGE = 50;
+
+const ALL_SCHEDULES: ComboboxOption = { value: '', label: 'All schedules' };
+
+const scheduleOption = (s: Schedule): ComboboxOption => ({ value: s.id, label: s.name || hostAndPath(s.request.url) });
+
+/**
+ * The schedule filter: any schedule, found by the API's search as it is typed (a list of
+ * the newest left the rest out of reach), and the one in the address named even when it
+ * is not among them.
+ */
+function SchedulePicker({ value, onChange }: { value: string | undefined; onChange: (id: string | undefined) => void }) {
   const client = useClient();
-  const schedules = useQuery({
-    queryKey: queryKeys.scheduleList({ q: '' }),
-    queryFn: () => client.listSchedules({ limit: 100 }),
+  const [search, setSearch] = useState('');
+  const found = useQuery({
+    queryKey: queryKeys.scheduleList({ q: search }),
+    queryFn: () => client.listSchedules({ q: search, limit: PICKER_PAGE }),
     staleTime: 30_000,
+    placeholderData: keepPreviousData,
   });
-  return useMemo(
-    () => [
-      { value: '', label: 'All schedules' },
-      ...(schedules.data?.data ?? []).map((s) => ({ value: s.id, label: s.name || hostAndPath(s.request.url) })),
-      ...(selected && !schedules.data?.data.some((s) => s.id === selected) ? [{ value: selected, label: `Schedule ${shortId(selected)}` }] : []),
-    ],
-    [schedules.data, selected],
+  const picked = useQuery({
+    queryKey: queryKeys.schedule(value ?? ''),
+    queryFn: () => client.getSchedule(value ?? ''),
+    enabled: value !== undefined && !found.data?.data.some((s) => s.id === value),
+  });
+  const options = useMemo(
+    () => [...(search ? [] : [ALL_SCHEDULES]), ...(found.data?.data ?? []).map(scheduleOption)],
+    [found.data, search],
+  );
+  const label = !value
+    ? ALL_SCHEDULES.label
+    : (options.find((o) => o.value === value)?.label ?? (picked.data ? scheduleOption(picked.data).label : `Schedule ${shortId(value)}`));
+  return (
+    <Combobox
+      ariaLabel="Schedule"
+      className="log-filters__schedule"
+      value={value ?? ''}
+      valueLabel={label}
+      onChange={(id) => onChange(id || undefined)}
+      options={options}
+      onSearch={setSearch}
+      placeholder="Find a schedule"
+    />
   );
 }
 
@@ -102,17 +131,10 @@ export interface LogFiltersProps {
 
 /** The filter bar: text, schedule, job, event types and status classes. */
 export function LogFilters({ search, filter, text, onText, setSearch, filtered, onClear }: LogFiltersProps) {
-  const scheduleOptions = useScheduleOptions(search.schedule);
   return (
     <div className="log-filters" role="group" aria-label="Filters">
       <SearchBox text={text} onText={onText} />
-      <Select
-        aria-label="Schedule"
-        className="log-filters__schedule"
-        value={search.schedule ?? ''}
-        onChange={(value) => setSearch({ schedule: value || undefined })}
-        options={scheduleOptions}
-      />
+      <SchedulePicker value={search.schedule} onChange={(schedule) => setSearch({ schedule })} />
       {search.schedule && (
         <Link to="/schedules/$scheduleId" params={{ scheduleId: search.schedule }} search={{}} className="btn btn--ghost btn--sm">
           Open schedule
