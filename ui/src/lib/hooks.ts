@@ -32,3 +32,39 @@ export function useRelativeNow(instants: ReadonlyArray<string | null | undefined
   // eslint-disable-next-line react-hooks/purity -- the clock at render is the point (see above); no React Compiler memoises this
   return Date.now();
 }
+
+/** One observer for every element asking: a row each would make hundreds. */
+let sharedObserver: IntersectionObserver | null = null;
+const onSeen = new WeakMap<Element, () => void>();
+
+function observeUntilSeen(element: Element, seen: () => void): () => void {
+  sharedObserver ??= new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      onSeen.get(entry.target)?.();
+      sharedObserver?.unobserve(entry.target);
+      onSeen.delete(entry.target);
+    }
+  });
+  onSeen.set(element, seen);
+  sharedObserver.observe(element);
+  return () => {
+    sharedObserver?.unobserve(element);
+    onSeen.delete(element);
+  };
+}
+
+/**
+ * Whether an element has been on screen: false until it first shows, then true for good.
+ * A long list's rows load what only they show (a schedule's last runs) as they scroll in,
+ * not all at once. Where there is no IntersectionObserver, everything counts as seen.
+ */
+export function useSeen<T extends Element>(): [boolean, (element: T | null) => void] {
+  const [seen, setSeen] = useState(() => typeof IntersectionObserver === 'undefined');
+  const [element, setElement] = useState<T | null>(null);
+  useEffect(() => {
+    if (seen || !element) return;
+    return observeUntilSeen(element, () => setSeen(true));
+  }, [seen, element]);
+  return [seen, setElement];
+}

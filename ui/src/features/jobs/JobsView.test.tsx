@@ -4,10 +4,14 @@ import { fail, ok } from '../../test/FakeTransport';
 import type { Schedule } from '../../api/types';
 import { IconPlay } from '../../components/icons';
 import { makeEvent, makeJob, makeOutcome, makeSchedule, page } from '../../test/fixtures';
+import { FakeIntersectionObserver } from '../../test/intersection';
 import { emptyEngine, renderApp } from '../../test/renderApp';
 
 describe('JobsView', () => {
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
 
   it('says what to do when there are no jobs yet', async () => {
     renderApp(emptyEngine());
@@ -210,6 +214,31 @@ describe('JobsView', () => {
       ).toBe(true),
     );
     expect(await screen.findByText('Nothing matches')).toBeInTheDocument();
+  });
+
+  it('asks for a schedule’s last runs when its row comes on screen, not for every row at once', async () => {
+    vi.stubGlobal('IntersectionObserver', FakeIntersectionObserver);
+    const schedules = [makeSchedule({ name: 'First' }), makeSchedule({ name: 'Second' }), makeSchedule({ name: 'Third' })];
+    const engine = emptyEngine()
+      .on('GET', '/api/schedules', ok(page(schedules)))
+      .on('GET', '/api/jobs', (req) => {
+        const asked = req.query.get('schedule_id');
+        return ok(page(asked === 'none' ? [] : [makeJob({ schedule_id: asked, state: 'completed', last_outcome: makeOutcome(204) })]));
+      });
+    renderApp(engine);
+    const rows = await Promise.all(schedules.map((s) => screen.findByTestId(`schedule-${s.id}`)));
+    const runsAsked = () => engine.requestsTo('GET', '/api/jobs').flatMap((r) => r.query.get('schedule_id') ?? []).filter((id) => id !== 'none');
+    await waitFor(() => expect(FakeIntersectionObserver.watched()).toEqual(expect.arrayContaining(rows)));
+    expect(runsAsked()).toEqual([]);
+
+    act(() => FakeIntersectionObserver.scrollIntoView(rows[1]!));
+    expect(await within(rows[1]!).findByText('204')).toBeInTheDocument();
+    expect(runsAsked()).toEqual([schedules[1]!.id]);
+    expect(FakeIntersectionObserver.watched()).not.toContain(rows[1]); // asked once, then left alone
+
+    act(() => FakeIntersectionObserver.scrollIntoView(rows[0]!));
+    expect(await within(rows[0]!).findByText('204')).toBeInTheDocument();
+    expect(runsAsked()).toEqual([schedules[1]!.id, schedules[0]!.id]);
   });
 
   it('shows every job a page at a time, newest made first, with the count of all, and never a row out of order', async () => {

@@ -9,6 +9,7 @@ import { latestOutcome } from './outcome';
 import { RelativeTime } from './RelativeTime';
 import { RowActions } from './RowActions';
 import { ScheduleBadges } from './ScheduleBadges';
+import { useSeen } from '../../lib/hooks';
 import { useDisplayZone } from '../settings/useSettings';
 import { RequestCell } from './RequestCell';
 import { scheduleName, scheduleNextRun } from './rows';
@@ -16,7 +17,9 @@ import { useScheduleActions } from './useScheduleActions';
 import { useScheduleJobs } from './useScheduleJobs';
 
 export function ScheduleRow({ schedule, now }: { schedule: Schedule; now: number }) {
-  const history = useScheduleJobs(schedule.id);
+  // each row's last runs are a request of their own: a row asks when it shows
+  const [seen, rowRef] = useSeen<HTMLTableRowElement>();
+  const history = useScheduleJobs(schedule.id, { enabled: seen });
   const jobs = history.data?.data ?? [];
   const last = latestOutcome(jobs);
   const name = scheduleName(schedule);
@@ -25,7 +28,9 @@ export function ScheduleRow({ schedule, now }: { schedule: Schedule; now: number
   const displayZone = useDisplayZone() ?? undefined;
 
   return (
-    <tr className={['jobs-row', actions.paused ? 'jobs-row--paused' : ''].join(' ')} data-testid={`schedule-${schedule.id}`}>
+    <tr
+      ref={rowRef}
+      className={['jobs-row', actions.paused ? 'jobs-row--paused' : ''].join(' ')} data-testid={`schedule-${schedule.id}`}>
       <td className="jobs-row__name" title={name}>
         <Link to="/schedules/$scheduleId" params={{ scheduleId: schedule.id }} search={{}} className="jobs-row__link">
           {name}

@@ -9,6 +9,7 @@ import { Button } from '../../components/Button';
 import { Combobox, type ComboboxOption } from '../../components/Combobox';
 import { IconClose, IconSearch } from '../../components/icons';
 import { Input } from '../../components/Input';
+import { useDebounced } from '../../lib/hooks';
 import { hostAndPath } from '../../lib/url';
 import { STATUS_CLASSES, type LogFilter, type StatusClass } from './filters';
 import { shortId, typeLabel } from './LogRow';
@@ -24,6 +25,8 @@ function toggle<T>(list: readonly T[], item: T): T[] {
 /** How many schedules the picker lists at a time: typing searches all of them. */
 const PICKER_PAGE = 50;
 
+const SEARCH_WAIT_MS = 150;
+
 const ALL_SCHEDULES: ComboboxOption = { value: '', label: 'All schedules' };
 
 const scheduleOption = (s: Schedule): ComboboxOption => ({ value: s.id, label: s.name || hostAndPath(s.request.url) });
@@ -35,7 +38,8 @@ const scheduleOption = (s: Schedule): ComboboxOption => ({ value: s.id, label: s
  */
 function SchedulePicker({ value, onChange }: { value: string | undefined; onChange: (id: string | undefined) => void }) {
   const client = useClient();
-  const [search, setSearch] = useState('');
+  const [typed, setSearch] = useState('');
+  const search = useDebounced(typed, SEARCH_WAIT_MS); // a request per pause, not per key
   const found = useQuery({
     queryKey: queryKeys.scheduleList({ q: search }),
     queryFn: () => client.listSchedules({ q: search, limit: PICKER_PAGE }),
