@@ -11,8 +11,12 @@ export const queryKeys = {
   /** The alerts a job's run raised: under the job's key, so its events refresh them. */
   jobAlerts: (id: string) => ['jobs', 'detail', id, 'alerts'] as const,
   schedules: ['schedules'] as const,
-  scheduleList: (filter: { q: string }) => ['schedules', 'list', filter] as const,
-  /** The jobs view's schedules, page by page (a different shape from `scheduleList`'s one page). */
+  /**
+   * The schedule picker's names for a search: outside the lists a schedule's run refreshes
+   * (a run renames nothing); made and deleted schedules refresh `schedules` whole.
+   */
+  scheduleNames: (q: string) => ['schedules', 'names', q] as const,
+  /** The jobs view's schedules, page by page. */
   schedulePages: (filter: { q: string }) => ['schedules', 'list', 'pages', filter] as const,
   scheduleLists: ['schedules', 'list'] as const,
   schedule: (id: string) => ['schedules', 'detail', id] as const,

@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { queryKeys } from '../api/queryKeys';
 import { makeEvent } from '../test/fixtures';
 import { createInvalidationBatcher, keysForEvent } from './liveInvalidation';
 
@@ -16,6 +17,14 @@ describe('live invalidation', () => {
       ['schedules', 'detail', 's1'],
       ['schedules', 'runs', 's1'],
     ]);
+  });
+
+  it('leaves the schedule picker’s names alone for a schedule’s run, which renames nothing', () => {
+    const names = queryKeys.scheduleNames('report');
+    const keys = keysForEvent(makeEvent('job.finished', {}, { schedule_id: 's1' }));
+    expect(keys).toContainEqual(queryKeys.scheduleLists);
+    // a key invalidates every query whose key starts with it
+    for (const key of keys) expect(names.slice(0, key.length)).not.toEqual(key);
   });
 
   it('refreshes a schedule’s ledger for a stretch of missed runs that never became jobs, and no job', () => {

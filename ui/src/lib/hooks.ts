@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
 import { relativeChangeIn } from './time';
 
+/** `value`, once it has held still for `delayMs`. A value that has not moved sets no timer. */
 export function useDebounced<T>(value: T, delayMs: number): T {
   const [debounced, setDebounced] = useState(value);
   useEffect(() => {
+    if (Object.is(value, debounced)) return;
     const timer = setTimeout(() => setDebounced(value), delayMs);
     return () => clearTimeout(timer);
-  }, [value, delayMs]);
+  }, [value, debounced, delayMs]);
   return debounced;
 }
 

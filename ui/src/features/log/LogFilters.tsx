@@ -41,7 +41,7 @@ function SchedulePicker({ value, onChange }: { value: string | undefined; onChan
   const [typed, setSearch] = useState('');
   const search = useDebounced(typed, SEARCH_WAIT_MS); // a request per pause, not per key
   const found = useQuery({
-    queryKey: queryKeys.scheduleList({ q: search }),
+    queryKey: queryKeys.scheduleNames(search),
     queryFn: () => client.listSchedules({ q: search, limit: PICKER_PAGE }),
     staleTime: 30_000,
     placeholderData: keepPreviousData,
