@@ -30,7 +30,9 @@ export function ScheduleRow({ schedule, now }: { schedule: Schedule; now: number
   return (
     <tr
       ref={rowRef}
-      className={['jobs-row', actions.paused ? 'jobs-row--paused' : ''].join(' ')} data-testid={`schedule-${schedule.id}`}>
+      className={['jobs-row', actions.paused ? 'jobs-row--paused' : ''].join(' ')}
+      data-testid={`schedule-${schedule.id}`}
+    >
       <td className="jobs-row__name" title={name}>
         <Link to="/schedules/$scheduleId" params={{ scheduleId: schedule.id }} search={{}} className="jobs-row__link">
           {name}
