@@ -230,6 +230,11 @@ describe('JobsView', () => {
     const runsAsked = () => engine.requestsTo('GET', '/api/jobs').flatMap((r) => r.query.get('schedule_id') ?? []).filter((id) => id !== 'none');
     await waitFor(() => expect(FakeIntersectionObserver.watched()).toEqual(expect.arrayContaining(rows)));
     expect(runsAsked()).toEqual([]);
+    // a row waiting to be seen holds still: a shimmer off screen repaints every frame for nothing
+    for (const row of rows) {
+      expect(row.querySelectorAll('.skeleton--still')).toHaveLength(2);
+      expect(row.querySelector('.skeleton:not(.skeleton--still)')).toBeNull();
+    }
 
     act(() => FakeIntersectionObserver.scrollIntoView(rows[1]!));
     expect(await within(rows[1]!).findByText('204')).toBeInTheDocument();

@@ -52,7 +52,7 @@ export function ScheduleRow({ schedule, now }: { schedule: Schedule; now: number
       </td>
       <td>
         {history.isPending ? (
-          <Skeleton width={72} height={18} />
+          <Skeleton width={72} height={18} still={!seen} />
         ) : last ? (
           <Link to="/jobs/detail/$jobId" params={{ jobId: last.id }} className="jobs-row__outcome-link" title="Open the last run">
             <OutcomeBadge outcome={last.last_outcome} state={last.state} />
@@ -62,7 +62,7 @@ export function ScheduleRow({ schedule, now }: { schedule: Schedule; now: number
         )}
       </td>
       <td className="jobs-row__last">
-        {history.isPending ? <Skeleton width={138} height={12} /> : <OutcomeStrip jobs={jobs} label={`Last runs of ${name}`} />}
+        {history.isPending ? <Skeleton width={138} height={12} still={!seen} /> : <OutcomeStrip jobs={jobs} label={`Last runs of ${name}`} />}
         <RowActions>
           <IconButton size="sm" label="Run now" icon={<IconSend />} onClick={actions.run} />
           {actions.paused ? (
