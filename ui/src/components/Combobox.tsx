@@ -58,9 +58,12 @@ export function Combobox({
 
   useEscapeLayer(open, () => setOpen(false));
 
+  // options found later (from the API) may be fewer than the one moved to
+  const current = Math.min(active, Math.max(matches.length - 1, 0));
+
   useEffect(() => {
-    listRef.current?.querySelector<HTMLElement>(`[data-index="${active}"]`)?.scrollIntoView?.({ block: 'nearest' });
-  }, [active]);
+    listRef.current?.querySelector<HTMLElement>(`[data-index="${current}"]`)?.scrollIntoView?.({ block: 'nearest' });
+  }, [current]);
 
   const pick = (option: ComboboxOption) => {
     onChange(option.value);
@@ -74,10 +77,10 @@ export function Combobox({
       setActive((a) => Math.min(a + 1, matches.length - 1));
     } else if (event.key === 'ArrowUp') {
       event.preventDefault();
-      setActive((a) => Math.max(a - 1, 0));
+      setActive(Math.max(current - 1, 0));
     } else if (event.key === 'Enter' && open) {
       event.preventDefault();
-      const option = matches[active];
+      const option = matches[current];
       if (option) pick(option);
     }
   };
@@ -91,7 +94,7 @@ export function Combobox({
         aria-expanded={open}
         aria-controls={listId}
         aria-autocomplete="list"
-        aria-activedescendant={open && matches[active] ? `${listId}-${active}` : undefined}
+        aria-activedescendant={open && matches[current] ? `${listId}-${current}` : undefined}
         aria-invalid={invalid || undefined}
         aria-describedby={describedBy}
         aria-label={ariaLabel}
@@ -123,7 +126,7 @@ export function Combobox({
               data-index={i}
               role="option"
               aria-selected={option.value === value}
-              className={['combobox__option', i === active ? 'is-active' : ''].join(' ')}
+              className={['combobox__option', i === current ? 'is-active' : ''].join(' ')}
               onMouseDown={(e) => {
                 e.preventDefault();
                 pick(option);

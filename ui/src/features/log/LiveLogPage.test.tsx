@@ -174,7 +174,10 @@ describe('Live log', () => {
 
     await user.clear(picker);
     await user.type(picker, 'report 3');
-    await user.click(await screen.findByRole('option', { name: olderName }));
+    await screen.findByRole('option', { name: olderName });
+    // the name typed whole comes first, before the newer "Report 39" to "Report 30"
+    expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual([olderName, ...Array.from({ length: 10 }, (_, i) => `Report ${39 - i}`)]);
+    await user.keyboard('{Enter}');
     expect(picker).toHaveValue(olderName);
     expect(engine.requestsTo('GET', '/api/schedules').at(-1)?.query.get('q')).toBe('report 3');
     await waitFor(() => expect(history.location.search).toBe(`?schedule=${older.id}`));

@@ -9,7 +9,6 @@ import { Button } from '../../components/Button';
 import { Combobox, type ComboboxOption } from '../../components/Combobox';
 import { IconClose, IconSearch } from '../../components/icons';
 import { Input } from '../../components/Input';
-import { useDebounced } from '../../lib/hooks';
 import { hostAndPath } from '../../lib/url';
 import { STATUS_CLASSES, type LogFilter, type StatusClass } from './filters';
 import { shortId, typeLabel } from './LogRow';
@@ -25,11 +24,18 @@ function toggle<T>(list: readonly T[], item: T): T[] {
 /** How many schedules the picker lists at a time: typing searches all of them. */
 const PICKER_PAGE = 50;
 
-const SEARCH_WAIT_MS = 150;
-
 const ALL_SCHEDULES: ComboboxOption = { value: '', label: 'All schedules' };
 
 const scheduleOption = (s: Schedule): ComboboxOption => ({ value: s.id, label: s.name || hostAndPath(s.request.url) });
+
+/** The names equal to `text` first, then those that start with it, then the rest, each in the order given (newest made first). */
+function closestFirst(options: readonly ComboboxOption[], text: string): ComboboxOption[] {
+  const rank = (o: ComboboxOption) => {
+    const label = o.label.toLowerCase();
+    return label === text ? 0 : label.startsWith(text) ? 1 : 2;
+  };
+  return [...options].sort((a, b) => rank(a) - rank(b));
+}
 
 /**
  * The schedule filter: any schedule, found by the API's search as it is typed (a list of
@@ -38,8 +44,9 @@ const scheduleOption = (s: Schedule): ComboboxOption => ({ value: s.id, label: s
  */
 function SchedulePicker({ value, onChange }: { value: string | undefined; onChange: (id: string | undefined) => void }) {
   const client = useClient();
-  const [typed, setSearch] = useState('');
-  const search = useDebounced(typed, SEARCH_WAIT_MS); // a request per pause, not per key
+  // a request a key typed: the search takes a couple of milliseconds, and an answer that
+  // waited for a pause in typing could come after an Enter
+  const [search, setSearch] = useState('');
   const found = useQuery({
     queryKey: queryKeys.scheduleNames(search),
     queryFn: () => client.listSchedules({ q: search, limit: PICKER_PAGE }),
@@ -51,10 +58,14 @@ function SchedulePicker({ value, onChange }: { value: string | undefined; onChan
     queryFn: () => client.getSchedule(value ?? ''),
     enabled: value !== undefined && !found.data?.data.some((s) => s.id === value),
   });
-  const options = useMemo(
-    () => [...(search ? [] : [ALL_SCHEDULES]), ...(found.data?.data ?? []).map(scheduleOption)],
-    [found.data, search],
-  );
+  const options = useMemo(() => {
+    const listed = (found.data?.data ?? []).map(scheduleOption);
+    if (!search) return [ALL_SCHEDULES, ...listed];
+    const text = search.toLowerCase();
+    // an older search's answer, while this one's is on its way: only what fits the text
+    const fitting = found.isPlaceholderData ? listed.filter((o) => o.label.toLowerCase().includes(text)) : listed;
+    return closestFirst(fitting, text);
+  }, [found.data, found.isPlaceholderData, search]);
   const label = !value
     ? ALL_SCHEDULES.label
     : (options.find((o) => o.value === value)?.label ?? (picked.data ? scheduleOption(picked.data).label : `Schedule ${shortId(value)}`));
