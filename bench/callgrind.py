@@ -25,8 +25,6 @@ Needs valgrind (apt) and a release build; see bench/README.md.
 import argparse
 import http.client
 import json
-import os
-import re
 import shutil
 import subprocess
 import sys
@@ -34,62 +32,22 @@ import tempfile
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from serve import Sink, read_path, start_chime, start_sink
 
 # Creates a second under callgrind, with room to spare: the burst's due instant
 # must come after its last create.
 CREATES_UNDER_CALLGRIND = 100
 
 
-class Sink(BaseHTTPRequestHandler):
-    """Answers 200 at once and counts what arrived."""
-
-    protocol_version = "HTTP/1.1"
-    arrived = 0
-    lock = threading.Lock()
-
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        with Sink.lock:
-            Sink.arrived += 1
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, *args):
-        pass
-
-
-def start_sink():
-    ThreadingHTTPServer.request_queue_size = 4096
-    sink = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
-    sink.daemon_threads = True
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
-    return sink.server_port
-
-
-def start_chime(binary, out, copy_of=None):
+def start_chime_under_callgrind(binary, out, copy_of=None):
     """`chime serve` under callgrind with instrumentation off, on a new data
     folder or a copy of `copy_of`; its port and key."""
     data = tempfile.mkdtemp(prefix="chime-callgrind-")
     if copy_of:
         shutil.copytree(copy_of, data, dirs_exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHIME_")}
-    chime = subprocess.Popen(
-        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
-         binary, "serve", "--allow-http", "--port", "0", "--data-dir", data],
-        stderr=subprocess.PIPE, text=True, env=env)
-    for line in chime.stderr:
-        found = re.search(r"UI is at http://127\.0\.0\.1:(\d+)", line)
-        if found:
-            break
-    else:
-        sys.exit(f"chime serve ended before listening (exit {chime.wait()})")
-    # Keep reading its stderr, so a full pipe never stops it.
-    threading.Thread(target=lambda: [None for _ in chime.stderr], daemon=True).start()
-    key = open(os.path.join(data, "api-key")).read().strip()
-    return chime, int(found.group(1)), key
+    wrapper = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}"]
+    return start_chime(binary, data, wrapper)
 
 
 def instrument(chime, on):
@@ -122,16 +80,6 @@ def create_all(port, key, sink_port, due, jobs, connections=4):
         t.join()
 
 
-def read_path(port, key, path):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    conn.request("GET", path, headers={"Authorization": f"Bearer {key}"})
-    answer = conn.getresponse()
-    body = answer.read()
-    if answer.status != 200:
-        sys.exit(f"{path} was refused: {answer.status} {body[:200]!r}")
-    return len(body)
-
-
 def month_path():
     """This month's calendar in UTC, as the scale workload asks it."""
     today = datetime.now(timezone.utc).date()
@@ -142,7 +90,7 @@ def month_path():
 
 def read(chime, port, key, path, reads):
     """`path` once warm, then `reads` times with instrumentation on."""
-    size = read_path(port, key, path)
+    size = len(read_path(port, key, path))
     instrument(chime, True)
     for _ in range(reads):
         read_path(port, key, path)
@@ -168,7 +116,7 @@ def main():
     if a.profile == "page" and not a.path:
         sys.exit("page needs --path, the API read to profile")
     sink_port = start_sink()
-    chime, port, key = start_chime(a.chime, a.out, a.data if reading else None)
+    chime, port, key = start_chime_under_callgrind(a.chime, a.out, a.data if reading else None)
     started = time.time()
     if reading:
         read(chime, port, key, a.path or month_path(), a.reads)
