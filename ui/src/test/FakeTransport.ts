@@ -12,7 +12,8 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-type Responder = TransportResponse | ((request: RecordedRequest) => TransportResponse);
+/** An answer, or a function of the request giving one (a promise holds it back until the test says). */
+type Responder = TransportResponse | ((request: RecordedRequest) => TransportResponse | Promise<TransportResponse>);
 
 interface Route {
   method: RequestMethod;
@@ -58,7 +59,7 @@ export class FakeTransport implements Transport {
     if (route.once) this.routes = this.routes.filter((r) => r !== route);
     await Promise.resolve();
     const answer = typeof route.responder === 'function' ? route.responder(recorded) : route.responder;
-    return structuredClone(answer);
+    return structuredClone(await answer);
   }
 
   subscribe(onEvent: LiveEventHandler): () => void {

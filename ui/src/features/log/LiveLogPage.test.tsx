@@ -184,6 +184,27 @@ describe('Live log', () => {
     await waitFor(() => expect(engine.requestsTo('GET', '/api/logs').at(-1)?.query.get('schedule_id')).toBe(older.id));
   });
 
+  it('shows only the names that fit what is typed while its search is on its way', async () => {
+    const schedules = Array.from({ length: 120 }, (_, i) => makeSchedule({ name: `Report ${i + 1}` })).reverse();
+    let answerHeld: () => void = () => {};
+    const engine = engineWith().on('GET', '/api/schedules', (request) => {
+      const q = (request.query.get('q') ?? '').toLowerCase();
+      const answer = ok(page(schedules.filter((s) => (s.name ?? '').toLowerCase().includes(q)).slice(0, 50)));
+      if (q !== 'report 7') return answer;
+      return new Promise((resolve) => (answerHeld = () => resolve(answer)));
+    });
+    const { user } = renderApp(engine, '/log');
+    const picker = await screen.findByRole('combobox', { name: 'Schedule' });
+    await user.clear(picker);
+    await user.type(picker, 'report 7');
+    await waitFor(() => expect(engine.requestsTo('GET', '/api/schedules').at(-1)?.query.get('q')).toBe('report 7'));
+    // the answer to "report " (the newest 50, Report 120 to 71) shows what fits only
+    const names = () => screen.getAllByRole('option').map((o) => o.textContent);
+    expect(names()).toEqual(Array.from({ length: 9 }, (_, i) => `Report ${79 - i}`));
+    act(() => answerHeld());
+    await waitFor(() => expect(names()[0]).toBe('Report 7'));
+  });
+
   it('names the schedule in the address even when the picker’s list does not hold it', async () => {
     const listed = makeSchedule({ name: 'Newest' });
     const picked = makeSchedule({ id: 'sched-old', name: 'Quarterly export' });
