@@ -1,6 +1,7 @@
 //! What can be done to jobs: create, read, list, cancel, change, run now.
 //! Each change is one transition of the lifecycle in one transaction.
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::Engine;
@@ -48,48 +49,47 @@ impl Engine {
         Ok(Created { job: view, created })
     }
 
-    /// One job with its attempts (each with its request and response).
+    /// One job with its attempts (each with its request and response), read
+    /// in one snapshot.
     pub async fn get_job(&self, id: &str) -> Result<JobView> {
         let id = id.to_string();
-        let (job, attempts) = self
-            .read(move |c| {
-                let job = jobs::get(c, &id)?.ok_or_else(|| Error::NotFound(format!("job {id}")))?;
-                let attempts = attempts_of(c, job.seq)?;
-                Ok((job, attempts))
-            })
-            .await?;
-        let mut view = self.views(vec![job], false).await?.remove(0);
-        view.attempts = Some(attempts);
-        Ok(view)
+        let now = self.now();
+        self.read(move |c| {
+            let read = c.unchecked_transaction()?;
+            let job = jobs::get(&read, &id)?.ok_or_else(|| Error::NotFound(format!("job {id}")))?;
+            let attempts = attempts_of(&read, job.seq)?;
+            let mut view = views_of(&read, vec![job], now, false)?.remove(0);
+            view.attempts = Some(attempts);
+            Ok(view)
+        })
+        .await
     }
 
+    /// A page of jobs with their last outcomes, read in one snapshot on one
+    /// blocking thread (the outcomes were a second read, after the page's,
+    /// on another).
     pub async fn list_jobs(&self, filter: JobFilter) -> Result<JobPage> {
         let (limit, offset) = (filter.limit, filter.offset);
-        let now = self.now();
-        if filter.q.as_deref().is_some_and(search::uses_index) {
-            self.index_jobs_for_search().await?;
-        }
-        let (jobs, total) = self.read(move |c| jobs::list(c, &filter, now)).await?;
-        let jobs = self.views(jobs, false).await?;
-        Ok(Page {
-            data: jobs,
-            total,
-            limit,
-            offset,
-        })
-    }
-
-    /// Brings the jobs' text index up to date when a search would otherwise
-    /// scan more than a few rows (jobs are indexed in bulk, not as made), a
-    /// transaction at a time so that runs are recorded in between.
-    async fn index_jobs_for_search(&self) -> Result<()> {
-        let behind =
-            |c: &rusqlite::Connection| search::more_unindexed_than(c, search::SCANNED_AT_MOST);
-        while self.read(behind).await? {
+        let searching = filter.q.as_deref().is_some_and(search::uses_index);
+        loop {
+            let (filter, now) = (filter.clone(), self.now());
+            if let Some((data, total)) =
+                self.read(move |c| page(c, &filter, now, searching)).await?
+            {
+                return Ok(Page {
+                    data,
+                    total,
+                    limit,
+                    offset,
+                });
+            }
+            // A search that would scan more than a few rows brings the text
+            // index up to date first (jobs are indexed in bulk, not as
+            // made), a transaction at a time so that runs are recorded in
+            // between.
             self.write(|tx| search::index_jobs(&tx.sql, search::INDEXED_AT_ONCE))
                 .await?;
         }
-        Ok(())
     }
 
     /// `POST /api/jobs/{id}/cancel`: a job that has not finished never runs.
@@ -133,17 +133,47 @@ impl Engine {
 
     /// Job views with their last outcomes.
     pub(crate) async fn views(&self, jobs: Vec<Job>, has_conflict: bool) -> Result<Vec<JobView>> {
-        let seqs: Vec<i64> = jobs.iter().map(|j| j.seq).collect();
-        let outcomes = self.read(move |c| jobs::last_outcomes(c, &seqs)).await?;
         let now = self.now();
-        Ok(jobs
-            .into_iter()
-            .map(|j| {
-                let last = outcomes.get(&j.seq).cloned();
-                j.view(now, last, has_conflict)
-            })
-            .collect())
+        self.read(move |c| views_of(c, jobs, now, has_conflict))
+            .await
     }
+}
+
+/// A page of jobs and their total, with their last outcomes, in one
+/// snapshot; `None` for a search while more jobs are not in the text index
+/// than a search scans.
+fn page(
+    c: &rusqlite::Connection,
+    filter: &JobFilter,
+    now: DateTime<Utc>,
+    searching: bool,
+) -> Result<Option<(Vec<JobView>, i64)>> {
+    let read = c.unchecked_transaction()?;
+    if searching && search::more_unindexed_than(&read, search::SCANNED_AT_MOST)? {
+        return Ok(None);
+    }
+    let (jobs, total) = jobs::list(&read, filter, now)?;
+    let views = views_of(&read, jobs, now, false)?;
+    read.commit()?;
+    Ok(Some((views, total)))
+}
+
+/// Job views with their last outcomes, read on `c`.
+fn views_of(
+    c: &rusqlite::Connection,
+    jobs: Vec<Job>,
+    now: DateTime<Utc>,
+    has_conflict: bool,
+) -> Result<Vec<JobView>> {
+    let seqs: Vec<i64> = jobs.iter().map(|j| j.seq).collect();
+    let outcomes = jobs::last_outcomes(c, &seqs)?;
+    Ok(jobs
+        .into_iter()
+        .map(|j| {
+            let last = outcomes.get(&j.seq).cloned();
+            j.view(now, last, has_conflict)
+        })
+        .collect())
 }
 
 /// A job's attempts, each joined with the request and response of its events.

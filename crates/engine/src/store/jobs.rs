@@ -319,16 +319,10 @@ fn any_state(states: &[JobState], now: DateTime<Utc>) -> String {
 }
 
 /// Jobs that match `f`, as their states are at `now`, and how many match in all.
-/// The page and its total are read in one transaction, so they agree while
-/// jobs change (the total may be all jobs less some: see [`total_by_state`]).
+/// Read in one transaction (as the engine's list is), the page and its total
+/// agree while jobs change (the total may be all jobs less some: see
+/// [`total_by_state`]).
 pub fn list(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec<Job>, i64)> {
-    let read = conn.unchecked_transaction()?;
-    let page = list_in(&read, f, now)?;
-    read.commit()?;
-    Ok(page)
-}
-
-fn list_in(conn: &Connection, f: &JobFilter, now: DateTime<Utc>) -> Result<(Vec<Job>, i64)> {
     let q = PageQuery::new(conn, f, now)?;
     let (sql, from_end) = q.page();
     let mut jobs = conn
