@@ -1,6 +1,6 @@
 """What the bench's scripts share: a sink that answers Chime's requests and counts
 them, `chime serve` started on a data folder (under a wrapper such as valgrind, or
-none), and an API read. Imported by callgrind.py and jobs_view.py."""
+none), and an API read. Imported by callgrind.py, jobs_view.py and after_idle.py."""
 
 import http.client
 import os
