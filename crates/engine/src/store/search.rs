@@ -188,6 +188,25 @@ mod tests {
             .unwrap()
     }
 
+    /// Renames the job named `rename.0` and deletes those named like
+    /// `deleted`, in one transaction.
+    fn rename_and_delete(store: &Store, rename: (&str, &str), deleted: &str) {
+        let (from, to, deleted) = (
+            rename.0.to_string(),
+            rename.1.to_string(),
+            deleted.to_string(),
+        );
+        store
+            .write(chrono::Utc::now(), move |tx| {
+                tx.sql
+                    .execute("UPDATE jobs SET name = ?2 WHERE name = ?1", [&from, &to])?;
+                tx.sql
+                    .execute("DELETE FROM jobs WHERE name LIKE ?1", [&deleted])?;
+                Ok(())
+            })
+            .unwrap();
+    }
+
     fn index(store: &Store) {
         store
             .write(chrono::Utc::now(), |tx| {
@@ -237,17 +256,7 @@ mod tests {
             let slice = |tx: &mut crate::store::Tx| super::index_jobs(&tx.sql, 1);
             store.write(chrono::Utc::now(), slice).unwrap();
         }
-        store
-            .write(chrono::Utc::now(), |tx| {
-                tx.sql.execute(
-                    "UPDATE jobs SET name = 'invoice 03' WHERE name = 'report 03'",
-                    [],
-                )?;
-                tx.sql
-                    .execute("DELETE FROM jobs WHERE name = 'report 07'", [])?;
-                Ok(())
-            })
-            .unwrap();
+        rename_and_delete(&store, ("report 03", "invoice 03"), "report 07");
         let segments = || store.read(|c| super::JOBS.segments(c)).unwrap();
         let before = segments();
         assert!(before > 4, "{before} segments");
@@ -309,17 +318,7 @@ mod tests {
         assert_finds_as_typed(&store);
 
         // The index follows changes and deletes of the jobs it holds.
-        store
-            .write(chrono::Utc::now(), |tx| {
-                tx.sql.execute(
-                    "UPDATE jobs SET name = 'Weekly Backup' WHERE name = 'Nightly Backup'",
-                    [],
-                )?;
-                tx.sql
-                    .execute("DELETE FROM jobs WHERE name LIKE 'Ü%'", [])?;
-                Ok(())
-            })
-            .unwrap();
+        rename_and_delete(&store, ("Nightly Backup", "Weekly Backup"), "Ü%");
         assert_eq!(found(&store, "weekly"), ["Weekly Backup"]);
         assert!(found(&store, "nightly").is_empty());
         assert!(found(&store, "report").is_empty());
