@@ -7,10 +7,11 @@
 //! here, a small slice a transaction with a pause between, and the work
 //! stops at the next busy moment, so a burst of runs due just after a burst
 //! of creates never shares the writer with it. Once at start too, for what
-//! a stop left. Indexed in slices, the index is in many segments, each of
-//! which a search looks its every trigram up in: once they are more than a
-//! few, they are merged here too, in the same small steps. With no job
-//! made, this waits on `Core::jobs_made` and never wakes.
+//! a stop left. Each slice is a segment of the index, and a search looks its
+//! every trigram up in each segment: after a catch-up, segments of a size
+//! are merged here too, in the same small steps, so the index stays in two
+//! or three. With no job made, this waits on `Core::jobs_made` and never
+//! wakes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,15 +34,10 @@ const SLICE: i64 = 250;
 /// Between slices, so the writer is this one's a sixth of the time at most:
 /// 100,000 jobs are indexed in about 5 s.
 const PAUSE: Duration = Duration::from_millis(10);
-/// Past this many segments, the index is merged into one: each costs a
-/// search a lookup of its every trigram (FTS5's own merges leave 15 after
-/// 100,000 jobs indexed in slices, and a search's first read three times
-/// the pages). A merge rewrites the whole index, so it waits for a few
-/// catch-ups' slices (each adds about one) rather than follow each.
-const MOST_SEGMENTS: i64 = 4;
-/// Pages of the index merged a transaction: 0.7 ms of the writer mostly and
-/// 4.2 ms at most (a common trigram's list), in 65 steps and 0.11 s in all
-/// for 100,000 jobs' index.
+/// Pages of the index merged a transaction (FTS5 finishes a term's list, so
+/// some steps write more: 0.5 ms of the writer at the median, 3.9 ms at
+/// most). 100,000 jobs' 15 segments took 83 steps to fold into 2, and five
+/// more slices 6-45.
 const MERGED_AT_ONCE: i64 = 8;
 
 pub(crate) async fn run(core: Arc<Core>) {
@@ -87,7 +83,7 @@ async fn quiet(core: &Core, give_up: Instant) -> bool {
 /// How a catch-up ended.
 enum Done {
     /// Every job is indexed, or too few are left to be worth a commit, and
-    /// the index is in few segments.
+    /// no segments are left to merge.
     Caught,
     /// Something else was committed before `give_up`: the store is busy.
     Interrupted,
@@ -97,8 +93,8 @@ enum Done {
 /// Indexes every job not in the index yet, once they are more than a search
 /// scans (fewer are left to the next search, which scans them in well under
 /// a millisecond, rather than cost a commit for each few jobs made), then
-/// merges the index if its slices left it in many segments. Stops when
-/// anything else is committed, until `give_up`.
+/// merges the index's segments of a size (a step with none to merge writes
+/// nothing). Stops when anything else is committed, until `give_up`.
 async fn catch_up(core: &Arc<Core>, give_up: Instant) -> Result<Done> {
     let behind = core
         .read(|c| search::more_unindexed_than(c, search::SCANNED_AT_MOST))
@@ -111,10 +107,6 @@ async fn catch_up(core: &Arc<Core>, give_up: Instant) -> Result<Done> {
         if !matches!(indexed, Done::Caught) {
             return Ok(indexed);
         }
-    }
-    let scattered = core.read(|c| search::JOBS.segments(c)).await? > MOST_SEGMENTS;
-    if !scattered {
-        return Ok(Done::Caught);
     }
     in_steps(core, give_up, |tx| {
         search::JOBS.merge(&tx.sql, MERGED_AT_ONCE)

@@ -133,6 +133,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "jobs_id_by_time",
         include_str!("migrations/0024_jobs_id_by_time.sql"),
     ),
+    (
+        25,
+        "jobs_text_usermerge",
+        include_str!("migrations/0025_jobs_text_usermerge.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock another holds.
