@@ -64,10 +64,18 @@ impl Deliveries {
     /// Each delivered job's lateness in ms (negative: early), given job i's
     /// due instant.
     pub fn lateness_ms(&self, due: impl Fn(usize) -> DateTime<Utc>) -> Vec<f64> {
+        self.lateness_by_job(due)
+            .into_iter()
+            .map(|(_, ms)| ms)
+            .collect()
+    }
+
+    /// Each delivered job's number and lateness in ms.
+    pub fn lateness_by_job(&self, due: impl Fn(usize) -> DateTime<Utc>) -> Vec<(usize, f64)> {
         self.first
             .iter()
             .enumerate()
-            .filter_map(|(i, at)| Some(wall_ms((*at)?, due(i))))
+            .filter_map(|(i, at)| Some((i, wall_ms((*at)?, due(i)))))
             .collect()
     }
 }
@@ -153,6 +161,10 @@ mod tests {
         assert_eq!((d.lost(), d.twice), (2, 1));
         assert_eq!(d.last(), Some(ms(7)));
         assert_eq!(d.lateness_ms(|_| ms(6)), vec![-1.0, 1.0]);
+        assert_eq!(
+            d.lateness_by_job(|i| ms(i as i64)),
+            vec![(0, 5.0), (2, 5.0)]
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod report;
 mod server;
 mod sink;
 mod stats;
+mod witness;
 mod workloads;
 
 use std::path::PathBuf;

@@ -1,5 +1,6 @@
 //! What the kernel says about the `chime serve` process: its memory, and its
-//! CPU time and context switches summed over all its threads.
+//! CPU time and context switches summed over all its threads; and about the
+//! machine, the CPU time its host took from it.
 
 use std::collections::HashMap;
 use std::fs;
@@ -205,6 +206,23 @@ fn cpu_time(stat: &str) -> Result<Cpu> {
     })
 }
 
+/// The CPU time the host of this (virtual) machine has taken from its CPUs
+/// since boot, all of them together: the "steal" column of /proc/stat's
+/// `cpu` line, counted in ticks (10 ms).
+pub fn stolen() -> Result<Duration> {
+    stolen_in(&read("/proc/stat")?)
+}
+
+fn stolen_in(stat: &str) -> Result<Duration> {
+    // cpu  user nice system idle iowait irq softirq steal ...
+    let steal = stat
+        .lines()
+        .find_map(|line| line.strip_prefix("cpu "))
+        .and_then(|times| times.split_whitespace().nth(7)?.parse::<u64>().ok())
+        .context("no steal time on /proc/stat's cpu line")?;
+    Ok(Duration::from_secs_f64(steal as f64 / ticks_per_second()))
+}
+
 fn ticks_per_second() -> f64 {
     // SAFETY: sysconf only reads a configuration value.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
@@ -249,6 +267,21 @@ mod tests {
         let cpu = cpu_time(stat).unwrap();
         assert_eq!(cpu.total, Duration::from_secs_f64(300.0 / hz));
         assert_eq!(cpu.kernel, Duration::from_secs_f64(50.0 / hz), "stime");
+    }
+
+    #[test]
+    fn reads_the_time_stolen_from_every_cpu() {
+        let stat = "cpu  1036760 2 187935 1861581 34200 0 8368 275 0 0\ncpu0 497617 0 82822 977193 3905 0 3419 134 0 0\n";
+        let hz = ticks_per_second();
+        assert_eq!(
+            stolen_in(stat).unwrap(),
+            Duration::from_secs_f64(275.0 / hz)
+        );
+        assert!(
+            stolen_in("cpu0 1 2 3 4 5 6 7 8\n").is_err(),
+            "only the total's line"
+        );
+        assert!(stolen().is_ok(), "this machine's /proc/stat");
     }
 
     #[test]

@@ -1,19 +1,24 @@
 //! W2, the spread: 2,000 one-off jobs due one every 10 ms over 20 s. Each
 //! job's lateness (its arrival at the sink after its due instant): p50,
-//! p99 and max; none lost, early or sent twice.
+//! p99 and max; none lost, early or sent twice. Beside them, what the
+//! machine did at the same instants ([`Witness`]): how late a bare thread
+//! woke, how late each job was beyond it, and the CPU time the host took.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Result};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::burst::{GRACE, PLANNED_CREATES, WALL_MOVED};
 use super::Bench;
 use crate::check::Deliveries;
 use crate::clock::{Anchor, Due};
+use crate::procfs;
 use crate::report::{Figure, Goal, Unit};
 use crate::stats::{max, percentile};
+use crate::witness::Witness;
 
 const WORKLOAD: &str = "W2 spread";
 const JOBS: usize = 2_000;
@@ -29,6 +34,14 @@ struct Run {
     lost: usize,
     early: usize,
     twice: usize,
+    /// The latest a bare thread woke at the jobs' instants ...
+    witness_max: f64,
+    /// ... the most a job was later than it at its instant ...
+    beyond_max: f64,
+    /// ... and the CPU time the host took in the run, in ms: /proc/stat
+    /// counts it in 10 ms ticks, so a 28 ms pause may count 0 or 30 ms, and
+    /// it goes to stderr, not the table.
+    stolen_ms: f64,
     rss: f64,
     /// How far the wall clock moved against the monotonic one in the run.
     clock_ms: f64,
@@ -42,6 +55,10 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
             "  run {i}: lateness min {:.3} ms, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; lost {}, early {}, twice {}; the wall clock moved {:+.1} ms",
             run.min, run.p50, run.p99, run.max, run.lost, run.early, run.twice, run.clock_ms
         );
+        eprintln!(
+            "    a bare thread woke up to {:.2} ms late; a job was up to {:.2} ms later than it; the host took {:.0} ms of CPU (steal)",
+            run.witness_max, run.beyond_max, run.stolen_ms
+        );
         runs.push(run);
     }
     let of = |f: fn(&Run) -> f64| runs.iter().map(f).collect::<Vec<_>>();
@@ -53,6 +70,18 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
         Figure::must_be_zero(WORKLOAD, "lost", &count(|r| r.lost)),
         Figure::must_be_zero(WORKLOAD, "early", &count(|r| r.early)),
         Figure::must_be_zero(WORKLOAD, "sent twice", &count(|r| r.twice)),
+        Figure::new(
+            WORKLOAD,
+            "a bare thread's lateness at the same instants, max",
+            Unit::Ms,
+            of(|r| r.witness_max),
+        ),
+        Figure::new(
+            WORKLOAD,
+            "lateness beyond the bare thread's, max",
+            Unit::Ms,
+            of(|r| r.beyond_max),
+        ),
         Figure::new(WORKLOAD, "RSS at the end", Unit::Bytes, of(|r| r.rss)),
         Figure::new(WORKLOAD, WALL_MOVED, Unit::Ms, of(|r| r.clock_ms)),
     ])
@@ -74,13 +103,22 @@ async fn once(bench: &Bench) -> Result<Run> {
         Instant::now() < start.mono,
         "creating {JOBS} jobs took {took:?}, past the first one's due instant: the machine is too loaded"
     );
+    let witness = Witness::start((0..JOBS).map(|i| due(i).mono).collect());
+    let stolen_before = procfs::stolen()?;
     bench.sink.wait_for(JOBS, due(JOBS - 1).mono + LIMIT).await;
+    let stolen = procfs::stolen()?.saturating_sub(stolen_before);
     tokio::time::sleep(GRACE).await;
     let rss = session.server.memory()?.rss as f64;
     session.stop().await?;
     let deliveries = Deliveries::of(&bench.sink.take(), JOBS);
-    let lateness = deliveries.lateness_ms(|i| due(i).wall);
-    eprintln!("  the latest: {}", latest(&lateness, 5));
+    let jobs = deliveries.lateness_by_job(|i| due(i).wall);
+    let woke = witness.lateness();
+    let lateness: Vec<f64> = jobs.iter().map(|&(_, ms)| ms).collect();
+    let beyond: Vec<f64> = jobs.iter().map(|&(i, ms)| ms - woke[i]).collect();
+    eprintln!(
+        "  the latest: {}",
+        latest(&jobs, 5, |i| (due(i).wall, woke[i]))
+    );
     Ok(Run {
         min: crate::stats::min(&lateness),
         p50: percentile(&lateness, 50.0),
@@ -89,19 +127,30 @@ async fn once(bench: &Bench) -> Result<Run> {
         lost: deliveries.lost(),
         early: lateness.iter().filter(|&&l| l < 0.0).count(),
         twice: deliveries.twice,
+        witness_max: max(&woke),
+        beyond_max: max(&beyond),
+        stolen_ms: stolen.as_secs_f64() * 1e3,
         rss,
         clock_ms: anchor.wall_moved_ms(),
     })
 }
 
 /// The `n` latest jobs, by number: whether the first (a cold start) or one
-/// in the middle (the machine, or a commit in the way) set the maximum.
-fn latest(lateness: &[f64], n: usize) -> String {
-    let mut jobs: Vec<(usize, f64)> = lateness.iter().copied().enumerate().collect();
+/// in the middle (the machine, or a commit in the way) set the maximum;
+/// when each was due on the wall clock, to find the moment in a trace taken
+/// beside the run; and how late the witness woke at its instant.
+fn latest(jobs: &[(usize, f64)], n: usize, at: impl Fn(usize) -> (DateTime<Utc>, f64)) -> String {
+    let mut jobs = jobs.to_vec();
     jobs.sort_by(|a, b| b.1.total_cmp(&a.1));
     jobs.iter()
         .take(n)
-        .map(|(i, ms)| format!("job {i} {ms:.2} ms"))
+        .map(|&(i, ms)| {
+            let (due, witness) = at(i);
+            format!(
+                "job {i} {ms:.2} ms (due {}, a bare thread {witness:.2} ms)",
+                due.format("%H:%M:%S%.3f")
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
