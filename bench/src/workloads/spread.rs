@@ -2,7 +2,8 @@
 //! job's lateness (its arrival at the sink after its due instant): p50,
 //! p99 and max; none lost, early or sent twice. Beside them, what the
 //! machine did at the same instants ([`Witness`]): how late a bare thread
-//! woke, how late each job was beyond it, and the CPU time the host took.
+//! woke, how late each job was beyond it, how long a sync of one page took
+//! beside it, and the CPU time the host took.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,7 +19,7 @@ use crate::clock::{Anchor, Due};
 use crate::procfs;
 use crate::report::{Figure, Goal, Unit};
 use crate::stats::{max, percentile};
-use crate::witness::Witness;
+use crate::witness::{Witness, SYNC_EVERY};
 
 const WORKLOAD: &str = "W2 spread";
 const JOBS: usize = 2_000;
@@ -38,6 +39,8 @@ struct Run {
     witness_max: f64,
     /// ... the most a job was later than it at its instant ...
     beyond_max: f64,
+    /// ... the longest a sync of one page took beside them ...
+    sync_max: f64,
     /// ... and the CPU time the host took in the run, in ms: /proc/stat
     /// counts it in 10 ms ticks, so a 28 ms pause may count 0 or 30 ms, and
     /// it goes to stderr, not the table.
@@ -56,8 +59,8 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
             run.min, run.p50, run.p99, run.max, run.lost, run.early, run.twice, run.clock_ms
         );
         eprintln!(
-            "    a bare thread woke up to {:.2} ms late; a job was up to {:.2} ms later than it; the host took {:.0} ms of CPU (steal)",
-            run.witness_max, run.beyond_max, run.stolen_ms
+            "    a bare thread woke up to {:.2} ms late; a job was up to {:.2} ms later than it; a sync beside them took up to {:.2} ms; the host took {:.0} ms of CPU (steal)",
+            run.witness_max, run.beyond_max, run.sync_max, run.stolen_ms
         );
         runs.push(run);
     }
@@ -82,6 +85,12 @@ pub async fn run(bench: &Bench) -> Result<Vec<Figure>> {
             Unit::Ms,
             of(|r| r.beyond_max),
         ),
+        Figure::new(
+            WORKLOAD,
+            "a sync of one page beside them, max",
+            Unit::Ms,
+            of(|r| r.sync_max),
+        ),
         Figure::new(WORKLOAD, "RSS at the end", Unit::Bytes, of(|r| r.rss)),
         Figure::new(WORKLOAD, WALL_MOVED, Unit::Ms, of(|r| r.clock_ms)),
     ])
@@ -103,7 +112,7 @@ async fn once(bench: &Bench) -> Result<Run> {
         Instant::now() < start.mono,
         "creating {JOBS} jobs took {took:?}, past the first one's due instant: the machine is too loaded"
     );
-    let witness = Witness::start((0..JOBS).map(|i| due(i).mono).collect());
+    let witness = Witness::start((0..JOBS).map(|i| due(i).mono).collect())?;
     let stolen_before = procfs::stolen()?;
     bench.sink.wait_for(JOBS, due(JOBS - 1).mono + LIMIT).await;
     let stolen = procfs::stolen()?.saturating_sub(stolen_before);
@@ -112,12 +121,17 @@ async fn once(bench: &Bench) -> Result<Run> {
     session.stop().await?;
     let deliveries = Deliveries::of(&bench.sink.take(), JOBS);
     let jobs = deliveries.lateness_by_job(|i| due(i).wall);
-    let woke = witness.lateness();
+    let seen = witness.seen()?;
+    let woke = &seen.woke;
     let lateness: Vec<f64> = jobs.iter().map(|&(_, ms)| ms).collect();
     let beyond: Vec<f64> = jobs.iter().map(|&(i, ms)| ms - woke[i]).collect();
     eprintln!(
         "  the latest: {}",
         latest(&jobs, 5, |i| (due(i).wall, woke[i]))
+    );
+    eprintln!(
+        "  syncs over 5 ms: {}",
+        slow_syncs(&seen.synced, 5.0, |i| due(i).wall)
     );
     Ok(Run {
         min: crate::stats::min(&lateness),
@@ -127,8 +141,9 @@ async fn once(bench: &Bench) -> Result<Run> {
         lost: deliveries.lost(),
         early: lateness.iter().filter(|&&l| l < 0.0).count(),
         twice: deliveries.twice,
-        witness_max: max(&woke),
+        witness_max: max(woke),
         beyond_max: max(&beyond),
+        sync_max: max(&seen.synced),
         stolen_ms: stolen.as_secs_f64() * 1e3,
         rss,
         clock_ms: anchor.wall_moved_ms(),
@@ -153,4 +168,26 @@ fn latest(jobs: &[(usize, f64)], n: usize, at: impl Fn(usize) -> (DateTime<Utc>,
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The disk's witness's syncs that took over `ms`: at which job's instant,
+/// when, and how long.
+fn slow_syncs(synced: &[f64], ms: f64, due: impl Fn(usize) -> DateTime<Utc>) -> String {
+    let slow: Vec<String> = synced
+        .iter()
+        .enumerate()
+        .filter(|&(_, &took)| took > ms)
+        .map(|(k, took)| {
+            let i = k * SYNC_EVERY;
+            format!(
+                "at job {i} ({}) {took:.2} ms",
+                due(i).format("%H:%M:%S%.3f")
+            )
+        })
+        .collect();
+    if slow.is_empty() {
+        "none".into()
+    } else {
+        slow.join(", ")
+    }
 }
