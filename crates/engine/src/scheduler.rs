@@ -28,8 +28,13 @@ const CLAIM_BATCH: usize = 256;
 /// A job is claimed this long before it is due, and its attempt waits for
 /// its instant: the claim's commit (a sync to disk) is then off the path
 /// between the instant and the request. Long enough for a claim on a busy
-/// disk; short enough that no one sees a job executing before its time.
-const CLAIM_AHEAD: Duration = Duration::milliseconds(20);
+/// disk: a sync that outlasts it makes the job late by the difference. On
+/// a disk whose syncs take 0.3 ms, a page synced beside W2 now and then
+/// took 7–13 ms, and jobs claimed 20 ms ahead went out up to 58 ms after a
+/// bare thread woke at their instants (BENCHMARKS.md, "5 December 2026,
+/// from 15:07 UTC"). Short enough that no one sees a job executing before
+/// its time.
+const CLAIM_AHEAD: Duration = Duration::milliseconds(100);
 /// When the claim budget is spent, the next claim waits for a job to finish
 /// and then gathers those that finish for this long, up to CLAIM_BATCH: in a
 /// burst, one transaction (and one sync) for many jobs; when jobs finish
