@@ -1,5 +1,5 @@
 //! The machine's own pauses, witnessed beside W2. This development machine
-//! is a virtual one whose host now and then stops both its CPUs for 20–40
+//! is a virtual one whose host now and then stops both its CPUs for 20–45
 //! ms: a `perf sched` trace of 5 December shows each CPU idle, or one
 //! thread "running", through such a gap while other threads wait to run,
 //! and /proc/stat counts it as time stolen. Every process is late across
