@@ -5,10 +5,12 @@
 //! and /proc/stat counts it as time stolen. Every process is late across
 //! it. So a bare thread of the harness sleeps to each of W2's due instants
 //! and notes how late it woke: what a job was late by beyond the witness at
-//! its instant is Chime's, or its disk's. For the disk, a second thread
-//! writes and syncs one page of a file beside Chime's data at every tenth
-//! instant (100 ms apart, a twentieth of the syncs Chime makes in W2), as
-//! each claim of Chime's is synced before its job may go.
+//! its instant is Chime's, or its disk's, unless a pause began just after
+//! the witness woke (it is then on time, and the job waits the pause out:
+//! BENCHMARKS.md, "5 December 2026, from 15:07 UTC"). For the disk, a
+//! second thread writes and syncs one page of a file beside Chime's data at
+//! every tenth instant (100 ms apart, a twentieth of the syncs Chime makes
+//! in W2), as each claim of Chime's is synced before its job may go.
 
 use std::os::unix::fs::FileExt;
 use std::thread::JoinHandle;
